@@ -1,0 +1,39 @@
+/** Options accepted by `transpile()`; the CLI flags map onto these one to one. */
+export interface TranspileOptions {
+  /** Base name of the output files (`<name>.js`, `<name>.core.wasm`, ...). Default `component`. */
+  name?: string;
+  /**
+   * Omit for ESM output that instantiates itself on import. `async` or `sync` emits
+   * `instantiate(getCoreModule, imports)` instead.
+   */
+  instantiation?: 'async' | 'sync';
+  /** Import specifier remapping: `{ 'wasi:io/*': '@my/io#*' }`. */
+  map?: Record<string, string>;
+  /** Do not map `wasi:*` imports onto the `@weft/wasi-*` shim packages. */
+  noWasiShim?: boolean;
+  /** Core modules smaller than this many bytes are inlined as base64. Default 0 (never). */
+  base64Cutoff?: number;
+  /** Avoid top-level await in ESM output: export a `$init` promise instead. */
+  tlaCompat?: boolean;
+  /** Export interfaces only by their short name, not also by `ns:pkg/iface@ver`. */
+  noNamespacedExports?: boolean;
+  /** Minify the generated glue with esbuild. */
+  minify?: boolean;
+  /** Do not emit `.d.ts` files. */
+  noTypescript?: boolean;
+  /** How blocking imports wait for promises. Default `sync`. */
+  asyncMode?: 'sync' | 'jspi' | 'asyncify';
+  /** Extra imports (`ns:pkg/iface#func` or `func`) that may return a promise. */
+  asyncImports?: string[];
+  /** Extra exports that return a promise. */
+  asyncExports?: string[];
+}
+
+export interface TranspileResult {
+  /** Output file name -> contents. */
+  files: Record<string, Uint8Array>;
+  /** Import specifiers of the generated module, after mapping. */
+  imports: string[];
+  /** Export names of the generated module and what they are. */
+  exports: [string, 'function' | 'instance'][];
+}
