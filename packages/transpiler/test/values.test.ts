@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadWat, readFixture } from './harness.js';
+import { engine, loadWat, readFixture } from './harness.js';
 
 /** A host error carrying the err payload of a `result`, the way host imports signal err. */
 class HostError extends Error {
@@ -271,3 +271,172 @@ describe('import returning result: what the host throws becomes the err payload'
   });
 });
 
+
+describe('constant: results laid out by hand per the canonical ABI', () => {
+  let exp: any;
+  beforeAll(async () => {
+    exp = (await loadWat(readFixture('values-constant.wat'))).constant;
+  });
+
+  const flags12 = (...set: number[]) => Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}`, set.includes(i)]));
+  const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+  test('utf-8 string through a return pointer', () => {
+    expect(exp.getString()).toBe('héllo 😀');
+  });
+
+  test('record { u8, u64, u16, string, bool }: fields at 0, 8, 16, 20, 28', () => {
+    expect(exp.getRecord()).toEqual({ a: 0xfe, b: 0x8000000000000001n, c: 0xbeef, d: 'dé', e: true });
+  });
+
+  test('tuple<u8, f64, u8, u16>: elements at 0, 8, 16, 18', () => {
+    expect(exp.getTuple()).toEqual([7, -2.5, 9, 65534]);
+  });
+
+  test('list<variant>: u8 discriminant, payload at the max case alignment', () => {
+    expect(exp.getVariants()).toEqual([
+      { tag: 'none' },
+      { tag: 'small', val: 4294967295 },
+      { tag: 'real', val: 0.75 },
+      { tag: 'big', val: 0xfedcba9876543210n },
+      { tag: 'text', val: 'vär' },
+    ]);
+  });
+
+  test('an enum of 300 cases has a u16 discriminant', () => {
+    expect(exp.getBigEnum()).toEqual(['c0', 'c255', 'c256', 'c299']);
+  });
+
+  test('list<option<u64>>', () => {
+    expect(exp.getOptions()).toEqual([undefined, 2n ** 64n - 1n, 0n]);
+  });
+
+  test('option<option<u32>> in memory', () => {
+    expect(exp.getNested(0)).toEqual({ tag: 'none' });
+    const someNone = exp.getNested(1);
+    expect(someNone.tag).toBe('some');
+    expect(someNone.val).toBeUndefined();
+    expect(exp.getNested(2)).toEqual({ tag: 'some', val: 7 });
+  });
+
+  test('list<result<string, u8>> inside a list is { tag, val }', () => {
+    expect(exp.getResults()).toEqual([
+      { tag: 'ok', val: 'ok!' },
+      { tag: 'err', val: 200 },
+    ]);
+  });
+
+  test('12 flags take two bytes', () => {
+    expect(exp.getFlags()).toEqual([flags12(0, 11), flags12(...Array.from({ length: 12 }, (_, i) => i)), flags12()]);
+  });
+
+  test('list<char>, list<bool>, list<string>', () => {
+    expect(exp.getChars()).toEqual(['a', '😀', '\u{10FFFF}', '\0']);
+    expect(exp.getBools()).toEqual([false, true, true, false]);
+    expect(exp.getStrings()).toEqual(['one', '', '𝄞']);
+  });
+
+  test('numeric lists are typed arrays viewing the right bytes', () => {
+    const s16 = exp.getS16s();
+    expect(s16).toBeInstanceOf(Int16Array);
+    expect(Array.from(s16)).toEqual([-1, 32767, -32768]);
+    const f64 = exp.getF64s();
+    expect(f64).toBeInstanceOf(Float64Array);
+    expect(f64[0]).toBe(1.25);
+    expect(Object.is(f64[1], -0)).toBe(true);
+    expect(f64[2]).toBeNaN();
+  });
+
+  test('non-canonical NaN bit patterns come out as NaN', () => {
+    expect(exp.getF32Nan()).toBeNaN();
+    expect(exp.getF64Nan()).toBeNaN();
+  });
+
+  test('32- and 64-bit integers are reinterpreted from their core bits', () => {
+    expect(exp.getU32Max()).toBe(4294967295);
+    expect(exp.getU64Max()).toBe(2n ** 64n - 1n);
+    expect(exp.getS64Min()).toBe(-(2n ** 63n));
+  });
+
+  // jco traps on narrow results outside the type's range; lift_flat_signed/unsigned wrap.
+  test.skipIf(engine === 'jco')('narrow integers use only the low bits of the i32 (definitions.py wraps)', () => {
+    expect(exp.getS8Wrapped()).toBe(127);
+    expect(exp.getS8Neg()).toBe(-1);
+    expect(exp.getU8Wrapped()).toBe(254);
+    expect(exp.getS16Neg()).toBe(-32768);
+    expect(exp.getU16Wrapped()).toBe(65535);
+  });
+
+  test('lowered list<record> has the spec layout', () => {
+    const raw: Uint8Array = exp.rawRecords([
+      { a: 1, b: 2n, c: 3, d: 'xy', e: true },
+      { a: 255, b: 2n ** 64n - 1n, c: 65535, d: '', e: false },
+    ]);
+    expect(raw).toBeInstanceOf(Uint8Array);
+    expect(raw.length).toBe(64);
+    const v = view(raw);
+    expect([v.getUint8(0), v.getBigUint64(8, true), v.getUint16(16, true), v.getUint32(24, true), v.getUint8(28)]).toEqual([1, 2n, 3, 2, 1]);
+    expect(v.getUint32(20, true)).not.toBe(0);
+    expect([v.getUint8(32), v.getBigUint64(40, true), v.getUint16(48, true), v.getUint32(56, true), v.getUint8(60)]).toEqual([
+      255, 2n ** 64n - 1n, 65535, 0, 0,
+    ]);
+  });
+
+  test('lowered list<variant> stores payloads at offset 8 with their own representation', () => {
+    const raw: Uint8Array = exp.rawVariants([
+      { tag: 'small', val: 5 },
+      { tag: 'big', val: 2n ** 63n },
+      { tag: 'real', val: 1.5 },
+      { tag: 'none' },
+      { tag: 'text', val: 'ab' },
+    ]);
+    const v = view(raw);
+    expect(raw.length).toBe(80);
+    expect([v.getUint8(0), v.getUint32(8, true)]).toEqual([1, 5]);
+    expect([v.getUint8(16), v.getBigUint64(24, true)]).toEqual([3, 2n ** 63n]);
+    expect([v.getUint8(32), v.getFloat32(40, true)]).toEqual([2, 1.5]);
+    expect(v.getUint8(48)).toBe(0);
+    expect([v.getUint8(64), v.getUint32(76, true)]).toEqual([4, 2]);
+  });
+
+  test('lowered enum of 300 cases writes u16 discriminants', () => {
+    const raw: Uint8Array = exp.rawBigEnum(['c1', 'c299', 'c256']);
+    expect(Array.from(raw)).toEqual([1, 0, 43, 1, 0, 1]);
+  });
+
+  test('lowered list<option<u64>> and list<result<u32, u8>>', () => {
+    const o = view(exp.rawOptions([undefined, 5n]));
+    expect([o.getUint8(0), o.getUint8(16), o.getBigUint64(24, true)]).toEqual([0, 1, 5n]);
+    const r = view(exp.rawResults([
+      { tag: 'ok', val: 0xdeadbeef },
+      { tag: 'err', val: 9 },
+    ]));
+    expect(r.byteLength).toBe(16);
+    expect([r.getUint8(0), r.getUint32(4, true), r.getUint8(8), r.getUint8(12)]).toEqual([0, 0xdeadbeef, 1, 9]);
+  });
+
+  test('lowered flags, tuples and chars', () => {
+    expect(Array.from(exp.rawFlags([flags12(0, 11), flags12(9)]))).toEqual([0x01, 0x08, 0x00, 0x02]);
+    const t = view(exp.rawTuples([[7, -2.5, 9, 65534]]));
+    expect([t.getUint8(0), t.getFloat64(8, true), t.getUint8(16), t.getUint16(18, true)]).toEqual([7, -2.5, 9, 65534]);
+    const c = view(exp.rawChars(['a', '😀']));
+    expect([c.getUint32(0, true), c.getUint32(4, true)]).toEqual([0x61, 0x1f600]);
+  });
+
+  test('17 flat parameters are stored as a tuple in memory', () => {
+    const n = Array.from({ length: 14 }, (_, i) => 100 + i);
+    const v = view(exp.rawSpilled(1, 2n ** 64n - 1n, 0x1234, ...n));
+    expect(v.byteLength).toBe(76);
+    expect([v.getUint8(0), v.getBigUint64(8, true), v.getUint16(16, true)]).toEqual([1, 2n ** 64n - 1n, 0x1234]);
+    expect(Array.from({ length: 14 }, (_, i) => v.getUint32(20 + 4 * i, true))).toEqual(n);
+  });
+
+  test('post-return runs once after each call that declares it', () => {
+    const before = exp.postReturnCount();
+    expect(exp.getCounted()).toBe('counted');
+    expect(exp.postReturnCount()).toBe(before + 1);
+    expect(exp.getCounted()).toBe('counted');
+    expect(exp.getString()).toBe('héllo 😀');
+    expect(exp.postReturnCount()).toBe(before + 2);
+  });
+});
