@@ -1,0 +1,65 @@
+/**
+ * Node's synchronous file-descriptor I/O, reached through `process.getBuiltinModule` so
+ * this package has no Node import a browser would try to load.
+ */
+import { sleepUntil } from '@weft/wasi-io';
+
+interface NodeFs {
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+}
+
+interface NodeProcess {
+  getBuiltinModule?(id: string): unknown;
+  stdin?: { isTTY?: boolean };
+  stdout?: { isTTY?: boolean };
+  stderr?: { isTTY?: boolean };
+}
+
+export function nodeProcess(): NodeProcess | undefined {
+  const p = (globalThis as { process?: NodeProcess }).process;
+  return p && typeof p.getBuiltinModule === 'function' ? p : undefined;
+}
+
+function nodeFs(): NodeFs {
+  const fs = nodeProcess()?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+  if (!fs) throw new Error('Node file-descriptor I/O needs Node >= 20.16 (process.getBuiltinModule)');
+  return fs;
+}
+
+function isAgain(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'EAGAIN';
+}
+
+/** Write all of `bytes` to `fd`, waiting out EAGAIN on non-blocking pipes. */
+export function writeFdSync(fd: number, bytes: Uint8Array): void {
+  const fs = nodeFs();
+  let off = 0;
+  while (off < bytes.length) {
+    try {
+      off += fs.writeSync(fd, bytes, off, bytes.length - off);
+    } catch (err) {
+      if (!isAgain(err)) throw err;
+      sleepUntil(performance.now() + 1);
+    }
+  }
+}
+
+/**
+ * Read up to `max` bytes from `fd`, waiting until at least one byte or end of file:
+ * a synchronous non-blocking read of a blocking descriptor is not on offer in Node.
+ */
+export function readFdSync(fd: number, max: number): Uint8Array | null {
+  const fs = nodeFs();
+  const buf = new Uint8Array(Math.min(max, 65536));
+  for (;;) {
+    try {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      return n === 0 ? null : buf.subarray(0, n);
+    } catch (err) {
+      if ((err as { code?: string } | null)?.code === 'EOF') return null;
+      if (!isAgain(err)) throw err;
+      sleepUntil(performance.now() + 1);
+    }
+  }
+}

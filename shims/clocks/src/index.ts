@@ -1,0 +1,72 @@
+import { Pollable, timerPollable } from '@weft/wasi-io';
+
+/** Nanoseconds on the monotonic clock, which counts from `performance.timeOrigin`. */
+function monotonicNow(): bigint {
+  return msToNs(performance.now());
+}
+
+function msToNs(ms: number): bigint {
+  return BigInt(Math.round(ms * 1e6));
+}
+
+function nsToMs(ns: bigint): number {
+  return Number(ns) / 1e6;
+}
+
+function u64(value: bigint, what: string): bigint {
+  if (typeof value !== 'bigint') throw new TypeError(`${what} must be a bigint (u64), got ${typeof value}`);
+  if (value < 0n || value > 0xffffffffffffffffn) throw new RangeError(`${what}: ${value} is not a u64`);
+  return value;
+}
+
+let measuredResolution: bigint | undefined;
+
+/**
+ * Smallest step `performance.now()` takes here, measured once: browsers coarsen it
+ * (to 5-100 us depending on cross-origin isolation), Node does not.
+ */
+function monotonicResolution(): bigint {
+  if (measuredResolution !== undefined) return measuredResolution;
+  let smallest = Infinity;
+  const start = performance.now();
+  let last = start;
+  for (let steps = 0; steps < 16 && performance.now() - start < 5; ) {
+    const t = performance.now();
+    if (t > last) {
+      smallest = Math.min(smallest, t - last);
+      last = t;
+      steps++;
+    }
+  }
+  measuredResolution = smallest === Infinity ? 1_000_000n : msToNs(smallest) || 1n;
+  return measuredResolution;
+}
+
+export const monotonicClock = {
+  now: monotonicNow,
+  resolution: monotonicResolution,
+  subscribeInstant(when: bigint): Pollable {
+    return timerPollable(nsToMs(u64(when, 'monotonic-clock.subscribe-instant')));
+  },
+  subscribeDuration(when: bigint): Pollable {
+    return timerPollable(performance.now() + nsToMs(u64(when, 'monotonic-clock.subscribe-duration')));
+  },
+};
+
+export interface Datetime {
+  seconds: bigint;
+  nanoseconds: number;
+}
+
+export const wallClock = {
+  now(): Datetime {
+    const ms = performance.timeOrigin + performance.now();
+    const seconds = Math.floor(ms / 1000);
+    const nanoseconds = Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6));
+    return { seconds: BigInt(seconds), nanoseconds };
+  },
+  resolution(): Datetime {
+    const ns = monotonicResolution();
+    return { seconds: ns / 1_000_000_000n, nanoseconds: Number(ns % 1_000_000_000n) };
+  },
+};

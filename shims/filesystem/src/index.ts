@@ -1,0 +1,3 @@
+export { types, Descriptor, DirectoryEntryStream, filesystemError } from './types.js';
+export { preopens, setPreopens } from './preopens.js';
+export type * from './backend.js';

@@ -1,0 +1,147 @@
+import { IoError } from '@weft/wasi-io';
+import type {
+  Advice,
+  DescriptorBackend,
+  DescriptorFlags,
+  DescriptorStat,
+  DescriptorType,
+  DirectoryEntry,
+  DirectoryEntryBackend,
+  ErrorCode,
+  Filesize,
+  MetadataHashValue,
+  NewTimestamp,
+  OpenFlags,
+  PathFlags,
+} from './backend.js';
+import type { InputStream, OutputStream } from '@weft/wasi-io';
+
+/** `wasi:filesystem/types#descriptor`: a handle onto whatever backend opened it. */
+export class Descriptor {
+  readonly #b: DescriptorBackend;
+
+  constructor(b: DescriptorBackend) {
+    this.#b = b;
+  }
+
+  static #backend(d: unknown, what: string): DescriptorBackend {
+    if (!(d instanceof Descriptor)) throw new TypeError(`${what}: expected a Descriptor`);
+    return d.#b;
+  }
+
+  #op<K extends keyof DescriptorBackend>(name: K): NonNullable<DescriptorBackend[K]> {
+    const fn = this.#b[name];
+    if (typeof fn !== 'function') throw 'unsupported' satisfies ErrorCode;
+    return (fn as (...args: unknown[]) => unknown).bind(this.#b) as NonNullable<DescriptorBackend[K]>;
+  }
+
+  readViaStream(offset: Filesize): InputStream {
+    return this.#op('readViaStream')(offset);
+  }
+  writeViaStream(offset: Filesize): OutputStream {
+    return this.#op('writeViaStream')(offset);
+  }
+  appendViaStream(): OutputStream {
+    return this.#op('appendViaStream')();
+  }
+  advise(offset: Filesize, length: Filesize, advice: Advice): void {
+    this.#op('advise')(offset, length, advice);
+  }
+  syncData(): void {
+    this.#op('syncData')();
+  }
+  getFlags(): DescriptorFlags {
+    return this.#op('getFlags')();
+  }
+  getType(): DescriptorType {
+    return this.#op('getType')();
+  }
+  setSize(size: Filesize): void {
+    this.#op('setSize')(size);
+  }
+  setTimes(atime: NewTimestamp, mtime: NewTimestamp): void {
+    this.#op('setTimes')(atime, mtime);
+  }
+  read(length: Filesize, offset: Filesize): [Uint8Array, boolean] {
+    return this.#op('read')(length, offset);
+  }
+  write(buffer: Uint8Array, offset: Filesize): Filesize {
+    return this.#op('write')(buffer, offset);
+  }
+  readDirectory(): DirectoryEntryStream {
+    return new DirectoryEntryStream(this.#op('readDirectory')());
+  }
+  sync(): void {
+    this.#op('sync')();
+  }
+  createDirectoryAt(path: string): void {
+    this.#op('createDirectoryAt')(path);
+  }
+  stat(): DescriptorStat {
+    return this.#op('stat')();
+  }
+  statAt(pathFlags: PathFlags, path: string): DescriptorStat {
+    return this.#op('statAt')(pathFlags, path);
+  }
+  setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {
+    this.#op('setTimesAt')(pathFlags, path, atime, mtime);
+  }
+  linkAt(oldPathFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string): void {
+    this.#op('linkAt')(oldPathFlags, oldPath, Descriptor.#backend(newDescriptor, 'link-at'), newPath);
+  }
+  openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
+    return new Descriptor(this.#op('openAt')(pathFlags, path, openFlags, flags));
+  }
+  readlinkAt(path: string): string {
+    return this.#op('readlinkAt')(path);
+  }
+  removeDirectoryAt(path: string): void {
+    this.#op('removeDirectoryAt')(path);
+  }
+  renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): void {
+    this.#op('renameAt')(oldPath, Descriptor.#backend(newDescriptor, 'rename-at'), newPath);
+  }
+  symlinkAt(oldPath: string, newPath: string): void {
+    this.#op('symlinkAt')(oldPath, newPath);
+  }
+  unlinkFileAt(path: string): void {
+    this.#op('unlinkFileAt')(path);
+  }
+  isSameObject(other: Descriptor): boolean {
+    const o = Descriptor.#backend(other, 'is-same-object');
+    return o === this.#b || (this.#b.isSameObject?.(o) ?? false);
+  }
+  metadataHash(): MetadataHashValue {
+    return this.#op('metadataHash')();
+  }
+  metadataHashAt(pathFlags: PathFlags, path: string): MetadataHashValue {
+    return this.#op('metadataHashAt')(pathFlags, path);
+  }
+}
+
+/** `wasi:filesystem/types#directory-entry-stream`. */
+export class DirectoryEntryStream {
+  readonly #entries: DirectoryEntryBackend;
+
+  constructor(entries: DirectoryEntryBackend) {
+    this.#entries = entries;
+  }
+
+  readDirectoryEntry(): DirectoryEntry | undefined {
+    return this.#entries.next();
+  }
+}
+
+/** An `IoError` a filesystem stream fails with, so `filesystem-error-code` can recover the code. */
+export function filesystemError(code: ErrorCode, message: string): IoError {
+  return new IoError(message, { domain: 'filesystem', code });
+}
+
+export const types = {
+  Descriptor,
+  DirectoryEntryStream,
+  filesystemErrorCode(err: IoError): ErrorCode | undefined {
+    if (!(err instanceof IoError)) throw new TypeError('filesystem-error-code: expected a wasi:io/error Error');
+    return err.domain === 'filesystem' ? (err.code as ErrorCode) : undefined;
+  },
+};

@@ -1,0 +1,81 @@
+import { sleepUntil, WouldBlockError } from './sleep.js';
+
+/**
+ * What a pollable asks of the thing it watches. Timers give a `deadline` (on the
+ * `performance.now()` clock) so `poll` can sleep exactly until the earliest one; sources
+ * that can wait on their own give `block`.
+ */
+export interface Readiness {
+  ready(): boolean;
+  deadline?(): number;
+  block?(): void;
+  /** Named in the error when waiting is impossible. */
+  readonly label?: string;
+}
+
+/** `wasi:io/poll#pollable`. Other shims create these around their own readiness. */
+export class Pollable {
+  constructor(readiness: Readiness) {
+    readinessOf.set(this, readiness);
+  }
+
+  ready(): boolean {
+    return readinessOf.get(this)!.ready();
+  }
+
+  block(): void {
+    pollList([this]);
+  }
+}
+
+const readinessOf = new WeakMap<Pollable, Readiness>();
+
+const alwaysReady: Readiness = { ready: () => true, label: 'ready pollable' };
+
+/** A pollable that is ready at once (closed streams, completed operations). */
+export function readyPollable(): Pollable {
+  return new Pollable(alwaysReady);
+}
+
+/** A pollable that becomes ready at `deadline` on the `performance.now()` clock. */
+export function timerPollable(deadline: number): Pollable {
+  return new Pollable({
+    ready: () => performance.now() >= deadline,
+    deadline: () => deadline,
+    label: 'timer',
+  });
+}
+
+/** `wasi:io/poll#poll`: indices of the ready pollables, waiting until at least one is. */
+export function pollList(list: Pollable[]): Uint32Array {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new RangeError('wasi:io/poll#poll: the list of pollables must not be empty');
+  }
+  if (list.length > 0xffffffff) throw new RangeError('wasi:io/poll#poll: too many pollables');
+  const all = list.map((p, i) => {
+    if (!(p instanceof Pollable)) throw new TypeError(`wasi:io/poll#poll: element ${i} is not a Pollable`);
+    return readinessOf.get(p)!;
+  });
+  for (;;) {
+    const ready: number[] = [];
+    all.forEach((r, i) => {
+      if (r.ready()) ready.push(i);
+    });
+    if (ready.length > 0) return Uint32Array.from(ready);
+    let earliest = Infinity;
+    let blocker: Readiness | undefined;
+    for (const r of all) {
+      const d = r.deadline?.();
+      if (d !== undefined) earliest = Math.min(earliest, d);
+      else if (r.block && !blocker) blocker = r;
+    }
+    if (earliest !== Infinity) sleepUntil(earliest, 'wasi:io/poll#poll on a timer');
+    else if (blocker?.block) blocker.block();
+    else {
+      const names = all.map((r) => r.label ?? 'pollable').join(', ');
+      throw new WouldBlockError(`wasi:io/poll#poll on [${names}]`);
+    }
+  }
+}
+
+export const poll = { Pollable, poll: pollList };

@@ -1,0 +1,296 @@
+import { IoError } from './error.js';
+import { Pollable, readyPollable } from './poll.js';
+import { WouldBlockError } from './sleep.js';
+
+/**
+ * Where an input stream's bytes come from. Other shims (stdin, files, HTTP bodies)
+ * implement this and wrap it in an `InputStream`.
+ */
+export interface ByteSource {
+  /**
+   * Up to `max` bytes (max >= 1) available now: an empty array when none are available
+   * yet, `null` at end of stream. Throwing reports `last-operation-failed`; throw an
+   * `IoError` to choose the message and code.
+   */
+  read(max: number): Uint8Array | null;
+  /** True when `read` would return bytes or `null` at once. Default: always. */
+  ready?(): boolean;
+  /** Wait until `ready()`. Without it, a blocking read that finds no bytes cannot wait. */
+  block?(): void;
+  /** Called when the guest drops the stream. */
+  close?(): void;
+}
+
+/** Where an output stream's bytes go (stdout, files, HTTP bodies). */
+export interface ByteSink {
+  /** Take all of `bytes` (never more than `capacity()` reported). Throwing fails the stream. */
+  write(bytes: Uint8Array): void;
+  /** Bytes `write` accepts now. Default: `DEFAULT_WRITE_BUDGET`. */
+  capacity?(): number;
+  /** Push buffered bytes onwards. Throwing fails the stream. */
+  flush?(): void;
+  /** Wait until `capacity() > 0`. */
+  block?(): void;
+  /** Called when the guest drops the stream. */
+  close?(): void;
+}
+
+/** Permit `check-write` reports for sinks that do not say. */
+export const DEFAULT_WRITE_BUDGET = 65536;
+
+/** Largest payload of `blocking-write-and-flush` and `blocking-write-zeroes-and-flush`. */
+export const BLOCKING_WRITE_LIMIT = 4096;
+
+/** `stream-error` values, thrown by methods whose WIT result is `result<T, stream-error>`. */
+export type StreamError = { tag: 'closed' } | { tag: 'last-operation-failed'; val: IoError };
+
+export function streamClosed(): StreamError {
+  return { tag: 'closed' };
+}
+
+export function lastOperationFailed(err: unknown): StreamError {
+  return { tag: 'last-operation-failed', val: toIoError(err) };
+}
+
+function toIoError(err: unknown): IoError {
+  if (err instanceof IoError) return err;
+  if (err instanceof Error) return new IoError(err.message);
+  return new IoError(String(err));
+}
+
+const MAX_CHUNK = 0x7fffffff;
+
+function lengthArg(len: bigint, method: string): number {
+  if (typeof len !== 'bigint') throw new TypeError(`${method}: len must be a bigint (u64), got ${typeof len}`);
+  if (len < 0n || len > 0xffffffffffffffffn) throw new RangeError(`${method}: len ${len} is not a u64`);
+  return len > BigInt(MAX_CHUNK) ? MAX_CHUNK : Number(len);
+}
+
+type State = { kind: 'open' } | { kind: 'closed' };
+
+/** `wasi:io/streams#input-stream` over a `ByteSource`. */
+export class InputStream {
+  readonly #source: ByteSource;
+  readonly #label: string;
+  #state: State = { kind: 'open' };
+
+  constructor(source: ByteSource, label = 'input-stream') {
+    this.#source = source;
+    this.#label = label;
+  }
+
+  read(len: bigint): Uint8Array {
+    const n = lengthArg(len, `${this.#label}.read`);
+    this.#throwIfDone();
+    if (n === 0) return new Uint8Array(0);
+    let chunk: Uint8Array | null;
+    try {
+      chunk = this.#source.read(n);
+    } catch (err) {
+      this.#state = { kind: 'closed' };
+      throw lastOperationFailed(err);
+    }
+    if (chunk === null) {
+      this.#state = { kind: 'closed' };
+      throw streamClosed();
+    }
+    if (chunk.length > n) throw new RangeError(`${this.#label}: source returned ${chunk.length} bytes for a read of ${n}`);
+    return chunk;
+  }
+
+  blockingRead(len: bigint): Uint8Array {
+    for (;;) {
+      const chunk = this.read(len);
+      if (chunk.length > 0 || len === 0n) return chunk;
+      this.#wait();
+    }
+  }
+
+  skip(len: bigint): bigint {
+    return BigInt(this.read(len).length);
+  }
+
+  blockingSkip(len: bigint): bigint {
+    return BigInt(this.blockingRead(len).length);
+  }
+
+  subscribe(): Pollable {
+    return new Pollable({
+      ready: () => this.#state.kind !== 'open' || (this.#source.ready?.() ?? true),
+      block: this.#source.block ? () => this.#source.block!() : undefined,
+      label: this.#label,
+    });
+  }
+
+  [Symbol.dispose](): void {
+    this.#state = { kind: 'closed' };
+    this.#source.close?.();
+  }
+
+  #throwIfDone(): void {
+    if (this.#state.kind !== 'open') throw streamClosed();
+  }
+
+  #wait(): void {
+    if (!this.#source.block) throw new WouldBlockError(`blocking read of ${this.#label}`);
+    this.#source.block();
+  }
+}
+
+/** `wasi:io/streams#output-stream` over a `ByteSink`. */
+export class OutputStream {
+  readonly #sink: ByteSink;
+  readonly #label: string;
+  #state: State = { kind: 'open' };
+  #permit = 0;
+
+  constructor(sink: ByteSink, label = 'output-stream') {
+    this.#sink = sink;
+    this.#label = label;
+  }
+
+  checkWrite(): bigint {
+    this.#throwIfDone();
+    this.#permit = this.#capacity();
+    return BigInt(this.#permit);
+  }
+
+  write(contents: Uint8Array): void {
+    if (!(contents instanceof Uint8Array)) throw new TypeError(`${this.#label}.write: contents must be a Uint8Array`);
+    this.#throwIfDone();
+    if (contents.length > this.#permit) {
+      throw new RangeError(
+        `${this.#label}.write: ${contents.length} bytes exceed the ${this.#permit} permitted by check-write`,
+      );
+    }
+    this.#permit -= contents.length;
+    if (contents.length === 0) return;
+    try {
+      this.#sink.write(contents);
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  blockingWriteAndFlush(contents: Uint8Array): void {
+    if (!(contents instanceof Uint8Array)) {
+      throw new TypeError(`${this.#label}.blocking-write-and-flush: contents must be a Uint8Array`);
+    }
+    if (contents.length > BLOCKING_WRITE_LIMIT) {
+      throw new RangeError(
+        `${this.#label}.blocking-write-and-flush: ${contents.length} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`,
+      );
+    }
+    let rest = contents;
+    while (rest.length > 0) {
+      const n = Math.min(this.#awaitPermit(), rest.length);
+      this.write(rest.subarray(0, n));
+      rest = rest.subarray(n);
+    }
+    this.blockingFlush();
+  }
+
+  flush(): void {
+    this.#throwIfDone();
+    try {
+      this.#sink.flush?.();
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  blockingFlush(): void {
+    this.flush();
+    this.#awaitPermit();
+  }
+
+  subscribe(): Pollable {
+    if (this.#state.kind !== 'open') return readyPollable();
+    return new Pollable({
+      ready: () => this.#state.kind !== 'open' || this.#capacity() > 0,
+      block: this.#sink.block ? () => this.#sink.block!() : undefined,
+      label: this.#label,
+    });
+  }
+
+  writeZeroes(len: bigint): void {
+    this.write(new Uint8Array(lengthArg(len, `${this.#label}.write-zeroes`)));
+  }
+
+  blockingWriteZeroesAndFlush(len: bigint): void {
+    const n = lengthArg(len, `${this.#label}.blocking-write-zeroes-and-flush`);
+    if (n > BLOCKING_WRITE_LIMIT) {
+      throw new RangeError(
+        `${this.#label}.blocking-write-zeroes-and-flush: ${n} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`,
+      );
+    }
+    this.blockingWriteAndFlush(new Uint8Array(n));
+  }
+
+  splice(src: InputStream, len: bigint): bigint {
+    const want = lengthArg(len, `${this.#label}.splice`);
+    const n = Math.min(Number(this.checkWrite()), want);
+    const chunk = src.read(BigInt(n));
+    this.write(chunk);
+    return BigInt(chunk.length);
+  }
+
+  blockingSplice(src: InputStream, len: bigint): bigint {
+    const want = lengthArg(len, `${this.#label}.blocking-splice`);
+    const n = Math.min(this.#awaitPermit(), want);
+    const chunk = src.blockingRead(BigInt(n));
+    this.write(chunk);
+    return BigInt(chunk.length);
+  }
+
+  [Symbol.dispose](): void {
+    if (this.#state.kind === 'open') {
+      try {
+        this.#sink.flush?.();
+      } catch {
+        // the guest dropped the stream, so nobody is left to hear of a failed final flush
+      }
+    }
+    this.#state = { kind: 'closed' };
+    this.#sink.close?.();
+  }
+
+  #capacity(): number {
+    const c = this.#sink.capacity ? this.#sink.capacity() : DEFAULT_WRITE_BUDGET;
+    return Math.max(0, Math.min(c, MAX_CHUNK));
+  }
+
+  /** Wait until the sink takes at least one byte; returns the new permit. */
+  #awaitPermit(): number {
+    for (;;) {
+      const n = Number(this.checkWrite());
+      if (n > 0) return n;
+      if (!this.#sink.block) throw new WouldBlockError(`a blocking write to ${this.#label}`);
+      this.#sink.block();
+    }
+  }
+
+  #throwIfDone(): void {
+    if (this.#state.kind !== 'open') throw streamClosed();
+  }
+
+  #fail(err: unknown): never {
+    this.#state = { kind: 'closed' };
+    throw lastOperationFailed(err);
+  }
+}
+
+/** A source that yields `bytes` and then ends. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  let offset = 0;
+  return {
+    read(max) {
+      if (offset >= bytes.length) return null;
+      const chunk = bytes.slice(offset, offset + max);
+      offset += chunk.length;
+      return chunk;
+    },
+  };
+}
+
+export const streams = { InputStream, OutputStream };
