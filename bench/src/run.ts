@@ -1,0 +1,130 @@
+/** The whole benchmark: build the corpus, run the chosen sections, report and record. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildCorpus, type Component } from './corpus.js';
+import { callGoalVsBaseline, callGoalVsJco, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
+import { formatRatio } from './format.js';
+import { describeMachine, machine, type Machine } from './machine.js';
+import { jcoVersion } from './paths.js';
+import { measureSizes, sizeGoal, sizeTable, type SizeRow } from './size.js';
+import { measureStartup, startupTable, type StartupRow, type StartupTarget } from './startup.js';
+import { weftEngine } from './tools.js';
+import { measureTranspile, transpileGoal, transpileTable, type TranspileRow, type TranspileTarget } from './transpile-time.js';
+
+export const sections = ['size', 'transpile', 'calls', 'startup'] as const;
+export type Section = (typeof sections)[number];
+
+export interface BenchOptions {
+  quick?: boolean;
+  only?: readonly Section[];
+  /** Restrict the corpus to these ids (`fixture` selects every fixture). */
+  corpus?: readonly string[];
+  /** Where to write the JSON figures; false for nowhere. */
+  json?: string | false;
+  log?: (m: string) => void;
+}
+
+export interface BenchResults {
+  machine: Machine;
+  jcoVersion: string;
+  weftEngine: 'weft' | 'jco';
+  quick: boolean;
+  corpus: { id: string; bytes: number }[];
+  skipped: { id: string; reason: string }[];
+  size?: SizeRow[];
+  transpile?: TranspileRow[];
+  calls?: CallRow[];
+  startup?: StartupRow[];
+}
+
+const smallId = 'bench';
+const mediumId = 'c-wordfreq';
+const largeId = 'js-guest';
+
+export async function runBench(opts: BenchOptions = {}): Promise<{ results: BenchResults; report: string }> {
+  const quick = opts.quick ?? false;
+  const log = opts.log ?? (() => {});
+  const only = new Set<Section>(opts.only ?? sections);
+  // Sections other than size need particular components only.
+  const wanted = only.has('size') ? undefined : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : [])];
+  log('building corpus');
+  const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
+  const byId = (id: string): Component | undefined => corpus.components.find((c) => c.id === id);
+
+  const results: BenchResults = {
+    machine: machine(),
+    jcoVersion,
+    weftEngine,
+    quick,
+    corpus: corpus.components.map((c) => ({ id: c.id, bytes: c.bytes.byteLength })),
+    skipped: corpus.skipped,
+  };
+
+  if (only.has('size')) {
+    log('glue size');
+    results.size = await measureSizes(corpus.components);
+  }
+  if (only.has('transpile')) {
+    const targets: TranspileTarget[] = [];
+    for (const [id, size] of [[smallId, 'small'], [mediumId, 'medium'], [largeId, 'large']] as const) {
+      const c = byId(id);
+      if (c) targets.push({ component: c, size });
+    }
+    results.transpile = await measureTranspile(targets, quick, log);
+  }
+  const bench = byId(smallId);
+  if (only.has('calls') && bench) {
+    results.calls = await measureCalls(bench, { quick, log });
+  }
+  if (only.has('startup')) {
+    const targets: StartupTarget[] = [];
+    if (bench) {
+      targets.push({
+        component: bench,
+        size: 'small',
+        call: 'add',
+        hostModules: { 'local:bench/host': 'export function hostInc(n) { return n + 1; }\n' },
+      });
+    }
+    const large = byId(largeId);
+    if (large) targets.push({ component: large, size: 'large', call: 'api.add', hostModules: {} });
+    results.startup = await measureStartup(targets, quick, log);
+  }
+
+  const json = opts.json ?? false;
+  if (json) {
+    mkdirSync(dirname(json), { recursive: true });
+    writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  return { results, report: renderReport(results) };
+}
+
+export function renderReport(r: BenchResults): string {
+  const out: string[] = [];
+  out.push(`## weft vs jco ${r.jcoVersion}${r.quick ? ' (quick run)' : ''}`);
+  out.push('');
+  out.push(`Machine: ${describeMachine(r.machine)}`);
+  if (r.weftEngine === 'jco') out.push('', 'WEFT_ENGINE=jco: the weft column runs jco, to check the harness itself.');
+  if (r.size) {
+    out.push('', `### Glue size (bytes of generated JS; ES-module output, core wasm not inlined; gzip -9; goal: weft min ≤ ${sizeGoal} × jco min)`, '');
+    out.push(sizeTable(r.size));
+  }
+  if (r.transpile) {
+    out.push('', `### Transpile time (median; goal: weft ≤ ${transpileGoal} × jco)`, '');
+    out.push(transpileTable(r.transpile));
+  }
+  if (r.calls) {
+    out.push('', `### Call overhead in Node (ops/s, median of batches; goal: weft ≥ ${callGoalVsJco}x jco, scalar rows ≥ ${formatRatio(callGoalVsBaseline)} baseline)`, '');
+    out.push(callTable(r.calls));
+    out.push('', `baseline: the same core module instantiated directly, minimal hand-written lowering. Host import row: ${hostCalls} import calls per op.`);
+  }
+  if (r.startup) {
+    out.push('', '### Start-up (import of the generated module to first call returning, fresh process per sample; goal: weft ≤ jco)', '');
+    out.push(startupTable(r.startup));
+  }
+  if (r.skipped.length > 0) {
+    out.push('', 'Corpus inputs not built:');
+    for (const s of r.skipped) out.push(`- ${s.id}: ${s.reason}`);
+  }
+  return out.join('\n');
+}
