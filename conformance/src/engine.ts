@@ -1,0 +1,111 @@
+/**
+ * The component engine under test: weft (default) or jco for comparison,
+ * chosen by `WEFT_ENGINE=jco|weft`. Both emit instantiation-mode glue with the
+ * same conventions, so everything above this module is engine-agnostic.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile, access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export type EngineName = 'jco' | 'weft';
+
+export interface Engine {
+  name: EngineName;
+  /** Transpiles component bytes in instantiation mode; returns the output files. */
+  transpile(bytes: Uint8Array, name: string): Promise<Record<string, Uint8Array>>;
+}
+
+/** The engine selected by the environment. */
+export function engineName(env: NodeJS.ProcessEnv = process.env): EngineName {
+  const v = env.WEFT_ENGINE ?? 'weft';
+  if (v !== 'jco' && v !== 'weft') throw new Error(`WEFT_ENGINE must be jco or weft, not ${JSON.stringify(v)}`);
+  return v;
+}
+
+export async function getEngine(name: EngineName = engineName()): Promise<Engine> {
+  if (name === 'jco') {
+    const jco = await import('@bytecodealliance/jco');
+    return {
+      name,
+      async transpile(bytes, outName) {
+        const opts = { name: outName, instantiation: { tag: 'async' }, noTypescript: true };
+        const { files } = await jco.transpile(bytes, opts as unknown as Parameters<typeof jco.transpile>[1]);
+        return files;
+      },
+    };
+  }
+  const weft = await import('@weft/transpiler');
+  return {
+    name,
+    async transpile(bytes, outName) {
+      const { files } = await weft.transpile(bytes, { name: outName, instantiation: 'async', noTypescript: true });
+      return files;
+    },
+  };
+}
+
+/** Assembles component text with wasm-tools (as shipped in jco). */
+export async function assemble(text: string): Promise<Uint8Array> {
+  const jco = await import('@bytecodealliance/jco');
+  return jco.parse(text);
+}
+
+/** The WIT world of a component, as printed by wasm-tools; throws for components it cannot decode. */
+export async function componentWit(bytes: Uint8Array): Promise<string> {
+  const jco = await import('@bytecodealliance/jco');
+  return jco.componentWit(bytes);
+}
+
+export const CACHE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '.cache');
+
+type InstantiateFn = (
+  getCoreModule: (name: string) => Promise<WebAssembly.Module>,
+  imports: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
+/** A transpiled component, ready to be instantiated any number of times. */
+export interface Loaded {
+  instantiate(imports: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+let loadCounter = 0;
+
+/**
+ * Transpiles `bytes` and writes the output under `.cache/<engine>/<hash of output>/`,
+ * so unchanged output is written once. Each instantiation imports the glue under a
+ * fresh URL, so no module-level state can leak between instances.
+ */
+export async function load(engine: Engine, bytes: Uint8Array, name = 'component'): Promise<Loaded> {
+  const files = await engine.transpile(bytes, name);
+  const hash = createHash('sha256');
+  for (const k of Object.keys(files).sort()) hash.update(k).update('\0').update(files[k]!).update('\0');
+  const dir = join(CACHE_DIR, engine.name, hash.digest('hex').slice(0, 24));
+  const mainFile = `${name}.js`;
+  if (!files[mainFile]) throw new Error(`${engine.name} produced no ${mainFile} (files: ${Object.keys(files).join(', ')})`);
+  const written = await access(join(dir, mainFile)).then(() => true, () => false);
+  if (!written) {
+    for (const [file, data] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, file)), { recursive: true });
+      await writeFile(join(dir, file), data);
+    }
+  }
+  const modules = new Map<string, Promise<WebAssembly.Module>>();
+  const getCoreModule = (file: string) => {
+    let m = modules.get(file);
+    if (!m) {
+      const data = files[file];
+      m = data ? WebAssembly.compile(data as Uint8Array<ArrayBuffer>) : Promise.reject(new Error(`glue asked for unknown core module ${file}`));
+      modules.set(file, m);
+    }
+    return m;
+  };
+  const url = pathToFileURL(join(dir, mainFile)).href;
+  return {
+    async instantiate(imports) {
+      const mod = (await import(`${url}?instance=${++loadCounter}`)) as { instantiate?: InstantiateFn };
+      if (typeof mod.instantiate !== 'function') throw new Error(`${mainFile} exports no instantiate()`);
+      return mod.instantiate(getCoreModule, imports);
+    },
+  };
+}

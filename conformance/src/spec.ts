@@ -1,0 +1,148 @@
+/**
+ * Runs a directory of .wast scripts, each in its own worker thread so that a guest
+ * stuck in a synchronous loop can be stopped, and reports per-file results.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EngineName } from './engine.js';
+import { TRANSPILE_TIMEOUT_MS, type CommandResult } from './runner.js';
+import { parseScript } from './script.js';
+import type { WorkerInput, WorkerMessage } from './worker.js';
+
+export interface FileResult {
+  /** Path relative to the test root, e.g. `values/strings.wast`. */
+  file: string;
+  status: 'pass' | 'fail' | 'nyi';
+  passed: number;
+  total: number;
+  commands: CommandResult[];
+  /** Set when the file could not run to its end (reader error, hang, worker crash). */
+  error?: string;
+}
+
+export interface FileRunOptions {
+  engine: EngineName;
+  /** Per-command limit. */
+  timeoutMs: number;
+}
+
+/**
+ * Runs one .wast file in a worker. If a command does not finish within the limit
+ * (plus a grace period for the worker's own async timeout to fire), the worker is
+ * stopped; that command and the ones after it are reported as failed.
+ */
+export async function runFileIsolated(path: string, name: string, opts: FileRunOptions): Promise<Omit<FileResult, 'status'> & { ok: boolean }> {
+  const source = await readFile(path, 'utf8');
+  let planned: { line: number; text: string; kind: string }[];
+  try {
+    planned = parseScript(source).map((c) => ({ line: c.line, text: c.text, kind: c.command.kind === 'unknown' ? c.command.name : c.command.kind }));
+  } catch (e) {
+    const error = `cannot read script: ${e instanceof Error ? e.message : String(e)}`;
+    return { file: name, ok: false, passed: 0, total: 1, commands: [{ line: 1, kind: 'script', text: name, ok: false, detail: error }], error };
+  }
+  const results: (CommandResult | undefined)[] = new Array(planned.length).fill(undefined);
+  let error: string | undefined;
+  await new Promise<void>((resolve) => {
+    const input: WorkerInput = { file: path, engine: opts.engine, timeoutMs: opts.timeoutMs };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: true, stderr: true });
+    worker.stdout.resume();
+    worker.stderr.resume();
+    let current = -1;
+    let watchdog: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = (why?: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(watchdog);
+      if (why) error = why;
+      void worker.terminate().then(() => resolve(), () => resolve());
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'start') {
+        current = m.index;
+        // Commands that build a component may also spend the transpile limit.
+        const builds = !['invoke', 'assert_return', 'register', 'instance'].includes(planned[current]?.kind ?? '');
+        const limit = opts.timeoutMs * 2 + (builds ? TRANSPILE_TIMEOUT_MS : 0) + 5_000;
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          const c = planned[current];
+          results[current] = { line: c?.line ?? 0, kind: c?.kind ?? '?', text: c?.text ?? '', ok: false, detail: `timed out after ${limit} ms (the guest or glue blocked the thread)` };
+          finish(`stopped at line ${c?.line} after a hang`);
+        }, limit);
+      } else if (m.type === 'result') {
+        results[m.index] = m.result;
+      } else if (m.type === 'done') {
+        finish();
+      } else {
+        finish(`runner error: ${m.message}`);
+      }
+    });
+    worker.on('error', (e) => finish(`worker crashed: ${e.message}`));
+    worker.on('exit', (code) => finish(code === 0 ? undefined : `worker exited with code ${code}`));
+  });
+  const commands = planned.map(
+    (c, i) => results[i] ?? { line: c.line, kind: c.kind, text: c.text, ok: false, detail: `not run: ${error ?? 'the worker stopped early'}` },
+  );
+  const passed = commands.filter((c) => c.ok).length;
+  return { file: name, ok: passed === commands.length && !error, passed, total: commands.length, commands, error };
+}
+
+async function findWast(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const ent of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, ent.name);
+    if (ent.isDirectory()) out.push(...(await findWast(p)));
+    else if (ent.name.endsWith('.wast')) out.push(p);
+  }
+  return out.sort();
+}
+
+export interface SpecOptions extends FileRunOptions {
+  filter?: string;
+  jobs?: number;
+  /** Called as each file finishes, in completion order. */
+  onFile?(r: FileResult): void;
+}
+
+export interface SpecReport {
+  main: FileResult[];
+  async: FileResult[];
+}
+
+/** Runs `<checkout>/test/**\/*.wast`; `test/async` is reported separately. */
+export async function runSpec(checkout: string, opts: SpecOptions): Promise<SpecReport> {
+  const testDir = join(checkout, 'test');
+  const nyiText = await readFile(join(testDir, 'nyi.txt'), 'utf8').catch(() => '');
+  const nyi = new Set(
+    nyiText.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/^\.\//, '')),
+  );
+  const files = (await findWast(testDir)).map((p) => ({ path: p, name: relative(testDir, p) })).filter((f) => !opts.filter || f.name.includes(opts.filter));
+  const results = new Map<string, FileResult>();
+  const queue = [...files];
+  const jobs = Math.max(1, opts.jobs ?? availableParallelism());
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        const r = await runFileIsolated(f.path, f.name, opts);
+        const status = nyi.has(f.name) ? 'nyi' : r.ok ? 'pass' : 'fail';
+        const { ok: _ok, ...rest } = r;
+        const fr: FileResult = { ...rest, status };
+        results.set(f.name, fr);
+        opts.onFile?.(fr);
+      }
+    }),
+  );
+  const ordered = files.map((f) => results.get(f.name)!);
+  return { main: ordered.filter((r) => !r.file.startsWith('async/')), async: ordered.filter((r) => r.file.startsWith('async/')) };
+}
+
+/** Counts files that pass and fail; nyi files are left out. */
+export function summarize(files: FileResult[]): { passed: number; failed: number; nyi: number } {
+  return {
+    passed: files.filter((f) => f.status === 'pass').length,
+    failed: files.filter((f) => f.status === 'fail').length,
+    nyi: files.filter((f) => f.status === 'nyi').length,
+  };
+}

@@ -1,0 +1,23 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { engineName, getEngine } from '../src/engine.js';
+import { runScript } from '../src/runner.js';
+
+const dir = new URL('../tests/', import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith('.wast')).sort();
+
+describe(`weft conformance scripts (engine: ${engineName()})`, () => {
+  it('finds the scripts', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  for (const file of files) {
+    it(file, async () => {
+      const engine = await getEngine();
+      const results = await runScript(readFileSync(new URL(file, dir), 'utf8'), { engine, timeoutMs: 20_000 });
+      expect(results.length).toBeGreaterThan(0);
+      const failures = results.filter((r) => !r.ok).map((r) => `line ${r.line} ${r.kind}: ${r.detail}`);
+      expect(failures).toEqual([]);
+    });
+  }
+});
