@@ -1,0 +1,159 @@
+/**
+ * Chromium for tests: a static server on 127.0.0.1 that the test owns, a headless
+ * Chromium driven by playwright-core, and a page whose console output and uncaught
+ * errors are collected.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { repoRoot } from './paths.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export interface StaticServer {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  close(): Promise<void>;
+}
+
+export interface StaticServerOptions {
+  /** Directory served at `/`; no request can reach outside it. Default: the repo root. */
+  root?: string;
+  /** In-memory files by URL path (`/index.html` -> content), served before the disk. */
+  files?: Record<string, string | Uint8Array>;
+  /** Extra response headers, e.g. COOP/COEP for cross-origin isolation. */
+  headers?: Record<string, string>;
+}
+
+/** Serve `root` over HTTP on 127.0.0.1, on a free port. */
+export async function startStaticServer(opts: StaticServerOptions = {}): Promise<StaticServer> {
+  const root = resolve(opts.root ?? repoRoot);
+  const files = opts.files ?? {};
+  const server: Server = createServer(async (req, res) => {
+    const headers = { 'cache-control': 'no-store', ...opts.headers };
+    try {
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      const inMemory = files[path];
+      if (inMemory !== undefined) {
+        res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' });
+        res.end(inMemory);
+        return;
+      }
+      const file = join(root, path);
+      const rel = relative(root, file);
+      if (rel.startsWith('..') || rel.includes(`..${sep}`) || !(await stat(file)).isFile()) throw new Error('not found');
+      const body = await readFile(file);
+      res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { ...headers, 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** Launch headless Chromium with the flags this machine needs. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** An import map sending `@weft/wasi-*` to the built shims, as served from the repo root. */
+export function weftImportMap(): { imports: Record<string, string> } {
+  const pkgs = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets'];
+  return { imports: Object.fromEntries(pkgs.map((p) => [`@weft/wasi-${p}`, `/shims/${p}/dist/index.js`])) };
+}
+
+export interface ConsoleEntry {
+  type: string;
+  text: string;
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  page: Page;
+  server: StaticServer;
+  /** Every console message the page logged, in order. */
+  console: ConsoleEntry[];
+  /** Uncaught exceptions in the page. */
+  pageErrors: Error[];
+  /** Absolute URL of a path on the static server. */
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+export interface BrowserSessionOptions extends StaticServerOptions {
+  /** Path to open once the server is up. Default `/index.html`. */
+  path?: string;
+  /** Reuse a running browser instead of launching one (it is then not closed). */
+  browser?: Browser;
+}
+
+/** Start a static server, launch Chromium (unless given), open `path`, collect its console. */
+export async function openBrowserSession(opts: BrowserSessionOptions = {}): Promise<BrowserSession> {
+  const server = await startStaticServer(opts);
+  const ownBrowser = !opts.browser;
+  let browser: Browser | undefined;
+  try {
+    browser = opts.browser ?? (await launchChromium());
+    const page = await browser.newPage();
+    const consoleEntries: ConsoleEntry[] = [];
+    const pageErrors: Error[] = [];
+    page.on('console', (m: ConsoleMessage) => consoleEntries.push({ type: m.type(), text: m.text() }));
+    page.on('pageerror', (e) => pageErrors.push(e));
+    const url = (path: string) => new URL(path, server.origin).href;
+    const response = await page.goto(url(opts.path ?? '/index.html'));
+    if (!response?.ok()) throw new Error(`loading ${opts.path ?? '/index.html'} failed: HTTP ${response?.status()}`);
+    const b = browser;
+    return {
+      browser: b,
+      page,
+      server,
+      console: consoleEntries,
+      pageErrors,
+      url,
+      async close() {
+        await page.close().catch(() => {});
+        if (ownBrowser) await b.close();
+        await server.close();
+      },
+    };
+  } catch (err) {
+    if (ownBrowser) await browser?.close();
+    await server.close();
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * C fixtures -> WASI Preview 2 command components: clang + wasi-libc build a preview1
+ * core module, and the preview1 command adapter wraps it into a component. Results are
+ * cached under .cache/components, keyed by a hash of everything that goes in.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cacheDir, cFixturesDir } from './paths.js';
+import { writeFileAtomic } from './fs-util.js';
+
+export const CLANG_FLAGS = ['--target=wasm32-wasi', '-O2'];
+
+/** Names of the C programs in fixtures/c (file name without `.c`). */
+export function cFixtureNames(): string[] {
+  return readdirSync(cFixturesDir)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => f.slice(0, -2))
+    .sort();
+}
+
+let adapterBytes: Uint8Array | undefined;
+let clangVersion: string | undefined;
+
+async function adapter(): Promise<Uint8Array> {
+  if (!adapterBytes) {
+    const { preview1AdapterCommandPath } = await import('@bytecodealliance/jco');
+    adapterBytes = new Uint8Array(readFileSync(preview1AdapterCommandPath()));
+  }
+  return adapterBytes;
+}
+
+function clang(): string {
+  clangVersion ??= execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0]!;
+  return clangVersion;
+}
+
+/** Compile `fixtures/c/<name>.c` and wrap it into a command component. */
+export async function buildCFixture(name: string): Promise<Uint8Array> {
+  const source = join(cFixturesDir, `${name}.c`);
+  if (!existsSync(source)) throw new Error(`no C fixture ${name}: ${source} does not exist`);
+  const text = readFileSync(source);
+  const adapterWasm = await adapter();
+  const key = createHash('sha256')
+    .update(text)
+    .update(CLANG_FLAGS.join(' '))
+    .update(clang())
+    .update(adapterWasm)
+    .digest('hex')
+    .slice(0, 20);
+  const out = join(cacheDir, 'components', `${name}-${key}.wasm`);
+  if (existsSync(out)) return new Uint8Array(readFileSync(out));
+
+  const work = mkdtempSync(join(tmpdir(), 'weft-cfix-'));
+  try {
+    const core = join(work, `${name}.wasm`);
+    try {
+      execFileSync('clang', [...CLANG_FLAGS, source, '-o', core], { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const e = err as { stderr?: Buffer };
+      throw new Error(`clang failed on ${source}:\n${e.stderr?.toString() ?? String(err)}`);
+    }
+    const { componentNew } = await import('@bytecodealliance/jco');
+    const component = await componentNew(new Uint8Array(readFileSync(core)), [['wasi_snapshot_preview1', adapterWasm]]);
+    writeFileAtomic(out, component);
+    return component;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

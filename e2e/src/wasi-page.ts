@@ -1,0 +1,93 @@
+/**
+ * A page that runs transpiled WASI commands with weft's shims: `@weft/wasi-*` come from
+ * the built dist/ files through an import map, and stdout/stderr are captured in the page.
+ */
+import type { Page } from 'playwright-core';
+import { weftImportMap } from './browser.js';
+
+export const WASI_PAGE_PATH = '/__weft_e2e__/wasi.html';
+
+export function wasiPageHtml(): string {
+  return `<!doctype html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>weft WASI commands</title>
+<script type="importmap">${JSON.stringify(weftImportMap())}</script>
+</head>
+<body>
+<pre id="stdout"></pre>
+<pre id="stderr"></pre>
+<script type="module">
+import * as cli from '@weft/wasi-cli';
+
+let runs = 0;
+
+function concat(chunks) {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let off = 0;
+  for (const c of chunks) { out.set(c, off); off += c.length; }
+  return new TextDecoder().decode(out);
+}
+
+window.weftRunCommand = async (entry, opts) => {
+  const chunks = { stdout: [], stderr: [] };
+  const target = (which) => {
+    if (opts[which] === 'console') return 'console';
+    if (opts[which] === 'element') {
+      const el = document.getElementById(which);
+      el.textContent = '';
+      return el;
+    }
+    return (chunk) => chunks[which].push(chunk);
+  };
+  const stdin = opts.stdin === undefined ? 'none'
+    : opts.stdin === 'never-ready' ? { read: () => new Uint8Array(0), ready: () => false }
+    : opts.stdin;
+  cli.configure({ args: opts.args ?? [], env: opts.env ?? [], stdin, stdout: target('stdout'), stderr: target('stderr') });
+  let exitCode = 0;
+  let error;
+  try {
+    const mod = await import(entry + '?run=' + (++runs));
+    mod.run.run();
+  } catch (e) {
+    if (e instanceof cli.ComponentExit) exitCode = e.exitCode;
+    else { exitCode = null; error = String((e && e.message) || e); }
+  }
+  cli.flushStdio();
+  return { stdout: concat(chunks.stdout), stderr: concat(chunks.stderr), exitCode, error };
+};
+window.weftReady = true;
+</script>
+</body>
+</html>
+`;
+}
+
+export interface PageRunOptions {
+  args?: string[];
+  env?: [string, string][];
+  /** Whole stdin, or `never-ready`: a source that never has data and cannot wait. */
+  stdin?: string | 'never-ready';
+  /** Where output goes: captured chunks (default), the console, or the page's <pre> elements. */
+  stdout?: 'capture' | 'console' | 'element';
+  stderr?: 'capture' | 'console' | 'element';
+}
+
+export interface PageRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  /** Message of an error other than an exit that ended the run. */
+  error?: string;
+}
+
+/** Run the command whose ES module is at `entryPath` (a URL path) in the page. */
+export async function runInPage(page: Page, entryPath: string, opts: PageRunOptions = {}): Promise<PageRun> {
+  await page.waitForFunction(() => (window as unknown as { weftReady?: boolean }).weftReady === true);
+  return page.evaluate(
+    ([entry, o]) =>
+      (window as unknown as { weftRunCommand(e: string, o: unknown): Promise<PageRun> }).weftRunCommand(entry, o),
+    [entryPath, opts] as const,
+  );
+}
