@@ -117,8 +117,13 @@ export interface CallOptions {
 
 const host = { hostInc: (n: number) => n + 1 };
 
-/** Transpiles bench.wat in instantiation mode, writes the output and instantiates it. */
-async function instantiateTool(tool: Tool, c: Component): Promise<{ api: Api; files: Files }> {
+type Instantiate = () => Promise<Api>;
+
+/**
+ * Transpiles bench.wat in instantiation mode and loads the module; the returned function
+ * makes a fresh instance, so a row that traps cannot poison the rows after it.
+ */
+async function loadTool(tool: Tool, c: Component): Promise<{ instantiate: Instantiate; files: Files }> {
   const transpile = await loadTranspiler(tool);
   const { files } = await transpile(c.bytes, { name: c.name, instantiation: 'async', base64Cutoff: 0 });
   const dir = join(cacheDir, 'out', `calls-${tool}-${process.pid}`);
@@ -129,8 +134,16 @@ async function instantiateTool(tool: Tool, c: Component): Promise<{ api: Api; fi
   }
   const mod = await import(pathToFileURL(join(dir, `${c.name}.js`)).href);
   if (typeof mod.instantiate !== 'function') throw new Error('no instantiate() export');
-  const api = await mod.instantiate((p: string) => WebAssembly.compile(readFileSync(join(dir, p))), { 'local:bench/host': host });
-  return { api, files };
+  const compiled = new Map<string, Promise<WebAssembly.Module>>();
+  const getCoreModule = (p: string) => {
+    let m = compiled.get(p);
+    if (!m) {
+      m = WebAssembly.compile(readFileSync(join(dir, p)));
+      compiled.set(p, m);
+    }
+    return m;
+  };
+  return { instantiate: () => mod.instantiate(getCoreModule, { 'local:bench/host': host }), files };
 }
 
 type Runner = (n: number) => unknown;
@@ -145,6 +158,9 @@ function compileRunner(spec: CallSpec, api: Api, d: Inputs): Runner {
 }
 
 export let sink: unknown;
+
+/** Present when node runs with --expose-gc, as the bench script does. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 /** Warms `run` up for `warmNs`, doubling the batch, and returns a batch size that takes about `targetNs`. */
 function calibrate(run: Runner, warmNs: number, targetNs: number): number {
@@ -163,20 +179,24 @@ function calibrate(run: Runner, warmNs: number, targetNs: number): number {
 
 export async function measureCalls(c: Component, opts: CallOptions): Promise<CallRow[]> {
   const d = inputs();
-  const apis: Partial<Record<Impl, Api>> = {};
+  const instantiators: Partial<Record<Impl, Instantiate>> = {};
   const failed: Partial<Record<Impl, string>> = {};
   let coreWasm: Uint8Array | undefined;
   for (const tool of ['jco', 'weft'] as const) {
     try {
-      const { api, files } = await instantiateTool(tool, c);
-      apis[tool] = api;
+      const { instantiate, files } = await loadTool(tool, c);
+      instantiators[tool] = instantiate;
       coreWasm ??= files[`${c.name}.core.wasm`];
     } catch (e) {
       failed[tool] = shortReason(e);
     }
   }
-  if (coreWasm) apis.baseline = await instantiateBaseline(coreWasm, host);
-  else failed.baseline = 'no tool produced the core module';
+  if (coreWasm) {
+    const core = coreWasm;
+    instantiators.baseline = () => instantiateBaseline(core, host);
+  } else {
+    failed.baseline = 'no tool produced the core module';
+  }
 
   const warmNs = opts.quick ? 20e6 : 60e6;
   const batchNs = opts.quick ? 2e6 : 5e6;
@@ -188,12 +208,13 @@ export async function measureCalls(c: Component, opts: CallOptions): Promise<Cal
     const result: Partial<Record<Impl, Outcome<Summary>>> = {};
     const rates: Partial<Record<Impl, number[]>> = {};
     for (const impl of impls) {
-      const api = apis[impl];
-      if (!api) {
+      const instantiate = instantiators[impl];
+      if (!instantiate) {
         result[impl] = { error: failed[impl]! };
         continue;
       }
       try {
+        const api = await instantiate();
         spec.check(api, d);
         const run = compileRunner(spec, api, d);
         runners[impl] = { run, n: calibrate(run, warmNs, batchNs) };
@@ -208,6 +229,8 @@ export async function measureCalls(c: Component, opts: CallOptions): Promise<Cal
       const order = live.map((_, k) => live[(k + round) % live.length]!);
       for (const impl of order) {
         const { run, n } = runners[impl]!;
+        // Each batch starts on a clean heap, so no contender pays for another's garbage.
+        collectGarbage?.();
         const t = process.hrtime.bigint();
         sink = run(n);
         rates[impl]!.push(n / (Math.max(elapsedNs(t), 1) / 1e9));

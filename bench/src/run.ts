@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { buildCorpus, type Component } from './corpus.js';
 import { callGoalVsBaseline, callGoalVsJco, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
 import { formatRatio } from './format.js';
-import { describeMachine, machine, type Machine } from './machine.js';
+import { loadavg } from 'node:os';
+import { describeMachine, loadWarning, machine, type Machine } from './machine.js';
 import { jcoVersion } from './paths.js';
 import { measureSizes, sizeGoal, sizeTable, type SizeRow } from './size.js';
 import { measureStartup, startupTable, type StartupRow, type StartupTarget } from './startup.js';
@@ -29,6 +30,8 @@ export interface BenchResults {
   jcoVersion: string;
   weftEngine: 'weft' | 'jco';
   quick: boolean;
+  /** 1-minute load average when the run ended. */
+  loadAtEnd?: number;
   corpus: { id: string; bytes: number }[];
   skipped: { id: string; reason: string }[];
   size?: SizeRow[];
@@ -91,6 +94,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
     results.startup = await measureStartup(targets, quick, log);
   }
 
+  results.loadAtEnd = Math.round(loadavg()[0]! * 100) / 100;
   const json = opts.json ?? false;
   if (json) {
     mkdirSync(dirname(json), { recursive: true });
@@ -104,6 +108,8 @@ export function renderReport(r: BenchResults): string {
   out.push(`## weft vs jco ${r.jcoVersion}${r.quick ? ' (quick run)' : ''}`);
   out.push('');
   out.push(`Machine: ${describeMachine(r.machine)}`);
+  const warning = loadWarning(r.machine, r.loadAtEnd);
+  if (warning) out.push('', warning);
   if (r.weftEngine === 'jco') out.push('', 'WEFT_ENGINE=jco: the weft column runs jco, to check the harness itself.');
   if (r.size) {
     out.push('', `### Glue size (bytes of generated JS; ES-module output, core wasm not inlined; gzip -9; goal: weft min ≤ ${sizeGoal} × jco min)`, '');
