@@ -431,6 +431,17 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
     expect(Array.from({ length: 14 }, (_, i) => v.getUint32(20 + 4 * i, true))).toEqual(n);
   });
 
+  test('lowering allocates lists and spilled parameters with realloc(0, 0, align, size)', () => {
+    exp.rawOptions([undefined, 1n, 2n]);
+    expect(exp.lastRealloc()).toEqual([0, 0, 8, 48]);
+    exp.rawBigEnum(['c1', 'c2', 'c3']);
+    expect(exp.lastRealloc()).toEqual([0, 0, 2, 6]);
+    exp.rawTuples([[1, 2, 3, 4]]);
+    expect(exp.lastRealloc()).toEqual([0, 0, 8, 24]);
+    exp.rawSpilled(1, 2n, 3, ...Array.from({ length: 14 }, (_, i) => i));
+    expect(exp.lastRealloc()).toEqual([0, 0, 8, 80]);
+  });
+
   test('post-return runs once after each call that declares it', () => {
     const before = exp.postReturnCount();
     expect(exp.getCounted()).toBe('counted');
@@ -439,4 +450,104 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
     expect(exp.getString()).toBe('héllo 😀');
     expect(exp.postReturnCount()).toBe(before + 2);
   });
+});
+
+describe('constant: hand-laid guest values passed to host imports, host results in guest memory', () => {
+  let exp: any;
+  const got: Record<string, unknown[]> = {};
+  const record = (name: string) => (...args: unknown[]) => void (got[name] ??= []).push(args.length === 1 ? args[0] : args);
+  let giveRecord: unknown;
+  let giveVariant: unknown;
+  beforeAll(async () => {
+    exp = await loadWat(readFixture('values-import-constant.wat'), {
+      'local:test/give': {
+        takeRecords: record('records'),
+        takeVariants: record('variants'),
+        takeSpilled: record('spilled'),
+        takeNested: record('nested'),
+        takeNum: record('num'),
+        giveRecord: () => giveRecord,
+        giveVariant: () => giveVariant,
+      },
+    });
+  });
+  const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+  test('list<record> read from guest memory', () => {
+    exp.sendRecords();
+    expect(got.records).toEqual([
+      [
+        { a: 0xfe, b: 2n ** 64n - 1n, c: 0xbeef, d: 'dé', e: true },
+        { a: 1, b: 2n, c: 3, d: '', e: false },
+      ],
+    ]);
+  });
+
+  test('list<variant> read from guest memory', () => {
+    exp.sendVariants();
+    expect(got.variants).toEqual([
+      [
+        { tag: 'none' },
+        { tag: 'small', val: 4294967295 },
+        { tag: 'real', val: 0.75 },
+        { tag: 'big', val: 0xfedcba9876543210n },
+        { tag: 'text', val: 'vär' },
+      ],
+    ]);
+  });
+
+  test('17 parameters read from the spilled tuple', () => {
+    exp.sendSpilled();
+    expect(got.spilled).toEqual([[0x81, 2n ** 63n, 0xfffe, ...Array.from({ length: 14 }, (_, i) => 1000 + i)]]);
+  });
+
+  test('option<option<u32>> from its flat form', () => {
+    for (const i of [0, 1, 2]) exp.sendNested(i);
+    expect(got.nested).toEqual([{ tag: 'none' }, { tag: 'some', val: undefined }, { tag: 'some', val: 7 }]);
+  });
+
+  test('a variant from its joined flat form [i32, i64, i32]', () => {
+    for (const i of [0, 1, 2, 3, 4]) exp.sendNum(i);
+    expect(got.num).toEqual([
+      { tag: 'none' },
+      { tag: 'small', val: 4294967295 },
+      { tag: 'real', val: 0.75 },
+      { tag: 'big', val: 0xfedcba9876543210n },
+      { tag: 'text', val: 'vär' },
+    ]);
+  });
+
+  test('a host record result is stored through the return pointer with the spec layout', () => {
+    giveRecord = { a: 7, b: 2n ** 64n - 2n, c: 0x1234, d: 'xyz', e: true };
+    const v = view(exp.fetchRecord());
+    expect([v.getUint8(0), v.getBigUint64(8, true), v.getUint16(16, true), v.getUint32(24, true), v.getUint8(28)]).toEqual([
+      7, 2n ** 64n - 2n, 0x1234, 3, 1,
+    ]);
+  });
+
+  test('a host variant result is stored with its payload at offset 8', () => {
+    giveVariant = { tag: 'real', val: -0.5 };
+    let v = view(exp.fetchVariant());
+    expect([v.getUint8(0), v.getFloat32(8, true)]).toEqual([2, -0.5]);
+    giveVariant = { tag: 'big', val: 2n ** 64n - 1n };
+    v = view(exp.fetchVariant());
+    expect([v.getUint8(0), v.getBigUint64(8, true)]).toEqual([3, 2n ** 64n - 1n]);
+    giveVariant = { tag: 'text', val: 'ab' };
+    v = view(exp.fetchVariant());
+    expect([v.getUint8(0), v.getUint32(12, true)]).toEqual([4, 2]);
+  });
+});
+
+// Binary.md allows at most 32 flags (`0 < |l*| <= 32`); wasm-tools' text parser still emits more,
+// so the limit is the transpiler's to enforce.
+test('a flags type with more than 32 flags is rejected at transpile time', async () => {
+  const names = Array.from({ length: 40 }, (_, i) => `"f${i}"`).join(' ');
+  const text = `(component
+    (type $f (flags ${names}))
+    (core module $m (func (export "f") (result i32) (i32.const 0)))
+    (core instance $i (instantiate $m))
+    (func $f (result $f) (canon lift (core func $i "f")))
+    (instance $x (export "f40" (type $f)) (export "get" (func $f)))
+    (export "local:test/wide" (instance $x)))`;
+  await expect(loadWat(text)).rejects.toThrow(/flags/i);
 });
