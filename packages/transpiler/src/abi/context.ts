@@ -1,0 +1,101 @@
+import type { Code } from '../emit/code.js';
+import type { HelperName } from '../emit/helpers.js';
+import type { Resource, ValType } from '../types/model.js';
+import type { Flat } from './layout.js';
+
+/** What generated lift/lower code needs to know about a resource type. */
+export interface ResourceJs {
+  /** Numeric tag stored in handle-table entries. */
+  id: number;
+  /** JS identifier of the class (guest wrapper class, or the host's imported class). */
+  cls: string;
+  guest: boolean;
+  /** Guest only: component instance that defines it. */
+  definer?: number;
+  /** Guest only: JS identifier of the destructor, if it has one. */
+  dtor?: string;
+}
+
+/** Everything the per-type code generators need from the function being emitted. */
+export interface AbiCtx {
+  code: Code;
+  helper(name: HelperName): string;
+  /** Module-level constant holding `expr`; returns its identifier. */
+  constant(expr: string): string;
+  /** Identifier of the memory object (throws a WeftError naming the function if there is none). */
+  mem(): string;
+  /** Expression yielding a current DataView of the memory. */
+  view(): string;
+  realloc(): string;
+  encoding: 'utf8' | 'utf16' | 'latin1+utf16';
+  /** Component instance on the guest side of this crossing. */
+  instance: number;
+  /** Handle table identifier of that instance. */
+  table: string;
+  resource(r: Resource): ResourceJs;
+  /** Statements to run after the callee returns (ends borrow lends). */
+  after: string[];
+  /** Identifier of this call's borrow scope `{ n }`, created on first use. */
+  borrowScope(): string;
+}
+
+/** JS representation rules shared by lift and lower. */
+export function typedArrayFor(t: ValType): string | undefined {
+  switch (t.kind) {
+    case 'u8': return 'Uint8Array';
+    case 's8': return 'Int8Array';
+    case 'u16': return 'Uint16Array';
+    case 's16': return 'Int16Array';
+    case 'u32': return 'Uint32Array';
+    case 's32': return 'Int32Array';
+    case 'u64': return 'BigUint64Array';
+    case 's64': return 'BigInt64Array';
+    case 'f32': return 'Float32Array';
+    case 'f64': return 'Float64Array';
+    default: return undefined;
+  }
+}
+
+/** An option whose payload is itself an option uses the tagged `{ tag, val }` form. */
+export function optionIsTagged(t: ValType & { kind: 'option' }): boolean {
+  return t.type.kind === 'option';
+}
+
+export function typeName(t: ValType): string {
+  if (t.name) return t.name;
+  switch (t.kind) {
+    case 'list': return t.length === undefined ? `list<${typeName(t.elem)}>` : `list<${typeName(t.elem)}, ${t.length}>`;
+    case 'option': return `option<${typeName(t.type)}>`;
+    case 'result': return `result<${t.ok ? typeName(t.ok) : '_'}, ${t.err ? typeName(t.err) : '_'}>`;
+    case 'tuple': return `tuple<${t.types.map(typeName).join(', ')}>`;
+    case 'own': return `own<${t.resource.name}>`;
+    case 'borrow': return `borrow<${t.resource.name}>`;
+    case 'record': return 'record';
+    case 'variant': return 'variant';
+    case 'enum': return `enum { ${t.names.join(', ')} }`;
+    case 'flags': return 'flags';
+    default: return t.kind;
+  }
+}
+
+export const ZERO: Record<Flat, string> = { i32: '0', i64: '0n', f32: '0', f64: '0' };
+
+/** Converts a flat value of core type `have` into the joined slot type `want` (lowering variants). */
+export function widen(ctx: AbiCtx, expr: string, have: Flat, want: Flat): string {
+  if (have === want) return expr;
+  if (have === 'f32' && want === 'i32') return `${ctx.helper('$f32ToI32')}(${expr})`;
+  if (have === 'i32' && want === 'i64') return `BigInt(${expr} >>> 0)`;
+  if (have === 'f32' && want === 'i64') return `BigInt(${ctx.helper('$f32ToI32')}(${expr}) >>> 0)`;
+  if (have === 'f64' && want === 'i64') return ctx.helper('$f64ToI64') + `(${expr})`;
+  throw new Error(`cannot join ${have} into ${want}`);
+}
+
+/** Converts a joined slot value of core type `have` back into the case's core type `want` (lifting variants). */
+export function narrow(ctx: AbiCtx, expr: string, have: Flat, want: Flat): string {
+  if (have === want) return expr;
+  if (have === 'i32' && want === 'f32') return `${ctx.helper('$i32ToF32')}(${expr})`;
+  if (have === 'i64' && want === 'i32') return `Number(BigInt.asIntN(32, ${expr}))`;
+  if (have === 'i64' && want === 'f32') return `${ctx.helper('$i32ToF32')}(Number(BigInt.asIntN(32, ${expr})))`;
+  if (have === 'i64' && want === 'f64') return `${ctx.helper('$i64ToF64')}(${expr})`;
+  throw new Error(`cannot narrow ${have} into ${want}`);
+}

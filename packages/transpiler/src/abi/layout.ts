@@ -1,0 +1,154 @@
+import type { FuncType, ValType } from '../types/model.js';
+
+/** Core wasm value types as the canonical ABI flattens component values. */
+export type Flat = 'i32' | 'i64' | 'f32' | 'f64';
+
+export const MAX_FLAT_PARAMS = 16;
+export const MAX_FLAT_RESULTS = 1;
+
+export function alignTo(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+export function discriminantSize(cases: number): 1 | 2 | 4 {
+  return cases <= 0x100 ? 1 : cases <= 0x10000 ? 2 : 4;
+}
+
+export function flagsSize(n: number): number {
+  return n <= 8 ? 1 : n <= 16 ? 2 : 4 * Math.ceil(n / 32);
+}
+
+/** Cases of option/result/enum as variants, so one code path handles all of them. */
+export function variantCases(t: ValType): { name: string; type?: ValType }[] {
+  switch (t.kind) {
+    case 'variant': return t.cases;
+    case 'option': return [{ name: 'none' }, { name: 'some', type: t.type }];
+    case 'result': return [t.ok ? { name: 'ok', type: t.ok } : { name: 'ok' }, t.err ? { name: 'err', type: t.err } : { name: 'err' }];
+    case 'enum': return t.names.map((name) => ({ name }));
+    default: throw new Error(`not a variant-like type: ${t.kind}`);
+  }
+}
+
+export function alignment(t: ValType): number {
+  switch (t.kind) {
+    case 'bool': case 's8': case 'u8': return 1;
+    case 's16': case 'u16': return 2;
+    case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return 4;
+    case 's64': case 'u64': case 'f64': return 8;
+    case 'string': return 4;
+    case 'list': return t.length === undefined ? 4 : alignment(t.elem);
+    case 'record': return Math.max(1, ...t.fields.map((f) => alignment(f.type)));
+    case 'tuple': return Math.max(1, ...t.types.map(alignment));
+    case 'flags': { const s = flagsSize(t.names.length); return s > 4 ? 4 : s; }
+    case 'variant': case 'option': case 'result': case 'enum': {
+      const cases = variantCases(t);
+      return Math.max(discriminantSize(cases.length), ...cases.map((c) => (c.type ? alignment(c.type) : 1)));
+    }
+  }
+}
+
+export function size(t: ValType): number {
+  switch (t.kind) {
+    case 'bool': case 's8': case 'u8': return 1;
+    case 's16': case 'u16': return 2;
+    case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return 4;
+    case 's64': case 'u64': case 'f64': return 8;
+    case 'string': return 8;
+    case 'list': return t.length === undefined ? 8 : t.length * size(t.elem);
+    case 'record': return recordLayout(t.fields.map((f) => f.type)).size;
+    case 'tuple': return recordLayout(t.types).size;
+    case 'flags': return flagsSize(t.names.length);
+    case 'variant': case 'option': case 'result': case 'enum': return variantLayout(t).size;
+  }
+}
+
+export function recordLayout(types: ValType[]): { offsets: number[]; size: number; align: number } {
+  let s = 0;
+  let align = 1;
+  const offsets: number[] = [];
+  for (const t of types) {
+    const a = alignment(t);
+    s = alignTo(s, a);
+    offsets.push(s);
+    s += size(t);
+    align = Math.max(align, a);
+  }
+  return { offsets, size: alignTo(s, align), align };
+}
+
+export function variantLayout(t: ValType): { discSize: 1 | 2 | 4; payloadOffset: number; size: number; align: number } {
+  const cases = variantCases(t);
+  const discSize = discriminantSize(cases.length);
+  const maxCaseAlign = Math.max(1, ...cases.map((c) => (c.type ? alignment(c.type) : 1)));
+  const payloadOffset = alignTo(discSize, maxCaseAlign);
+  const maxCaseSize = Math.max(0, ...cases.map((c) => (c.type ? size(c.type) : 0)));
+  const align = Math.max(discSize, maxCaseAlign);
+  return { discSize, payloadOffset, size: alignTo(payloadOffset + maxCaseSize, align), align };
+}
+
+function join(a: Flat, b: Flat): Flat {
+  if (a === b) return a;
+  if ((a === 'i32' && b === 'f32') || (a === 'f32' && b === 'i32')) return 'i32';
+  return 'i64';
+}
+
+export function flatten(t: ValType): Flat[] {
+  switch (t.kind) {
+    case 'bool': case 's8': case 'u8': case 's16': case 'u16': case 's32': case 'u32': case 'char':
+    case 'own': case 'borrow': case 'enum':
+      return ['i32'];
+    case 's64': case 'u64': return ['i64'];
+    case 'f32': return ['f32'];
+    case 'f64': return ['f64'];
+    case 'string': return ['i32', 'i32'];
+    case 'list':
+      if (t.length === undefined) return ['i32', 'i32'];
+      return Array.from({ length: t.length }, () => flatten(t.elem)).flat();
+    case 'record': return t.fields.flatMap((f) => flatten(f.type));
+    case 'tuple': return t.types.flatMap(flatten);
+    case 'flags': return Array.from({ length: Math.ceil(t.names.length / 32) }, () => 'i32' as const);
+    case 'variant': case 'option': case 'result': {
+      const payload: Flat[] = [];
+      for (const c of variantCases(t)) {
+        if (!c.type) continue;
+        flatten(c.type).forEach((f, i) => {
+          payload[i] = i < payload.length ? join(payload[i]!, f) : f;
+        });
+      }
+      return ['i32', ...payload];
+    }
+  }
+}
+
+/** How a function's parameters and result cross the core boundary. */
+export interface FlatSignature {
+  params: Flat[];
+  /** Parameters do not fit in MAX_FLAT_PARAMS: they travel as a tuple in memory behind one pointer. */
+  paramsInMemory: boolean;
+  results: Flat[];
+  /** The result does not fit in MAX_FLAT_RESULTS: it travels in memory behind a pointer. */
+  resultInMemory: boolean;
+}
+
+export function flatSignature(f: FuncType): FlatSignature {
+  const params = f.params.flatMap((p) => flatten(p.type));
+  const results = f.result ? flatten(f.result) : [];
+  return {
+    params,
+    paramsInMemory: params.length > MAX_FLAT_PARAMS,
+    results,
+    resultInMemory: results.length > MAX_FLAT_RESULTS,
+  };
+}
+
+/** True when a value of this type can only be lowered or lifted with linear memory. */
+export function needsMemory(t: ValType): boolean {
+  switch (t.kind) {
+    case 'string': return true;
+    case 'list': return t.length === undefined || needsMemory(t.elem);
+    case 'record': return t.fields.some((f) => needsMemory(f.type));
+    case 'tuple': return t.types.some(needsMemory);
+    case 'variant': case 'option': case 'result': return variantCases(t).some((c) => c.type !== undefined && needsMemory(c.type));
+    default: return false;
+  }
+}

@@ -1,0 +1,269 @@
+import type {
+  Alias, CoreExternDesc, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
+  ExternType, PrimValType, Sort, TypeDef, ValTypeRef,
+} from './ast.js';
+import { Reader, hex } from './reader.js';
+
+const PRIMS: Record<number, PrimValType> = {
+  0x7f: 'bool', 0x7e: 's8', 0x7d: 'u8', 0x7c: 's16', 0x7b: 'u16', 0x7a: 's32', 0x79: 'u32',
+  0x78: 's64', 0x77: 'u64', 0x76: 'f32', 0x75: 'f64', 0x74: 'char', 0x73: 'string',
+  0x64: 'error-context',
+};
+
+const CORE_SORTS: Record<number, CoreSort> = {
+  0x00: 'func', 0x01: 'table', 0x02: 'memory', 0x03: 'global', 0x04: 'tag',
+  0x10: 'type', 0x11: 'module', 0x12: 'instance',
+};
+
+export function coreSort(r: Reader): CoreSort {
+  const at = r.pos;
+  const b = r.u8('a core sort');
+  return CORE_SORTS[b] ?? r.fail(`a core sort (0x00-0x04, 0x10-0x12), found 0x${hex(b)}`, at);
+}
+
+export function sort(r: Reader): Sort {
+  const at = r.pos;
+  const b = r.u8('a sort');
+  switch (b) {
+    case 0x00: return { core: coreSort(r) };
+    case 0x01: return 'func';
+    case 0x02: return 'value';
+    case 0x03: return 'type';
+    case 0x04: return 'component';
+    case 0x05: return 'instance';
+    default: return r.fail(`a sort (0x00-0x05), found 0x${hex(b)}`, at);
+  }
+}
+
+export function valType(r: Reader): ValTypeRef {
+  const at = r.pos;
+  const v = r.s33('a value type');
+  if (v >= 0) return { kind: 'index', index: v };
+  const prim = PRIMS[v & 0x7f];
+  if (prim && v >= -0x40) return { kind: 'prim', prim };
+  return r.fail(`a value type (primitive opcode or type index), found 0x${hex(r.bytes[at]!)}`, at);
+}
+
+function label(r: Reader, what: string): string {
+  return r.name(what);
+}
+
+export function defValType(r: Reader, op: number, at: number): DefValType {
+  const prim = PRIMS[op];
+  if (prim) return { kind: 'prim', prim };
+  switch (op) {
+    case 0x72: return { kind: 'record', fields: r.vec((r) => ({ name: label(r, 'a field label'), type: valType(r) }), 'a field count') };
+    case 0x71: return {
+      kind: 'variant',
+      cases: r.vec((r) => {
+        const name = label(r, 'a case label');
+        const type = r.optional(valType, 'a case payload');
+        const refines = r.pos;
+        if (r.u8('a case terminator') !== 0) r.fail('0x00 after a variant case (refines is not supported)', refines);
+        return type ? { name, type } : { name };
+      }, 'a case count'),
+    };
+    case 0x70: return { kind: 'list', elem: valType(r) };
+    case 0x67: return { kind: 'list', elem: valType(r), length: r.u32('a fixed list length') };
+    case 0x6f: return { kind: 'tuple', types: r.vec(valType, 'a tuple length') };
+    case 0x6e: return { kind: 'flags', names: r.vec((r) => label(r, 'a flag label'), 'a flag count') };
+    case 0x6d: return { kind: 'enum', names: r.vec((r) => label(r, 'an enum label'), 'an enum case count') };
+    case 0x6b: return { kind: 'option', type: valType(r) };
+    case 0x6a: {
+      const ok = r.optional(valType, 'a result ok type');
+      const err = r.optional(valType, 'a result error type');
+      return { kind: 'result', ...(ok ? { ok } : {}), ...(err ? { err } : {}) };
+    }
+    case 0x69: return { kind: 'own', index: r.u32('a resource type index') };
+    case 0x68: return { kind: 'borrow', index: r.u32('a resource type index') };
+    case 0x66: { const t = r.optional(valType, 'a stream element type'); return t ? { kind: 'stream', type: t } : { kind: 'stream' }; }
+    case 0x65: { const t = r.optional(valType, 'a future payload type'); return t ? { kind: 'future', type: t } : { kind: 'future' }; }
+    case 0x63: return { kind: 'map', key: valType(r), value: valType(r) };
+    default: return r.fail(`a type definition opcode, found 0x${hex(op)}`, at);
+  }
+}
+
+function funcType(r: Reader, async: boolean): TypeDef {
+  const params = r.vec((r) => ({ name: label(r, 'a parameter label'), type: valType(r) }), 'a parameter count');
+  const at = r.pos;
+  const tag = r.u8('a result list');
+  if (tag === 0x00) return { kind: 'func', async, params, result: valType(r) };
+  if (tag === 0x01) {
+    const z = r.pos;
+    if (r.u8('an empty result list') !== 0) r.fail('0x00 (named results are not part of the component model)', z);
+    return { kind: 'func', async, params };
+  }
+  return r.fail(`a result list (0x00 or 0x01), found 0x${hex(tag)}`, at);
+}
+
+export function externType(r: Reader): ExternType {
+  const at = r.pos;
+  const b = r.u8('an extern type');
+  switch (b) {
+    case 0x00: {
+      const s = r.pos;
+      if (r.u8('core module sort') !== 0x11) r.fail('0x11 (core module) after 0x00 in an extern type', s);
+      return { kind: 'module', typeIndex: r.u32('a core type index') };
+    }
+    case 0x01: return { kind: 'func', typeIndex: r.u32('a type index') };
+    case 0x02: {
+      const k = r.pos;
+      const t = r.u8('a value bound');
+      if (t === 0x00) return { kind: 'value', bound: { kind: 'eq', index: r.u32('a value index') } };
+      if (t === 0x01) return { kind: 'value', bound: { kind: 'type', type: valType(r) } };
+      return r.fail(`a value bound (0x00 or 0x01), found 0x${hex(t)}`, k);
+    }
+    case 0x03: {
+      const k = r.pos;
+      const t = r.u8('a type bound');
+      if (t === 0x00) return { kind: 'type', bound: { kind: 'eq', index: r.u32('a type index') } };
+      if (t === 0x01) return { kind: 'type', bound: { kind: 'sub-resource' } };
+      return r.fail(`a type bound (0x00 or 0x01), found 0x${hex(t)}`, k);
+    }
+    case 0x04: return { kind: 'component', typeIndex: r.u32('a type index') };
+    case 0x05: return { kind: 'instance', typeIndex: r.u32('a type index') };
+    default: return r.fail(`an extern type (0x00-0x05), found 0x${hex(b)}`, at);
+  }
+}
+
+/** `nameattributes`: the plain/interface forms and the attributed form whose attributes are skipped. */
+export function externName(r: Reader): string {
+  const at = r.pos;
+  const b = r.u8('an extern name');
+  if (b !== 0x00 && b !== 0x01 && b !== 0x02) r.fail(`an extern name prefix (0x00-0x02), found 0x${hex(b)}`, at);
+  const name = r.name('an extern name');
+  if (b === 0x02) {
+    r.vec((r) => {
+      const k = r.pos;
+      const t = r.u8('a name attribute');
+      if (t > 2) r.fail(`a name attribute (0x00-0x02), found 0x${hex(t)}`, k);
+      r.name('a name attribute value');
+    }, 'an attribute count');
+  }
+  return name;
+}
+
+export function alias(r: Reader): Alias {
+  const s = sort(r);
+  const at = r.pos;
+  const tag = r.u8('an alias target');
+  switch (tag) {
+    case 0x00: return { sort: s, target: { kind: 'export', instance: r.u32('an instance index'), name: r.name('an export name') } };
+    case 0x01: return { sort: s, target: { kind: 'core-export', instance: r.u32('a core instance index'), name: r.name('an export name') } };
+    case 0x02: return { sort: s, target: { kind: 'outer', count: r.u32('an outer count'), index: r.u32('an outer index') } };
+    default: return r.fail(`an alias target (0x00-0x02), found 0x${hex(tag)}`, at);
+  }
+}
+
+function decls(r: Reader, allowImports: boolean): Decl[] {
+  return r.vec((r) => {
+    const offset = r.pos;
+    const b = r.u8('a declarator');
+    switch (b) {
+      case 0x00: return { kind: 'core-type', type: coreType(r), offset };
+      case 0x01: return { kind: 'type', type: typeDef(r), offset };
+      case 0x02: return { kind: 'alias', alias: alias(r), offset };
+      case 0x03:
+        if (!allowImports) break;
+        return { kind: 'import', name: externName(r), type: externType(r), offset };
+      case 0x04: return { kind: 'export', name: externName(r), type: externType(r), offset };
+    }
+    return r.fail(`a ${allowImports ? 'component' : 'instance'} declarator, found 0x${hex(b)}`, offset);
+  }, 'a declarator count');
+}
+
+export function typeDef(r: Reader): TypeDef {
+  const at = r.pos;
+  const op = r.u8('a type definition');
+  switch (op) {
+    case 0x40: return funcType(r, false);
+    case 0x43: return funcType(r, true);
+    case 0x41: return { kind: 'component', decls: decls(r, true) };
+    case 0x42: return { kind: 'instance', decls: decls(r, false) };
+    case 0x3f: {
+      const k = r.pos;
+      const rep = r.u8('a resource representation');
+      if (rep !== 0x7f) r.fail(`i32 (0x7f) as resource representation, found 0x${hex(rep)}`, k);
+      const dtor = r.optional((r) => r.u32('a destructor function index'), 'a destructor');
+      return dtor === undefined ? { kind: 'resource', rep: 'i32' } : { kind: 'resource', rep: 'i32', dtor };
+    }
+    default: return { kind: 'defval', def: defValType(r, op, at) };
+  }
+}
+
+const CORE_VAL: Record<number, CoreValType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128' };
+
+export function coreValType(r: Reader): CoreValType {
+  const at = r.pos;
+  const b = r.u8('a core value type');
+  const t = CORE_VAL[b];
+  if (t) return t;
+  if (b >= 0x69 && b <= 0x74) return 'ref';
+  if (b === 0x63 || b === 0x64) {
+    r.s33('a heap type');
+    return 'ref';
+  }
+  return r.fail(`a core value type, found 0x${hex(b)}`, at);
+}
+
+function limits(r: Reader): void {
+  const at = r.pos;
+  const flags = r.u8('limits flags');
+  if (flags > 0x07) r.fail(`limits flags (0x00-0x07), found 0x${hex(flags)}`, at);
+  const wide = (flags & 0x04) !== 0;
+  const read = () => (wide ? r.s64('a 64-bit limit') : r.u32('a limit'));
+  read();
+  if (flags & 0x01) read();
+}
+
+export function coreExternDesc(r: Reader): CoreExternDesc {
+  const at = r.pos;
+  const b = r.u8('a core import kind');
+  switch (b) {
+    case 0x00: return { kind: 'func', typeIndex: r.u32('a core type index') };
+    case 0x01: coreValType(r); limits(r); return { kind: 'table' };
+    case 0x02: limits(r); return { kind: 'memory' };
+    case 0x03: {
+      const type = coreValType(r);
+      const m = r.pos;
+      const mut = r.u8('a global mutability');
+      if (mut > 1) r.fail(`a global mutability (0x00 or 0x01), found 0x${hex(mut)}`, m);
+      return { kind: 'global', type, mutable: mut === 1 };
+    }
+    case 0x04: {
+      r.u8('a tag attribute');
+      return { kind: 'tag', typeIndex: r.u32('a core type index') };
+    }
+    default: return r.fail(`a core extern kind (0x00-0x04), found 0x${hex(b)}`, at);
+  }
+}
+
+export function coreType(r: Reader): CoreTypeDef {
+  const at = r.pos;
+  const op = r.u8('a core type');
+  if (op === 0x60) {
+    return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
+  }
+  if (op === 0x50) {
+    const decls = r.vec((r): CoreModuleDecl => {
+      const d = r.pos;
+      const b = r.u8('a module declarator');
+      switch (b) {
+        case 0x00: return { kind: 'import', module: r.name('an import module name'), name: r.name('an import name'), desc: coreExternDesc(r) };
+        case 0x01: return { kind: 'type', type: coreType(r) };
+        case 0x02: {
+          const s = r.pos;
+          if (r.u8('an alias sort') !== 0x10 || r.u8('an outer alias tag') !== 0x01) r.fail('0x10 0x01 (outer type alias)', s);
+          return { kind: 'alias', count: r.u32('an outer count'), index: r.u32('an outer index') };
+        }
+        case 0x03: return { kind: 'export', name: r.name('an export name'), desc: coreExternDesc(r) };
+        default: return r.fail(`a module declarator (0x00-0x03), found 0x${hex(b)}`, d);
+      }
+    }, 'a declarator count');
+    return { kind: 'module', decls };
+  }
+  if (op === 0x4e || op === 0x00 || op === 0x4f || op === 0x5e || op === 0x5f) {
+    return r.fail('a core function or module type (GC types are not supported)', at);
+  }
+  return r.fail(`a core type (0x60 func or 0x50 module), found 0x${hex(op)}`, at);
+}

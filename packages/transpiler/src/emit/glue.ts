@@ -1,0 +1,493 @@
+import type { AbiCtx, ResourceJs } from '../abi/context.js';
+import type { Flat } from '../abi/layout.js';
+import { alignment, flatSignature, flatten, recordLayout, size } from '../abi/layout.js';
+import { FlatReader, liftFlat, liftMem } from '../abi/lift.js';
+import { lowerFlat, lowerMem } from '../abi/lower.js';
+import { WeftError } from '../error.js';
+import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, Lift, Lowering, Plan } from '../link/plan.js';
+import type { Resource } from '../types/model.js';
+import { Code } from './code.js';
+import { Helpers } from './helpers.js';
+import { exportShortName, key, parseFuncName, pascalCase, prop, str, unversioned } from './names.js';
+
+interface CallState {
+  top: Code;
+  usedRealloc: boolean;
+  scope?: string;
+}
+
+export interface GlueOptions {
+  /** File name the plan's module `i` is loaded from. */
+  moduleFile(i: number): string;
+  instantiation: 'async' | 'sync';
+  namespacedExports: boolean;
+}
+
+/**
+ * Writes `instantiate(getCoreModule, imports, instantiateCore)` for a plan: per-instance
+ * state, one trampoline per lowering, one wrapper per lift, resource classes, and the
+ * instantiation sequence. Module-level helpers are collected in `helpers`.
+ */
+export class GlueWriter {
+  readonly helpers = new Helpers();
+  private readonly constants: string[] = [];
+  private readonly decls: string[] = [];
+  private readonly fns: string[] = [];
+  /** Assignments to run right after core instance `i` is created. */
+  private readonly afterInstance = new Map<number, string[]>();
+  private readonly coreRefs = new Map<string, string>();
+  private readonly memories = new Map<string, { mem: string; view: string }>();
+  private readonly tables = new Set<number>();
+  private readonly resources = new Map<Resource, ResourceJs>();
+  private readonly resourceFns = new Map<string, string>();
+  private readonly liftNames = new Map<number, string>();
+  private readonly importRefs = new Map<string, string>();
+  private readonly usesState = new Set<number>();
+  private nextId = 0;
+
+  constructor(private readonly plan: Plan, private readonly opts: GlueOptions) {}
+
+  private id(prefix: string): string {
+    return `${prefix}${this.nextId++}`;
+  }
+
+  constant(expr: string): string {
+    const name = `$k${this.constants.length}`;
+    this.constants.push(`const ${name} = ${expr};`);
+    return name;
+  }
+
+  /** Module-level code: helpers and constants. */
+  moduleCode(): string {
+    return [this.helpers.render(), ...this.constants].filter(Boolean).join('\n');
+  }
+
+  // ---- core items ---------------------------------------------------------
+
+  private after(instance: number, line: string): void {
+    let list = this.afterInstance.get(instance);
+    if (!list) this.afterInstance.set(instance, (list = []));
+    list.push(line);
+  }
+
+  /** A JS expression for a core item, valid once the instances it needs exist. */
+  private core(def: CoreDef): string {
+    switch (def.kind) {
+      case 'lowered': return this.lowering(this.plan.lowerings[def.index]!);
+      case 'resource': return this.resourceFn(def.op, def.resource, def.instance);
+      case 'export': {
+        const k = `${def.instance}:${def.name}`;
+        let name = this.coreRefs.get(k);
+        if (!name) {
+          name = this.id('$c');
+          this.coreRefs.set(k, name);
+          this.decls.push(`let ${name};`);
+          this.after(def.instance, `${name} = ${prop(`$e${def.instance}`, def.name)};`);
+        }
+        return name;
+      }
+    }
+  }
+
+  private memory(def: CoreDef, fn: string): { mem: string; view: string } {
+    if (def.kind !== 'export') throw new WeftError(`${fn}: the memory option must name a core memory export`);
+    const k = `${def.instance}:${def.name}`;
+    let m = this.memories.get(k);
+    if (!m) {
+      const mem = this.core(def);
+      const view = this.id('$v');
+      const b = this.id('$b');
+      const d = this.id('$d');
+      this.decls.push(`let ${b}, ${d};`, `function ${view}() { return ${mem}.buffer === ${b} ? ${d} : (${d} = new DataView(${b} = ${mem}.buffer)); }`);
+      m = { mem, view: `${view}()` };
+      this.memories.set(k, m);
+    }
+    return m;
+  }
+
+  private table(instance: number): string {
+    if (!this.tables.has(instance)) {
+      this.tables.add(instance);
+      this.decls.push(`const $h${instance} = new ${this.helpers.use('$Table')}();`);
+    }
+    return `$h${instance}`;
+  }
+
+  // ---- resources ----------------------------------------------------------
+
+  private resource(r: Resource): ResourceJs {
+    let js = this.resources.get(r);
+    if (js) return js;
+    if (r.origin === 'guest') {
+      js = { id: r.id, cls: `$r${r.id}`, guest: true, definer: r.instance! };
+      this.resources.set(r, js);
+      if (r.dtor) js.dtor = this.core(r.dtor as CoreDef);
+    } else if (r.origin === 'host') {
+      const { importName, exportName } = r.host!;
+      const mod = this.importModule(importName);
+      js = { id: r.id, cls: this.id('$hc'), guest: false };
+      this.decls.push(`const ${js.cls} = ${exportName ? prop(mod, pascalCase(exportName)) : prop(mod, 'default')};`);
+      this.resources.set(r, js);
+    } else {
+      throw new WeftError(`resource type '${r.name}' is abstract: it was never bound to a host or guest resource`);
+    }
+    return js;
+  }
+
+  private resourceFn(op: 'new' | 'drop' | 'rep', r: Resource, instance: number): string {
+    const k = `${op}:${r.id}:${instance}`;
+    let name = this.resourceFns.get(k);
+    if (name) return name;
+    name = this.id(`$${op}`);
+    this.resourceFns.set(k, name);
+    const res = this.resource(r);
+    const t = this.table(instance);
+    if (op === 'new') this.fns.push(`function ${name}(rep) { return ${t}.add({ t: ${res.id}, rep, own: true, lend: 0 }); }`);
+    else if (op === 'rep') this.fns.push(`function ${name}(i) { return ${t}.get(i, ${res.id}).rep; }`);
+    else {
+      const dtor = res.guest ? (res.dtor ? `${res.dtor}(h.rep);` : '') : `${this.helpers.use('$hostDrop')}(h.rep);`;
+      this.fns.push(`function ${name}(i) { const h = ${t}.drop(i, ${res.id});${dtor ? ` if (h.own) ${dtor}` : ''} }`);
+    }
+    return name;
+  }
+
+  // ---- imports ------------------------------------------------------------
+
+  /** The import object for a top-level import name, looked up once per instantiation. */
+  private importModule(importName: string): string {
+    let name = this.importRefs.get(importName);
+    if (name) return name;
+    name = this.id('$m');
+    this.importRefs.set(importName, name);
+    const names = [...new Set([importName, unversioned(importName)])];
+    this.decls.push(`const ${name} = ${this.helpers.use('$import')}(imports, ${JSON.stringify(names)}, undefined, 'import');`);
+    return name;
+  }
+
+  /** How to call a host function: returns a function building the call expression from JS args. */
+  private hostCall(callee: FuncVal & { kind: 'import' }, fname: string): (args: string[]) => string {
+    const { importName, exportName } = callee.ref;
+    const mod = this.importModule(importName);
+    if (exportName === undefined) {
+      const f = this.id('$f');
+      this.decls.push(`const ${f} = ${this.helpers.use('$import')}(imports, ${JSON.stringify([...new Set([importName, unversioned(importName)])])}, 'default', 'function');`);
+      return (args) => `${f}(${args.join(', ')})`;
+    }
+    const fn = parseFuncName(exportName);
+    const need = (what: string, key: string) => {
+      const v = this.id('$f');
+      this.decls.push(`const ${v} = ${prop(mod, key)};`);
+      this.decls.push(`if (${v} === undefined) throw new TypeError(${str(`missing import: ${fname} (${what})`)});`);
+      return v;
+    };
+    switch (fn.kind) {
+      case 'free': {
+        const f = need('function', fn.name);
+        return (args) => `${f}(${args.join(', ')})`;
+      }
+      case 'constructor': {
+        const cls = need('resource class', pascalCase(fn.resource));
+        return (args) => `new ${cls}(${args.join(', ')})`;
+      }
+      case 'static': {
+        const cls = need('resource class', pascalCase(fn.resource));
+        return (args) => `${cls}.${fn.name}(${args.join(', ')})`;
+      }
+      case 'method':
+        return (args) => `${args[0]}.${fn.name}(${args.slice(1).join(', ')})`;
+    }
+  }
+
+  // ---- ABI context --------------------------------------------------------
+
+  /**
+   * An ABI context writing into `code`. Contexts made with the same `shared` belong to one
+   * generated function: they share its borrow scope, declared at the top of `shared.top`.
+   */
+  private ctx(code: Code, opts: CanonOpts, instance: number, fn: string, shared: CallState = { top: code, usedRealloc: false }): AbiCtx {
+    const self = this;
+    return {
+      code,
+      helper: (n) => this.helpers.use(n),
+      constant: (e) => this.constant(e),
+      mem() {
+        if (!opts.memory) throw new WeftError(`${fn}: canonical options need a memory to pass strings or lists`);
+        return self.memory(opts.memory, fn).mem;
+      },
+      view() {
+        if (!opts.memory) throw new WeftError(`${fn}: canonical options need a memory to pass values through memory`);
+        return self.memory(opts.memory, fn).view;
+      },
+      realloc() {
+        if (!opts.realloc) throw new WeftError(`${fn}: canonical options need a realloc function to pass strings or lists into the component`);
+        shared.usedRealloc = true;
+        return self.core(opts.realloc);
+      },
+      encoding: opts.encoding,
+      instance,
+      get table() { return self.table(instance); },
+      resource: (r) => this.resource(r),
+      after: [],
+      borrowScope() {
+        if (!shared.scope) {
+          shared.scope = shared.top.tmp('sc');
+          shared.top.lines.unshift(`const ${shared.scope} = { n: 0 };`);
+        }
+        return shared.scope;
+      },
+    };
+  }
+
+  // ---- lowerings: the guest calls out --------------------------------------
+
+  private readonly loweringNames = new Map<number, string>();
+
+  private lowering(l: Lowering): string {
+    let name = this.loweringNames.get(l.index);
+    if (name) return name;
+    name = `$lower${l.index}`;
+    this.loweringNames.set(l.index, name);
+    const code = new Code();
+    const ctx = this.ctx(code, l.opts, l.instance, l.name);
+    const sig = flatSignature(l.type);
+    const flatParams = sig.paramsInMemory ? ['i32' as Flat] : sig.params;
+    const names = flatParams.map((_, i) => `a${i}`);
+    const retptr = sig.resultInMemory ? `a${names.length}` : undefined;
+    if (retptr) names.push(retptr);
+
+    let args: string[];
+    if (sig.paramsInMemory) {
+      const types = l.type.params.map((p) => p.type);
+      const { offsets, size: sz, align } = recordLayout(types);
+      code.line(`const pp = a0 >>> 0;`);
+      code.line(`${this.helpers.use('$range')}(${ctx.mem()}, pp, ${sz}, ${align}, 'parameters');`);
+      args = types.map((t, i) => code.let(liftMem(ctx, t, `pp + ${offsets[i]}`), 'p'));
+    } else {
+      const reader = new FlatReader(names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })), ctx);
+      args = l.type.params.map((p) => code.let(liftFlat(ctx, p.type, reader), 'p'));
+    }
+
+    const call = l.callee.kind === 'import'
+      ? this.hostCall(l.callee, l.name)(args)
+      : `${this.liftName(l.callee.index)}(${args.join(', ')})`;
+    const result = l.type.result;
+    let value: string | undefined;
+    if (!result) code.line(`${call};`);
+    else if (result.kind === 'result') {
+      value = code.tmp('r');
+      code.line(`let ${value};`);
+      code.line(`try { ${value} = { tag: 'ok', val: ${call} }; } catch (e) { ${value} = { tag: 'err', val: ${this.helpers.use('$payload')}(e) }; }`);
+    } else value = code.let(call, 'r');
+
+    let ret = '';
+    if (result && value) {
+      const where = `${l.name}: return value`;
+      if (retptr) {
+        code.line(`const rp = ${retptr} >>> 0;`);
+        code.line(`${this.helpers.use('$range')}(${ctx.mem()}, rp, ${size(result)}, ${alignment(result)}, 'return area');`);
+        lowerMem(ctx, result, value, 'rp', where);
+      } else {
+        const [flat] = lowerFlat(ctx, result, value, where);
+        ret = `return ${flat};`;
+      }
+    }
+    code.lines.push(...ctx.after);
+    if (ret) code.line(ret);
+    this.fns.push(`function ${name}(${names.join(', ')}) {\n${code}\n}`);
+    return name;
+  }
+
+  // ---- lifts: the host (or another component) calls in --------------------
+
+  liftName(index: number): string {
+    let name = this.liftNames.get(index);
+    if (name) return name;
+    name = `$lift${index}`;
+    this.liftNames.set(index, name);
+    this.emitLift(this.plan.lifts[index]!, name);
+    return name;
+  }
+
+  private emitLift(l: Lift, name: string): void {
+    const code = new Code();
+    const shared: CallState = { top: code, usedRealloc: false };
+    const sig = flatSignature(l.type);
+    const params = l.type.params.map((_, i) => `a${i}`);
+    const k = l.instance;
+    this.usesState.add(k);
+    code.line(`if ($st[${k}] !== 0) ${this.helpers.use('$enterErr')}($st[${k}]);`);
+
+    // Lowering the arguments checks JS values; a bad one must not poison the instance.
+    const lowering = new Code('l');
+    const lctx = this.ctx(lowering, l.opts, k, l.name, shared);
+    let flatArgs: string[];
+    if (sig.paramsInMemory) {
+      const types = l.type.params.map((p) => p.type);
+      const { offsets, size: sz, align } = recordLayout(types);
+      const pp = lowering.let(`${lctx.realloc()}(0, 0, ${align}, ${sz}) >>> 0`, 'pp');
+      lowering.line(`${this.helpers.use('$range')}(${lctx.mem()}, ${pp}, ${sz}, ${align}, 'parameters');`);
+      types.forEach((t, i) => lowerMem(lctx, t, params[i]!, `${pp} + ${offsets[i]}`, `${l.name}: parameter ${l.type.params[i]!.name}`));
+      flatArgs = [pp];
+    } else {
+      flatArgs = l.type.params.flatMap((p, i) => lowerFlat(lctx, p.type, params[i]!, `${l.name}: parameter ${p.name}`));
+    }
+    // realloc runs guest code, so with it the instance is entered before arguments are lowered;
+    // `ok` tells a bad argument (no harm done) from a trap (the instance is poisoned).
+    const guarded = shared.usedRealloc;
+    if (!guarded) code.lines.push(...lowering.lines);
+    code.line(`$st[${k}] = 1;`);
+
+    const body = new Code('w');
+    const bctx = this.ctx(body, l.opts, k, l.name, shared);
+    const coreFn = this.core(l.core);
+    const result = l.type.result;
+    const call = `${coreFn}(${flatArgs.join(', ')})`;
+    const ret = result ? body.let(call, 'ret') : undefined;
+    if (!ret) body.line(`${call};`);
+    // Declared outside the try so the lifted result outlives it.
+    const value = result ? 'rv' : undefined;
+    if (result && ret) {
+      if (sig.resultInMemory) {
+        const rp = body.let(`${ret} >>> 0`, 'rp');
+        body.line(`${this.helpers.use('$range')}(${bctx.mem()}, ${rp}, ${size(result)}, ${alignment(result)}, 'return area');`);
+        body.line(`rv = ${liftMem(bctx, result, rp)};`);
+      } else {
+        body.line(`rv = ${liftFlat(bctx, result, new FlatReader([{ expr: ret, type: flatten(result)[0]! }], bctx))};`);
+      }
+    }
+    if (shared.scope) body.line(`if (${shared.scope}.n !== 0) ${this.helpers.use('$trap')}('borrowed handles were not dropped before the call returned');`);
+    if (l.opts.postReturn) body.line(`${this.core(l.opts.postReturn)}(${ret ?? ''});`);
+    if (value) code.line(`let ${value};`);
+    if (guarded) code.line('let ok = 0;');
+    code.line('try {');
+    if (guarded) code.lines.push(...lowering.lines.map((s) => '  ' + s), '  ok = 1;');
+    code.lines.push(...body.lines.map((s) => '  ' + s));
+    code.line(`} catch (e) { $st[${k}] = ${guarded ? 'ok ? 2 : 0' : '2'}; throw e; }`);
+    code.line(`$st[${k}] = 0;`);
+    if (result && value) {
+      if (result.kind === 'result') {
+        code.line(`if (${value}.tag === 'err') throw new ${this.helpers.use('ComponentError')}(${value}.val);`);
+        code.line(`return ${value}.val;`);
+      } else code.line(`return ${value};`);
+    }
+    this.fns.push(`function ${name}(${params.join(', ')}) {\n${code}\n}`);
+  }
+
+  // ---- resource classes ---------------------------------------------------
+
+  /** Generates wrapper classes for guest resources, with the members the exports give them. */
+  private emitClasses(): string[] {
+    const members = new Map<Resource, string[]>();
+    const visit = (m: Map<string, ExportItem>) => {
+      const byName = new Map<string, Resource>();
+      for (const [n, e] of m) if (e.kind === 'resource') byName.set(n, e.resource);
+      for (const [n, e] of m) {
+        if (e.kind === 'instance') visit(e.exports);
+        if (e.kind !== 'func') continue;
+        const fn = parseFuncName(n);
+        if (fn.kind === 'free') continue;
+        const r = byName.get(fn.resource);
+        if (!r || r.origin !== 'guest') continue;
+        const list = members.get(r) ?? [];
+        members.set(r, list);
+        const call = this.funcRef(e.func);
+        const ps = e.func.type.params.map((_, i) => `a${i}`);
+        if (fn.kind === 'constructor') list.unshift(`constructor(${ps.join(', ')}) { return ${call}(${ps.join(', ')}); }`);
+        else if (fn.kind === 'static') list.push(`static ${fn.name}(${ps.join(', ')}) { return ${call}(${ps.join(', ')}); }`);
+        else list.push(`${fn.name}(${ps.slice(1).join(', ')}) { return ${call}(this${ps.length > 1 ? ', ' : ''}${ps.slice(1).join(', ')}); }`);
+      }
+    };
+    visit(this.plan.exports);
+    const out: string[] = [];
+    for (const [r, js] of this.resources) {
+      if (!js.guest) continue;
+      const body = members.get(r) ?? [];
+      if (!body.some((b) => b.startsWith('constructor('))) {
+        body.unshift(`constructor() { throw new TypeError(${str(`${pascalCase(r.name)} has no constructor`)}); }`);
+      }
+      body.push(`[${this.helpers.use('$dispose')}]() { ${this.helpers.use('$disposeGuest')}(this${js.dtor ? `, ${js.dtor}` : ''}); }`);
+      out.push(`const ${js.cls} = class ${pascalCase(r.name).replace(/[^\w$]/g, '_')} {\n${body.map((b) => '  ' + b).join('\n')}\n};`);
+    }
+    return out;
+  }
+
+  private funcRef(f: FuncVal): string {
+    if (f.kind === 'lifted') return this.liftName(f.index);
+    const call = this.hostCall(f, f.ref.exportName ? `${f.ref.importName}#${f.ref.exportName}` : f.ref.importName);
+    const ps = f.type.params.map((_, i) => `a${i}`);
+    const name = this.id('$reexport');
+    this.fns.push(`function ${name}(${ps.join(', ')}) { return ${call(ps)}; }`);
+    return name;
+  }
+
+  // ---- exports ------------------------------------------------------------
+
+  /** The export object literal; nested instances are bound to constants so aliases share them. */
+  private exportsObject(m: Map<string, ExportItem>, top: boolean): string {
+    const entries: string[] = [];
+    for (const [n, e] of m) {
+      if (e.kind === 'func') {
+        const fn = parseFuncName(n);
+        if (fn.kind === 'free') entries.push(`${key(top ? exportShortName(n) : fn.name)}: ${this.funcRef(e.func)}`);
+      } else if (e.kind === 'resource') {
+        entries.push(`${key(pascalCase(n))}: ${this.resource(e.resource).cls}`);
+      } else {
+        const obj = this.id('$x');
+        this.exportDecls.push(`const ${obj} = ${this.exportsObject(e.exports, false)};`);
+        entries.push(`${key(top ? exportShortName(n) : parseFuncName(n).kind === 'free' ? exportShortName(n) : n)}: ${obj}`);
+        if (top && this.opts.namespacedExports && n !== exportShortName(n)) entries.push(`${str(n)}: ${obj}`);
+      }
+    }
+    return `{ ${entries.join(', ')} }`;
+  }
+
+  private readonly exportDecls: string[] = [];
+
+  // ---- the whole function -------------------------------------------------
+
+  private coreInstanceArg(v: CoreInstanceVal): string {
+    if (v.kind === 'runtime') return `$e${v.index}`;
+    return `{ ${[...v.exports].map(([n, d]) => `${key(n)}: ${d.kind === 'export' ? prop(`$e${d.instance}`, d.name) : this.core(d)}`).join(', ')} }`;
+  }
+
+  /** The body of `instantiate`: returns the export object. */
+  instantiateFunction(): string {
+    const sync = this.opts.instantiation === 'sync';
+    const steps: string[] = [];
+    const modules = this.plan.modules.map((_, i) => this.opts.moduleFile(i));
+    if (modules.length) {
+      steps.push(sync
+        ? `const $mods = ${JSON.stringify(modules)}.map(getCoreModule);`
+        : `const $mods = await Promise.all(${JSON.stringify(modules)}.map(getCoreModule));`);
+    }
+    for (const step of this.plan.steps) {
+      const args = step.args.map((a) => `${key(a.name)}: ${this.coreInstanceArg(a.instance)}`).join(', ');
+      const inst = `instantiateCore($mods[${step.module}], { ${args} })`;
+      steps.push(`const $e${step.instance} = (${sync ? inst : `await ${inst}`}).exports;`);
+      for (const l of this.afterInstance.get(step.instance) ?? []) steps.push(l);
+      this.afterInstance.delete(step.instance);
+    }
+    const exportsExpr = this.exportsObject(this.plan.exports, true);
+    const classes = this.emitClasses();
+    // Assignments requested while emitting exports refer to earlier instances only.
+    for (const [inst, lines] of this.afterInstance) {
+      const i = steps.findIndex((s) => s.startsWith(`const $e${inst} =`));
+      steps.splice(i + 1, 0, ...lines);
+    }
+    const state = this.usesState.size ? [`const $st = new Uint8Array(${this.plan.componentInstances});`] : [];
+    const body = [
+      ...state,
+      ...this.decls,
+      ...classes,
+      ...this.fns,
+      ...steps,
+      ...this.exportDecls,
+      `return ${exportsExpr};`,
+    ];
+    const sig = sync
+      ? 'function instantiate(getCoreModule, imports, instantiateCore = (m, i) => new WebAssembly.Instance(m, i))'
+      : 'async function instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate)';
+    return `${sig} {\n${body.map((l) => l.split('\n').map((x) => '  ' + x).join('\n')).join('\n')}\n}`;
+  }
+}
+

@@ -1,0 +1,267 @@
+/**
+ * Runtime helpers the glue may need. Each is emitted only when generated code uses it,
+ * once, at module level (shared by every instantiation).
+ */
+const HELPERS = {
+  $trap: {
+    deps: [],
+    code: `function $trap(msg) { throw new WebAssembly.RuntimeError(msg); }`,
+  },
+  $bad: {
+    deps: [],
+    code: `function $bad(where, type, v) {
+  const got = typeof v === 'string' ? JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v) : typeof v === 'bigint' ? v + 'n' : v === null || typeof v !== 'object' ? String(v) : Array.isArray(v) ? 'an array' : 'an object';
+  const E = (typeof v === 'number' && /^([us](8|16|32))$/.test(type)) || (typeof v === 'bigint' && /^[us]64$/.test(type)) ? RangeError : TypeError;
+  throw new E(\`\${where}: expected \${type}, got \${got}\`);
+}`,
+  },
+  ComponentError: {
+    deps: [],
+    code: `class ComponentError extends Error {
+  constructor(value) {
+    const enumerable = typeof value !== 'string';
+    super(enumerable ? \`\${String(value)} (see error.payload)\` : value);
+    Object.defineProperty(this, 'payload', { value, enumerable });
+  }
+}`,
+  },
+  $payload: {
+    deps: [],
+    code: `function $payload(e) {
+  if (e && Object.prototype.hasOwnProperty.call(e, 'payload')) return e.payload;
+  if (e instanceof Error) throw e;
+  return e;
+}`,
+  },
+  $enterErr: {
+    deps: ['$trap'],
+    code: `function $enterErr(s) { $trap(s === 2 ? 'component instance is poisoned by an earlier trap' : 'cannot reenter a component instance that is already running'); }`,
+  },
+  $range: {
+    deps: ['$trap'],
+    code: `function $range(mem, ptr, bytes, align, what) {
+  if (ptr % align !== 0) $trap(\`\${what} pointer \${ptr} is not aligned to \${align}\`);
+  if (ptr + bytes > mem.buffer.byteLength) $trap(\`\${what} at \${ptr}..\${ptr + bytes} is out of bounds of memory (\${mem.buffer.byteLength} bytes)\`);
+}`,
+  },
+  $len: { deps: [], code: `let $len = 0;` },
+  $td8: { deps: [], code: `const $td8 = new TextDecoder('utf-8', { fatal: true });` },
+  $td16: { deps: [], code: `const $td16 = new TextDecoder('utf-16le', { fatal: true });` },
+  $te: { deps: [], code: `const $te = new TextEncoder();` },
+  $liftUtf8: {
+    deps: ['$td8', '$range', '$trap'],
+    code: `function $liftUtf8(mem, ptr, len) {
+  ptr >>>= 0; len >>>= 0;
+  $range(mem, ptr, len, 1, 'string');
+  try { return $td8.decode(new Uint8Array(mem.buffer, ptr, len)); } catch { $trap('string is not valid utf-8'); }
+}`,
+  },
+  $liftUtf16: {
+    deps: ['$td16', '$range', '$trap'],
+    code: `function $liftUtf16(mem, ptr, len) {
+  ptr >>>= 0; len >>>= 0;
+  $range(mem, ptr, len * 2, 2, 'string');
+  try { return $td16.decode(new Uint8Array(mem.buffer, ptr, len * 2)); } catch { $trap('string is not valid utf-16'); }
+}`,
+  },
+  $liftLatin1Utf16: {
+    deps: ['$liftUtf16', '$range'],
+    code: `function $liftLatin1Utf16(mem, ptr, len) {
+  ptr >>>= 0; len >>>= 0;
+  if (len & 0x80000000) return $liftUtf16(mem, ptr, len ^ 0x80000000);
+  $range(mem, ptr, len, 2, 'string');
+  const b = new Uint8Array(mem.buffer, ptr, len);
+  let s = '';
+  for (let i = 0; i < len; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192));
+  return s;
+}`,
+  },
+  $wellFormed: {
+    deps: ['$bad'],
+    code: `function $wellFormed(s, where) {
+  if (typeof s !== 'string') $bad(where, 'string', s);
+  if (s.isWellFormed ? !s.isWellFormed() : /[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:[^\\uD800-\\uDBFF]|^)[\\uDC00-\\uDFFF]/.test(s)) throw new TypeError(\`\${where}: string contains a lone surrogate\`);
+}`,
+  },
+  $lowerUtf8: {
+    deps: ['$te', '$len', '$range', '$wellFormed'],
+    code: `function $lowerUtf8(s, mem, realloc, where) {
+  $wellFormed(s, where);
+  const n = s.length;
+  let ptr = realloc(0, 0, 1, n) >>> 0;
+  $range(mem, ptr, n, 1, 'string');
+  const r = $te.encodeInto(s, new Uint8Array(mem.buffer, ptr, n));
+  if (r.read === n && r.written === n) { $len = n; return ptr; }
+  const worst = n * 3;
+  ptr = realloc(ptr, n, 1, worst) >>> 0;
+  $range(mem, ptr, worst, 1, 'string');
+  const len = $te.encodeInto(s, new Uint8Array(mem.buffer, ptr, worst)).written;
+  if (len < worst) { ptr = realloc(ptr, worst, 1, len) >>> 0; $range(mem, ptr, len, 1, 'string'); }
+  $len = len;
+  return ptr;
+}`,
+  },
+  $lowerUtf16: {
+    deps: ['$len', '$range', '$wellFormed'],
+    code: `function $lowerUtf16(s, mem, realloc, where) {
+  $wellFormed(s, where);
+  const n = s.length;
+  const ptr = realloc(0, 0, 2, n * 2) >>> 0;
+  $range(mem, ptr, n * 2, 2, 'string');
+  const u = new Uint16Array(mem.buffer, ptr, n);
+  for (let i = 0; i < n; i++) u[i] = s.charCodeAt(i);
+  $len = n;
+  return ptr;
+}`,
+  },
+  $lowerLatin1Utf16: {
+    deps: ['$len', '$range', '$wellFormed'],
+    code: `function $lowerLatin1Utf16(s, mem, realloc, where) {
+  $wellFormed(s, where);
+  const n = s.length;
+  let ptr = realloc(0, 0, 2, n) >>> 0;
+  $range(mem, ptr, n, 2, 'string');
+  let i = 0;
+  const b = new Uint8Array(mem.buffer, ptr, n);
+  for (; i < n; i++) { const c = s.charCodeAt(i); if (c > 0xff) break; b[i] = c; }
+  if (i === n) { $len = n; return ptr; }
+  ptr = realloc(ptr, n, 2, n * 2) >>> 0;
+  $range(mem, ptr, n * 2, 2, 'string');
+  const u = new Uint16Array(mem.buffer, ptr, n);
+  for (let j = 0; j < n; j++) u[j] = s.charCodeAt(j);
+  $len = (n | 0x80000000) >>> 0;
+  return ptr;
+}`,
+  },
+  $liftChar: {
+    deps: ['$trap'],
+    code: `function $liftChar(c) {
+  c >>>= 0;
+  if (c >= 0x110000 || (c >= 0xd800 && c <= 0xdfff)) $trap(\`invalid char code point 0x\${c.toString(16)}\`);
+  return String.fromCodePoint(c);
+}`,
+  },
+  $lowerChar: {
+    deps: ['$bad'],
+    code: `function $lowerChar(v, where) {
+  if (typeof v !== 'string') $bad(where, 'char', v);
+  const c = v.codePointAt(0);
+  if (c === undefined || v.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) throw new TypeError(\`\${where}: expected char (a single Unicode scalar value), got \${JSON.stringify(v)}\`);
+  return c;
+}`,
+  },
+  $scratch: { deps: [], code: `const $scratch = new DataView(new ArrayBuffer(8));` },
+  $f32ToI32: { deps: ['$scratch'], code: `function $f32ToI32(f) { $scratch.setFloat32(0, f, true); return $scratch.getInt32(0, true); }` },
+  $i32ToF32: { deps: ['$scratch'], code: `function $i32ToF32(i) { $scratch.setInt32(0, i, true); return $scratch.getFloat32(0, true); }` },
+  $f64ToI64: { deps: ['$scratch'], code: `function $f64ToI64(f) { $scratch.setFloat64(0, f, true); return $scratch.getBigInt64(0, true); }` },
+  $i64ToF64: { deps: ['$scratch'], code: `function $i64ToF64(i) { $scratch.setBigInt64(0, i, true); return $scratch.getFloat64(0, true); }` },
+  $Table: {
+    deps: ['$trap'],
+    code: `class $Table {
+  constructor() { this.e = [undefined]; this.free = []; }
+  add(h) { if (this.free.length) { const i = this.free.pop(); this.e[i] = h; return i; } return this.e.push(h) - 1; }
+  get(i, t) {
+    const h = i > 0 ? this.e[i] : undefined;
+    if (h === undefined) $trap(\`unknown handle index \${i}\`);
+    if (h.t !== t) $trap(\`handle index \${i} refers to a different resource type\`);
+    return h;
+  }
+  take(i, t) {
+    const h = this.get(i, t);
+    if (!h.own) $trap(\`handle index \${i} is a borrow where an owned handle is required\`);
+    if (h.lend) $trap(\`handle index \${i} is lent out and cannot be moved\`);
+    this.e[i] = undefined; this.free.push(i);
+    return h;
+  }
+  drop(i, t) {
+    const h = this.get(i, t);
+    if (h.own && h.lend) $trap(\`handle index \${i} is lent out and cannot be dropped\`);
+    this.e[i] = undefined; this.free.push(i);
+    if (!h.own) h.scope.n--;
+    return h;
+  }
+}`,
+  },
+  $rep: { deps: [], code: `const $rep = Symbol('weft.rep');` },
+  $dispose: { deps: [], code: `const $dispose = Symbol.dispose || Symbol.for('nodejs.dispose');` },
+  $fin: {
+    deps: [],
+    code: `const $fin = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((d) => { try { d.dtor(d.rep); } catch {} }) : { register() {}, unregister() {} };`,
+  },
+  $own: { deps: [], code: `const $own = Symbol('weft.own');` },
+  $wrap: {
+    deps: ['$rep', '$own', '$fin'],
+    code: `function $wrap(cls, rep, own, dtor) {
+  const o = Object.create(cls.prototype);
+  o[$rep] = rep;
+  if (own) { o[$own] = true; if (dtor) $fin.register(o, { rep, dtor }, o); }
+  return o;
+}`,
+  },
+  $unwrap: {
+    deps: ['$rep', '$own', '$fin', '$bad'],
+    code: `function $unwrap(cls, v, own, where, type) {
+  if (!(v instanceof cls) || v[$rep] === undefined || (own && !v[$own])) $bad(where, type, v);
+  const rep = v[$rep];
+  if (own) { v[$rep] = undefined; $fin.unregister(v); }
+  return rep;
+}`,
+  },
+  $disposeGuest: {
+    deps: ['$rep', '$own', '$fin'],
+    code: `function $disposeGuest(o, dtor) {
+  const rep = o[$rep];
+  if (rep === undefined || !o[$own]) return;
+  o[$rep] = undefined;
+  $fin.unregister(o);
+  if (dtor) dtor(rep);
+}`,
+  },
+  $hostCheck: {
+    deps: ['$bad'],
+    code: `function $hostCheck(cls, v, where, type) {
+  if (typeof cls === 'function' ? !(v instanceof cls) : (v === null || typeof v !== 'object')) $bad(where, type, v);
+  return v;
+}`,
+  },
+  $hostDrop: {
+    deps: ['$dispose'],
+    code: `function $hostDrop(v) { if (v && typeof v[$dispose] === 'function') v[$dispose](); }`,
+  },
+  $import: {
+    deps: [],
+    code: `function $import(imports, names, key, what) {
+  let m;
+  for (const n of names) if (imports && imports[n] !== undefined) { m = imports[n]; break; }
+  const v = m === undefined ? undefined : key === undefined ? m : m[key];
+  if (v === undefined) throw new TypeError(\`missing import: \${names[0]}\${key === undefined ? '' : '#' + key} (\${what})\`);
+  return v;
+}`,
+  },
+  $b64: {
+    deps: [],
+    code: `function $b64(s) { return typeof Buffer === 'function' ? Buffer.from(s, 'base64') : Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); }`,
+  },
+} satisfies Record<string, { deps: string[]; code: string }>;
+
+export type HelperName = keyof typeof HELPERS;
+
+export class Helpers {
+  private readonly used = new Set<HelperName>();
+
+  use(name: HelperName): string {
+    if (!this.used.has(name)) {
+      for (const d of HELPERS[name].deps) this.use(d as HelperName);
+      this.used.add(name);
+    }
+    return name;
+  }
+
+  has(name: HelperName): boolean {
+    return this.used.has(name);
+  }
+
+  render(): string {
+    return [...this.used].map((n) => HELPERS[n].code).join('\n');
+  }
+}

@@ -1,0 +1,77 @@
+import type { Plan } from '../link/plan.js';
+import { GlueWriter } from './glue.js';
+import { exportShortName, isIdentifier, str } from './names.js';
+import type { ImportSpecifier } from './specifiers.js';
+
+export interface ModuleOptions {
+  moduleFiles: string[];
+  /** Modules (by index) to inline as base64 instead of loading from their file. */
+  inline: Map<number, string>;
+  instantiation?: 'async' | 'sync';
+  namespacedExports: boolean;
+  tlaCompat: boolean;
+  specifier(importName: string): ImportSpecifier;
+}
+
+/** Writes the generated ES module: instantiation-mode API, or self-instantiating ESM. */
+export function writeModule(plan: Plan, opts: ModuleOptions): string {
+  const glue = new GlueWriter(plan, {
+    moduleFile: (i) => opts.moduleFiles[i]!,
+    instantiation: opts.instantiation ?? 'async',
+    namespacedExports: opts.namespacedExports,
+  });
+  const fn = glue.instantiateFunction();
+  if (opts.instantiation) {
+    return `${glue.moduleCode()}\nexport ${fn}\n`;
+  }
+
+  const lines: string[] = [];
+  const importEntries: string[] = [];
+  let n = 0;
+  for (const name of plan.imports.keys()) {
+    const spec = opts.specifier(name);
+    const local = `$i${n++}`;
+    lines.push(spec.name
+      ? `import { ${isIdentifier(spec.name) ? spec.name : str(spec.name)} as ${local} } from ${str(spec.module)};`
+      : `import * as ${local} from ${str(spec.module)};`);
+    importEntries.push(`${str(name)}: ${local}`);
+  }
+  lines.push(glue.moduleCode());
+  lines.push(fn);
+  const urls = opts.moduleFiles.map((f, i) =>
+    opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : `new URL(${str('./' + f)}, import.meta.url)`);
+  if (urls.length) {
+    lines.push(`const $files = [${urls.join(', ')}];`);
+    lines.push(`const $load = async (f) => {
+  const src = $files[${JSON.stringify(opts.moduleFiles)}.indexOf(f)];
+  if (!(src instanceof URL)) return WebAssembly.compile(src);
+  if (typeof process === 'object' && process.versions && process.versions.node && src.protocol === 'file:') {
+    const fs = await import('node:fs/promises');
+    return WebAssembly.compile(await fs.readFile(src));
+  }
+  return WebAssembly.compileStreaming(fetch(src));
+};`);
+  } else {
+    lines.push(`const $load = () => { throw new Error('no core modules'); };`);
+  }
+  const call = `instantiate($load, { ${importEntries.join(', ')} })`;
+  const exportNames: [string, string][] = [];
+  for (const name of plan.exports.keys()) {
+    const short = exportShortName(name);
+    exportNames.push([short, short]);
+    if (opts.namespacedExports && short !== name && plan.exports.get(name)!.kind === 'instance') exportNames.push([name, short]);
+  }
+  const locals = new Map<string, string>();
+  for (const [, short] of exportNames) if (!locals.has(short)) locals.set(short, `$x_${locals.size}`);
+  if (opts.tlaCompat) {
+    lines.push(`let ${[...locals.values()].join(', ') || '$none'};`);
+    lines.push(`export const $init = ${call}.then((e) => { ${[...locals].map(([s, l]) => `${l} = e[${str(s)}];`).join(' ')} });`);
+  } else {
+    lines.push(`const $exports = await ${call};`);
+    if (locals.size) lines.push(`const ${[...locals].map(([s, l]) => `${l} = $exports[${str(s)}]`).join(', ')};`);
+  }
+  if (exportNames.length) {
+    lines.push(`export { ${exportNames.map(([name, short]) => `${locals.get(short)} as ${isIdentifier(name) ? name : str(name)}`).join(', ')} };`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,47 @@
+import { camelCase, unversioned } from './names.js';
+
+/** WASI packages weft ships shims for; `wasi:<pkg>/<iface>` maps to `@weft/wasi-<pkg>#<iface>`. */
+const WASI_SHIMS = new Set(['cli', 'clocks', 'filesystem', 'http', 'io', 'random', 'sockets']);
+
+export interface ImportSpecifier {
+  /** Module specifier to import from. */
+  module: string;
+  /** Named export of that module, when the map target has `#name`; otherwise the namespace. */
+  name?: string;
+}
+
+function matchPattern(pattern: string, name: string): string | undefined {
+  const star = pattern.indexOf('*');
+  if (star < 0) return pattern === name ? '' : undefined;
+  const pre = pattern.slice(0, star);
+  const post = pattern.slice(star + 1);
+  if (name.length >= pre.length + post.length && name.startsWith(pre) && name.endsWith(post)) {
+    return name.slice(pre.length, name.length - post.length);
+  }
+  return undefined;
+}
+
+/**
+ * Resolves the ES module specifier for an import name, applying the user's `--map`
+ * (exact or `*` patterns, matched against the versioned and then the unversioned name)
+ * and then the default WASI shim mapping.
+ */
+export function resolveSpecifier(importName: string, map: Record<string, string>, wasiShim: boolean): ImportSpecifier {
+  const candidates = [importName, unversioned(importName)];
+  for (const name of candidates) {
+    for (const [pattern, target] of Object.entries(map)) {
+      const m = matchPattern(pattern, name);
+      if (m !== undefined) return split(target.replace('*', m));
+    }
+  }
+  const base = unversioned(importName);
+  const wasi = /^wasi:([a-z-]+)\/(.+)$/.exec(base);
+  if (wasiShim && wasi && WASI_SHIMS.has(wasi[1]!)) return { module: `@weft/wasi-${wasi[1]}`, name: camelCase(wasi[2]!) };
+  return { module: base };
+}
+
+function split(target: string): ImportSpecifier {
+  const hash = target.indexOf('#');
+  if (hash < 0) return { module: target };
+  return { module: target.slice(0, hash), name: camelCase(target.slice(hash + 1)) };
+}

@@ -1,0 +1,82 @@
+import type { FuncType, Resource } from '../types/model.js';
+
+/**
+ * The flat result of linking: which core modules to instantiate in what order with which
+ * imports, and every boundary crossing (lowerings into core code, lifts out of it).
+ */
+
+/** A core item available at run time. */
+export type CoreDef =
+  /** Export `name` of runtime core instance `instance`. */
+  | { kind: 'export'; instance: number; name: string }
+  /** The trampoline for lowering `index`. */
+  | { kind: 'lowered'; index: number }
+  /** `resource.new/drop/rep` for `resource`, operating on component instance `instance`'s table. */
+  | { kind: 'resource'; op: 'new' | 'drop' | 'rep'; resource: Resource; instance: number };
+
+export type CoreInstanceVal =
+  | { kind: 'runtime'; index: number }
+  | { kind: 'synthetic'; exports: Map<string, CoreDef> };
+
+export interface ImportRef {
+  /** Top-level import name, e.g. `wasi:cli/stdout@0.2.0` or `f`. */
+  importName: string;
+  /** Export of an imported instance, e.g. `get-stdout`; absent for a function import. */
+  exportName?: string;
+}
+
+/** A component-level function. */
+export type FuncVal =
+  | { kind: 'import'; ref: ImportRef; type: FuncType }
+  | { kind: 'lifted'; index: number; type: FuncType };
+
+export interface CanonOpts {
+  encoding: 'utf8' | 'utf16' | 'latin1+utf16';
+  memory?: CoreDef;
+  realloc?: CoreDef;
+  postReturn?: CoreDef;
+}
+
+export interface Lowering {
+  index: number;
+  callee: FuncVal;
+  type: FuncType;
+  opts: CanonOpts;
+  /** Component instance whose core code calls this import (its handle table receives handles). */
+  instance: number;
+  /** For messages: `ns:pkg/iface#func`. */
+  name: string;
+}
+
+export interface Lift {
+  index: number;
+  core: CoreDef;
+  type: FuncType;
+  opts: CanonOpts;
+  instance: number;
+  name: string;
+}
+
+export type Step = { kind: 'instantiate'; instance: number; module: number; args: { name: string; instance: CoreInstanceVal }[] };
+
+export type ExportItem =
+  | { kind: 'func'; func: FuncVal }
+  | { kind: 'instance'; exports: Map<string, ExportItem> }
+  | { kind: 'resource'; resource: Resource };
+
+export type ImportItem =
+  | { kind: 'func'; type: FuncType }
+  | { kind: 'instance'; funcs: Map<string, FuncType>; resources: Map<string, Resource> }
+  | { kind: 'resource'; resource: Resource };
+
+export interface Plan {
+  modules: Uint8Array[];
+  coreInstances: number;
+  steps: Step[];
+  lowerings: Lowering[];
+  lifts: Lift[];
+  imports: Map<string, ImportItem>;
+  exports: Map<string, ExportItem>;
+  /** Number of component instances (each has its own handle table). */
+  componentInstances: number;
+}

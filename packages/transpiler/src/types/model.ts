@@ -1,0 +1,142 @@
+/**
+ * Resolved types: the AST's index references replaced by the types they denote, with
+ * resources as identities. Values flowing through the linker carry these.
+ */
+
+export type ValType = ValTypeDef & {
+  /** The WIT name it was exported or imported under, for messages and declarations. */
+  name?: string;
+};
+
+type ValTypeDef =
+  | { kind: 'bool' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 's64' | 'u64' | 'f32' | 'f64' | 'char' | 'string' }
+  | { kind: 'record'; fields: { name: string; type: ValType }[] }
+  | { kind: 'variant'; cases: { name: string; type?: ValType }[] }
+  | { kind: 'list'; elem: ValType; length?: number }
+  | { kind: 'tuple'; types: ValType[] }
+  | { kind: 'flags'; names: string[] }
+  | { kind: 'enum'; names: string[] }
+  | { kind: 'option'; type: ValType }
+  | { kind: 'result'; ok?: ValType; err?: ValType }
+  | { kind: 'own' | 'borrow'; resource: Resource };
+
+
+export interface FuncType {
+  params: { name: string; type: ValType }[];
+  result?: ValType;
+}
+
+/**
+ * A resource type. `abstract` ones stand for `(sub resource)` declarations inside type
+ * definitions; they are replaced by `host` resources when a top-level import is bound,
+ * or by whatever the instantiator supplies for an inner component.
+ */
+export interface Resource {
+  id: number;
+  /** The name it was declared or exported under (kebab-case). */
+  name: string;
+  origin: 'abstract' | 'host' | 'guest';
+  /** host: the import specifier and export name the class comes from. */
+  host?: { importName: string; exportName?: string };
+  /** guest: the component instance that defined it (its table owns the reps). */
+  instance?: number;
+  /** guest: core function called with the rep when the last own handle drops. */
+  dtor?: unknown;
+}
+
+export type ExternDesc =
+  | { kind: 'func'; type: FuncType }
+  | { kind: 'type'; type: AnyType }
+  | { kind: 'instance'; type: InstanceType }
+  | { kind: 'component'; type: ComponentType }
+  | { kind: 'module' }
+  | { kind: 'value' };
+
+export interface InstanceType {
+  kind: 'instance';
+  exports: Map<string, ExternDesc>;
+}
+
+export interface ComponentType {
+  kind: 'component';
+  imports: Map<string, ExternDesc>;
+  exports: Map<string, ExternDesc>;
+}
+
+/** What a type index denotes. */
+export type AnyType =
+  | { kind: 'value'; type: ValType }
+  | { kind: 'func'; type: FuncType }
+  | InstanceType
+  | ComponentType
+  | { kind: 'resource'; resource: Resource }
+  | { kind: 'core-func'; params: string[]; results: string[] }
+  | { kind: 'core-module' };
+
+let nextResourceId = 1;
+
+/** Records the name a value type is exported or imported under (the first one wins). */
+export function nameType(t: AnyType, name: string): void {
+  if (t.kind === 'value' && !t.type.name && /^(record|variant|enum|flags)$/.test(t.type.kind)) t.type.name = name;
+}
+
+export function newResource(name: string, origin: Resource['origin'], extra: Partial<Resource> = {}): Resource {
+  return { id: nextResourceId++, name, origin, ...extra };
+}
+
+/** Replaces resources in a type according to `subst`, sharing unchanged subtrees. */
+export function substValType(t: ValType, subst: Map<Resource, Resource>): ValType {
+  switch (t.kind) {
+    case 'own':
+    case 'borrow': {
+      const r = subst.get(t.resource);
+      return r ? { kind: t.kind, resource: r } : t;
+    }
+    case 'record': return { kind: 'record', fields: t.fields.map((f) => ({ name: f.name, type: substValType(f.type, subst) })) };
+    case 'variant': return { kind: 'variant', cases: t.cases.map((c) => (c.type ? { name: c.name, type: substValType(c.type, subst) } : c)) };
+    case 'list': return { ...t, elem: substValType(t.elem, subst) };
+    case 'tuple': return { kind: 'tuple', types: t.types.map((x) => substValType(x, subst)) };
+    case 'option': return { kind: 'option', type: substValType(t.type, subst) };
+    case 'result': return {
+      kind: 'result',
+      ...(t.ok ? { ok: substValType(t.ok, subst) } : {}),
+      ...(t.err ? { err: substValType(t.err, subst) } : {}),
+    };
+    default: return t;
+  }
+}
+
+export function substFunc(f: FuncType, subst: Map<Resource, Resource>): FuncType {
+  if (subst.size === 0) return f;
+  const out: FuncType = { params: f.params.map((p) => ({ name: p.name, type: substValType(p.type, subst) })) };
+  if (f.result) out.result = substValType(f.result, subst);
+  return out;
+}
+
+export function substAny(t: AnyType, subst: Map<Resource, Resource>): AnyType {
+  if (subst.size === 0) return t;
+  switch (t.kind) {
+    case 'value': return { kind: 'value', type: substValType(t.type, subst) };
+    case 'func': return { kind: 'func', type: substFunc(t.type, subst) };
+    case 'resource': return { kind: 'resource', resource: subst.get(t.resource) ?? t.resource };
+    case 'instance': return { kind: 'instance', exports: substExterns(t.exports, subst) };
+    case 'component': return { kind: 'component', imports: substExterns(t.imports, subst), exports: substExterns(t.exports, subst) };
+    default: return t;
+  }
+}
+
+export function substExterns(m: Map<string, ExternDesc>, subst: Map<Resource, Resource>): Map<string, ExternDesc> {
+  const out = new Map<string, ExternDesc>();
+  for (const [k, d] of m) out.set(k, substExtern(d, subst));
+  return out;
+}
+
+function substExtern(d: ExternDesc, subst: Map<Resource, Resource>): ExternDesc {
+  switch (d.kind) {
+    case 'func': return { kind: 'func', type: substFunc(d.type, subst) };
+    case 'type': return { kind: 'type', type: substAny(d.type, subst) };
+    case 'instance': return { kind: 'instance', type: substAny(d.type, subst) as InstanceType };
+    case 'component': return { kind: 'component', type: substAny(d.type, subst) as ComponentType };
+    default: return d;
+  }
+}

@@ -1,0 +1,220 @@
+import type { CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
+import { WeftError } from '../error.js';
+import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, ValType } from './model.js';
+import { nameType, newResource } from './model.js';
+
+/** A type index space with lexical parents, for outer aliases. */
+export interface TypeScope {
+  types: AnyType[];
+  coreTypes: AnyType[];
+  parent?: TypeScope;
+  /** Instances imported inside a component type, for export aliases of their types. */
+  instances?: InstanceType[];
+}
+
+export function typeAt(scope: TypeScope, index: number, offset: number): AnyType {
+  const t = scope.types[index];
+  if (!t) throw new WeftError(`type index ${index} out of range (${scope.types.length} types defined)`, offset);
+  return t;
+}
+
+export function resolveValType(ref: ValTypeRef, scope: TypeScope, offset: number): ValType {
+  if (ref.kind === 'prim') {
+    if (ref.prim === 'error-context') throw new WeftError('error-context values are not supported (Preview 3)', offset);
+    return { kind: ref.prim };
+  }
+  const t = typeAt(scope, ref.index, offset);
+  if (t.kind !== 'value') throw new WeftError(`type index ${ref.index} refers to a ${t.kind} type where a value type is required`, offset);
+  return t.type;
+}
+
+function resourceAt(scope: TypeScope, index: number, offset: number) {
+  const t = typeAt(scope, index, offset);
+  if (t.kind !== 'resource') throw new WeftError(`type index ${index} refers to a ${t.kind} type where a resource type is required`, offset);
+  return t.resource;
+}
+
+function unique(names: string[], what: string, offset: number): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    const k = n.toLowerCase();
+    if (seen.has(k)) throw new WeftError(`duplicate ${what} name '${n}'`, offset);
+    seen.add(k);
+  }
+}
+
+const KEBAB_WORDS = /^(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)(?:-(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*))*$/;
+
+export function checkLabel(name: string, what: string, offset: number): void {
+  if (!KEBAB_WORDS.test(name)) throw new WeftError(`${what} '${name}' is not a valid kebab-case label`, offset);
+}
+
+export function resolveDefVal(def: DefValType, scope: TypeScope, offset: number): ValType {
+  const v = (r: ValTypeRef) => resolveValType(r, scope, offset);
+  switch (def.kind) {
+    case 'prim': return v(def);
+    case 'record':
+      if (def.fields.length === 0) throw new WeftError('record type must have at least one field', offset);
+      def.fields.forEach((f) => checkLabel(f.name, 'record field', offset));
+      unique(def.fields.map((f) => f.name), 'record field', offset);
+      return { kind: 'record', fields: def.fields.map((f) => ({ name: f.name, type: v(f.type) })) };
+    case 'variant':
+      if (def.cases.length === 0) throw new WeftError('variant type must have at least one case', offset);
+      def.cases.forEach((c) => checkLabel(c.name, 'variant case', offset));
+      unique(def.cases.map((c) => c.name), 'variant case', offset);
+      return { kind: 'variant', cases: def.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : { name: c.name })) };
+    case 'list':
+      if (def.length === 0) throw new WeftError('fixed-length list must have a length greater than 0', offset);
+      return def.length === undefined ? { kind: 'list', elem: v(def.elem) } : { kind: 'list', elem: v(def.elem), length: def.length };
+    case 'tuple':
+      if (def.types.length === 0) throw new WeftError('tuple type must have at least one element', offset);
+      return { kind: 'tuple', types: def.types.map(v) };
+    case 'flags':
+      if (def.names.length === 0) throw new WeftError('flags type must have at least one flag', offset);
+      if (def.names.length > 32) throw new WeftError(`flags type has ${def.names.length} flags, more than the maximum of 32`, offset);
+      def.names.forEach((n) => checkLabel(n, 'flag', offset));
+      unique(def.names, 'flag', offset);
+      return { kind: 'flags', names: def.names };
+    case 'enum':
+      if (def.names.length === 0) throw new WeftError('enum type must have at least one case', offset);
+      def.names.forEach((n) => checkLabel(n, 'enum case', offset));
+      unique(def.names, 'enum case', offset);
+      return { kind: 'enum', names: def.names };
+    case 'option': return { kind: 'option', type: v(def.type) };
+    case 'result': {
+      const out: ValType = { kind: 'result' };
+      if (def.ok) out.ok = v(def.ok);
+      if (def.err) out.err = v(def.err);
+      return out;
+    }
+    case 'own': return { kind: 'own', resource: resourceAt(scope, def.index, offset) };
+    case 'borrow': return { kind: 'borrow', resource: resourceAt(scope, def.index, offset) };
+    case 'stream':
+    case 'future':
+    case 'map':
+      throw new WeftError(`${def.kind} types are not supported`, offset);
+  }
+}
+
+function containsBorrow(t: ValType): boolean {
+  switch (t.kind) {
+    case 'borrow': return true;
+    case 'record': return t.fields.some((f) => containsBorrow(f.type));
+    case 'variant': return t.cases.some((c) => c.type !== undefined && containsBorrow(c.type));
+    case 'list': return containsBorrow(t.elem);
+    case 'tuple': return t.types.some(containsBorrow);
+    case 'option': return containsBorrow(t.type);
+    case 'result': return (t.ok !== undefined && containsBorrow(t.ok)) || (t.err !== undefined && containsBorrow(t.err));
+    default: return false;
+  }
+}
+
+export function resolveTypeDef(def: TypeDef, scope: TypeScope, offset: number): AnyType {
+  switch (def.kind) {
+    case 'defval': return { kind: 'value', type: resolveDefVal(def.def, scope, offset) };
+    case 'func': {
+      if (def.async) throw new WeftError('async function types are not supported (Preview 3)', offset);
+      def.params.forEach((p) => checkLabel(p.name, 'parameter', offset));
+      unique(def.params.map((p) => p.name), 'parameter', offset);
+      const type: FuncType = { params: def.params.map((p) => ({ name: p.name, type: resolveValType(p.type, scope, offset) })) };
+      if (def.result) {
+        type.result = resolveValType(def.result, scope, offset);
+        if (containsBorrow(type.result)) throw new WeftError('function result type must not contain a borrow handle', offset);
+      }
+      return { kind: 'func', type };
+    }
+    case 'instance': return resolveDecls(def.decls, scope, false);
+    case 'component': return resolveDecls(def.decls, scope, true);
+    case 'resource': throw new WeftError('resource types may only be defined directly in a component', offset);
+  }
+}
+
+export function resolveCoreType(def: CoreTypeDef): AnyType {
+  if (def.kind === 'func') return { kind: 'core-func', params: def.params, results: def.results };
+  return { kind: 'core-module' };
+}
+
+export function outerScope(scope: TypeScope, count: number, offset: number): TypeScope {
+  let s: TypeScope | undefined = scope;
+  for (let i = 0; i < count && s; i++) s = s.parent;
+  if (!s) throw new WeftError(`outer alias count ${count} exceeds the number of enclosing scopes`, offset);
+  return s;
+}
+
+export function externDesc(ext: ExternType, name: string, scope: TypeScope, offset: number): { desc: ExternDesc; pushType?: AnyType } {
+  switch (ext.kind) {
+    case 'func': {
+      const t = typeAt(scope, ext.typeIndex, offset);
+      if (t.kind !== 'func') throw new WeftError(`type index ${ext.typeIndex} is not a function type`, offset);
+      return { desc: { kind: 'func', type: t.type } };
+    }
+    case 'instance': {
+      const t = typeAt(scope, ext.typeIndex, offset);
+      if (t.kind !== 'instance') throw new WeftError(`type index ${ext.typeIndex} is not an instance type`, offset);
+      return { desc: { kind: 'instance', type: t } };
+    }
+    case 'component': {
+      const t = typeAt(scope, ext.typeIndex, offset);
+      if (t.kind !== 'component') throw new WeftError(`type index ${ext.typeIndex} is not a component type`, offset);
+      return { desc: { kind: 'component', type: t } };
+    }
+    case 'module': {
+      const t = scope.coreTypes[ext.typeIndex];
+      if (!t || t.kind !== 'core-module') throw new WeftError(`core type index ${ext.typeIndex} is not a module type`, offset);
+      return { desc: { kind: 'module' } };
+    }
+    case 'value': return { desc: { kind: 'value' } };
+    case 'type': {
+      const t: AnyType = ext.bound.kind === 'eq'
+        ? typeAt(scope, ext.bound.index, offset)
+        : { kind: 'resource', resource: newResource(name, 'abstract') };
+      return { desc: { kind: 'type', type: t }, pushType: t };
+    }
+  }
+}
+
+function resolveDecls(decls: Decl[], parent: TypeScope, isComponent: boolean): InstanceType | ComponentType {
+  const scope: TypeScope = { types: [], coreTypes: [], parent, instances: [] };
+  const imports = new Map<string, ExternDesc>();
+  const exports = new Map<string, ExternDesc>();
+  for (const d of decls) {
+    switch (d.kind) {
+      case 'core-type': scope.coreTypes.push(resolveCoreType(d.type)); break;
+      case 'type': scope.types.push(resolveTypeDef(d.type, scope, d.offset)); break;
+      case 'alias': {
+        const { alias } = d;
+        if (alias.target.kind === 'outer') {
+          const target = outerScope(scope, alias.target.count, d.offset);
+          if (alias.sort === 'type') scope.types.push(typeAt(target, alias.target.index, d.offset));
+          else if (typeof alias.sort === 'object' && alias.sort.core === 'type') {
+            const t = target.coreTypes[alias.target.index];
+            if (!t) throw new WeftError(`outer core type index ${alias.target.index} out of range`, d.offset);
+            scope.coreTypes.push(t);
+          } else throw new WeftError('outer aliases in type declarations may only refer to types', d.offset);
+        } else if (alias.target.kind === 'export' && alias.sort === 'type') {
+          const inst = scope.instances![alias.target.instance];
+          const e = inst?.exports.get(alias.target.name);
+          if (!e || e.kind !== 'type') throw new WeftError(`instance ${alias.target.instance} has no type export '${alias.target.name}'`, d.offset);
+          scope.types.push(e.type);
+        } else {
+          throw new WeftError('only type aliases are allowed in type declarations', d.offset);
+        }
+        break;
+      }
+      case 'import':
+      case 'export': {
+        const map = d.kind === 'import' ? imports : exports;
+        if (map.has(d.name)) throw new WeftError(`duplicate ${d.kind} name '${d.name}'`, d.offset);
+        const { desc, pushType } = externDesc(d.type, d.name, scope, d.offset);
+        map.set(d.name, desc);
+        if (pushType) {
+          nameType(pushType, d.name);
+          scope.types.push(pushType);
+        }
+        if (desc.kind === 'instance') scope.instances!.push(desc.type);
+        break;
+      }
+    }
+  }
+  return isComponent ? { kind: 'component', imports, exports } : { kind: 'instance', exports };
+}
