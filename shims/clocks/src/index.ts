@@ -58,15 +58,18 @@ export interface Datetime {
   nanoseconds: number;
 }
 
+/**
+ * The wall clock follows the system clock (`Date.now`), adjustments included, as a wall
+ * clock should; `performance.timeOrigin + performance.now()` drifts away from it in
+ * long-running processes. That makes its resolution one millisecond.
+ */
 export const wallClock = {
   now(): Datetime {
-    const ms = performance.timeOrigin + performance.now();
+    const ms = Date.now();
     const seconds = Math.floor(ms / 1000);
-    const nanoseconds = Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6));
-    return { seconds: BigInt(seconds), nanoseconds };
+    return { seconds: BigInt(seconds), nanoseconds: (ms - seconds * 1000) * 1_000_000 };
   },
   resolution(): Datetime {
-    const ns = monotonicResolution();
-    return { seconds: ns / 1_000_000_000n, nanoseconds: Number(ns % 1_000_000_000n) };
+    return { seconds: 0n, nanoseconds: 1_000_000 };
   },
 };
