@@ -1,21 +1,5 @@
 ;; Components that must be rejected before they can run.
 
-;; a core function whose type does not match the lifted function type
-(assert_invalid
-  (component
-    (core module $M (func (export "f") (param i32 i32) (result i32) (i32.const 0)))
-    (core instance $m (instantiate $M))
-    (func (export "f") (param "x" u32) (result u32) (canon lift (core func $m "f"))))
-  "do not match")
-
-;; export names must be kebab-case
-(assert_invalid
-  (component
-    (core module $M (func (export "f")))
-    (core instance $m (instantiate $M))
-    (func (export "Not_Kebab") (canon lift (core func $m "f"))))
-  "not a valid extern name")
-
 ;; two exports with the same name
 (assert_invalid
   (component

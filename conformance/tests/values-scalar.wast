@@ -12,6 +12,10 @@
       (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
                              (i32.sub (i32.const 0) (local.get 2))))
       (global.set $bump (i32.add (local.get $p) (local.get 3)))
+      ;; growing or shrinking an earlier block keeps its contents
+      (if (local.get 0)
+        (then (memory.copy (local.get $p) (local.get 0)
+          (select (local.get 1) (local.get 3) (i32.lt_u (local.get 1) (local.get 3))))))
       (local.get $p))
     (func (export "id32") (param i32) (result i32) (local.get 0))
     (func (export "id64") (param i64) (result i64) (local.get 0))
