@@ -2,15 +2,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildCorpus, type Component } from './corpus.js';
-import { callGoalVsBaseline, callGoalVsJco, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
+import { callGoalVsBaseline, callGoalVsJco, callStatus, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
 import { formatRatio } from './format.js';
 import { loadavg } from 'node:os';
 import { describeMachine, loadWarning, machine, type Machine } from './machine.js';
 import { jcoVersion } from './paths.js';
-import { measureSizes, sizeGoal, sizeTable, type SizeRow } from './size.js';
-import { measureStartup, startupTable, type StartupRow, type StartupTarget } from './startup.js';
+import type { Status } from './result.js';
+import { measureSizes, sizeGoal, sizeStatus, sizeTable, type SizeRow } from './size.js';
+import { measureStartup, startupStatus, startupTable, type StartupRow, type StartupTarget } from './startup.js';
 import { weftEngine } from './tools.js';
-import { measureTranspile, transpileGoal, transpileTable, type TranspileRow, type TranspileTarget } from './transpile-time.js';
+import { measureTranspile, transpileGoal, transpileStatus, transpileTable, type TranspileRow, type TranspileTarget } from './transpile-time.js';
 
 export const sections = ['size', 'transpile', 'calls', 'startup'] as const;
 export type Section = (typeof sections)[number];
@@ -103,6 +104,22 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
   return { results, report: renderReport(results) };
 }
 
+/** One line per section: how many measured rows meet their goal, and how many could not be judged. */
+export function goalSummary(r: BenchResults): string {
+  const lines: string[] = [];
+  const tally = (name: string, statuses: Status[]) => {
+    if (statuses.length === 0) return;
+    const pass = statuses.filter((s) => s === 'pass').length;
+    const na = statuses.filter((s) => s === 'n/a').length;
+    lines.push(`- ${name}: ${pass}/${statuses.length - na} rows meet the goal${na ? ` (${na} not measurable)` : ''}`);
+  };
+  tally('glue size', (r.size ?? []).map(sizeStatus));
+  tally('transpile time', (r.transpile ?? []).map(transpileStatus));
+  tally('call overhead', (r.calls ?? []).map(callStatus));
+  tally('start-up', (r.startup ?? []).map(startupStatus));
+  return lines.length ? ['### Goals', '', ...lines].join('\n') : '';
+}
+
 export function renderReport(r: BenchResults): string {
   const out: string[] = [];
   out.push(`## weft vs jco ${r.jcoVersion}${r.quick ? ' (quick run)' : ''}`);
@@ -128,6 +145,8 @@ export function renderReport(r: BenchResults): string {
     out.push('', '### Start-up (import of the generated module to first call returning, fresh process per sample; goal: weft ≤ jco)', '');
     out.push(startupTable(r.startup));
   }
+  const goals = goalSummary(r);
+  if (goals) out.push('', goals);
   if (r.skipped.length > 0) {
     out.push('', 'Corpus inputs not built:');
     for (const s of r.skipped) out.push(`- ${s.id}: ${s.reason}`);
