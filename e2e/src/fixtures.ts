@@ -70,3 +70,20 @@ export async function buildCFixture(name: string): Promise<Uint8Array> {
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * A component that imports every interface of `wasi:cli/imports` and does nothing: its
+ * core module is a generated dummy, so it only proves that every import links.
+ */
+export async function buildAllImportsComponent(): Promise<Uint8Array> {
+  const { allImportsWorldSource } = await import('./wasi-wit.js');
+  const witSource = allImportsWorldSource();
+  const key = createHash('sha256').update(witSource).digest('hex').slice(0, 20);
+  const out = join(cacheDir, 'components', `all-imports-${key}.wasm`);
+  if (existsSync(out)) return new Uint8Array(readFileSync(out));
+  const { componentEmbed, componentNew } = await import('@bytecodealliance/jco');
+  const core = await componentEmbed({ dummy: true, witSource, world: 'all-imports' });
+  const component = await componentNew(core, []);
+  writeFileAtomic(out, component);
+  return component;
+}

@@ -20,7 +20,10 @@ export function wasiPageHtml(): string {
 <pre id="stderr"></pre>
 <script type="module">
 import * as cli from '@weft/wasi-cli';
+import * as io from '@weft/wasi-io';
 
+window.weftCli = cli;
+window.weftIo = io;
 let runs = 0;
 
 function concat(chunks) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relative } from 'node:path';
 import { openBrowserSession, type BrowserSession } from '../src/browser.js';
-import { buildCFixture } from '../src/fixtures.js';
+import { buildAllImportsComponent, buildCFixture } from '../src/fixtures.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
 import { runInPage, wasiPageHtml, WASI_PAGE_PATH } from '../src/wasi-page.js';
@@ -61,6 +61,33 @@ describe('WASI command components in Chromium through weft shims', () => {
     const r = await runInPage(session.page, entries.get('stdin_echo')!, { stdin: 'never-ready' });
     expect(r.exitCode).toBeNull();
     expect(r.error).toMatch(/blocking read of stdin must wait.*async mode/);
+  });
+
+  it('a component importing all of wasi:cli/imports links in the page', async () => {
+    const out = await transpileForTest(await buildAllImportsComponent(), { name: 'all_imports' });
+    const path = '/' + relative(repoRoot, out.entry).split('\\').join('/');
+    // A string, so vitest does not rewrite the page's import() into its own loader.
+    const kind = await session.page.evaluate(`import(${JSON.stringify(path)}).then((m) => typeof m)`);
+    expect(kind).toBe('object');
+  });
+
+  it('the page main thread cannot Atomics.wait: short timer waits spin, long ones ask for an async mode', async () => {
+    const r = await session.page.evaluate(() => {
+      const io = (window as unknown as { weftIo: typeof import('@weft/wasi-io') }).weftIo;
+      const until = performance.now() + 20;
+      io.sleepUntil(until);
+      const reached = performance.now() >= until;
+      let message = '';
+      try {
+        io.timerPollable(performance.now() + 5 * io.MAX_SPIN_MS).block();
+      } catch (e) {
+        message = `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      return { canBlock: io.canBlock(), reached, message };
+    });
+    expect(r.canBlock).toBe(false);
+    expect(r.reached).toBe(true);
+    expect(r.message).toMatch(/^WouldBlockError: .*poll on a timer.*async mode/);
   });
 
   it('left no uncaught errors in the page', () => {

@@ -73,3 +73,40 @@ export const wallClock = {
     return { seconds: 0n, nanoseconds: 1_000_000 };
   },
 };
+
+export interface TimezoneDisplay {
+  utcOffset: number;
+  name: string;
+  inDaylightSavingTime: boolean;
+}
+
+function datetimeMs(when: Datetime, what: string): number {
+  if (!when || typeof when.seconds !== 'bigint' || !Number.isInteger(when.nanoseconds)) {
+    throw new TypeError(`${what}: expected a datetime { seconds: bigint, nanoseconds: number }`);
+  }
+  return Number(when.seconds) * 1000 + Math.floor(when.nanoseconds / 1e6);
+}
+
+/** Seconds east of UTC in the host's local time zone at `ms`. */
+function offsetAt(ms: number): number {
+  const minutesWest = new Date(ms).getTimezoneOffset();
+  return minutesWest === 0 ? 0 : -minutesWest * 60;
+}
+
+/**
+ * `wasi:clocks/timezone` (unstable in 0.2): the host's local zone, as the platform's
+ * `Date` and `Intl` see it.
+ */
+export const timezone = {
+  display(when: Datetime): TimezoneDisplay {
+    const ms = datetimeMs(when, 'timezone.display');
+    const utcOffset = offsetAt(ms);
+    const year = new Date(ms).getUTCFullYear();
+    const standard = Math.min(offsetAt(Date.UTC(year, 0, 1)), offsetAt(Date.UTC(year, 6, 1)));
+    const name = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    return { utcOffset, name, inDaylightSavingTime: utcOffset > standard };
+  },
+  utcOffset(when: Datetime): number {
+    return offsetAt(datetimeMs(when, 'timezone.utc-offset'));
+  },
+};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Pollable } from '@weft/wasi-io';
-import { monotonicClock, wallClock } from '../src/index.js';
+import { monotonicClock, timezone, wallClock } from '../src/index.js';
 
 describe('wasi:clocks/monotonic-clock', () => {
   it('now is a bigint of nanoseconds that never goes backwards', () => {
@@ -61,5 +61,22 @@ describe('wasi:clocks/wall-clock', () => {
 
   it('resolution is the millisecond of the system clock', () => {
     expect(wallClock.resolution()).toEqual({ seconds: 0n, nanoseconds: 1_000_000 });
+  });
+});
+
+describe('wasi:clocks/timezone', () => {
+  it('reports the offset Date reports, and the zone Intl names', () => {
+    const now = wallClock.now();
+    const d = timezone.display(now);
+    expect(d.utcOffset).toBe(-new Date().getTimezoneOffset() * 60 || 0);
+    expect(timezone.utcOffset(now)).toBe(d.utcOffset);
+    expect(d.name).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(typeof d.inDaylightSavingTime).toBe('boolean');
+  });
+
+  it('rejects what is not a datetime', () => {
+    expect(() => timezone.utcOffset({ seconds: 1, nanoseconds: 0 } as unknown as { seconds: bigint; nanoseconds: number })).toThrow(
+      TypeError,
+    );
   });
 });

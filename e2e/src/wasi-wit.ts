@@ -1,0 +1,81 @@
+/**
+ * The WASI 0.2 interfaces weft's shims implement, read from the WIT that
+ * @bytecodealliance/jco ships (a dev dependency): what each interface exports, as the
+ * glue will look it up (camelCase functions, PascalCase resource classes and their
+ * camelCase methods).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { e2eRoot } from './paths.js';
+
+export const WASI_VERSION = '0.2.12';
+export const SHIMMED_PACKAGES = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets'] as const;
+
+export interface WitInterface {
+  pkg: string;
+  /** kebab-case interface name */
+  name: string;
+  functions: string[];
+  /** resource name (kebab) -> method names (kebab) */
+  resources: Map<string, string[]>;
+}
+
+export function witDir(): string {
+  return join(e2eRoot, 'node_modules', '@bytecodealliance', 'jco', 'lib', 'wit', 'builtin', WASI_VERSION);
+}
+
+export function witPackageText(pkg: string): string {
+  return readFileSync(join(witDir(), `wasi-${pkg}`, 'package.wit'), 'utf8');
+}
+
+/** Just enough WIT to list interfaces, free functions, resources and their methods. */
+export function parseWitInterfaces(pkg: string, text: string): WitInterface[] {
+  const out: WitInterface[] = [];
+  const stack: { kind: string; name: string }[] = [];
+  let iface: WitInterface | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (!line) continue;
+    const open = /^(interface|resource|record|variant|enum|flags|world)\s+(%?[a-z0-9-]+)\s*\{/.exec(line);
+    const func = /^(%?[a-z0-9-]+)\s*:\s*(static\s+)?func\b/.exec(line);
+    if (open) {
+      stack.push({ kind: open[1]!, name: open[2]!.replace(/^%/, '') });
+      if (open[1] === 'interface') {
+        iface = { pkg, name: stack.at(-1)!.name, functions: [], resources: new Map() };
+        out.push(iface);
+      } else if (open[1] === 'resource' && iface) iface.resources.set(stack.at(-1)!.name, []);
+      if (line.endsWith('}')) stack.pop();
+    } else if (/^resource\s+[a-z0-9-]+\s*;/.test(line) && iface) {
+      iface.resources.set(/^resource\s+([a-z0-9-]+)/.exec(line)![1]!, []);
+    } else if (func && iface) {
+      const name = func[1]!.replace(/^%/, '');
+      const top = stack.at(-1)!;
+      if (top.kind === 'interface') iface.functions.push(name);
+      else if (top.kind === 'resource' && !func[2]) iface.resources.get(top.name)!.push(name);
+    } else if (line.startsWith('}')) {
+      const closed = stack.pop();
+      if (closed?.kind === 'interface') iface = undefined;
+    }
+  }
+  return out;
+}
+
+/** Interfaces some world of the package exports: the guest implements those, not the host. */
+export function guestInterfaces(text: string): Set<string> {
+  return new Set([...text.matchAll(/^\s*export ([a-z0-9-]+);/gm)].map((m) => m[1]!));
+}
+
+export const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+export const pascal = (kebab: string) => camel(kebab).replace(/^[a-z]/, (c) => c.toUpperCase());
+
+/**
+ * One WIT source with every shimmed package inline and a world importing all of
+ * `wasi:cli/imports`: the widest import surface a WASI 0.2 command can have.
+ */
+export function allImportsWorldSource(): string {
+  let src = `package local:all-imports;\n\nworld all-imports {\n  include wasi:cli/imports@${WASI_VERSION};\n}\n`;
+  for (const pkg of SHIMMED_PACKAGES) {
+    src += witPackageText(pkg).replace(/^package ([^;]+);/m, 'package $1 {') + '\n}\n';
+  }
+  return src;
+}
