@@ -450,6 +450,29 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
     expect(exp.getString()).toBe('héllo 😀');
     expect(exp.postReturnCount()).toBe(before + 2);
   });
+
+  test('post-return receives the core results of the call (here the return pointer)', () => {
+    exp.getCounted();
+    expect(exp.lastPostReturnArg()).toBe(exp.countedPtr());
+  });
+
+  test('a variant parameter arrives in its joined flat form, unused slots zero', () => {
+    const f32bits = (x: number) => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]!);
+    expect(exp.flatNum({ tag: 'none' })).toEqual([0, 0n, 0]);
+    expect(exp.flatNum({ tag: 'small', val: 0xffffffff })).toEqual([1, 0xffffffffn, 0]);
+    expect(exp.flatNum({ tag: 'real', val: 0.75 })).toEqual([2, f32bits(0.75), 0]);
+    expect(exp.flatNum({ tag: 'big', val: 2n ** 64n - 1n })).toEqual([3, 2n ** 64n - 1n, 0]);
+    const [disc, ptr, len] = exp.flatNum({ tag: 'text', val: 'ab' });
+    expect([disc, len]).toEqual([4, 2]);
+    expect(ptr).not.toBe(0n);
+  });
+
+  test('f64 and s64 share an i64 slot; an f32 keeps its own slot when no integer joins it', () => {
+    const f64bits = (x: number) => new BigUint64Array(new Float64Array([x]).buffer)[0]!;
+    expect(exp.flatWide({ tag: 'a', val: 1.5 })).toEqual([0, f64bits(1.5), 0]);
+    expect(exp.flatWide({ tag: 'b', val: [200, 2.5] })).toEqual([1, 200n, 2.5]);
+    expect(exp.flatWide({ tag: 'c', val: -1n })).toEqual([2, 2n ** 64n - 1n, 0]);
+  });
 });
 
 describe('constant: hand-laid guest values passed to host imports, host results in guest memory', () => {
