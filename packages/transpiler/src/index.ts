@@ -1,3 +1,4 @@
 export type { TranspileOptions, TranspileResult } from './options.js';
 export { transpile } from './transpile.js';
+export { inspect, type InspectEntry, type InspectResult } from './inspect.js';
 export { WeftError } from './error.js';

@@ -35,6 +35,10 @@ export interface AbiCtx {
   resource(r: Resource): ResourceJs;
   /** Statements to run after the callee returns (ends borrow lends). */
   after: string[];
+  /** How many generated blocks (loops, cases) enclose the current code; names bound there die with the block. */
+  nested: number;
+  /** Identifier of an array, declared at the top of the call, collecting what ends with the call. */
+  ending(): string;
   /** Identifier of this call's borrow scope `{ n }`, created on first use. */
   borrowScope(): string;
 }

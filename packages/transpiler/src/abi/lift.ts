@@ -24,10 +24,12 @@ export class FlatReader {
   }
 }
 
-/** Runs `fn` with statements redirected into a fresh list, which is returned. */
+/** Runs `fn` with statements redirected into a fresh list (a nested block), which is returned. */
 export function block(ctx: AbiCtx, fn: () => void): string[] {
   const saved = ctx.code.lines.splice(0);
+  ctx.nested++;
   fn();
+  ctx.nested--;
   const inner = ctx.code.lines.splice(0);
   ctx.code.lines.push(...saved);
   return inner;
@@ -127,11 +129,12 @@ function liftHandle(ctx: AbiCtx, t: ValType & { kind: 'own' | 'borrow' }, h: str
   }
   const e = c.let(`${ctx.table}.get(${h}, ${res.id})`, 'h');
   c.line(`${e}.lend++;`);
-  ctx.after.push(`${e}.lend--;`);
-  if (!res.guest) return `${e}.rep`;
-  const o = c.let(`${ctx.helper('$wrap')}(${res.cls}, ${e}.rep, false)`, 'o');
-  ctx.after.push(`${o}[${ctx.helper('$rep')}] = undefined;`);
-  return o;
+  const o = res.guest ? c.let(`${ctx.helper('$wrap')}(${res.cls}, ${e}.rep, false)`, 'o') : undefined;
+  // The lend (and the borrowed wrapper) end when the call returns.
+  const end = (x: string) => `${x}.lend--;${o ? ` ${o}[${ctx.helper('$rep')}] = undefined;` : ''}`;
+  if (ctx.nested > 0) c.line(`${ctx.ending()}.push(${o ? `[${e}, ${o}]` : e});`);
+  else ctx.after.push(end(e));
+  return o ?? `${e}.rep`;
 }
 
 /** Lifts `n` elements at `p` (both already unsigned identifiers). */

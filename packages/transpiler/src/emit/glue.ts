@@ -14,6 +14,8 @@ interface CallState {
   top: Code;
   usedRealloc: boolean;
   scope?: string;
+  /** Array of lent handles (or [handle, wrapper] pairs) lifted inside loops. */
+  ending?: string;
 }
 
 export interface GlueOptions {
@@ -202,7 +204,7 @@ export class GlueWriter {
 
   /**
    * An ABI context writing into `code`. Contexts made with the same `shared` belong to one
-   * generated function: they share its borrow scope, declared at the top of `shared.top`.
+   * generated function: they share its per-call state, declared by `declareCallState`.
    */
   private ctx(code: Code, opts: CanonOpts, instance: number, fn: string, shared: CallState = { top: code, usedRealloc: false }): AbiCtx {
     const self = this;
@@ -228,14 +230,22 @@ export class GlueWriter {
       get table() { return self.table(instance); },
       resource: (r) => this.resource(r),
       after: [],
+      nested: 0,
+      ending() {
+        shared.ending ??= shared.top.tmp('end');
+        return shared.ending;
+      },
       borrowScope() {
-        if (!shared.scope) {
-          shared.scope = shared.top.tmp('sc');
-          shared.top.lines.unshift(`const ${shared.scope} = { n: 0 };`);
-        }
+        shared.scope ??= shared.top.tmp('sc');
         return shared.scope;
       },
     };
+  }
+
+  /** Per-call state the generators asked for, declared at the top of the function. */
+  private declareCallState(code: Code, shared: CallState): void {
+    if (shared.ending) code.lines.unshift(`const ${shared.ending} = [];`);
+    if (shared.scope) code.lines.unshift(`const ${shared.scope} = { n: 0 };`);
   }
 
   // ---- lowerings: the guest calls out --------------------------------------
@@ -248,7 +258,8 @@ export class GlueWriter {
     name = `$lower${l.index}`;
     this.loweringNames.set(l.index, name);
     const code = new Code();
-    const ctx = this.ctx(code, l.opts, l.instance, l.name);
+    const shared: CallState = { top: code, usedRealloc: false };
+    const ctx = this.ctx(code, l.opts, l.instance, l.name, shared);
     const sig = flatSignature(l.type);
     const flatParams = sig.paramsInMemory ? ['i32' as Flat] : sig.params;
     const names = flatParams.map((_, i) => `a${i}`);
@@ -292,7 +303,11 @@ export class GlueWriter {
       }
     }
     code.lines.push(...ctx.after);
+    if (shared.ending) {
+      code.line(`for (const x of ${shared.ending}) { if (Array.isArray(x)) { x[0].lend--; x[1][${this.helpers.use('$rep')}] = undefined; } else x.lend--; }`);
+    }
     if (ret) code.line(ret);
+    this.declareCallState(code, shared);
     this.fns.push(`function ${name}(${names.join(', ')}) {\n${code}\n}`);
     return name;
   }
@@ -370,6 +385,7 @@ export class GlueWriter {
         code.line(`return ${value}.val;`);
       } else code.line(`return ${value};`);
     }
+    this.declareCallState(code, shared);
     this.fns.push(`function ${name}(${params.join(', ')}) {\n${code}\n}`);
   }
 
