@@ -294,13 +294,23 @@ export class Runner {
   }
 }
 
-/** Runs a whole script; a failing command does not stop the ones after it. */
-export async function runScript(source: string, opts: RunOptions): Promise<CommandResult[]> {
+/**
+ * Runs a whole script; a failing command does not stop the ones after it. With
+ * `resumeAt`, the commands before it only rebuild state (components, instances,
+ * registrations) and are not reported: this is how a run continues after a hang.
+ */
+export async function runScript(source: string, opts: RunOptions & { resumeAt?: number }): Promise<CommandResult[]> {
   const runner = new Runner(opts.engine, opts.timeoutMs);
   const commands = parseScript(source);
   const results: CommandResult[] = [];
+  const resumeAt = opts.resumeAt ?? 0;
   for (let i = 0; i < commands.length; i++) {
     const c = commands[i]!;
+    if (i < resumeAt) {
+      const k = c.command.kind;
+      if (k === 'component' || k === 'instance' || k === 'register') await runner.run(c.command, c.line, c.text);
+      continue;
+    }
     opts.onStart?.(i, c);
     const r = await runner.run(c.command, c.line, c.text);
     results.push(r);

@@ -28,14 +28,65 @@ export interface FileRunOptions {
   timeoutMs: number;
 }
 
+/** How many times one file may hang before the rest of it is given up. */
+const MAX_RESTARTS = 3;
+
+type Planned = { line: number; text: string; kind: string };
+
 /**
- * Runs one .wast file in a worker. If a command does not finish within the limit
- * (plus a grace period for the worker's own async timeout to fire), the worker is
- * stopped; that command and the ones after it are reported as failed.
+ * Runs the commands of one file from `resumeAt` in a fresh worker. Resolves with the
+ * index of a command that hung (the worker is then stopped), or undefined when the
+ * worker ran to its end; a worker failure is returned as `error`.
+ */
+function runWorker(
+  path: string, planned: Planned[], results: (CommandResult | undefined)[], opts: FileRunOptions, resumeAt: number,
+): Promise<{ hung?: number; error?: string }> {
+  return new Promise((resolve) => {
+    const input: WorkerInput = { file: path, engine: opts.engine, timeoutMs: opts.timeoutMs, resumeAt };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: true, stderr: true });
+    worker.stdout.resume();
+    worker.stderr.resume();
+    let watchdog: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = (r: { hung?: number; error?: string }) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(watchdog);
+      void worker.terminate().then(() => resolve(r), () => resolve(r));
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'start') {
+        const index = m.index;
+        const c = planned[index];
+        // Commands that build a component may also spend the transpile limit.
+        const builds = !['invoke', 'assert_return', 'register', 'instance'].includes(c?.kind ?? '');
+        const limit = opts.timeoutMs * 2 + (builds ? TRANSPILE_TIMEOUT_MS : 0) + 5_000;
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          results[index] = { line: c?.line ?? 0, kind: c?.kind ?? '?', text: c?.text ?? '', ok: false, detail: `timed out after ${limit} ms (the guest or glue blocked the thread)` };
+          finish({ hung: index });
+        }, limit);
+      } else if (m.type === 'result') {
+        results[m.index] = m.result;
+      } else if (m.type === 'done') {
+        finish({});
+      } else {
+        finish({ error: `runner error: ${m.message}` });
+      }
+    });
+    worker.on('error', (e) => finish({ error: `worker crashed: ${e.message}` }));
+    worker.on('exit', (code) => finish(code === 0 ? {} : { error: `worker exited with code ${code}` }));
+  });
+}
+
+/**
+ * Runs one .wast file in a worker thread. A command that blocks the thread past its
+ * limit is failed and the worker stopped; a new worker rebuilds the file's components
+ * and instances (their state from earlier calls is lost) and goes on after it.
  */
 export async function runFileIsolated(path: string, name: string, opts: FileRunOptions): Promise<Omit<FileResult, 'status'> & { ok: boolean }> {
   const source = await readFile(path, 'utf8');
-  let planned: { line: number; text: string; kind: string }[];
+  let planned: Planned[];
   try {
     planned = parseScript(source).map((c) => ({ line: c.line, text: c.text, kind: c.command.kind === 'unknown' ? c.command.name : c.command.kind }));
   } catch (e) {
@@ -43,50 +94,26 @@ export async function runFileIsolated(path: string, name: string, opts: FileRunO
     return { file: name, ok: false, passed: 0, total: 1, commands: [{ line: 1, kind: 'script', text: name, ok: false, detail: error }], error };
   }
   const results: (CommandResult | undefined)[] = new Array(planned.length).fill(undefined);
+  const notes: string[] = [];
   let error: string | undefined;
-  await new Promise<void>((resolve) => {
-    const input: WorkerInput = { file: path, engine: opts.engine, timeoutMs: opts.timeoutMs };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: true, stderr: true });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    let current = -1;
-    let watchdog: NodeJS.Timeout | undefined;
-    let finished = false;
-    const finish = (why?: string) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(watchdog);
-      if (why) error = why;
-      void worker.terminate().then(() => resolve(), () => resolve());
-    };
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'start') {
-        current = m.index;
-        // Commands that build a component may also spend the transpile limit.
-        const builds = !['invoke', 'assert_return', 'register', 'instance'].includes(planned[current]?.kind ?? '');
-        const limit = opts.timeoutMs * 2 + (builds ? TRANSPILE_TIMEOUT_MS : 0) + 5_000;
-        clearTimeout(watchdog);
-        watchdog = setTimeout(() => {
-          const c = planned[current];
-          results[current] = { line: c?.line ?? 0, kind: c?.kind ?? '?', text: c?.text ?? '', ok: false, detail: `timed out after ${limit} ms (the guest or glue blocked the thread)` };
-          finish(`stopped at line ${c?.line} after a hang`);
-        }, limit);
-      } else if (m.type === 'result') {
-        results[m.index] = m.result;
-      } else if (m.type === 'done') {
-        finish();
-      } else {
-        finish(`runner error: ${m.message}`);
-      }
-    });
-    worker.on('error', (e) => finish(`worker crashed: ${e.message}`));
-    worker.on('exit', (code) => finish(code === 0 ? undefined : `worker exited with code ${code}`));
-  });
+  let resumeAt = 0;
+  for (let restarts = 0; ; restarts++) {
+    const r = await runWorker(path, planned, results, opts, resumeAt);
+    if (r.error) error = r.error;
+    if (r.hung === undefined) break;
+    notes.push(`hang at line ${planned[r.hung]?.line}`);
+    if (restarts === MAX_RESTARTS) {
+      error = `gave up after ${restarts + 1} hangs`;
+      break;
+    }
+    resumeAt = r.hung + 1;
+  }
   const commands = planned.map(
     (c, i) => results[i] ?? { line: c.line, kind: c.kind, text: c.text, ok: false, detail: `not run: ${error ?? 'the worker stopped early'}` },
   );
   const passed = commands.filter((c) => c.ok).length;
-  return { file: name, ok: passed === commands.length && !error, passed, total: commands.length, commands, error };
+  const summary = [...notes, ...(error ? [error] : [])].join('; ') || undefined;
+  return { file: name, ok: passed === commands.length && !error, passed, total: commands.length, commands, error: summary };
 }
 
 async function findWast(dir: string): Promise<string[]> {

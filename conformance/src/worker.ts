@@ -8,6 +8,8 @@ export interface WorkerInput {
   file: string;
   engine: EngineName;
   timeoutMs: number;
+  /** Index of the first command to report; earlier ones only rebuild state. */
+  resumeAt: number;
 }
 
 export type WorkerMessage =
@@ -26,6 +28,7 @@ try {
   const results = await runScript(source, {
     engine,
     timeoutMs: input.timeoutMs,
+    resumeAt: input.resumeAt,
     onStart: (index, c) => post({ type: 'start', index, line: c.line, text: c.text }),
     onResult: (index, result) => post({ type: 'result', index, result }),
   });
