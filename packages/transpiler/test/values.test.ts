@@ -574,3 +574,36 @@ test('a flags type with more than 32 flags is rejected at transpile time', async
     (export "local:test/wide" (instance $x)))`;
   await expect(loadWat(text)).rejects.toThrow(/flags/i);
 });
+
+describe('lowering while the guest grows its memory', () => {
+  let exp: any;
+  const seen: unknown[] = [];
+  beforeAll(async () => {
+    const echo = (x: unknown) => (seen.push(x), x);
+    exp = await loadWat(readFixture('values-grow.wat'), {
+      'local:test/host': { bytes: echo, strings: echo, nested: echo, pairs: echo },
+    });
+  });
+
+  test('a list<u8> bigger than the initial memory, both ways', () => {
+    const big = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
+    const out = exp.bytes(big);
+    expect(out).toBeInstanceOf(Uint8Array);
+    expect(out.length).toBe(big.length);
+    expect(Buffer.compare(out, big)).toBe(0);
+    expect(Buffer.compare(seen.at(-1) as Uint8Array, big)).toBe(0);
+  });
+
+  test('many strings, each allocated separately while memory grows', () => {
+    const strings = Array.from({ length: 3000 }, (_, i) => `${i}:${'é'.repeat(i % 40)}😀`);
+    expect(exp.strings(strings)).toEqual(strings);
+    expect(seen.at(-1)).toEqual(strings);
+  });
+
+  test('nested lists and tuples with strings', () => {
+    const nested = Array.from({ length: 200 }, (_, i) => Array.from({ length: i % 7 }, (_, j) => `${i}.${j}${'x'.repeat(300)}`));
+    expect(exp.nested(nested)).toEqual(nested);
+    const pairs = Array.from({ length: 2000 }, (_, i) => [`k${i}${'y'.repeat(50)}`, BigInt(i) * 2n ** 40n] as [string, bigint]);
+    expect(exp.pairs(pairs)).toEqual(pairs);
+  });
+});
