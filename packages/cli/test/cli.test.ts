@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCFixture } from '@weft/e2e/fixtures';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+
+interface Result { code: number; stdout: string; stderr: string }
+
+function weft(args: string[], input?: string): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [bin, ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+    child.stdin!.end(input ?? '');
+  });
+}
+
+const ADD = `(component
+  (core module $m (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+  (core instance $i (instantiate $m))
+  (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add"))))`;
+
+let work: string;
+let addWasm: string;
+const components: Record<string, string> = {};
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'weft-cli-'));
+  const { parse } = await import('@bytecodealliance/jco');
+  addWasm = join(work, 'add.wasm');
+  writeFileSync(addWasm, await parse(ADD));
+  for (const name of ['hello', 'args_env', 'exit_code', 'stdin_echo', 'stderr_out']) {
+    components[name] = join(work, `${name}.wasm`);
+    writeFileSync(components[name]!, await buildCFixture(name));
+  }
+}, 240_000);
+
+describe('weft CLI', () => {
+  it('prints help and exits 0; no command exits 2', async () => {
+    const help = await weft(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/transpile <component\.wasm> -o <dir>/);
+    expect((await weft([])).code).toBe(2);
+    const sub = await weft(['transpile', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toMatch(/--instantiation/);
+  });
+
+  it('rejects unknown commands and options with exit 2 and the usage', async () => {
+    const r = await weft(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
+    const o = await weft(['transpile', addWasm, '-o', work, '--bogus']);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/unknown option --bogus/);
+    const missing = await weft(['transpile', addWasm]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing -o <dir>/);
+  });
+
+  it('reports a malformed component with its byte offset and exit 1, no stack trace', async () => {
+    const bad = join(work, 'bad.wasm');
+    writeFileSync(bad, new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x05, 0x01]));
+    const r = await weft(['transpile', bad, '-o', join(work, 'bad-out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: malformed component: .*\(at byte offset 10\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const none = await weft(['inspect', join(work, 'nope.wasm')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^error: ENOENT/);
+  });
+
+  it('transpiles to ESM that Node imports and calls', async () => {
+    const out = join(work, 'add-out');
+    const r = await weft(['transpile', addWasm, '-o', out, '--minify']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(out, 'add.core.wasm'))).toBe(true);
+    expect(readFileSync(join(out, 'add.d.ts'), 'utf8')).toMatch(/add\(a: number, b: number\): number/);
+    const mod = await import(pathToFileURL(join(out, 'add.js')).href);
+    expect(mod.add(40, 2)).toBe(42);
+  });
+
+  it('transpiles in instantiation mode with a custom name', async () => {
+    const out = join(work, 'inst-out');
+    expect((await weft(['transpile', addWasm, '-o', out, '--instantiation', 'sync', '--name', 'calc', '-q'])).code).toBe(0);
+    const { instantiate } = await import(pathToFileURL(join(out, 'calc.js')).href);
+    const e = instantiate((f: string) => new WebAssembly.Module(readFileSync(join(out, f))), {});
+    expect(e.add(1, 2)).toBe(3);
+  });
+
+  it('inspects the world', async () => {
+    const r = await weft(['inspect', addWasm]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/exports:\n {2}add: func\(a: u32, b: u32\) -> u32/);
+    expect(r.stdout).toMatch(/core modules: 1/);
+    const hello = JSON.parse((await weft(['inspect', components.hello!, '--json'])).stdout);
+    expect(hello.exports[0].name).toMatch(/^wasi:cli\/run@0\.2/);
+  });
+
+  it('runs a command: stdout, stderr, args, env and exit status', async () => {
+    const hello = await weft(['run', components.hello!]);
+    expect(hello).toMatchObject({ code: 0, stdout: 'Hello, weft!\n' });
+    const args = await weft(['run', components.args_env!, '--env', 'GREETING=hi there', '--', 'one', 'two words']);
+    expect(args.code).toBe(0);
+    expect(args.stdout).toContain('argv[1]=one\nargv[2]=two words\n');
+    expect(args.stdout).toContain('GREETING=hi there\n');
+    const err = await weft(['run', components.stderr_out!]);
+    expect(err.stdout).toBe('to stdout\n');
+    expect(err.stderr).toBe('to stderr, line 1\nto stderr, line 2\n');
+    expect((await weft(['run', components.exit_code!, '--', '0'])).code).toBe(0);
+    // wasi:cli/exit in 0.2 carries only ok or err: any non-zero status is 1.
+    expect((await weft(['run', components.exit_code!, '--', '3'])).code).toBe(1);
+  });
+
+  it('runs a command with stdin from the process', async () => {
+    const r = await weft(['run', components.stdin_echo!], 'piped in\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('piped in');
+  });
+
+  it('refuses to run a component that is not a command', async () => {
+    const r = await weft(['run', addWasm]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a command component/);
+  });
+});
