@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { callSpecs, compileRunner, inputs, loadBaseline } from '../src/call-rows.js';
 import { formatBytes, formatDuration, formatRate, formatRatio, markdownTable } from '../src/format.js';
 import { interleave } from '../src/sampler.js';
 import { median, quantile, summarize } from '../src/stats.js';
@@ -76,6 +77,34 @@ describe('sampler', () => {
     expect(r.b).toMatchObject({ median: 2, n: 3 });
     expect(r.c).toEqual({ error: 'broken' });
     expect(r.d).toEqual({ error: 'not built' });
+  });
+});
+
+describe('call rows', () => {
+  test('the hand-written baseline passes every row check and runs every row body', async () => {
+    const { parse, transpile } = await import('@bytecodealliance/jco');
+    const bytes = await parse(readFileSync(join(benchRoot, 'corpus', 'bench.wat'), 'utf8'));
+    const { files } = await transpile(bytes, { name: 'bench', instantiation: 'async' });
+    const dir = mkdtempSync(join(tmpdir(), 'weft-bench-test-'));
+    try {
+      const core = join(dir, 'bench.core.wasm');
+      writeFileSync(core, files['bench.core.wasm']!);
+      const instantiate = loadBaseline(core);
+      const d = inputs();
+      for (const spec of callSpecs) {
+        const api = await instantiate();
+        spec.check(api, d);
+        const run = compileRunner(spec, api, d);
+        expect(() => run(3), spec.id).not.toThrow();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a row check rejects a wrong answer', async () => {
+    const add = callSpecs.find((s) => s.id === 'add')!;
+    expect(() => add.check({ add: (a: number, b: number) => (a + b) | 0 }, inputs())).toThrow();
   });
 });
 
