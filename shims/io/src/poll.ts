@@ -1,14 +1,15 @@
-import { sleepUntil, WouldBlockError } from './sleep.js';
+import { blockSync, sleepUntil, WouldBlockError } from './sleep.js';
 
 /**
  * What a pollable asks of the thing it watches. Timers give a `deadline` (on the
  * `performance.now()` clock) so `poll` can sleep exactly until the earliest one; sources
- * that can wait on their own give `block`.
+ * that can wait on their own give `block`, which may return a promise for the async
+ * modes (the synchronous mode then reports that it cannot wait).
  */
 export interface Readiness {
   ready(): boolean;
   deadline?(): number;
-  block?(): void;
+  block?(): void | PromiseLike<void>;
   /** Named in the error when waiting is impossible. */
   readonly label?: string;
 }
@@ -70,7 +71,7 @@ export function pollList(list: Pollable[]): Uint32Array {
       else if (r.block && !blocker) blocker = r;
     }
     if (earliest !== Infinity) sleepUntil(earliest, 'wasi:io/poll#poll on a timer');
-    else if (blocker?.block) blocker.block();
+    else if (blocker?.block) blockSync(() => blocker.block!(), `wasi:io/poll#poll on ${blocker.label ?? 'a pollable'}`);
     else {
       const names = all.map((r) => r.label ?? 'pollable').join(', ');
       throw new WouldBlockError(`wasi:io/poll#poll on [${names}]`);

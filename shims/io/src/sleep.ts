@@ -57,3 +57,15 @@ export function sleepUntil(until: number, what = 'a timer'): void {
     // spin: the main thread of a page offers no other way to wait synchronously
   }
 }
+
+/**
+ * Run a source's `block()` in synchronous mode. A source may be written for the async
+ * modes and return a promise; synchronously that wait cannot happen, so say so.
+ */
+export function blockSync(block: () => void | PromiseLike<void>, what: string): void {
+  const result = block();
+  if (result && typeof (result as PromiseLike<void>).then === 'function') {
+    (result as PromiseLike<void>).then(undefined, () => {});
+    throw new WouldBlockError(what);
+  }
+}

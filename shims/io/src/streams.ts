@@ -1,6 +1,6 @@
 import { IoError } from './error.js';
 import { Pollable, readyPollable } from './poll.js';
-import { WouldBlockError } from './sleep.js';
+import { blockSync, WouldBlockError } from './sleep.js';
 
 /**
  * Where an input stream's bytes come from. Other shims (stdin, files, HTTP bodies)
@@ -15,8 +15,11 @@ export interface ByteSource {
   read(max: number): Uint8Array | null;
   /** True when `read` would return bytes or `null` at once. Default: always. */
   ready?(): boolean;
-  /** Wait until `ready()`. Without it, a blocking read that finds no bytes cannot wait. */
-  block?(): void;
+  /**
+   * Wait until `ready()`; a promise is allowed (for the async modes). Without it, a
+   * blocking read that finds no bytes cannot wait.
+   */
+  block?(): void | PromiseLike<void>;
   /** Called when the guest drops the stream. */
   close?(): void;
 }
@@ -29,8 +32,8 @@ export interface ByteSink {
   capacity?(): number;
   /** Push buffered bytes onwards. Throwing fails the stream. */
   flush?(): void;
-  /** Wait until `capacity() > 0`. */
-  block?(): void;
+  /** Wait until `capacity() > 0`; a promise is allowed (for the async modes). */
+  block?(): void | PromiseLike<void>;
   /** Called when the guest drops the stream. */
   close?(): void;
 }
@@ -132,8 +135,9 @@ export class InputStream {
   }
 
   #wait(): void {
-    if (!this.#source.block) throw new WouldBlockError(`blocking read of ${this.#label}`);
-    this.#source.block();
+    const source = this.#source;
+    if (!source.block) throw new WouldBlockError(`blocking read of ${this.#label}`);
+    blockSync(() => source.block!(), `blocking read of ${this.#label}`);
   }
 }
 
@@ -265,8 +269,9 @@ export class OutputStream {
     for (;;) {
       const n = Number(this.checkWrite());
       if (n > 0) return n;
-      if (!this.#sink.block) throw new WouldBlockError(`a blocking write to ${this.#label}`);
-      this.#sink.block();
+      const sink = this.#sink;
+      if (!sink.block) throw new WouldBlockError(`a blocking write to ${this.#label}`);
+      blockSync(() => sink.block!(), `a blocking write to ${this.#label}`);
     }
   }
 

@@ -67,3 +67,10 @@ describe('wasi:io/error', () => {
     expect(new IoError('gone', { domain: 'filesystem', code: 'no-entry' }).toDebugString()).toBe('gone (filesystem: no-entry)');
   });
 });
+
+describe('sources written for the async modes', () => {
+  it('a block() that returns a promise cannot be waited on synchronously: the error says so', () => {
+    const p = new Pollable({ ready: () => false, block: () => Promise.resolve(), label: 'fetch body' });
+    expect(() => p.block()).toThrow(/fetch body must wait.*async mode/);
+  });
+});

@@ -290,3 +290,14 @@ describe('splice', () => {
     expect(thrown(() => out.splice(new InputStream(bytesSource(bytes(1))), 1n))).toEqual({ tag: 'closed' });
   });
 });
+
+describe('sources and sinks written for the async modes', () => {
+  it('a promise from block() makes blocking reads and writes fail clearly in synchronous mode', () => {
+    const input = new InputStream({ read: () => new Uint8Array(0), block: () => Promise.resolve() }, 'body');
+    expect(thrown(() => input.blockingRead(1n))).toBeInstanceOf(WouldBlockError);
+    const out = new OutputStream({ write() {}, capacity: () => 0, block: () => Promise.reject(new Error('x')) }, 'upload');
+    const e = thrown(() => out.blockingFlush());
+    expect(e).toBeInstanceOf(WouldBlockError);
+    expect((e as Error).message).toMatch(/upload/);
+  });
+});
