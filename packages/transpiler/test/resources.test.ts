@@ -208,4 +208,15 @@ describe('resource exported by the guest', () => {
     expect(() => a.get()).toThrow();
     expect(t.drops()).toBe(0);
   });
+
+  // jco lifts an unknown own handle index without checking the guest's handle table.
+  test.skipIf(engine === 'jco')('returning a handle index the guest never created traps', async () => {
+    const t = await load();
+    expect(() => t.bogusHandle()).toThrow();
+  });
+
+  test('resource.rep of a dropped handle traps', async () => {
+    const t = await load();
+    expect(() => t.repAfterDrop()).toThrow();
+  });
 });

@@ -53,6 +53,8 @@ describe('validation traps on values lifted from the guest', () => {
     ['utf16LoneSurrogate', /utf-?16|surrogate/i, 'jco passes lone surrogates through'],
     ['utf16Misaligned', /align/i],
     ['retptrMisaligned', /align/i, 'jco does not check the alignment of a return pointer'],
+    ['emptyListMisaligned', /align/i, 'jco skips the checks for an empty list'],
+    ['emptyStringOutOfBounds', /out of bounds/i, 'jco skips the checks for an empty string'],
   ];
   for (const [fn, cause, jcoGap] of cases) {
     test.skipIf(engine === 'jco' && jcoGap !== undefined)(`${fn} traps`, async () => {
