@@ -38,6 +38,7 @@ describe('WASI command components in Chromium through weft shims', () => {
     const before = session.console.length;
     const r = await runInPage(session.page, entries.get('stderr_out')!, { stdout: 'console', stderr: 'console' });
     expect(r.exitCode).toBe(0);
+    await expect.poll(() => session.console.length - before).toBe(3);
     expect(session.console.slice(before)).toEqual([
       { type: 'error', text: 'to stderr, line 1' },
       { type: 'log', text: 'to stdout' },
