@@ -6,9 +6,8 @@ import { deepStrictEqual } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { instantiateBaseline } from './baseline.js';
+import { collectGarbage } from './gc.js';
 import { elapsedNs } from './stats.js';
 
 /**
@@ -149,18 +148,7 @@ export function calibrate(run: Runner, warmNs: number, targetNs: number): number
   return Math.max(1, Math.round(targetNs / per));
 }
 
-/**
- * A forced full GC. V8 hands out `gc` to contexts created after the flag is set, so a new
- * context supplies it even when node was started without --expose-gc.
- */
-function exposeGc(): () => void {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 
-const collectGarbage = exposeGc();
 
 /** Times one batch of `n` calls; returns ops/s. */
 export function batch(run: Runner, n: number): number {

@@ -52,3 +52,10 @@ function sig(x: number): string {
   const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(x))));
   return x.toFixed(Math.min(digits, 3));
 }
+
+/** Half the interquartile range as a share of the median: how far samples spread. */
+export function formatSpread(s: { median: number; p25: number; p75: number }): string {
+  if (s.median === 0) return '';
+  const pct = ((s.p75 - s.p25) / 2 / s.median) * 100;
+  return ` ±${pct < 10 ? pct.toFixed(1) : Math.round(pct)}%`;
+}

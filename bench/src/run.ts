@@ -133,7 +133,7 @@ export function renderReport(r: BenchResults): string {
     out.push(sizeTable(r.size));
   }
   if (r.transpile) {
-    out.push('', `### Transpile time (median; goal: weft ≤ ${transpileGoal} × jco)`, '');
+    out.push('', `### Transpile time (median ± half the interquartile range; goal: weft ≤ ${transpileGoal} × jco)`, '');
     out.push(transpileTable(r.transpile));
   }
   if (r.calls) {
@@ -142,7 +142,7 @@ export function renderReport(r: BenchResults): string {
     out.push('', `baseline: the same core module instantiated directly, minimal hand-written lowering. Host import row: ${hostCalls} import calls per op.`);
   }
   if (r.startup) {
-    out.push('', '### Start-up (import of the generated module to first call returning, fresh process per sample; goal: weft ≤ jco)', '');
+    out.push('', '### Start-up (import of the generated module to first call returning, fresh process per sample; median ± half the IQR; goal: weft ≤ jco)', '');
     out.push(startupTable(r.startup));
   }
   const goals = goalSummary(r);

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Component } from './corpus.js';
-import { formatBytes, formatDuration, formatRatio, markdownTable } from './format.js';
+import { formatBytes, formatDuration, formatRatio, formatSpread, markdownTable } from './format.js';
 import { cacheDir, startupChild } from './paths.js';
 import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
 import { interleave, type SamplePlan, type Sampler } from './sampler.js';
@@ -83,7 +83,7 @@ export function startupStatus(r: StartupRow): Status {
 
 export function startupTable(rows: readonly StartupRow[]): string {
   const headers = ['component', 'size', toolLabel('jco'), toolLabel('weft'), 'weft/jco', 'goal ≤1x', 'samples'];
-  const cell = (o: Outcome<Summary>) => (isError(o) ? errorCell(o) : formatDuration(o.median));
+  const cell = (o: Outcome<Summary>) => (isError(o) ? errorCell(o) : `${formatDuration(o.median)}${formatSpread(o)}`);
   const n = (o: Outcome<Summary>) => (isError(o) ? '–' : String(o.n));
   const body = rows.map((r) => {
     const ratio = startupRatio(r);

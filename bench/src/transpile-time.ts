@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Component } from './corpus.js';
-import { formatBytes, formatDuration, formatRatio, markdownTable } from './format.js';
+import { collectGarbage } from './gc.js';
+import { formatBytes, formatDuration, formatRatio, formatSpread, markdownTable } from './format.js';
 import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
 import { interleave, timed, type SamplePlan, type Sampler } from './sampler.js';
 import type { Summary } from './stats.js';
@@ -42,10 +43,14 @@ function plan(size: TranspileRow['size'], mode: TranspileMode, quick: boolean): 
 }
 
 function inProcessSampler(tool: Tool, c: Component): Sampler {
-  return timed(async () => {
+  const run = timed(async () => {
     const transpile = await loadTranspiler(tool);
     await transpile(c.bytes, { name: c.name });
   });
+  return () => {
+    collectGarbage();
+    return run();
+  };
 }
 
 function processSampler(tool: Tool, c: Component): Sampler | { error: string } {
@@ -95,7 +100,7 @@ export function transpileStatus(r: TranspileRow): Status {
 
 export function transpileTable(rows: readonly TranspileRow[]): string {
   const headers = ['mode', 'component', 'size', toolLabel('jco'), toolLabel('weft'), 'weft/jco', `goal ≤${transpileGoal}x`, 'samples'];
-  const cell = (o: Outcome<Summary>) => (isError(o) ? errorCell(o) : formatDuration(o.median));
+  const cell = (o: Outcome<Summary>) => (isError(o) ? errorCell(o) : `${formatDuration(o.median)}${formatSpread(o)}`);
   const n = (o: Outcome<Summary>) => (isError(o) ? '–' : String(o.n));
   const body = rows.map((r) => {
     const ratio = transpileRatio(r);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { callSpecs, compileRunner, inputs, loadBaseline } from '../src/call-rows.js';
-import { formatBytes, formatDuration, formatRate, formatRatio, markdownTable } from '../src/format.js';
+import { formatBytes, formatDuration, formatRate, formatRatio, formatSpread, markdownTable } from '../src/format.js';
 import { interleave } from '../src/sampler.js';
 import { median, quantile, summarize } from '../src/stats.js';
 import type { BenchResults } from '../src/run.js';
@@ -55,6 +55,8 @@ describe('format', () => {
     expect(formatRatio(0.1234)).toBe('0.123x');
     expect(formatRatio(0.00012)).toBe('0.00012x');
     expect(formatRatio(250)).toBe('250x');
+    expect(formatSpread({ median: 100, p25: 90, p75: 110 })).toBe(' ±10%');
+    expect(formatSpread({ median: 100, p25: 99, p75: 102 })).toBe(' ±1.5%');
   });
 });
 
