@@ -14,6 +14,8 @@ export interface NodeRunOptions {
   args?: string[];
   env?: [string, string][];
   stdin?: string | Uint8Array;
+  /** Instead of `stdin`: these chunks, written one by one with pauses, then end of input. */
+  stdinChunks?: string[];
   /** weft only: write stdio through the fds (`inherit`) or through `process.stdout` objects. */
   stdout?: 'inherit' | 'writable';
 }
@@ -30,7 +32,15 @@ export function runInNode(entry: string, opts: NodeRunOptions): Promise<CommandR
   child.stdout.on('data', (c: Buffer) => out.push(c));
   child.stderr.on('data', (c: Buffer) => err.push(c));
   child.stdin.on('error', () => {});
-  child.stdin.end(opts.stdin ?? '');
+  if (opts.stdinChunks) {
+    const chunks = [...opts.stdinChunks];
+    const next = () => {
+      const c = chunks.shift();
+      if (c === undefined) child.stdin.end();
+      else child.stdin.write(c, () => setTimeout(next, 50));
+    };
+    next();
+  } else child.stdin.end(opts.stdin ?? '');
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (exitCode, signal) =>

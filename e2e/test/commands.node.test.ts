@@ -30,6 +30,14 @@ describe('WASI command components in Node through weft shims', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('a blocking read of fd 0 waits for input that arrives slowly', async () => {
+    const chunks = ['first\n', 'second ', 'third\n', 'ü✓\n'];
+    const r = await runInNode(entries.get('stdin_echo')!, { shims: 'weft', stdinChunks: chunks });
+    expect(r.stdout.toString()).toBe(chunks.join(''));
+    expect(r.stderr.toString()).toBe(`echoed ${Buffer.byteLength(chunks.join(''))} bytes\n`);
+    expect(r.exitCode).toBe(0);
+  });
+
   it('streams a large stdin through fd 0', async () => {
     const big = 'abcdefghij'.repeat(50_000) + '\n';
     const r = await runInNode(entries.get('stdin_echo')!, { shims: 'weft', stdin: big });
