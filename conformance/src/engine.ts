@@ -4,7 +4,7 @@
  * same conventions, so everything above this module is engine-agnostic.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile, access } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -85,10 +85,16 @@ export async function load(engine: Engine, bytes: Uint8Array, name = 'component'
   if (!files[mainFile]) throw new Error(`${engine.name} produced no ${mainFile} (files: ${Object.keys(files).join(', ')})`);
   const written = await access(join(dir, mainFile)).then(() => true, () => false);
   if (!written) {
+    // Written aside and renamed into place, so a parallel run never imports a half-written file.
+    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     for (const [file, data] of Object.entries(files)) {
-      await mkdir(dirname(join(dir, file)), { recursive: true });
-      await writeFile(join(dir, file), data);
+      await mkdir(dirname(join(tmp, file)), { recursive: true });
+      await writeFile(join(tmp, file), data);
     }
+    await rename(tmp, dir).catch(async (e: NodeJS.ErrnoException) => {
+      await rm(tmp, { recursive: true, force: true });
+      if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
+    });
   }
   const modules = new Map<string, Promise<WebAssembly.Module>>();
   const getCoreModule = (file: string) => {
