@@ -69,7 +69,12 @@ function section(title, files) {
 }
 
 console.log(`engine: ${engine}`);
-const report = await runSpec(checkout, { engine, filter: opts.filter, jobs: opts.jobs, timeoutMs: opts.timeoutMs });
+let done = 0;
+const onFile = (r) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K[${++done}] ${r.file} ${r.status}`);
+};
+const report = await runSpec(checkout, { engine, filter: opts.filter, jobs: opts.jobs, timeoutMs: opts.timeoutMs, onFile });
+if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 const main = section('component-model tests', report.main);
 const asyncS = section('async (Preview 3; weft does not implement it, failures expected)', report.async);
 if (opts.json) await writeFile(opts.json, JSON.stringify({ engine, ...report }, null, 2));
