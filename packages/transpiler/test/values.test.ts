@@ -201,6 +201,7 @@ describe('forwarding: export -> host import with the same signature', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(Error);
+    expect(thrown.constructor.name).toBe('ComponentError');
     expect(thrown.payload).toBe('bäd 😀');
     expect(seen.fwdResult!.at(-1)).toEqual({ tag: 'err', val: 'bäd 😀' });
   });
