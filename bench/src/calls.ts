@@ -10,7 +10,7 @@ import { callSpecs } from './call-rows.js';
 import type { Reply, Request, WorkerInit } from './calls-worker.js';
 import type { Component } from './corpus.js';
 import { formatRate, formatRatio, markdownTable } from './format.js';
-import { benchRoot, cacheDir } from './paths.js';
+import { benchRoot, scratchDir } from './paths.js';
 import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
 import { summarize, type Summary } from './stats.js';
 import { loadTranspiler, shortReason, toolLabel, type Tool } from './tools.js';
@@ -44,7 +44,7 @@ export interface CallOptions {
 async function writeGlue(tool: Tool, c: Component): Promise<{ entry: string; coreWasm?: string }> {
   const transpile = await loadTranspiler(tool);
   const { files } = await transpile(c.bytes, { name: c.name, instantiation: 'async', base64Cutoff: 0 });
-  const dir = join(cacheDir, 'out', `calls-${tool}-${process.pid}`);
+  const dir = join(scratchDir, `calls-${tool}`);
   rmSync(dir, { recursive: true, force: true });
   for (const [f, data] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });

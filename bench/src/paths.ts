@@ -7,6 +7,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 export const benchRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(benchRoot, '..');
 export const cacheDir = join(benchRoot, '.cache');
+/** Transpiled outputs of this run; removed when the run ends (see runBench). */
+export const scratchDir = join(cacheDir, 'out', String(process.pid));
 export const resultsDir = join(benchRoot, 'results');
 export const corpusDir = join(benchRoot, 'corpus');
 export const fixturesDir = join(repoRoot, 'packages', 'transpiler', 'test', 'fixtures');

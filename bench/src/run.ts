@@ -1,12 +1,12 @@
 /** The whole benchmark: build the corpus, run the chosen sections, report and record. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildCorpus, type Component } from './corpus.js';
 import { callGoalVsBaseline, callGoalVsJco, callStatus, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
 import { formatRatio } from './format.js';
 import { loadavg } from 'node:os';
 import { describeMachine, loadWarning, machine, type Machine } from './machine.js';
-import { jcoVersion } from './paths.js';
+import { jcoVersion, scratchDir } from './paths.js';
 import type { Status } from './result.js';
 import { measureSizes, sizeGoal, sizeStatus, sizeTable, type SizeRow } from './size.js';
 import { measureStartup, startupStatus, startupTable, type StartupRow, type StartupTarget } from './startup.js';
@@ -53,8 +53,6 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
   const wanted = only.has('size') ? undefined : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : [])];
   log('building corpus');
   const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
-  const byId = (id: string): Component | undefined => corpus.components.find((c) => c.id === id);
-
   const results: BenchResults = {
     machine: machine(),
     jcoVersion,
@@ -64,9 +62,25 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
     skipped: corpus.skipped,
   };
 
+  try {
+    await runSections(results, corpus.components, only, quick, log);
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+  results.loadAtEnd = Math.round(loadavg()[0]! * 100) / 100;
+  const json = opts.json ?? false;
+  if (json) {
+    mkdirSync(dirname(json), { recursive: true });
+    writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  return { results, report: renderReport(results) };
+}
+
+async function runSections(results: BenchResults, components: Component[], only: Set<Section>, quick: boolean, log: (m: string) => void): Promise<void> {
+  const byId = (id: string): Component | undefined => components.find((c) => c.id === id);
   if (only.has('size')) {
     log('glue size');
-    results.size = await measureSizes(corpus.components);
+    results.size = await measureSizes(components);
   }
   if (only.has('transpile')) {
     const targets: TranspileTarget[] = [];
@@ -94,14 +108,6 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
     if (large) targets.push({ component: large, size: 'large', call: 'api.add', hostModules: {} });
     results.startup = await measureStartup(targets, quick, log);
   }
-
-  results.loadAtEnd = Math.round(loadavg()[0]! * 100) / 100;
-  const json = opts.json ?? false;
-  if (json) {
-    mkdirSync(dirname(json), { recursive: true });
-    writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-  }
-  return { results, report: renderReport(results) };
 }
 
 /** One line per section: how many measured rows meet their goal, and how many could not be judged. */

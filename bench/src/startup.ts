@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Component } from './corpus.js';
 import { formatBytes, formatDuration, formatRatio, formatSpread, markdownTable } from './format.js';
-import { cacheDir, startupChild } from './paths.js';
+import { scratchDir, startupChild } from './paths.js';
 import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
 import { interleave, type SamplePlan, type Sampler } from './sampler.js';
 import type { Summary } from './stats.js';
@@ -39,7 +39,7 @@ async function prepare(tool: Tool, t: StartupTarget): Promise<Sampler> {
   }
   // Plain ES-module output with each tool's defaults: what `import` costs a user.
   const { files } = await transpile(c.bytes, { name: c.name, map });
-  const dir = join(cacheDir, 'out', `startup-${tool}-${c.name}-${process.pid}`);
+  const dir = join(scratchDir, `startup-${tool}-${c.name}`);
   rmSync(dir, { recursive: true, force: true });
   for (const [f, data] of Object.entries({ ...files, ...hostFiles })) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
