@@ -294,6 +294,18 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
     expect(exp.getTuple()).toEqual([7, -2.5, 9, 65534]);
   });
 
+  test('a record nested in a record is aligned as a whole', () => {
+    expect(exp.getOuter()).toEqual({ tag: 0x11, inner: { x: 0x2233, y: 0x4455667788990011n }, tail: 0x99 });
+  });
+
+  test('list<list<u16>>', () => {
+    const [a, b] = exp.getLists();
+    expect(a).toBeInstanceOf(Uint16Array);
+    expect(Array.from(a)).toEqual([7, 65535]);
+    expect(b).toBeInstanceOf(Uint16Array);
+    expect(b.length).toBe(0);
+  });
+
   test('list<variant>: u8 discriminant, payload at the max case alignment', () => {
     expect(exp.getVariants()).toEqual([
       { tag: 'none' },
