@@ -80,6 +80,27 @@ export function findExport(exports: Record<string, unknown>, name: string): unkn
   return undefined;
 }
 
+/**
+ * Import objects for components that are only checked for rejection: every import
+ * name resolves, so an instantiation failure means the engine rejected the component,
+ * not that the script provided no host. Calling such an import throws.
+ */
+function anyImport(path: string): unknown {
+  const fn = function () {
+    throw new Error(`import ${path} was called, but the script provides no such import`);
+  };
+  return new Proxy(fn, {
+    get: (target, key) => (typeof key === 'symbol' || key === 'prototype' ? Reflect.get(target, key) : anyImport(`${path}.${key}`)),
+  });
+}
+
+function importsForRejection(registry: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy({ ...registry }, {
+    get: (target, key) => (typeof key === 'symbol' || key in target ? Reflect.get(target, key) : anyImport(String(key))),
+    has: () => true,
+  });
+}
+
 export class Runner {
   private readonly definitions = new Map<string, Loaded>();
   private readonly instances = new Map<string, Record<string, unknown>>();
@@ -113,8 +134,8 @@ export class Runner {
     return loaded;
   }
 
-  private async instantiate(loaded: Loaded): Promise<Record<string, unknown>> {
-    const exports = await stage('instantiate', () => withTimeout(loaded.instantiate({ ...this.registry }), this.timeoutMs, 'instantiate'));
+  private async instantiate(loaded: Loaded, imports: Record<string, unknown> = { ...this.registry }): Promise<Record<string, unknown>> {
+    const exports = await stage('instantiate', () => withTimeout(loaded.instantiate(imports), this.timeoutMs, 'instantiate'));
     const bytes = this.bytesOfLoaded.get(loaded);
     if (bytes) this.bytesOfInstance.set(exports, bytes);
     return exports;
@@ -274,7 +295,7 @@ export class Runner {
       return { ok: true, stage: e.stage, messageMatched: e.message.includes(message), detail: errorText(e.cause) };
     }
     try {
-      await this.instantiate(loaded);
+      await this.instantiate(loaded, importsForRejection(this.registry));
     } catch (e) {
       if (!(e instanceof StageError)) throw e;
       return { ok: true, stage: 'instantiate', messageMatched: e.message.includes(message), detail: errorText(e.cause) };

@@ -87,4 +87,16 @@ ${ADDER}
     expect(rs[0]).toMatchObject({ ok: false });
     expect(rs[0]!.detail).toMatch(/accepted a component that should be rejected/);
   });
+
+  it('does not count a missing import as rejecting a component', async () => {
+    const rs = await run(`(assert_invalid
+  (component
+    (import "host" (instance $h (export "f" (func (result u32)))))
+    (core func $f (canon lower (func $h "f")))
+    (core module $M (import "h" "f" (func (result i32))))
+    (core instance (instantiate $M (with "h" (instance (export "f" (func $f)))))))
+  "valid, only unlinked")`);
+    expect(rs[0]).toMatchObject({ ok: false });
+    expect(rs[0]!.detail).toMatch(/accepted a component that should be rejected/);
+  });
 });
