@@ -34,3 +34,8 @@ export function loadWarning(m: Machine, loadNow: number = loadavg()[0]!): string
   if (peak <= m.cores * 0.5) return undefined;
   return `Warning: load average reached ${peak.toFixed(2)} on ${m.cores} cores during the run; timings are noisy.`;
 }
+
+/** The short form printed under every table, so a table copied alone keeps its context. */
+export function machineTag(m: Machine): string {
+  return `_${m.cores} cores, ${m.cpu}, Node ${m.node}, ${m.date.slice(0, 16).replace('T', ' ')} UTC_`;
+}

@@ -5,7 +5,7 @@ import { buildCorpus, type Component } from './corpus.js';
 import { callGoalVsBaseline, callGoalVsJco, callStatus, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
 import { formatRatio } from './format.js';
 import { loadavg } from 'node:os';
-import { describeMachine, loadWarning, machine, type Machine } from './machine.js';
+import { describeMachine, loadWarning, machine, machineTag, type Machine } from './machine.js';
 import { jcoVersion, scratchDir } from './paths.js';
 import type { Status } from './result.js';
 import { measureSizes, sizeGoal, sizeStatus, sizeTable, type SizeRow } from './size.js';
@@ -131,25 +131,30 @@ export function renderReport(r: BenchResults): string {
   out.push(`## weft vs jco ${r.jcoVersion}${r.quick ? ' (quick run)' : ''}`);
   out.push('');
   out.push(`Machine: ${describeMachine(r.machine)}`);
+  const tag = machineTag(r.machine);
   const warning = loadWarning(r.machine, r.loadAtEnd);
   if (warning) out.push('', warning);
   if (r.weftEngine === 'jco') out.push('', 'WEFT_ENGINE=jco: the weft column runs jco, to check the harness itself.');
   if (r.size) {
     out.push('', `### Glue size (bytes of generated JS; ES-module output, core wasm not inlined; gzip -9; goal: weft min ≤ ${sizeGoal} × jco min)`, '');
     out.push(sizeTable(r.size));
+    out.push('', tag);
   }
   if (r.transpile) {
     out.push('', `### Transpile time (median ± half the interquartile range; goal: weft ≤ ${transpileGoal} × jco)`, '');
     out.push(transpileTable(r.transpile));
+    out.push('', tag);
   }
   if (r.calls) {
     out.push('', `### Call overhead in Node (ops/s, median of batches; goal: weft ≥ ${callGoalVsJco}x jco, scalar rows ≥ ${formatRatio(callGoalVsBaseline)} baseline)`, '');
     out.push(callTable(r.calls));
+    out.push('', tag);
     out.push('', `baseline: the same core module instantiated directly, minimal hand-written lowering. Host import row: ${hostCalls} import calls per op.`);
   }
   if (r.startup) {
     out.push('', '### Start-up (import of the generated module to first call returning, fresh process per sample; median ± half the IQR; goal: weft ≤ jco)', '');
     out.push(startupTable(r.startup));
+    out.push('', tag);
   }
   const goals = goalSummary(r);
   if (goals) out.push('', goals);
