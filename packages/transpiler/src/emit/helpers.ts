@@ -83,21 +83,36 @@ const HELPERS = {
   if (s.isWellFormed ? !s.isWellFormed() : /[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:[^\\uD800-\\uDBFF]|^)[\\uDC00-\\uDFFF]/.test(s)) throw new TypeError(\`\${where}: string contains a lone surrogate\`);
 }`,
   },
+  $utf8Length: {
+    deps: [],
+    code: `function $utf8Length(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return n;
+}`,
+  },
   $lowerUtf8: {
-    deps: ['$te', '$len', '$range', '$wellFormed'],
+    // One allocation of the exact size: guests such as the preview1 adapter allow a
+    // single allocation per imported string. Long strings are encoded natively first.
+    deps: ['$te', '$len', '$range', '$wellFormed', '$utf8Length'],
     code: `function $lowerUtf8(s, mem, realloc, where) {
   $wellFormed(s, where);
-  const n = s.length;
-  let ptr = realloc(0, 0, 1, n) >>> 0;
+  if (s.length > 256) {
+    const b = $te.encode(s);
+    const ptr = realloc(0, 0, 1, b.length) >>> 0;
+    $range(mem, ptr, b.length, 1, 'string');
+    new Uint8Array(mem.buffer, ptr, b.length).set(b);
+    $len = b.length;
+    return ptr;
+  }
+  const n = $utf8Length(s);
+  const ptr = realloc(0, 0, 1, n) >>> 0;
   $range(mem, ptr, n, 1, 'string');
-  const r = $te.encodeInto(s, new Uint8Array(mem.buffer, ptr, n));
-  if (r.read === n && r.written === n) { $len = n; return ptr; }
-  const worst = n * 3;
-  ptr = realloc(ptr, n, 1, worst) >>> 0;
-  $range(mem, ptr, worst, 1, 'string');
-  const len = $te.encodeInto(s, new Uint8Array(mem.buffer, ptr, worst)).written;
-  if (len < worst) { ptr = realloc(ptr, worst, 1, len) >>> 0; $range(mem, ptr, len, 1, 'string'); }
-  $len = len;
+  $te.encodeInto(s, new Uint8Array(mem.buffer, ptr, n));
+  $len = n;
   return ptr;
 }`,
   },

@@ -31,7 +31,8 @@ export function resolveSpecifier(importName: string, map: Record<string, string>
   for (const name of candidates) {
     for (const [pattern, target] of Object.entries(map)) {
       const m = matchPattern(pattern, name);
-      if (m !== undefined) return split(target.replace('*', m));
+      // What `*` captured names an interface: its version is not part of the JS name.
+      if (m !== undefined) return split(target.replace('*', unversioned(m)));
     }
   }
   const base = unversioned(importName);
