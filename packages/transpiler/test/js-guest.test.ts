@@ -34,6 +34,8 @@ const host = {
     return { x: -p.x, y: -p.y, label: [...p.label].reverse().join('') };
   },
   makeCounter: (start: number) => new Counter(start),
+  classify: (p: { x: number; y: number; label: string }) =>
+    p.label === 'round' ? { tag: 'circle', val: p.x } : p.x === 0 ? { tag: 'empty' } : { tag: 'rect', val: p },
 };
 
 // A componentize-js guest (SpiderMonkey inside the component): the first build takes tens
@@ -51,6 +53,15 @@ describe('JS guest built with componentize-js', () => {
     expect(api.area({ tag: 'circle', val: 2 })).toBeCloseTo(4 * Math.PI, 12);
     expect(api.area({ tag: 'rect', val: { x: 3, y: -4, label: 'r' } })).toBe(12);
     expect(api.area({ tag: 'empty' })).toBe(0);
+  });
+
+  test('variants returned by a host import, passed through the guest', () => {
+    const ps = [
+      { x: 3, y: 0, label: 'round' },
+      { x: 0, y: 1, label: 'flat' },
+      { x: 2, y: 5, label: 'box' },
+    ];
+    expect(api.classifyAll(ps)).toEqual([{ tag: 'circle', val: 6 }, { tag: 'empty' }, { tag: 'rect', val: { x: 2, y: 5, label: 'box' } }]);
   });
 
   test('result<string, string>: ok returns, err throws with the payload', () => {
