@@ -2,6 +2,7 @@ import { decodeComponent } from './decode/component.js';
 import { witFunc } from './emit/wit.js';
 import type { ExportItem, FuncVal, ImportItem } from './link/plan.js';
 import { inline } from './link/inline.js';
+import { validate } from './types/validate.js';
 
 export interface InspectEntry {
   name: string;
@@ -41,7 +42,9 @@ function importEntry(name: string, i: ImportItem): InspectEntry {
 
 /** Describes a component: its world's imports and exports, and the core code inside it. */
 export function inspect(bytes: Uint8Array): InspectResult {
-  const plan = inline(decodeComponent(bytes));
+  const ast = decodeComponent(bytes);
+  validate(ast);
+  const plan = inline(ast);
   return {
     imports: [...plan.imports].map(([n, i]) => importEntry(n, i)),
     exports: [...plan.exports].map(([n, e]) => exportEntry(n, e)),

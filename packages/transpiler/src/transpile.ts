@@ -5,6 +5,7 @@ import { exportShortName } from './emit/names.js';
 import { resolveSpecifier } from './emit/specifiers.js';
 import { WeftError } from './error.js';
 import { inline } from './link/inline.js';
+import { validate } from './types/validate.js';
 import type { TranspileOptions, TranspileResult } from './options.js';
 
 const utf8 = new TextEncoder();
@@ -26,6 +27,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   }
   const name = opts.name ?? 'component';
   const ast = decodeComponent(bytes);
+  validate(ast);
   const plan = inline(ast);
 
   const moduleFiles = plan.modules.map((_, i) => `${name}.core${i === 0 ? '' : i + 1}.wasm`);
