@@ -343,6 +343,12 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
     expect(exp.getFlags()).toEqual([flags12(0, 11), flags12(...Array.from({ length: 12 }, (_, i) => i)), flags12()]);
   });
 
+  test('20 flags take four bytes, both ways', () => {
+    const flags20 = (...set: number[]) => Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`g${i}`, set.includes(i)]));
+    expect(exp.getFlags20()).toEqual([flags20(0, 19), flags20(...Array.from({ length: 20 }, (_, i) => i))]);
+    expect(Array.from(exp.rawFlags20([flags20(1, 19), flags20()]))).toEqual([0x02, 0x00, 0x08, 0x00, 0, 0, 0, 0]);
+  });
+
   test('list<char>, list<bool>, list<string>', () => {
     expect(exp.getChars()).toEqual(['a', '😀', '\u{10FFFF}', '\0']);
     expect(exp.getBools()).toEqual([false, true, true, false]);
