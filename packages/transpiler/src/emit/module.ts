@@ -36,10 +36,11 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
       : `import * as ${local} from ${str(spec.module)};`);
     importEntries.push(`${str(name)}: ${local}`);
   }
-  lines.push(glue.moduleCode());
-  lines.push(fn);
+  // Sources are built before the helpers are rendered: inlined modules need `$b64`.
   const urls = opts.moduleFiles.map((f, i) =>
     opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : `new URL(${str('./' + f)}, import.meta.url)`);
+  lines.push(glue.moduleCode());
+  lines.push(fn);
   if (urls.length) {
     lines.push(`const $files = [${urls.join(', ')}];`);
     lines.push(`const $load = async (f) => {
