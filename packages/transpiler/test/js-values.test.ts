@@ -43,6 +43,7 @@ describe.skipIf(engine === 'jco')('wrong JS values throw TypeError/RangeError na
     ['a string for a u32', () => c.add('1', 2), [TypeError], /add.*\ba\b.*u32/],
     ['2**32 for a u32', () => c.add(2 ** 32, 0), [RangeError], /add.*\ba\b.*u32/],
     ['a negative second u32 argument', () => c.add(1, -1), [RangeError], /add.*\bb\b.*u32/],
+    ['a missing u32 argument', () => c.add(1), [TypeError], /add.*\bb\b.*u32/],
     ['a fraction for a u32', () => c.add(1.5, 0), [RangeError, TypeError], /add.*\ba\b.*u32/],
     ['NaN for a u32', () => c.add(NaN, 0), [RangeError, TypeError], /add.*\ba\b.*u32/],
     ['-1 for a u8', () => c.small(-1), [RangeError], /small.*\bv\b.*u8/],

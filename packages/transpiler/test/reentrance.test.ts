@@ -33,3 +33,21 @@ test('a host import may call into a different instance of the same component', a
   const exp = await loadWat(readFixture('reentrance.wat'), { 'local:test/host': { callback: () => other.inner() * 2 } });
   expect(exp.outer()).toBe(11);
 });
+
+test('an exception thrown by a host import reaches the caller of the export unchanged', async () => {
+  const boom = new Error('boom');
+  const exp = await loadWat(readFixture('reentrance.wat'), {
+    'local:test/host': {
+      callback: () => {
+        throw boom;
+      },
+    },
+  });
+  let caught: unknown;
+  try {
+    exp.outer();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBe(boom);
+});
