@@ -32,7 +32,7 @@ describe('valid JS values (fixture check)', () => {
 });
 
 // Weft validates JS values with errors that name the function, parameter and WIT type;
-// jco's messages (e.g. "must be between 0 and 4294967295") name none of them.
+// jco coerces some wrong values instead of throwing, and its messages name none of them.
 describe.skipIf(engine === 'jco')('wrong JS values throw TypeError/RangeError naming function, parameter and type', () => {
   let c: any;
   beforeAll(async () => {
