@@ -22,9 +22,12 @@ export interface AbiCtx {
   helper(name: HelperName): string;
   /** Module-level constant holding `expr`; returns its identifier. */
   constant(expr: string): string;
-  /** Identifier of the memory object (throws a WeftError naming the function if there is none). */
+  /**
+   * Identifier of a function returning a current DataView of the memory (throws a WeftError
+   * naming the function if there is none). Helpers that call realloc take this getter.
+   */
   mem(): string;
-  /** Expression yielding a current DataView of the memory. */
+  /** Expression yielding a current DataView of the memory; stale once guest code runs. */
   view(): string;
   realloc(): string;
   encoding: 'utf8' | 'utf16' | 'latin1+utf16';

@@ -60,7 +60,7 @@ export function liftFlat(ctx: AbiCtx, t: ValType, r: FlatReader): string {
     case 'string': {
       const p = r.next('i32');
       const l = r.next('i32');
-      return c.let(`${stringLift(ctx)}(${ctx.mem()}, ${p}, ${l})`, 's');
+      return c.let(`${stringLift(ctx)}(${ctx.view()}, ${p}, ${l})`, 's');
     }
     case 'list': {
       if (t.length !== undefined) {
@@ -142,9 +142,9 @@ export function liftList(ctx: AbiCtx, elem: ValType, p: string, n: string): stri
   const c = ctx.code;
   const sz = size(elem);
   const al = alignment(elem);
-  c.line(`${ctx.helper('$range')}(${ctx.mem()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
   const typed = typedArrayFor(elem);
-  if (typed) return c.let(`new ${typed}(${ctx.mem()}.buffer.slice(${p}, ${p} + ${n} * ${sz}))`, 'l');
+  if (typed) return c.let(`new ${typed}(${ctx.view()}.buffer.slice(${p}, ${p} + ${n} * ${sz}))`, 'l');
   const arr = c.let(`new Array(${n})`, 'l');
   const i = c.tmp('i');
   const body = block(ctx, () => {
@@ -177,7 +177,7 @@ export function liftMem(ctx: AbiCtx, t: ValType, ptr: string): string {
     }
     case 'string': {
       const p = c.let(ptr, 'a');
-      return c.let(`${stringLift(ctx)}(${ctx.mem()}, ${dv}.getUint32(${p}, true), ${dv}.getUint32(${p} + 4, true))`, 's');
+      return c.let(`${stringLift(ctx)}(${dv}, ${dv}.getUint32(${p}, true), ${dv}.getUint32(${p} + 4, true))`, 's');
     }
     case 'list': {
       const a = c.let(ptr, 'a');

@@ -174,20 +174,19 @@ function lowerList(ctx: AbiCtx, t: ValType & { kind: 'list' }, v: string, where:
   const sz = size(elem);
   const al = alignment(elem);
   const typed = typedArrayFor(elem);
-  const mem = ctx.mem();
   if (typed) {
     const ta = c.tmp('ta');
     c.line(`const ${ta} = ${v} instanceof ${typed} ? ${v} : ${typedFrom(ctx, typed, elem, v, where)};`);
     const n = c.let(`${ta}.length`, 'n');
     const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
-    c.line(`${ctx.helper('$range')}(${mem}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
-    c.line(`new Uint8Array(${mem}.buffer, ${p}, ${n} * ${sz}).set(new Uint8Array(${ta}.buffer, ${ta}.byteOffset, ${n} * ${sz}));`);
+    c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
+    c.line(`new Uint8Array(${ctx.view()}.buffer, ${p}, ${n} * ${sz}).set(new Uint8Array(${ta}.buffer, ${ta}.byteOffset, ${n} * ${sz}));`);
     return [p, n];
   }
   checkArray(ctx, v, t, where);
   const n = c.let(`${v}.length`, 'n');
   const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
-  c.line(`${ctx.helper('$range')}(${mem}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
   const i = c.tmp('i');
   const body = block(ctx, () => lowerMem(ctx, elem, `${v}[${i}]`, `${p} + ${i} * ${sz}`, `${where}[]`));
   c.line(`for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);

@@ -100,8 +100,10 @@ export class GlueWriter {
       const view = this.id('$v');
       const b = this.id('$b');
       const d = this.id('$d');
-      this.decls.push(`let ${b}, ${d};`, `function ${view}() { return ${mem}.buffer === ${b} ? ${d} : (${d} = new DataView(${b} = ${mem}.buffer)); }`);
-      m = { mem, view: `${view}()` };
+      // Growing a (non-shared) memory detaches its old buffer, so a view stays valid
+      // while its buffer has a length: no need to read the slow `memory.buffer` per access.
+      this.decls.push(`let ${b} = new ArrayBuffer(0), ${d};`, `function ${view}() { if (${b}.byteLength === 0) ${d} = new DataView(${b} = ${mem}.buffer); return ${d}; }`);
+      m = { mem: view, view: `${view}()` };
       this.memories.set(k, m);
     }
     return m;
@@ -271,7 +273,7 @@ export class GlueWriter {
       const types = l.type.params.map((p) => p.type);
       const { offsets, size: sz, align } = recordLayout(types);
       code.line(`const pp = a0 >>> 0;`);
-      code.line(`${this.helpers.use('$range')}(${ctx.mem()}, pp, ${sz}, ${align}, 'parameters');`);
+      code.line(`${this.helpers.use('$range')}(${ctx.view()}, pp, ${sz}, ${align}, 'parameters');`);
       args = types.map((t, i) => code.let(liftMem(ctx, t, `pp + ${offsets[i]}`), 'p'));
     } else {
       const reader = new FlatReader(names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })), ctx);
@@ -295,7 +297,7 @@ export class GlueWriter {
       const where = `${l.name}: return value`;
       if (retptr) {
         code.line(`const rp = ${retptr} >>> 0;`);
-        code.line(`${this.helpers.use('$range')}(${ctx.mem()}, rp, ${size(result)}, ${alignment(result)}, 'return area');`);
+        code.line(`${this.helpers.use('$range')}(${ctx.view()}, rp, ${size(result)}, ${alignment(result)}, 'return area');`);
         lowerMem(ctx, result, value, 'rp', where);
       } else {
         const [flat] = lowerFlat(ctx, result, value, where);
@@ -340,7 +342,7 @@ export class GlueWriter {
       const types = l.type.params.map((p) => p.type);
       const { offsets, size: sz, align } = recordLayout(types);
       const pp = lowering.let(`${lctx.realloc()}(0, 0, ${align}, ${sz}) >>> 0`, 'pp');
-      lowering.line(`${this.helpers.use('$range')}(${lctx.mem()}, ${pp}, ${sz}, ${align}, 'parameters');`);
+      lowering.line(`${this.helpers.use('$range')}(${lctx.view()}, ${pp}, ${sz}, ${align}, 'parameters');`);
       types.forEach((t, i) => lowerMem(lctx, t, params[i]!, `${pp} + ${offsets[i]}`, `${l.name}: parameter ${l.type.params[i]!.name}`));
       flatArgs = [pp];
     } else {
@@ -364,7 +366,7 @@ export class GlueWriter {
     if (result && ret) {
       if (sig.resultInMemory) {
         const rp = body.let(`${ret} >>> 0`, 'rp');
-        body.line(`${this.helpers.use('$range')}(${bctx.mem()}, ${rp}, ${size(result)}, ${alignment(result)}, 'return area');`);
+        body.line(`${this.helpers.use('$range')}(${bctx.view()}, ${rp}, ${size(result)}, ${alignment(result)}, 'return area');`);
         body.line(`rv = ${liftMem(bctx, result, rp)};`);
       } else {
         body.line(`rv = ${liftFlat(bctx, result, new FlatReader([{ expr: ret, type: flatten(result)[0]! }], bctx))};`);

@@ -39,9 +39,9 @@ const HELPERS = {
   },
   $range: {
     deps: ['$trap'],
-    code: `function $range(mem, ptr, bytes, align, what) {
+    code: `function $range(dv, ptr, bytes, align, what) {
   if (ptr % align !== 0) $trap(\`\${what} pointer \${ptr} is not aligned to \${align}\`);
-  if (ptr + bytes > mem.buffer.byteLength) $trap(\`\${what} at \${ptr}..\${ptr + bytes} is out of bounds of memory (\${mem.buffer.byteLength} bytes)\`);
+  if (ptr + bytes > dv.byteLength) $trap(\`\${what} at \${ptr}..\${ptr + bytes} is out of bounds of memory (\${dv.byteLength} bytes)\`);
 }`,
   },
   $len: { deps: [], code: `let $len = 0;` },
@@ -50,27 +50,27 @@ const HELPERS = {
   $te: { deps: [], code: `const $te = new TextEncoder();` },
   $liftUtf8: {
     deps: ['$td8', '$range', '$trap'],
-    code: `function $liftUtf8(mem, ptr, len) {
+    code: `function $liftUtf8(dv, ptr, len) {
   ptr >>>= 0; len >>>= 0;
-  $range(mem, ptr, len, 1, 'string');
-  try { return $td8.decode(new Uint8Array(mem.buffer, ptr, len)); } catch { $trap('string is not valid utf-8'); }
+  $range(dv, ptr, len, 1, 'string');
+  try { return $td8.decode(new Uint8Array(dv.buffer, ptr, len)); } catch { $trap('string is not valid utf-8'); }
 }`,
   },
   $liftUtf16: {
     deps: ['$td16', '$range', '$trap'],
-    code: `function $liftUtf16(mem, ptr, len) {
+    code: `function $liftUtf16(dv, ptr, len) {
   ptr >>>= 0; len >>>= 0;
-  $range(mem, ptr, len * 2, 2, 'string');
-  try { return $td16.decode(new Uint8Array(mem.buffer, ptr, len * 2)); } catch { $trap('string is not valid utf-16'); }
+  $range(dv, ptr, len * 2, 2, 'string');
+  try { return $td16.decode(new Uint8Array(dv.buffer, ptr, len * 2)); } catch { $trap('string is not valid utf-16'); }
 }`,
   },
   $liftLatin1Utf16: {
     deps: ['$liftUtf16', '$range'],
-    code: `function $liftLatin1Utf16(mem, ptr, len) {
+    code: `function $liftLatin1Utf16(dv, ptr, len) {
   ptr >>>= 0; len >>>= 0;
-  if (len & 0x80000000) return $liftUtf16(mem, ptr, len ^ 0x80000000);
-  $range(mem, ptr, len, 2, 'string');
-  const b = new Uint8Array(mem.buffer, ptr, len);
+  if (len & 0x80000000) return $liftUtf16(dv, ptr, len ^ 0x80000000);
+  $range(dv, ptr, len, 2, 'string');
+  const b = new Uint8Array(dv.buffer, ptr, len);
   let s = '';
   for (let i = 0; i < len; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192));
   return s;
@@ -98,32 +98,32 @@ const HELPERS = {
     // One allocation of the exact size: guests such as the preview1 adapter allow a
     // single allocation per imported string. Long strings are encoded natively first.
     deps: ['$te', '$len', '$range', '$wellFormed', '$utf8Length'],
-    code: `function $lowerUtf8(s, mem, realloc, where) {
+    code: `function $lowerUtf8(s, view, realloc, where) {
   $wellFormed(s, where);
   if (s.length > 256) {
     const b = $te.encode(s);
     const ptr = realloc(0, 0, 1, b.length) >>> 0;
-    $range(mem, ptr, b.length, 1, 'string');
-    new Uint8Array(mem.buffer, ptr, b.length).set(b);
+    $range(view(), ptr, b.length, 1, 'string');
+    new Uint8Array(view().buffer, ptr, b.length).set(b);
     $len = b.length;
     return ptr;
   }
   const n = $utf8Length(s);
   const ptr = realloc(0, 0, 1, n) >>> 0;
-  $range(mem, ptr, n, 1, 'string');
-  $te.encodeInto(s, new Uint8Array(mem.buffer, ptr, n));
+  $range(view(), ptr, n, 1, 'string');
+  $te.encodeInto(s, new Uint8Array(view().buffer, ptr, n));
   $len = n;
   return ptr;
 }`,
   },
   $lowerUtf16: {
     deps: ['$len', '$range', '$wellFormed'],
-    code: `function $lowerUtf16(s, mem, realloc, where) {
+    code: `function $lowerUtf16(s, view, realloc, where) {
   $wellFormed(s, where);
   const n = s.length;
   const ptr = realloc(0, 0, 2, n * 2) >>> 0;
-  $range(mem, ptr, n * 2, 2, 'string');
-  const u = new Uint16Array(mem.buffer, ptr, n);
+  $range(view(), ptr, n * 2, 2, 'string');
+  const u = new Uint16Array(view().buffer, ptr, n);
   for (let i = 0; i < n; i++) u[i] = s.charCodeAt(i);
   $len = n;
   return ptr;
@@ -131,18 +131,18 @@ const HELPERS = {
   },
   $lowerLatin1Utf16: {
     deps: ['$len', '$range', '$wellFormed'],
-    code: `function $lowerLatin1Utf16(s, mem, realloc, where) {
+    code: `function $lowerLatin1Utf16(s, view, realloc, where) {
   $wellFormed(s, where);
   const n = s.length;
   let ptr = realloc(0, 0, 2, n) >>> 0;
-  $range(mem, ptr, n, 2, 'string');
+  $range(view(), ptr, n, 2, 'string');
   let i = 0;
-  const b = new Uint8Array(mem.buffer, ptr, n);
+  const b = new Uint8Array(view().buffer, ptr, n);
   for (; i < n; i++) { const c = s.charCodeAt(i); if (c > 0xff) break; b[i] = c; }
   if (i === n) { $len = n; return ptr; }
   ptr = realloc(ptr, n, 2, n * 2) >>> 0;
-  $range(mem, ptr, n * 2, 2, 'string');
-  const u = new Uint16Array(mem.buffer, ptr, n);
+  $range(view(), ptr, n * 2, 2, 'string');
+  const u = new Uint16Array(view().buffer, ptr, n);
   for (let j = 0; j < n; j++) u[j] = s.charCodeAt(j);
   $len = (n | 0x80000000) >>> 0;
   return ptr;
