@@ -73,12 +73,19 @@ export interface Alias {
   target: AliasTarget;
 }
 
+/** The attributes of an import or export name (`nameattributes` form 0x02). */
+export interface NameAttrs {
+  implements?: string;
+  versionSuffix?: string;
+  externalId?: string;
+}
+
 export type Decl =
   | { kind: 'core-type'; type: CoreTypeDef; offset: number }
   | { kind: 'type'; type: TypeDef; offset: number }
   | { kind: 'alias'; alias: Alias; offset: number }
-  | { kind: 'import'; name: string; type: ExternType; offset: number }
-  | { kind: 'export'; name: string; type: ExternType; offset: number };
+  | { kind: 'import'; name: string; attrs?: NameAttrs; type: ExternType; offset: number }
+  | { kind: 'export'; name: string; attrs?: NameAttrs; type: ExternType; offset: number };
 
 export type TypeDef =
   | { kind: 'defval'; def: DefValType }
@@ -103,7 +110,7 @@ export type CoreModuleDecl =
 export type CoreExternDesc =
   | { kind: 'func'; typeIndex: number }
   | { kind: 'table' }
-  | { kind: 'memory' }
+  | { kind: 'memory'; min: bigint; max?: bigint; memory64: boolean }
   | { kind: 'global'; type: CoreValType; mutable: boolean }
   | { kind: 'tag'; typeIndex: number };
 
@@ -123,9 +130,15 @@ export type Canon =
   /** Preview 3 / threads built-ins: decoded so the binary is understood, refused by the linker. */
   | { kind: 'builtin'; name: string };
 
+export interface CoreFuncSig {
+  params: CoreValType[];
+  results: CoreValType[];
+}
+
 export interface CoreModuleInfo {
-  imports: { module: string; name: string; kind: CoreSort }[];
-  exports: { name: string; kind: CoreSort }[];
+  /** `type` is the function signature of a func import, when the module's types are plain function types. */
+  imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig }[];
+  exports: { name: string; kind: CoreSort; type?: CoreFuncSig }[];
 }
 
 export type Definition =
@@ -144,14 +157,14 @@ export type Definition =
       offset: number;
       expr:
         | { kind: 'instantiate'; component: number; args: { name: string; item: SortIdx }[] }
-        | { kind: 'exports'; exports: { name: string; item: SortIdx }[] };
+        | { kind: 'exports'; exports: { name: string; attrs?: NameAttrs; item: SortIdx }[] };
     }
   | { kind: 'alias'; offset: number; alias: Alias }
   | { kind: 'type'; offset: number; type: TypeDef }
   | { kind: 'canon'; offset: number; canon: Canon }
   | { kind: 'start'; offset: number; func: number; args: number[]; results: number }
-  | { kind: 'import'; offset: number; name: string; type: ExternType }
-  | { kind: 'export'; offset: number; name: string; item: SortIdx; type?: ExternType };
+  | { kind: 'import'; offset: number; name: string; attrs?: NameAttrs; type: ExternType }
+  | { kind: 'export'; offset: number; name: string; attrs?: NameAttrs; item: SortIdx; type?: ExternType };
 
 export interface ComponentAst {
   /** Offset of the preamble in the outermost input. */

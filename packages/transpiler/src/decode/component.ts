@@ -60,7 +60,7 @@ function component(r: Reader): ComponentAst {
         defs.push({ kind: 'start', offset, func, args, results: s.u32('a start result count') });
         break;
       }
-      case 10: s.vec((s) => defs.push({ kind: 'import', offset: s.pos, name: externName(s), type: externType(s) }), 'an import count'); break;
+      case 10: s.vec((s) => defs.push({ kind: 'import', offset: s.pos, ...externName(s), type: externType(s) }), 'an import count'); break;
       case 11: s.vec((s) => defs.push(exportDef(s)), 'an export count'); break;
       case 12: r.fail('a supported section (value definitions are not supported)', idAt);
       default: r.fail(`a section id (0-12), found ${id}`, idAt);
@@ -100,7 +100,7 @@ function instance(r: Reader): Definition {
     return { kind: 'instance', offset, expr: { kind: 'instantiate', component, args } };
   }
   if (tag === 0x01) {
-    const exports = r.vec((r) => ({ name: externName(r), item: { sort: sort(r), index: r.u32('an index') } }), 'an export count');
+    const exports = r.vec((r) => ({ ...externName(r), item: { sort: sort(r), index: r.u32('an index') } }), 'an export count');
     return { kind: 'instance', offset, expr: { kind: 'exports', exports } };
   }
   return r.fail(`an instance expression (0x00 or 0x01), found 0x${hex(tag)}`, offset);
@@ -111,7 +111,7 @@ function exportDef(r: Reader): Definition {
   const name = externName(r);
   const item = { sort: sort(r), index: r.u32('an index') };
   const type = r.optional(externType, 'an export type ascription');
-  return type ? { kind: 'export', offset, name, item, type } : { kind: 'export', offset, name, item };
+  return type ? { kind: 'export', offset, ...name, item, type } : { kind: 'export', offset, ...name, item };
 }
 
 function canonOptions(r: Reader): CanonOptions {

@@ -1,12 +1,13 @@
-import type { CoreModuleInfo, CoreSort } from './ast.js';
+import type { CoreFuncSig, CoreModuleInfo, CoreSort } from './ast.js';
 import { Reader, hex } from './reader.js';
-import { coreExternDesc } from './types.js';
+import { coreExternDesc, coreValType } from './types.js';
 
 const EXPORT_KINDS: Record<number, CoreSort> = { 0: 'func', 1: 'table', 2: 'memory', 3: 'global', 4: 'tag' };
 
 /**
- * Reads only what linking needs from a core module — its import and export names and
- * kinds. Everything else is validated later by the engine that compiles the module.
+ * Reads only what linking and validation need from a core module — its import and export
+ * names, kinds and function signatures. Everything else is validated later by the engine
+ * that compiles the module.
  */
 export function readCoreModule(r: Reader): CoreModuleInfo {
   const start = r.pos;
@@ -16,26 +17,43 @@ export function readCoreModule(r: Reader): CoreModuleInfo {
   const version = r.bytesN(4, 'core module version');
   if (version[0] !== 1 || version[1] !== 0 || version[2] !== 0 || version[3] !== 0) r.fail('core module version 1 (01 00 00 00)', vAt);
   const info: CoreModuleInfo = { imports: [], exports: [] };
+  /** Function types by type index; a GC type (or anything after one) is left unknown. */
+  const types: (CoreFuncSig | undefined)[] = [];
+  const funcTypes: (CoreFuncSig | undefined)[] = [];
   while (!r.done) {
     const id = r.u8('a core section id');
     const size = r.u32('a core section size');
     const body = r.pos;
     if (body + size > r.end) r.fail(`a core section of ${size} bytes within the module`, body);
     const s = new Reader(r.bytes, body, body + size);
-    if (id === 2) {
+    if (id === 1) {
+      const n = s.u32('a type count');
+      for (let i = 0; i < n && s.bytes[s.pos] === 0x60; i++) {
+        s.pos++;
+        types.push({ params: s.vec(coreValType, 'a parameter count'), results: s.vec(coreValType, 'a result count') });
+      }
+    } else if (id === 2) {
       s.vec((s) => {
         const module = s.name('an import module name');
         const name = s.name('an import name');
-        info.imports.push({ module, name, kind: coreExternDesc(s).kind });
+        const desc = coreExternDesc(s);
+        if (desc.kind === 'func') {
+          const type = types[desc.typeIndex];
+          funcTypes.push(type);
+          info.imports.push(type ? { module, name, kind: 'func', type } : { module, name, kind: 'func' });
+        } else info.imports.push({ module, name, kind: desc.kind });
       }, 'an import count');
+    } else if (id === 3) {
+      s.vec((s) => funcTypes.push(types[s.u32('a function type index')]), 'a function count');
     } else if (id === 7) {
       s.vec((s) => {
         const name = s.name('an export name');
         const at = s.pos;
         const k = s.u8('an export kind');
         const kind = EXPORT_KINDS[k] ?? s.fail(`a core export kind (0x00-0x04), found 0x${hex(k)}`, at);
-        s.u32('an export index');
-        info.exports.push({ name, kind });
+        const index = s.u32('an export index');
+        const type = kind === 'func' ? funcTypes[index] : undefined;
+        info.exports.push(type ? { name, kind, type } : { name, kind });
       }, 'an export count');
     } else if (id > 13) {
       r.fail(`a core section id (0-13), found ${id}`, body - 1 - uLebLen(size));

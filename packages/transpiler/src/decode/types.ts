@@ -1,6 +1,6 @@
 import type {
   Alias, CoreExternDesc, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
-  ExternType, PrimValType, Sort, TypeDef, ValTypeRef,
+  ExternType, NameAttrs, PrimValType, Sort, TypeDef, ValTypeRef,
 } from './ast.js';
 import { Reader, hex } from './reader.js';
 
@@ -126,21 +126,23 @@ export function externType(r: Reader): ExternType {
   }
 }
 
-/** `nameattributes`: the plain/interface forms and the attributed form whose attributes are skipped. */
-export function externName(r: Reader): string {
+/** `nameattributes`: the name, and the attributes of the attributed form (each kind at most once). */
+export function externName(r: Reader): { name: string; attrs?: NameAttrs } {
   const at = r.pos;
   const b = r.u8('an extern name');
   if (b !== 0x00 && b !== 0x01 && b !== 0x02) r.fail(`an extern name prefix (0x00-0x02), found 0x${hex(b)}`, at);
   const name = r.name('an extern name');
-  if (b === 0x02) {
-    r.vec((r) => {
-      const k = r.pos;
-      const t = r.u8('a name attribute');
-      if (t > 2) r.fail(`a name attribute (0x00-0x02), found 0x${hex(t)}`, k);
-      r.name('a name attribute value');
-    }, 'an attribute count');
-  }
-  return name;
+  if (b !== 0x02) return { name };
+  const attrs: NameAttrs = {};
+  const keys = ['implements', 'versionSuffix', 'externalId'] as const;
+  r.vec((r) => {
+    const k = r.pos;
+    const t = r.u8('a name attribute');
+    const key = keys[t] ?? r.fail(`a name attribute (0x00-0x02), found 0x${hex(t)}`, k);
+    if (attrs[key] !== undefined) r.fail(`at most one ${key} attribute`, k);
+    attrs[key] = r.name('a name attribute value');
+  }, 'an attribute count');
+  return { name, attrs };
 }
 
 export function alias(r: Reader): Alias {
@@ -165,8 +167,8 @@ function decls(r: Reader, allowImports: boolean): Decl[] {
       case 0x02: return { kind: 'alias', alias: alias(r), offset };
       case 0x03:
         if (!allowImports) break;
-        return { kind: 'import', name: externName(r), type: externType(r), offset };
-      case 0x04: return { kind: 'export', name: externName(r), type: externType(r), offset };
+        return { kind: 'import', ...externName(r), type: externType(r), offset };
+      case 0x04: return { kind: 'export', ...externName(r), type: externType(r), offset };
     }
     return r.fail(`a ${allowImports ? 'component' : 'instance'} declarator, found 0x${hex(b)}`, offset);
   }, 'a declarator count');
@@ -206,14 +208,14 @@ export function coreValType(r: Reader): CoreValType {
   return r.fail(`a core value type, found 0x${hex(b)}`, at);
 }
 
-function limits(r: Reader): void {
+function limits(r: Reader): { min: bigint; max?: bigint; memory64: boolean } {
   const at = r.pos;
   const flags = r.u8('limits flags');
   if (flags > 0x07) r.fail(`limits flags (0x00-0x07), found 0x${hex(flags)}`, at);
-  const wide = (flags & 0x04) !== 0;
-  const read = () => (wide ? r.s64('a 64-bit limit') : r.u32('a limit'));
-  read();
-  if (flags & 0x01) read();
+  const memory64 = (flags & 0x04) !== 0;
+  const read = () => (memory64 ? BigInt.asUintN(64, BigInt(r.s64('a 64-bit limit'))) : BigInt(r.u32('a limit')));
+  const min = read();
+  return flags & 0x01 ? { min, max: read(), memory64 } : { min, memory64 };
 }
 
 export function coreExternDesc(r: Reader): CoreExternDesc {
@@ -222,7 +224,7 @@ export function coreExternDesc(r: Reader): CoreExternDesc {
   switch (b) {
     case 0x00: return { kind: 'func', typeIndex: r.u32('a core type index') };
     case 0x01: coreValType(r); limits(r); return { kind: 'table' };
-    case 0x02: limits(r); return { kind: 'memory' };
+    case 0x02: return { kind: 'memory', ...limits(r) };
     case 0x03: {
       const type = coreValType(r);
       const m = r.pos;

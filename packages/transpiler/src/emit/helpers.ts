@@ -83,35 +83,19 @@ const HELPERS = {
   if (s.isWellFormed ? !s.isWellFormed() : /[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:[^\\uD800-\\uDBFF]|^)[\\uDC00-\\uDFFF]/.test(s)) throw new TypeError(\`\${where}: string contains a lone surrogate\`);
 }`,
   },
-  $utf8Length: {
-    deps: [],
-    code: `function $utf8Length(s) {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
-  }
-  return n;
-}`,
-  },
   $lowerUtf8: {
-    // One allocation of the exact size: guests such as the preview1 adapter allow a
-    // single allocation per imported string. Long strings are encoded natively first.
-    deps: ['$te', '$len', '$range', '$wellFormed', '$utf8Length'],
-    code: `function $lowerUtf8(s, view, realloc, where) {
+    // One allocation of the exact size (guests such as the preview1 adapter allow a single
+    // allocation per imported string): encode into a reused scratch buffer, then copy.
+    deps: ['$te', '$len', '$range', '$wellFormed'],
+    code: `let $s8 = new Uint8Array(256);
+function $lowerUtf8(s, view, realloc, where) {
   $wellFormed(s, where);
-  if (s.length > 256) {
-    const b = $te.encode(s);
-    const ptr = realloc(0, 0, 1, b.length) >>> 0;
-    $range(view(), ptr, b.length, 1, 'string');
-    new Uint8Array(view().buffer, ptr, b.length).set(b);
-    $len = b.length;
-    return ptr;
-  }
-  const n = $utf8Length(s);
+  const max = s.length * 3;
+  if ($s8.length < max) $s8 = new Uint8Array(Math.max(max, $s8.length * 2));
+  const n = $te.encodeInto(s, $s8).written;
   const ptr = realloc(0, 0, 1, n) >>> 0;
   $range(view(), ptr, n, 1, 'string');
-  $te.encodeInto(s, new Uint8Array(view().buffer, ptr, n));
+  new Uint8Array(view().buffer, ptr, n).set($s8.subarray(0, n));
   $len = n;
   return ptr;
 }`,
