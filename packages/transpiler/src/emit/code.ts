@@ -21,6 +21,6 @@ export class Code {
   }
 
   toString(indent = '  '): string {
-    return this.lines.map((l) => indent + l).join('\n');
+    return indent + this.lines.join('\n' + indent);
   }
 }

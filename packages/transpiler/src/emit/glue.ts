@@ -505,7 +505,7 @@ export class GlueWriter {
     const sig = sync
       ? 'function instantiate(getCoreModule, imports, instantiateCore = (m, i) => new WebAssembly.Instance(m, i))'
       : 'async function instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate)';
-    return `${sig} {\n${body.map((l) => l.split('\n').map((x) => '  ' + x).join('\n')).join('\n')}\n}`;
+    return `${sig} {\n  ${body.join('\n').replaceAll('\n', '\n  ')}\n}`;
   }
 }
 

@@ -1,8 +1,15 @@
 /** kebab-case WIT names to JS names, as the JS value conventions require. */
 
+const camelCache = new Map<string, string>();
+
 export function camelCase(name: string): string {
-  const words = name.split('-');
-  return words[0]!.toLowerCase() + words.slice(1).map(capitalize).join('');
+  let out = camelCache.get(name);
+  if (out === undefined) {
+    const words = name.split('-');
+    out = words[0]!.toLowerCase() + words.slice(1).map(capitalize).join('');
+    camelCache.set(name, out);
+  }
+  return out;
 }
 
 export function pascalCase(name: string): string {

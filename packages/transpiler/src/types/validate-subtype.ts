@@ -1,0 +1,167 @@
+import { WeftError } from '../error.js';
+import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
+
+/**
+ * Resource identities: exporting or importing a type under a new name gives it a new
+ * identity for external visibility, but it stays the same resource for type checking.
+ */
+const aliasOf = new WeakMap<Resource, Resource>();
+
+export function canonResource(r: Resource): Resource {
+  return aliasOf.get(r) ?? r;
+}
+
+export function aliasResource(r: Resource, alias: Resource): void {
+  aliasOf.set(alias, canonResource(r));
+}
+
+const fail = (msg: string): never => { throw new Mismatch(msg); };
+
+/** A subtyping failure; turned into a `WeftError` with the offending definition's offset. */
+export class Mismatch extends Error {}
+
+export function expectSub(a: ExternDesc, b: ExternDesc, what: string, offset: number): void {
+  try {
+    subExtern(a, b);
+  } catch (e) {
+    if (e instanceof Mismatch) throw new WeftError(`${what}: ${e.message}`, offset);
+    throw e;
+  }
+}
+
+function subExtern(a: ExternDesc, b: ExternDesc): void {
+  if (a.kind !== b.kind) fail(`expected ${b.kind}, found ${a.kind}`);
+  switch (b.kind) {
+    case 'func': subFunc((a as typeof b).type, b.type); break;
+    case 'instance': subInstance((a as typeof b).type, b.type); break;
+    case 'component': subComponent((a as typeof b).type, b.type); break;
+    case 'type': subType((a as typeof b).type, b.type); break;
+    default: break;
+  }
+}
+
+function subFunc(a: FuncType, b: FuncType): void {
+  if (a.params.length !== b.params.length) fail(`expected ${b.params.length} parameters, found ${a.params.length}`);
+  a.params.forEach((p, i) => {
+    const q = b.params[i]!;
+    if (p.name !== q.name) fail(`expected parameter named \`${q.name}\`, found \`${p.name}\``);
+    within(`type mismatch in function parameter \`${p.name}\``, () => eqVal(p.type, q.type));
+  });
+  if (!a.result !== !b.result) fail(b.result ? 'expected a result, found none' : 'expected no result, found one');
+  if (a.result) within('type mismatch with result type', () => eqVal(a.result!, b.result!));
+}
+
+function within(ctx: string, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof Mismatch) throw new Mismatch(`${ctx}: ${e.message}`);
+    throw e;
+  }
+}
+
+function subInstance(a: InstanceType, b: InstanceType): void {
+  for (const [name, want] of b.exports) {
+    const got = a.exports.get(name);
+    if (!got) fail(`missing expected export \`${name}\``);
+    within(`type mismatch in instance export \`${name}\``, () => subExtern(got!, want));
+  }
+}
+
+function subComponent(a: ComponentType, b: ComponentType): void {
+  for (const [name, need] of a.imports) {
+    const have = b.imports.get(name);
+    if (!have) fail(`missing expected import \`${name}\``);
+    within(`type mismatch in import \`${name}\``, () => subExtern(have!, need));
+  }
+  for (const [name, want] of b.exports) {
+    const got = a.exports.get(name);
+    if (!got) fail(`missing expected export \`${name}\``);
+    within(`type mismatch in export \`${name}\``, () => subExtern(got!, want));
+  }
+}
+
+function subType(a: AnyType, b: AnyType): void {
+  if (b.kind === 'resource') {
+    if (a.kind !== 'resource') fail(`expected resource, found ${a.kind === 'value' ? 'defined type' : a.kind}`);
+    if (canonResource((a as typeof b).resource) !== canonResource(b.resource)) fail('resource types are not the same');
+    return;
+  }
+  if (a.kind === 'resource') fail(`expected ${b.kind === 'value' ? 'defined type' : b.kind}, found resource`);
+  if (a.kind !== b.kind) fail(`expected ${b.kind} type, found ${a.kind} type`);
+  switch (b.kind) {
+    case 'value': eqVal((a as typeof b).type, b.type); break;
+    case 'func': subFunc((a as typeof b).type, b.type); break;
+    case 'instance': subInstance(a as InstanceType, b); break;
+    case 'component': subComponent(a as ComponentType, b); break;
+    default: break;
+  }
+}
+
+const PRIM = /^(bool|s8|u8|s16|u16|s32|u32|s64|u64|f32|f64|char|string)$/;
+
+/** Value types are compared structurally; resources by identity. */
+export function eqVal(a: ValType, b: ValType): void {
+  if (a === b) return;
+  if (a.kind !== b.kind) {
+    const show = (t: ValType) => (PRIM.test(t.kind) ? `primitive \`${t.kind}\`` : t.kind);
+    fail(`expected ${show(b)}, found ${show(a)}`);
+  }
+  switch (b.kind) {
+    case 'record': {
+      const x = a as typeof b;
+      if (x.fields.length !== b.fields.length) fail(`expected ${b.fields.length} fields, found ${x.fields.length}`);
+      x.fields.forEach((f, i) => {
+        const g = b.fields[i]!;
+        if (f.name !== g.name) fail(`expected field name \`${g.name}\`, found \`${f.name}\``);
+        within(`type mismatch in record field \`${f.name}\``, () => eqVal(f.type, g.type));
+      });
+      return;
+    }
+    case 'variant': {
+      const x = a as typeof b;
+      if (x.cases.length !== b.cases.length) fail(`expected ${b.cases.length} cases, found ${x.cases.length}`);
+      x.cases.forEach((c, i) => {
+        const d = b.cases[i]!;
+        if (c.name !== d.name) fail(`expected case named \`${d.name}\`, found \`${c.name}\``);
+        if (d.type && !c.type) fail(`expected case \`${c.name}\` to have a type, found none`);
+        if (!d.type && c.type) fail(`expected case \`${c.name}\` to have no type`);
+        if (c.type) within(`type mismatch in variant case \`${c.name}\``, () => eqVal(c.type!, d.type!));
+      });
+      return;
+    }
+    case 'list': {
+      const x = a as typeof b;
+      if (x.length !== b.length) fail('list lengths differ');
+      within('type mismatch in list element', () => eqVal(x.elem, b.elem));
+      return;
+    }
+    case 'tuple': {
+      const x = a as typeof b;
+      if (x.types.length !== b.types.length) fail(`expected ${b.types.length} types, found ${x.types.length}`);
+      x.types.forEach((t, i) => within(`type mismatch in tuple field ${i}`, () => eqVal(t, b.types[i]!)));
+      return;
+    }
+    case 'flags':
+    case 'enum': {
+      const x = a as typeof b;
+      if (x.names.length !== b.names.length || x.names.some((n, i) => n !== b.names[i])) fail(`mismatch in ${b.kind} elements`);
+      return;
+    }
+    case 'option': within('type mismatch in option', () => eqVal((a as typeof b).type, b.type)); return;
+    case 'result': {
+      const x = a as typeof b;
+      for (const k of ['ok', 'err'] as const) {
+        if (b[k] && !x[k]) fail(`expected ${k} type, but found none`);
+        if (!b[k] && x[k]) fail(`expected ${k} type to not be present`);
+        if (x[k]) within(`type mismatch in ${k} variant`, () => eqVal(x[k]!, b[k]!));
+      }
+      return;
+    }
+    case 'own':
+    case 'borrow':
+      if (canonResource((a as typeof b).resource) !== canonResource(b.resource)) fail('resource types are not the same');
+      return;
+    default: return;
+  }
+}
