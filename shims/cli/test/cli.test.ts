@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { thrown } from '../../test-support.js';
 import { InputStream, OutputStream, WouldBlockError } from '@weft/wasi-io';
 import {
   ComponentExit,
@@ -24,15 +25,6 @@ afterEach(() => {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('wasi:cli/environment', () => {
   it('defaults to no arguments, no environment and no cwd', () => {

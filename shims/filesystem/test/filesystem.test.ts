@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { thrown } from '../../test-support.js';
 import { IoError } from '@weft/wasi-io';
 import { Descriptor, DirectoryEntryStream, filesystemError, preopens, setPreopens, types, type DescriptorBackend } from '../src/index.js';
 
 afterEach(() => setPreopens([]));
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('wasi:filesystem/preopens', () => {
   it('has no preopened directories by default', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../test-support.js';
 import {
   BLOCKING_WRITE_LIMIT,
   bytesSource,
@@ -37,15 +38,6 @@ class BufferSink implements ByteSink {
   close() {
     this.closed = true;
   }
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
 }
 
 const bytes = (...v: number[]) => new Uint8Array(v);

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../test-support.js';
 import * as sockets from '../src/index.js';
 
 const { instanceNetwork, ipNameLookup, network, tcp, tcpCreateSocket, udp, udpCreateSocket } = sockets;
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('wasi:sockets', () => {
   it('exports every interface of wasi:sockets under its camelCase name', () => {
