@@ -252,7 +252,12 @@ export function coreType(r: Reader): CoreTypeDef {
       const b = r.u8('a module declarator');
       switch (b) {
         case 0x00: return { kind: 'import', module: r.name('an import module name'), name: r.name('an import name'), desc: coreExternDesc(r) };
-        case 0x01: return { kind: 'type', type: coreType(r) };
+        case 0x01: {
+          const t = r.pos;
+          const type = coreType(r);
+          if (type.kind === 'module') r.fail('a core function type (module types cannot be declared inside a module type)', t);
+          return { kind: 'type', type };
+        }
         case 0x02: {
           const s = r.pos;
           if (r.u8('an alias sort') !== 0x10 || r.u8('an outer alias tag') !== 0x01) r.fail('0x10 0x01 (outer type alias)', s);
