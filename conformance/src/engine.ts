@@ -14,6 +14,8 @@ export interface Engine {
   name: EngineName;
   /** Transpiles component bytes in instantiation mode; returns the output files. */
   transpile(bytes: Uint8Array, name: string): Promise<Record<string, Uint8Array>>;
+  /** Whether a transpile error is a deliberate rejection of the input rather than a crash. */
+  isRejection(e: unknown): boolean;
 }
 
 /** The engine selected by the environment. */
@@ -33,6 +35,8 @@ export async function getEngine(name: EngineName = engineName()): Promise<Engine
         const { files } = await jco.transpile(bytes, opts as unknown as Parameters<typeof jco.transpile>[1]);
         return files;
       },
+      // jco reports every problem with its input as a plain Error.
+      isRejection: (e) => e instanceof Error,
     };
   }
   const weft = await import('@weft/transpiler');
@@ -42,6 +46,8 @@ export async function getEngine(name: EngineName = engineName()): Promise<Engine
       const { files } = await weft.transpile(bytes, { name: outName, instantiation: 'async', noTypescript: true });
       return files;
     },
+    // Anything but a WeftError (a TypeError, say) is weft crashing, not weft refusing the input.
+    isRejection: (e) => e instanceof weft.WeftError,
   };
 }
 
@@ -70,6 +76,11 @@ export interface Loaded {
 }
 
 let loadCounter = 0;
+
+/** The generated glue could not be imported: an engine bug, never a rejection of the component. */
+export class GlueError extends Error {
+  override name = 'GlueError';
+}
 
 /**
  * Transpiles `bytes` and writes the output under `.cache/<engine>/<hash of output>/`,
@@ -109,8 +120,13 @@ export async function load(engine: Engine, bytes: Uint8Array, name = 'component'
   const url = pathToFileURL(join(dir, mainFile)).href;
   return {
     async instantiate(imports) {
-      const mod = (await import(`${url}?instance=${++loadCounter}`)) as { instantiate?: InstantiateFn };
-      if (typeof mod.instantiate !== 'function') throw new Error(`${mainFile} exports no instantiate()`);
+      let mod: { instantiate?: InstantiateFn };
+      try {
+        mod = (await import(`${url}?instance=${++loadCounter}`)) as { instantiate?: InstantiateFn };
+      } catch (e) {
+        throw new GlueError(`${mainFile} failed to load: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      }
+      if (typeof mod.instantiate !== 'function') throw new GlueError(`${mainFile} exports no instantiate()`);
       return mod.instantiate(getCoreModule, imports);
     },
   };

@@ -2,7 +2,7 @@
  * Executes a parsed .wast script against an engine: builds and instantiates
  * components, links them through `register`, invokes exports and checks assertions.
  */
-import { assemble, componentWit, load, type Engine, type Loaded } from './engine.js';
+import { assemble, componentWit, GlueError, load, type Engine, type Loaded } from './engine.js';
 import { parseScript, type Command, type ComponentDecl, type Invoke, type Located } from './script.js';
 import { camelCase, describeJs, emptyTypedArray, mismatch, parseValue, toJs, type WastValue } from './values.js';
 import { numericListParams } from './wit-hint.js';
@@ -270,7 +270,7 @@ export class Runner {
       try {
         await withTimeout(loaded.instantiate({ ...this.registry }), this.timeoutMs, 'instantiate');
       } catch (e) {
-        if (e instanceof Timeout) throw e;
+        if (e instanceof Timeout || e instanceof GlueError) throw e;
         return { ok: true, stage: 'instantiate', messageMatched: errorText(e).includes(message), detail: errorText(e) };
       }
       return { ok: false, detail: `instantiation did not trap (expected "${message}")` };
@@ -289,6 +289,9 @@ export class Runner {
       loaded = await this.build(decl);
     } catch (e) {
       if (!(e instanceof StageError)) throw e;
+      if (e.stage === 'transpile' && !this.engine.isRejection(e.cause)) {
+        return { ok: false, stage: 'transpile', detail: `the transpiler crashed instead of rejecting the component: ${errorText(e.cause)}` };
+      }
       if (e.stage === 'assemble' && kind === 'assert_invalid') {
         return { ok: true, stage: 'assemble', messageMatched: e.message.includes(message), detail: `the assembler refused the text: ${errorText(e.cause)}` };
       }
@@ -297,7 +300,7 @@ export class Runner {
     try {
       await this.instantiate(loaded, importsForRejection(this.registry));
     } catch (e) {
-      if (!(e instanceof StageError)) throw e;
+      if (!(e instanceof StageError) || e.cause instanceof GlueError) throw e;
       return { ok: true, stage: 'instantiate', messageMatched: e.message.includes(message), detail: errorText(e.cause) };
     }
     return { ok: false, detail: `accepted a component that should be rejected ("${message}")` };
@@ -308,7 +311,7 @@ export class Runner {
     try {
       await this.instantiate(loaded);
     } catch (e) {
-      if (!(e instanceof StageError)) throw e;
+      if (!(e instanceof StageError) || e.cause instanceof GlueError) throw e;
       return { ok: true, stage: 'instantiate', messageMatched: e.message.includes(message), detail: errorText(e.cause) };
     }
     return { ok: false, detail: `linked although it should not ("${message}")` };
