@@ -1,11 +1,14 @@
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
+import { substExtern } from './validate-subst.js';
 
 /**
  * Resource identities: exporting or importing a type under a new name gives it a new
  * identity for external visibility, but it stays the same resource for type checking.
  */
 const aliasOf = new WeakMap<Resource, Resource>();
+/** The type a named copy was made from (resources and record/variant/enum/flags types). */
+const parentOf = new WeakMap<object, object>();
 
 export function canonResource(r: Resource): Resource {
   return aliasOf.get(r) ?? r;
@@ -13,6 +16,17 @@ export function canonResource(r: Resource): Resource {
 
 export function aliasResource(r: Resource, alias: Resource): void {
   aliasOf.set(alias, canonResource(r));
+  parentOf.set(alias, r);
+}
+
+export function aliasValue(v: object, copy: object): void {
+  parentOf.set(copy, v);
+}
+
+/** Whether `x`, or the type it was renamed from (transitively), satisfies `named`. */
+export function namedVia(x: object, named: (x: object) => boolean): boolean {
+  for (let y: object | undefined = x; y; y = parentOf.get(y)) if (named(y)) return true;
+  return false;
 }
 
 const fail = (msg: string): never => { throw new Mismatch(msg); };
@@ -68,7 +82,25 @@ function subInstance(a: InstanceType, b: InstanceType): void {
   }
 }
 
-function subComponent(a: ComponentType, b: ComponentType): void {
+function subComponent(a0: ComponentType, b: ComponentType): void {
+  const subst = new Map<Resource, Resource>();
+  const bind = (x: Map<string, ExternDesc>, y: Map<string, ExternDesc>) => {
+    for (const [n, d] of x) {
+      const e = y.get(n);
+      if (d.kind === 'type' && d.type.kind === 'resource' && e?.kind === 'type' && e.type.kind === 'resource') {
+        const r = canonResource(d.type.resource);
+        if (r.origin === 'abstract' && r !== canonResource(e.type.resource)) subst.set(d.type.resource, e.type.resource);
+      }
+    }
+  };
+  bind(a0.imports, b.imports);
+  bind(a0.exports, b.exports);
+  const memo = new Map<object, object>();
+  const a: ComponentType = subst.size === 0 ? a0 : {
+    kind: 'component',
+    imports: new Map([...a0.imports].map(([n, d]) => [n, substExtern(d, subst, memo)])),
+    exports: new Map([...a0.exports].map(([n, d]) => [n, substExtern(d, subst, memo)])),
+  };
   for (const [name, need] of a.imports) {
     const have = b.imports.get(name);
     if (!have) fail(`missing expected import \`${name}\``);

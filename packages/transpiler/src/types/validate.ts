@@ -1,7 +1,766 @@
-import type { ComponentAst } from '../decode/ast.js';
+import type {
+  Alias, Canon, CanonOptions, ComponentAst, CoreFuncSig, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl,
+  Definition, ExternType, SortIdx, TypeDef,
+} from '../decode/ast.js';
+import { spaceOf } from '../decode/ast.js';
+import { WeftError } from '../error.js';
+import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
+import { newResource } from './model.js';
+import type { TypeScope } from './resolve.js';
+import { externDesc, outerScope, resolveCoreType, resolveTypeDef, typeAt } from './resolve.js';
+import type { ExternName } from './validate-names.js';
+import { NameSpace } from './validate-names.js';
+import { aliasResource, aliasValue, canonResource, expectSub, namedVia } from './validate-subtype.js';
+import { substExtern } from './validate-subst.js';
+
+/** A core item's type as far as validation knows it; `type` is absent when unknown. */
+interface CoreExport { kind: CoreSort; type?: CoreFuncSig }
+type CoreInstance = Map<string, CoreExport> | undefined;
+interface ModuleType {
+  imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig }[];
+  exports: (CoreExport & { name: string })[];
+}
+
+/** One scope in which imports and exports are named: a component, component type or instance type. */
+class Names {
+  readonly imports = new NameSpace('import');
+  readonly exports = new NameSpace('export');
+  /** Types given a name by an import (visible to imports and exports) or by an export. */
+  readonly imported = new Set<object>();
+  readonly exported = new Set<object>();
+  /** Resources by the plain name they were imported or exported under, for annotated names. */
+  readonly importedResources = new Map<string, Resource>();
+  readonly exportedResources = new Map<string, Resource>();
+}
+
+interface State extends TypeScope {
+  parent?: State;
+  funcs: FuncType[];
+  instances: InstanceType[];
+  components: ComponentType[];
+  coreFuncs: (CoreFuncSig | undefined)[];
+  coreCounts: Record<'table' | 'memory' | 'global' | 'tag', number>;
+  coreModules: (ModuleType | undefined)[];
+  coreInstances: CoreInstance[];
+  values: number;
+  names: Names;
+  /** Resources defined by this component, for resource.new/rep. */
+  ownResources: Set<Resource>;
+  imports: Map<string, ExternDesc>;
+  exports: Map<string, ExternDesc>;
+}
 
 /**
  * Checks the rules of the component model that linking does not already enforce, before
- * any code is generated. Throws `WeftError` naming the offending definition's byte offset.
+ * any code is generated: every nested component, instantiated or not, is checked. Throws
+ * `WeftError` naming the offending definition's byte offset.
  */
-export function validate(_ast: ComponentAst): void {}
+export function validate(ast: ComponentAst): void {
+  try {
+    component(ast, undefined);
+  } catch (e) {
+    // Types weft cannot handle yet (Preview 3) are refused by linking where they are
+    // actually used; validation does not guess at their rules.
+    if (e instanceof WeftError && / not supported\b/.test(e.message)) return;
+    throw e;
+  }
+}
+
+function component(ast: ComponentAst, parent: State | undefined): ComponentType {
+  const s: State = {
+    types: [], coreTypes: [], funcs: [], instances: [], components: [], coreFuncs: [],
+    coreCounts: { table: 0, memory: 0, global: 0, tag: 0 }, coreModules: [], coreInstances: [],
+    values: 0, names: new Names(), ownResources: new Set(), imports: new Map(), exports: new Map(),
+    ...(parent ? { parent } : {}),
+  };
+  for (const def of ast.definitions) define(s, def);
+  return { kind: 'component', imports: s.imports, exports: s.exports };
+}
+
+function at<T>(xs: T[], i: number, what: string, offset: number): T {
+  if (i >= xs.length) throw new WeftError(`${what} index ${i} out of range (${xs.length} defined)`, offset);
+  return xs[i]!;
+}
+
+function define(s: State, def: Definition): void {
+  const o = def.offset;
+  switch (def.kind) {
+    case 'core-module': {
+      const names = def.info.imports.map((i) => `${i.module}:${i.name}`);
+      uniqueCoreImports(names, o);
+      s.coreModules.push({ imports: def.info.imports, exports: def.info.exports });
+      return;
+    }
+    case 'core-instance': {
+      const { expr } = def;
+      if (expr.kind === 'exports') {
+        const m = new Map<string, CoreExport>();
+        for (const e of expr.exports) {
+          if (m.has(e.name)) throw new WeftError(`duplicate core export name \`${e.name}\``, o);
+          m.set(e.name, coreItem(s, e.sort, e.index, o));
+        }
+        s.coreInstances.push(m);
+        return;
+      }
+      const mod = at(s.coreModules, expr.module, 'core module', o);
+      const args = new Map<string, CoreInstance>();
+      for (const a of expr.args) {
+        if (args.has(a.name)) throw new WeftError(`duplicate module instantiation argument named \`${a.name}\``, o);
+        args.set(a.name, at(s.coreInstances, a.instance, 'core instance', o));
+      }
+      if (!mod) { s.coreInstances.push(undefined); return; }
+      for (const imp of mod.imports) {
+        if (!args.has(imp.module)) throw new WeftError(`missing module instantiation argument named \`${imp.module}\``, o);
+        const inst = args.get(imp.module);
+        if (!inst) continue;
+        const e = inst.get(imp.name);
+        if (!e) throw new WeftError(`module instantiation argument \`${imp.module}\` does not export an item named \`${imp.name}\``, o);
+        if (e.kind !== imp.kind) throw new WeftError(`module instantiation argument \`${imp.module}\` export \`${imp.name}\` is a ${e.kind}, expected a ${imp.kind}`, o);
+        if (imp.type && e.type && !sameSig(imp.type, e.type)) {
+          throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: expected ${showSig(imp.type)}, found ${showSig(e.type)}`, o);
+        }
+      }
+      s.coreInstances.push(new Map(mod.exports.map((e) => [e.name, e])));
+      return;
+    }
+    case 'core-type':
+      checkCoreType(def.type, o);
+      s.coreTypes.push(resolveCoreType(def.type));
+      return;
+    case 'component':
+      s.components.push(component(def.component, s));
+      return;
+    case 'instance': {
+      const { expr } = def;
+      if (expr.kind === 'exports') {
+        const names = new Names();
+        const exports = new Map<string, ExternDesc>();
+        for (const e of expr.exports) {
+          const desc = itemDesc(s, e.item, o);
+          const parsed = names.exports.add(e.name, e.attrs, desc.kind, o);
+          if (parsed.kind !== 'plain' && parsed.kind !== 'interface') annotated(parsed, desc, names.exportedResources, o);
+          if (parsed.kind === 'plain' && desc.kind === 'type' && desc.type.kind === 'resource') names.exportedResources.set(parsed.label, desc.type.resource);
+          exports.set(e.name, desc);
+        }
+        s.instances.push({ kind: 'instance', exports });
+        return;
+      }
+      const ct = at(s.components, expr.component, 'component', o);
+      const args = new Map<string, ExternDesc>();
+      for (const a of expr.args) {
+        if (args.has(a.name)) throw new WeftError(`instantiation argument \`${a.name}\` conflicts with previous argument`, o);
+        args.set(a.name, itemDesc(s, a.item, o));
+      }
+      s.instances.push(instantiate(ct, args, o));
+      return;
+    }
+    case 'alias': aliasDef(s, def.alias, o); return;
+    case 'type': {
+      if (def.type.kind === 'resource') {
+        if (def.type.dtor !== undefined) {
+          const sig = at(s.coreFuncs, def.type.dtor, 'core func', o);
+          if (sig && !sameSig(sig, { params: ['i32'], results: [] })) throw new WeftError(`wrong signature for a destructor: expected (i32) -> (), found ${showSig(sig)}`, o);
+        }
+        const r = newResource('resource', 'guest');
+        s.ownResources.add(r);
+        s.types.push({ kind: 'resource', resource: r });
+        return;
+      }
+      s.types.push(typeDef(def.type, s, o));
+      return;
+    }
+    case 'canon': canonDef(s, def.canon, o); return;
+    case 'start': return;
+    case 'import': {
+      const { desc, pushType } = externDesc(def.type, def.name, s, o);
+      const parsed = s.names.imports.add(def.name, def.attrs, desc.kind, o);
+      const named = name(s.names, 'import', parsed, desc, o, isFresh(def.type));
+      s.imports.set(def.name, named);
+      pushDesc(s, named, pushType !== undefined);
+      return;
+    }
+    case 'export': {
+      let desc = itemDesc(s, def.item, o);
+      if (def.type) {
+        const { desc: ascribed } = externDesc(def.type, def.name, s, o);
+        expectSub(desc, ascribed, 'ascribed type of export is not compatible with the item\'s type', o);
+        desc = ascribed.kind === 'type' ? desc : ascribed;
+      }
+      const parsed = s.names.exports.add(def.name, def.attrs, desc.kind, o);
+      const named = name(s.names, 'export', parsed, desc, o, false);
+      s.exports.set(def.name, named);
+      pushDesc(s, named, true);
+      return;
+    }
+  }
+}
+
+function uniqueCoreImports(names: string[], offset: number): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new WeftError(`duplicate import name \`${n}\` in a core module`, offset);
+    seen.add(n);
+  }
+}
+
+const MAX_PAGES_32 = 65536n;
+const MAX_PAGES_64 = 1n << 48n;
+
+function checkCoreType(t: CoreTypeDef, offset: number): void {
+  if (t.kind !== 'module') return;
+  let types = 0;
+  const exports = new Set<string>();
+  const imports: string[] = [];
+  const desc = (d: Extract<CoreModuleDecl, { kind: 'import' | 'export' }>['desc']) => {
+    if ((d.kind === 'func' || d.kind === 'tag') && d.typeIndex >= types) throw new WeftError(`type index out of bounds: ${d.typeIndex} in a core module type`, offset);
+    if (d.kind === 'memory') {
+      const max = d.memory64 ? MAX_PAGES_64 : MAX_PAGES_32;
+      if (d.min > max || (d.max !== undefined && d.max > max)) throw new WeftError(`memory size must be at most ${max} pages`, offset);
+      if (d.max !== undefined && d.max < d.min) throw new WeftError('memory size minimum must not be greater than maximum', offset);
+    }
+  };
+  for (const d of t.decls) {
+    switch (d.kind) {
+      case 'type': checkCoreType(d.type, offset); types++; break;
+      case 'alias': types++; break;
+      case 'import': desc(d.desc); imports.push(`${d.module}:${d.name}`); break;
+      case 'export':
+        desc(d.desc);
+        if (exports.has(d.name)) throw new WeftError(`export name \`${d.name}\` already defined in a core module type`, offset);
+        exports.add(d.name);
+        break;
+    }
+  }
+  uniqueCoreImports(imports, offset);
+}
+
+function coreItem(s: State, sort: CoreSort, index: number, offset: number): CoreExport {
+  switch (sort) {
+    case 'func': {
+      const type = at(s.coreFuncs, index, 'core func', offset);
+      return type ? { kind: 'func', type } : { kind: 'func' };
+    }
+    case 'table': case 'memory': case 'global': case 'tag':
+      if (index >= s.coreCounts[sort]) throw new WeftError(`core ${sort} index ${index} out of range`, offset);
+      return { kind: sort };
+    default: throw new WeftError(`core ${sort} cannot be exported from a core instance`, offset);
+  }
+}
+
+function itemDesc(s: State, item: SortIdx, offset: number): ExternDesc {
+  const space = spaceOf(item.sort);
+  const i = item.index;
+  switch (space) {
+    case 'func': return { kind: 'func', type: at(s.funcs, i, 'func', offset) };
+    case 'instance': return { kind: 'instance', type: at(s.instances, i, 'instance', offset) };
+    case 'component': return { kind: 'component', type: at(s.components, i, 'component', offset) };
+    case 'type': return { kind: 'type', type: typeAt(s, i, offset) };
+    case 'value': if (i >= s.values) throw new WeftError(`value index ${i} out of range`, offset); return { kind: 'value' };
+    case 'core module': at(s.coreModules, i, 'core module', offset); return { kind: 'module' };
+    default: throw new WeftError(`a ${space} cannot be imported, exported or passed between components`, offset);
+  }
+}
+
+function pushDesc(s: State, d: ExternDesc, pushType: boolean): void {
+  switch (d.kind) {
+    case 'func': s.funcs.push(d.type); break;
+    case 'instance': s.instances.push(d.type); break;
+    case 'component': s.components.push(d.type); break;
+    case 'type': if (pushType) s.types.push(d.type); break;
+    case 'module': s.coreModules.push(undefined); break;
+    case 'value': s.values++; break;
+  }
+}
+
+function aliasDef(s: State, alias: Alias, o: number): void {
+  const { sort, target } = alias;
+  const space = spaceOf(sort);
+  if (target.kind === 'export') {
+    const inst = at(s.instances, target.instance, 'instance', o);
+    const e = inst.exports.get(target.name);
+    if (!e) throw new WeftError(`instance ${target.instance} has no export named \`${target.name}\``, o);
+    const kind = space === 'core module' ? 'module' : space;
+    if (e.kind !== kind) throw new WeftError(`export \`${target.name}\` is a ${e.kind}, not a ${space}`, o);
+    pushDesc(s, e, true);
+    return;
+  }
+  if (target.kind === 'core-export') {
+    const inst = at(s.coreInstances, target.instance, 'core instance', o);
+    if (typeof sort !== 'object') throw new WeftError('core export aliases must have a core sort', o);
+    const e = inst?.get(target.name);
+    if (inst && !e) throw new WeftError(`core instance ${target.instance} has no export named \`${target.name}\``, o);
+    if (e && e.kind !== sort.core) throw new WeftError(`core export \`${target.name}\` is a ${e.kind}, not a ${sort.core}`, o);
+    switch (sort.core) {
+      case 'func': s.coreFuncs.push(e?.type); break;
+      case 'table': case 'memory': case 'global': case 'tag': s.coreCounts[sort.core]++; break;
+      default: throw new WeftError(`core ${sort.core} exports cannot be aliased`, o);
+    }
+    return;
+  }
+  const outer = outerScope(s, target.count, o) as State;
+  switch (space) {
+    case 'type': {
+      const t = typeAt(outer, target.index, o);
+      if (target.count > 0) noOuterResources(t, outer, o);
+      s.types.push(t);
+      return;
+    }
+    case 'core type': {
+      const t = outer.coreTypes[target.index];
+      if (!t) throw new WeftError(`outer core type index ${target.index} out of range`, o);
+      s.coreTypes.push(t);
+      return;
+    }
+    case 'component': s.components.push(at(outer.components, target.index, 'component', o)); return;
+    case 'core module': s.coreModules.push(at(outer.coreModules, target.index, 'core module', o)); return;
+    default: throw new WeftError(`outer aliases may not refer to ${space} definitions`, o);
+  }
+}
+
+function crossesComponent(scope: TypeScope, count: number): boolean {
+  let x: TypeScope | undefined = scope;
+  for (let i = 0; i < count && x; i++, x = x.parent) if ('ownResources' in x) return true;
+  return false;
+}
+
+/** Outer aliases may not capture resources that enclosing components define (they are per-instance). */
+function noOuterResources(t: AnyType, outer: State, o: number): void {
+  const seen = new Set<object>();
+  const check = (r: Resource) => {
+    for (let s: State | undefined = outer; s; s = s.parent as State | undefined) {
+      if (s.ownResources?.has(canonResource(r))) throw new WeftError('outer alias refers to a type that transitively refers to resources defined in an enclosing component', o);
+    }
+  };
+  const val = (v: ValType): void => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    forEachChild(v, val, check);
+  };
+  const any = (a: AnyType): void => {
+    switch (a.kind) {
+      case 'resource': check(a.resource); break;
+      case 'value': val(a.type); break;
+      case 'func': a.type.params.forEach((p) => val(p.type)); if (a.type.result) val(a.type.result); break;
+      case 'instance': a.exports.forEach(ext); break;
+      case 'component': a.imports.forEach(ext); a.exports.forEach(ext); break;
+      default: break;
+    }
+  };
+  const ext = (d: ExternDesc): void => {
+    if (d.kind === 'func') any({ kind: 'func', type: d.type });
+    else if (d.kind === 'type' || d.kind === 'instance' || d.kind === 'component') any(d.type);
+  };
+  any(t);
+}
+
+function forEachChild(v: ValType, val: (v: ValType) => void, res: (r: Resource) => void): void {
+  switch (v.kind) {
+    case 'record': v.fields.forEach((f) => val(f.type)); break;
+    case 'variant': v.cases.forEach((c) => c.type && val(c.type)); break;
+    case 'list': val(v.elem); break;
+    case 'tuple': v.types.forEach(val); break;
+    case 'option': val(v.type); break;
+    case 'result': if (v.ok) val(v.ok); if (v.err) val(v.err); break;
+    case 'own': case 'borrow': res(v.resource); break;
+    default: break;
+  }
+}
+
+/** Instantiates a component type: arguments must be subtypes of the imports, with imported resources substituted. */
+function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number): InstanceType {
+  const subst = new Map<Resource, Resource>();
+  const memo = new Map<object, object>();
+  const substitute = (d: ExternDesc): ExternDesc => substExtern(d, withAliases(subst), memo);
+  for (const [name, want] of ct.imports) {
+    const arg = args.get(name);
+    if (!arg) throw new WeftError(`missing import named \`${name}\``, o);
+    if (want.kind === 'type' && want.type.kind === 'resource' && arg.kind === 'type' && arg.type.kind === 'resource') {
+      const w = canonResource(want.type.resource);
+      if (w.origin === 'abstract' && !subst.has(w)) { subst.set(w, arg.type.resource); continue; }
+    }
+    if (want.kind === 'instance' && arg.kind === 'instance') bindInstanceResources(want.type, arg.type, subst);
+    expectSub(arg, substitute(want), `type mismatch in import \`${name}\``, o);
+    bindValueTypes(want, arg, memo);
+  }
+  freshExportedResources(ct.exports, subst);
+  const all = withAliases(subst);
+  const exports = new Map<string, ExternDesc>();
+  for (const [n, d] of ct.exports) exports.set(n, substExtern(d, all, memo));
+  return { kind: 'instance', exports };
+}
+
+/** An imported named value type stands for the argument's type in the instance's exports. */
+function bindValueTypes(want: ExternDesc, arg: ExternDesc, memo: Map<object, object>): void {
+  if (want.kind === 'type' && want.type.kind === 'value' && arg.kind === 'type' && arg.type.kind === 'value') {
+    if (!memo.has(want.type.type)) memo.set(want.type.type, arg.type.type);
+  } else if (want.kind === 'instance' && arg.kind === 'instance') {
+    for (const [n, d] of want.type.exports) {
+      const g = arg.type.exports.get(n);
+      if (g) bindValueTypes(d, g, memo);
+    }
+  }
+}
+
+function bindInstanceResources(want: InstanceType, got: InstanceType, subst: Map<Resource, Resource>): void {
+  for (const [n, d] of want.exports) {
+    const g = got.exports.get(n);
+    if (d.kind === 'type' && d.type.kind === 'resource' && g?.kind === 'type' && g.type.kind === 'resource') {
+      const w = canonResource(d.type.resource);
+      if (w.origin === 'abstract' && !subst.has(w)) subst.set(w, g.type.resource);
+    } else if (d.kind === 'instance' && g?.kind === 'instance') bindInstanceResources(d.type, g.type, subst);
+  }
+}
+
+function freshExportedResources(exports: Map<string, ExternDesc>, subst: Map<Resource, Resource>): void {
+  for (const [n, d] of exports) {
+    if (d.kind === 'type' && d.type.kind === 'resource') {
+      const r = canonResource(d.type.resource);
+      if (r.origin === 'abstract' && !subst.has(r)) subst.set(r, newResource(n, 'guest'));
+    } else if (d.kind === 'instance') freshExportedResources(d.type.exports, subst);
+  }
+}
+
+/** Every known alias of a substituted resource maps to its replacement too. */
+const aliases = new WeakMap<Resource, Resource[]>();
+
+function withAliases(subst: Map<Resource, Resource>): Map<Resource, Resource> {
+  const out = new Map(subst);
+  for (const [k, v] of subst) for (const a of aliases.get(k) ?? []) out.set(a, v);
+  return out;
+}
+
+/** A new identity for a type named by an import or export (see `canonResource`). */
+function rename(t: AnyType, name: string): AnyType {
+  if (t.kind === 'resource') {
+    const r = newResource(name, t.resource.origin);
+    aliasResource(t.resource, r);
+    const c = canonResource(r);
+    const list = aliases.get(c) ?? [];
+    list.push(r);
+    aliases.set(c, list);
+    return { kind: 'resource', resource: r };
+  }
+  if (t.kind === 'value' && NAMED.test(t.type.kind)) {
+    const copy = { ...t.type };
+    aliasValue(t.type, copy);
+    return { kind: 'value', type: copy };
+  }
+  return t;
+}
+
+/**
+ * Registers an import or export in its scope: checks external visibility of the types it
+ * uses and the rules of annotated names; returns its description with named types renamed.
+ */
+function name(names: Names, dir: 'import' | 'export', parsed: ExternName, desc: ExternDesc, o: number, fresh: boolean, deferVisibility = false): ExternDesc {
+  const has = dir === 'import'
+    ? (x: object) => names.imported.has(x)
+    : (x: object) => names.imported.has(x) || names.exported.has(x);
+  const visible = (x: object) => namedVia(x, has);
+  const set = dir === 'import' ? names.imported : names.exported;
+  const resources = dir === 'import' ? names.importedResources : names.exportedResources;
+  if (!deferVisibility) checkVisible(desc, visible, dir, o);
+  if (parsed.kind !== 'plain' && parsed.kind !== 'interface') annotated(parsed, desc, resources, o);
+  if (desc.kind === 'type') {
+    const t = fresh ? desc.type : rename(desc.type, parsed.kind === 'plain' ? parsed.label : '');
+    if (t.kind === 'resource') {
+      set.add(t.resource);
+      if (parsed.kind === 'plain') resources.set(parsed.label, t.resource);
+    } else if (t.kind === 'value') set.add(t.type);
+    return { kind: 'type', type: t };
+  }
+  if (desc.kind === 'instance') markInstance(desc.type, set);
+  return desc;
+}
+
+/** A `(sub resource)` import or export declares a new resource: it needs no new identity. */
+function isFresh(t: ExternType): boolean {
+  return t.kind === 'type' && t.bound.kind === 'sub-resource';
+}
+
+function markInstance(t: InstanceType, set: Set<object>): void {
+  for (const d of t.exports.values()) {
+    if (d.kind === 'type') {
+      if (d.type.kind === 'resource') set.add(d.type.resource);
+      else if (d.type.kind === 'value') set.add(d.type.type);
+    } else if (d.kind === 'instance') markInstance(d.type, set);
+  }
+}
+
+const NAMED = /^(record|variant|enum|flags)$/;
+
+function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: string, o: number): void {
+  const bad = (what: string, kind: string): never => {
+    throw new WeftError(`${what} not valid to be used as ${dir}: it uses a ${kind} type that is not itself ${dir}ed`, o);
+  };
+  const seen = new Set<object>();
+  /** A visible named type was checked when it was named: its contents need no second look. */
+  const val = (v: ValType, what: string, vis: (x: object) => boolean): void => {
+    if (NAMED.test(v.kind)) {
+      if (!vis(v)) bad(what, v.kind);
+      return;
+    }
+    if (seen.has(v)) return;
+    seen.add(v);
+    children(v, what, vis);
+  };
+  const children = (v: ValType, what: string, vis: (x: object) => boolean) => {
+    forEachChild(v, (c) => val(c, what, vis), (r) => { if (!vis(r)) bad(what, 'resource'); });
+  };
+  const func = (f: FuncType, what: string, vis: (x: object) => boolean) => {
+    f.params.forEach((p) => val(p.type, what, vis));
+    if (f.result) val(f.result, what, vis);
+  };
+  const instance = (t: InstanceType, what: string, outer: (x: object) => boolean) => {
+    const local = new Set<object>();
+    markInstance(t, local);
+    const vis = (x: object) => namedVia(x, (y) => local.has(y)) || outer(x);
+    for (const d of t.exports.values()) {
+      if (d.kind === 'func') func(d.type, what, vis);
+      else if (d.kind === 'type' && d.type.kind === 'value') children(d.type.type, what, vis);
+      else if (d.kind === 'instance') instance(d.type, what, vis);
+    }
+  };
+  switch (desc.kind) {
+    case 'func': func(desc.type, 'func', visible); break;
+    case 'instance': instance(desc.type, 'instance', visible); break;
+    case 'type':
+      switch (desc.type.kind) {
+        case 'value': children(desc.type.type, 'type', visible); break;
+        case 'func': func(desc.type.type, 'type', visible); break;
+        case 'instance': instance(desc.type, 'type', visible); break;
+        default: break;
+      }
+      break;
+    default: break;
+  }
+}
+
+function annotated(n: Exclude<ExternName, { kind: 'plain' | 'interface' }>, desc: ExternDesc, resources: Map<string, Resource>, o: number): void {
+  if (desc.kind !== 'func') throw new WeftError(`\`${n.kind}\` annotated name refers to a ${desc.kind}, which is not a func`, o);
+  const f = desc.type;
+  const r = resources.get(n.resource);
+  if (!r) {
+    if (n.kind === 'static') throw new WeftError(`static resource name \`${n.resource}\` is not known in this context`, o);
+  }
+  const nameOf = (res: Resource) => {
+    for (const [k, v] of resources) if (v === res) return k;
+    return undefined;
+  };
+  const expectRes = (res: Resource) => {
+    const got = nameOf(res);
+    if (got === undefined) throw new WeftError('resource used in function does not have a name in this context', o);
+    if (got !== n.resource) throw new WeftError(`function does not match expected resource name \`${got}\``, o);
+  };
+  if (n.kind === 'constructor') {
+    if (!f.result) throw new WeftError(`\`[constructor]${n.resource}\` function should return one value`, o);
+    let t = f.result;
+    if (t.kind === 'result' && t.ok) t = t.ok;
+    if (t.kind !== 'own') throw new WeftError('function should return `(own $T)` or `(result (own $T))`', o);
+    expectRes(t.resource);
+  } else if (n.kind === 'method') {
+    const p = f.params[0];
+    if (!p) throw new WeftError('method should have at least one argument', o);
+    if (p.name !== 'self') throw new WeftError('method should have a first argument called `self`', o);
+    if (p.type.kind !== 'borrow') throw new WeftError('method should take a first argument of `(borrow $T)`', o);
+    expectRes(p.type.resource);
+  }
+}
+
+function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
+  if (def.kind === 'instance' || def.kind === 'component') return decls(def.decls, s, def.kind === 'component', o);
+  return resolveTypeDef(def, s, o);
+}
+
+/** A component or instance type: resolved, with the same naming rules as a component. */
+function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): InstanceType | ComponentType {
+  const scope: TypeScope = { types: [], coreTypes: [], parent, instances: [] };
+  const names = new Names();
+  const imports = new Map<string, ExternDesc>();
+  const exports = new Map<string, ExternDesc>();
+  for (const d of ds) {
+    switch (d.kind) {
+      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(resolveCoreType(d.type)); break;
+      case 'type': {
+        if (d.type.kind === 'resource') throw new WeftError('resource types may only be defined directly in a component', d.offset);
+        scope.types.push(typeDef(d.type, scope, d.offset));
+        break;
+      }
+      case 'alias': {
+        const { alias } = d;
+        if (alias.target.kind === 'outer') {
+          const target = outerScope(scope, alias.target.count, d.offset);
+          if (alias.sort === 'type') {
+            const t = typeAt(target, alias.target.index, d.offset);
+            if (crossesComponent(scope, alias.target.count)) noOuterResources(t, target as State, d.offset);
+            names.imported.add(t.kind === 'resource' ? t.resource : t.kind === 'value' ? t.type : t);
+            if (t.kind === 'resource') names.imported.add(canonResource(t.resource));
+            scope.types.push(t);
+          } else if (typeof alias.sort === 'object' && alias.sort.core === 'type') {
+            const t = target.coreTypes[alias.target.index];
+            if (!t) throw new WeftError(`outer core type index ${alias.target.index} out of range`, d.offset);
+            scope.coreTypes.push(t);
+          } else throw new WeftError('outer aliases in type declarations may only refer to types', d.offset);
+        } else if (alias.target.kind === 'export' && alias.sort === 'type') {
+          const inst = scope.instances![alias.target.instance];
+          const e = inst?.exports.get(alias.target.name);
+          if (!e || e.kind !== 'type') throw new WeftError(`instance ${alias.target.instance} has no type export \`${alias.target.name}\``, d.offset);
+          scope.types.push(e.type);
+        } else {
+          throw new WeftError('only type aliases are allowed in type declarations', d.offset);
+        }
+        break;
+      }
+      case 'import':
+      case 'export': {
+        const { desc, pushType } = externDesc(d.type, d.name, scope, d.offset);
+        const space = d.kind === 'import' ? names.imports : names.exports;
+        const parsed = space.add(d.name, d.attrs, desc.kind, d.offset);
+        const named = name(names, d.kind, parsed, desc, d.offset, isFresh(d.type), !isComponent);
+        (d.kind === 'import' ? imports : exports).set(d.name, named);
+        if (pushType && named.kind === 'type') scope.types.push(named.type);
+        if (named.kind === 'instance') scope.instances!.push(named.type);
+        break;
+      }
+    }
+  }
+  return isComponent ? { kind: 'component', imports, exports } : { kind: 'instance', exports };
+}
+
+function canonDef(s: State, c: Canon, o: number): void {
+  switch (c.kind) {
+    case 'lift': {
+      const core = at(s.coreFuncs, c.coreFunc, 'core func', o);
+      const t = typeAt(s, c.typeIndex, o);
+      if (t.kind !== 'func') throw new WeftError(`canon lift: type index ${c.typeIndex} is not a function type`, o);
+      const { params, results } = flatFunc(t.type);
+      const want: CoreFuncSig = {
+        params: params.length > MAX_FLAT_PARAMS ? ['i32'] : params,
+        results: results.length > MAX_FLAT_RESULTS ? ['i32'] : results,
+      };
+      if (core) {
+        if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
+        if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
+      }
+      options(s, c.options, t.type, 'lift', o, want.results);
+      s.funcs.push(t.type);
+      return;
+    }
+    case 'lower': {
+      const f = at(s.funcs, c.func, 'func', o);
+      options(s, c.options, f, 'lower', o, []);
+      const { params, results } = flatFunc(f);
+      const sig: CoreFuncSig = { params: params.length > MAX_FLAT_PARAMS ? ['i32'] : [...params], results };
+      if (results.length > MAX_FLAT_RESULTS) { sig.params.push('i32'); sig.results = []; }
+      s.coreFuncs.push(sig);
+      return;
+    }
+    case 'resource.new':
+    case 'resource.drop':
+    case 'resource.rep': {
+      const t = typeAt(s, c.typeIndex, o);
+      if (t.kind !== 'resource') throw new WeftError(`canon ${c.kind}: type index ${c.typeIndex} is not a resource type`, o);
+      if (c.kind !== 'resource.drop' && !s.ownResources.has(canonResource(t.resource))) {
+        throw new WeftError(`canon ${c.kind} requires a resource type defined in this component`, o);
+      }
+      s.coreFuncs.push(c.kind === 'resource.new' ? { params: ['i32'], results: ['i32'] }
+        : c.kind === 'resource.rep' ? { params: ['i32'], results: ['i32'] } : { params: ['i32'], results: [] });
+      return;
+    }
+    case 'builtin': s.coreFuncs.push(undefined); return;
+  }
+}
+
+const MAX_FLAT_PARAMS = 16;
+const MAX_FLAT_RESULTS = 1;
+
+function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower', o: number, liftedResults: CoreValType[]): void {
+  if (opts.memory !== undefined && opts.memory >= s.coreCounts.memory) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
+  const realloc = opts.realloc === undefined ? undefined : { sig: at(s.coreFuncs, opts.realloc, 'core func', o) };
+  const post = opts.postReturn === undefined ? undefined : { sig: at(s.coreFuncs, opts.postReturn, 'core func', o) };
+  if (post && dir === 'lower') throw new WeftError('canonical option `post-return` cannot be specified for lowerings', o);
+  if (realloc && opts.memory === undefined) throw new WeftError('canonical option `realloc` requires `memory` to also be specified', o);
+  if (realloc?.sig && !sameSig(realloc.sig, { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] })) {
+    throw new WeftError(`canonical option \`realloc\` uses a core function with an incorrect signature: ${showSig(realloc.sig)}`, o);
+  }
+  if (post?.sig && !sameSig(post.sig, { params: liftedResults, results: [] })) {
+    throw new WeftError(`canonical option \`post-return\` uses a core function with an incorrect signature: ${showSig(post.sig)}`, o);
+  }
+  const { params, results } = flatFunc(f);
+  const paramsInMemory = f.params.some((p) => usesMemory(p.type));
+  const resultInMemory = f.result !== undefined && usesMemory(f.result);
+  const needMemory = paramsInMemory || resultInMemory || params.length > MAX_FLAT_PARAMS || results.length > MAX_FLAT_RESULTS;
+  const needRealloc = dir === 'lift' ? paramsInMemory || params.length > MAX_FLAT_PARAMS : resultInMemory;
+  if (needMemory && opts.memory === undefined) throw new WeftError('canonical option `memory` is required', o);
+  if (needRealloc && !realloc) throw new WeftError('canonical option `realloc` is required', o);
+}
+
+function usesMemory(t: ValType): boolean {
+  switch (t.kind) {
+    case 'string': return true;
+    case 'list': return t.length === undefined || usesMemory(t.elem);
+    case 'record': return t.fields.some((f) => usesMemory(f.type));
+    case 'variant': return t.cases.some((c) => c.type !== undefined && usesMemory(c.type));
+    case 'tuple': return t.types.some(usesMemory);
+    case 'option': return usesMemory(t.type);
+    case 'result': return (t.ok !== undefined && usesMemory(t.ok)) || (t.err !== undefined && usesMemory(t.err));
+    default: return false;
+  }
+}
+
+function flatFunc(f: FuncType): { params: CoreValType[]; results: CoreValType[] } {
+  const params: CoreValType[] = [];
+  for (const p of f.params) flatten(p.type, params);
+  const results: CoreValType[] = [];
+  if (f.result) flatten(f.result, results);
+  return { params, results };
+}
+
+function join(a: CoreValType, b: CoreValType): CoreValType {
+  if (a === b) return a;
+  if ((a === 'i32' && b === 'f32') || (a === 'f32' && b === 'i32')) return 'i32';
+  return 'i64';
+}
+
+function flatCases(cases: (ValType | undefined)[], out: CoreValType[]): void {
+  const joined: CoreValType[] = [];
+  for (const c of cases) {
+    if (!c) continue;
+    const flat: CoreValType[] = [];
+    flatten(c, flat);
+    flat.forEach((t, i) => { joined[i] = i < joined.length ? join(joined[i]!, t) : t; });
+  }
+  out.push('i32', ...joined);
+}
+
+function flatten(t: ValType, out: CoreValType[]): void {
+  switch (t.kind) {
+    case 's64': case 'u64': out.push('i64'); return;
+    case 'f32': out.push('f32'); return;
+    case 'f64': out.push('f64'); return;
+    case 'string': out.push('i32', 'i32'); return;
+    case 'list':
+      if (t.length === undefined) out.push('i32', 'i32');
+      else for (let i = 0; i < t.length && out.length <= MAX_FLAT_PARAMS; i++) flatten(t.elem, out);
+      return;
+    case 'record': t.fields.forEach((f) => flatten(f.type, out)); return;
+    case 'tuple': t.types.forEach((x) => flatten(x, out)); return;
+    case 'variant': flatCases(t.cases.map((c) => c.type), out); return;
+    case 'option': flatCases([undefined, t.type], out); return;
+    case 'result': flatCases([t.ok, t.err], out); return;
+    default: out.push('i32'); return;
+  }
+}
+
+function sameTypes(a: CoreValType[], b: CoreValType[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+function sameSig(a: CoreFuncSig, b: CoreFuncSig): boolean {
+  return sameTypes(a.params, b.params) && sameTypes(a.results, b.results);
+}
+
+function showSig(s: CoreFuncSig): string {
+  return `(${s.params.join(' ')}) -> (${s.results.join(' ')})`;
+}
+
