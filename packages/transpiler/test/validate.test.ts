@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { assembleWat } from './harness.js';
+import { transpile, WeftError } from '../src/index.js';
+
+async function rejects(wat: string, message: RegExp): Promise<void> {
+  const bytes = await assembleWat(wat);
+  const err = await transpile(bytes).then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WeftError);
+  expect((err as Error).message).toMatch(message);
+}
+
+async function accepts(wat: string): Promise<void> {
+  await expect(transpile(await assembleWat(wat))).resolves.toBeDefined();
+}
+
+const liftF = `
+  (core module $m (func (export "f") (result i32) unreachable))
+  (core instance $i (instantiate $m))`;
+
+describe('validation: names', () => {
+  it('import names must be kebab-case labels', async () => {
+    await rejects('(component (import "aBc" (func)))', /`aBc` is not in kebab case/);
+    await rejects('(component (import "a-" (func)))', /is not in kebab case/);
+  });
+
+  it('checks names inside component and instance types too', async () => {
+    await rejects('(component (type (instance (export "lET" (func)))))', /`lET` is not in kebab case/);
+  });
+
+  it('interface names are ns:pkg/iface with lowercase namespace and package', async () => {
+    await rejects('(component (import "ns:A/b" (func)))', /not a valid extern name/);
+    await rejects('(component (import "foo:bar/baz/qux" (func)))', /trailing characters/);
+    await rejects('(component (import "foo:bar:baz/qux" (func)))', /expected `\/` after package name/);
+  });
+
+  it('interface versions are valid semver', async () => {
+    await rejects('(component (import "a:b/c@1." (func)))', /invalid version/);
+    await rejects('(component (import "a:b/c@2.0x0" (func)))', /unexpected character 'x'/);
+    await accepts('(component (import "a:b/c@0.0.0-abcd.1.2+efg.4.ee.5" (func)))');
+  });
+
+  it('names must be strongly unique', async () => {
+    await rejects('(component (import "f" (func $f)) (export "a" (func $f)) (export "A" (func $f)))', /export name `A` conflicts with previous name `a`/);
+    await rejects(`(component (import "a" (type $a (sub resource)))
+      (import "[method]a.a" (func (param "self" (borrow $a)))))`, /conflicts with previous name `a`/);
+  });
+
+  it('implements is only for plain-named instances and names an interface', async () => {
+    await rejects('(component (import "a" (implements "a:b/c") (func)))', /only instances can have an `implements`/);
+    await rejects('(component (import "a" (implements "not-valid") (instance)))', /must be an interface name/);
+  });
+});
+
+describe('validation: annotated names', () => {
+  it('[constructor] returns own of the resource it names', async () => {
+    await rejects('(component (import "a" (type $a (sub resource))) (import "[constructor]a" (func (result string))))', /should return `\(own \$T\)`/);
+    await rejects('(component (import "b" (type $a (sub resource))) (import "[constructor]a" (func (result (own $a)))))', /expected resource name `b`/);
+  });
+
+  it('[method] takes self: borrow of the resource', async () => {
+    await rejects('(component (import "a" (type $a (sub resource))) (import "[method]a.b" (func (param "x" (borrow $a)))))', /first argument called `self`/);
+  });
+
+  it('[static] needs a preceding resource of that name', async () => {
+    await rejects('(component (import "[static]a.b" (func)))', /static resource name `a` is not known/);
+  });
+});
+
+describe('validation: external visibility', () => {
+  it('an exported function may only use exported or imported resources', async () => {
+    await rejects(`(component ${liftF}
+      (type $R (resource (rep i32)))
+      (func $f (result (own $R)) (canon lift (core func $i "f")))
+      (export "f" (func $f)))`, /func not valid to be used as export/);
+  });
+
+  it('an imported function may only use imported types', async () => {
+    await rejects(`(component (type $Rec (record (field "x" u32))) (import "f" (func (result $Rec))))`, /func not valid to be used as import/);
+  });
+
+  it('a re-export under an ascribed type is visible', async () => {
+    await accepts(`(component ${liftF}
+      (type $Rec (record (field "x" u32)))
+      (func $f (result $Rec) (canon lift (core func $i "f")))
+      (export $Rec' "rec" (type $Rec))
+      (export "f" (func $f) (func (result $Rec'))))`);
+  });
+});
+
+describe('validation: canonical options', () => {
+  it('lowering a function returning a string needs memory and realloc', async () => {
+    await rejects(`(component (import "f" (func $f (result string))) (core func (canon lower (func $f))))`, /`memory` is required/);
+  });
+
+  it('realloc requires memory', async () => {
+    await rejects(`(component (import "f" (func $f (result string)))
+      (core module $m (func (export "r") (param i32 i32 i32 i32) (result i32) unreachable))
+      (core instance $i (instantiate $m))
+      (core func (canon lower (func $f) (realloc (core func $i "r")))))`, /`realloc` requires `memory`/);
+  });
+
+  it('the lifted core function must have the flattened signature', async () => {
+    await rejects(`(component (core module $m (func (export "f") (param i32))) (core instance $i (instantiate $m))
+      (func (canon lift (core func $i "f"))))`, /lowered parameter types `\[\]` do not match/);
+  });
+
+  it('a lowered function must match the core import it satisfies', async () => {
+    await rejects(`(component (import "f" (func $f (param "x" u32)))
+      (core func $g (canon lower (func $f)))
+      (core module $m (import "" "g" (func (param i64))))
+      (core instance $a (export "g" (func $g)))
+      (core instance (instantiate $m (with "" (instance $a)))))`, /type mismatch for export `g`/);
+  });
+});
+
+describe('validation: instantiation', () => {
+  it('arguments must match the imports structurally', async () => {
+    await rejects(`(component
+      (type $A (record (field "a" u32))) (type $B (record (field "b" u32)))
+      (import "a" (type $A' (eq $A)))
+      (import "f" (func $f (result $A')))
+      (component $c (type $B (record (field "b" u32))) (import "b" (type $b (eq $B))) (import "f" (func (result $b))))
+      (instance (instantiate $c (with "b" (type $B)) (with "f" (func $f)))))`, /expected field name `b`, found `a`/);
+  });
+
+  it('resource arguments must be the same resource', async () => {
+    await rejects(`(component
+      (import "r1" (type $r1 (sub resource))) (import "r2" (type $r2 (sub resource)))
+      (import "f" (func $f (result (own $r2))))
+      (component $c (import "r" (type $r (sub resource))) (import "f" (func (result (own $r)))))
+      (instance (instantiate $c (with "r" (type $r1)) (with "f" (func $f)))))`, /resource types are not the same/);
+  });
+
+  it('uninstantiated nested components are validated too', async () => {
+    await rejects('(component (component (import "NotKebab" (func))))', /is not in kebab case/);
+  });
+});
+
+describe('validation: core module types', () => {
+  it('rejects duplicate exports and oversized memories', async () => {
+    await rejects('(component (core type (module (export "a" (func)) (export "a" (func)))))', /export name `a` already defined/);
+    await rejects('(component (core type (module (import "" "" (memory 70000)))))', /memory size must be at most/);
+  });
+
+  it('rejects duplicate two-level imports of a core module', async () => {
+    await rejects('(component (core module (import "" "a" (func)) (import "" "a" (func))))', /duplicate import name `:a`/);
+  });
+});
