@@ -4,7 +4,6 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transpile, WeftError } from '@weft/transpiler';
 import { pairs, parseArgs, UsageError } from './args.js';
-import { cli, wasiImports } from './wasi-imports.js';
 
 export const RUN_HELP = `Usage: weft run <component.wasm> [options] [-- args...]
 
@@ -31,6 +30,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     ...(flags['inherit-env'] ? (process.env as Record<string, string>) : {}),
     ...pairs(flags.env as string[] | undefined, 'env', 'weft run'),
   };
+  // The shims load only for `run`, keeping `transpile` and `inspect` start-up small.
+  const { cli, wasiImports } = await import('./wasi-imports.js');
   const bytes = new Uint8Array(await readFile(file!));
   const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true });
   // The glue is imported from a real file so that stack traces through it stay readable.

@@ -144,7 +144,8 @@ export function liftList(ctx: AbiCtx, elem: ValType, p: string, n: string): stri
   const al = alignment(elem);
   c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
   const typed = typedArrayFor(elem);
-  if (typed) return c.let(`new ${typed}(${ctx.view()}.buffer.slice(${p}, ${p} + ${n} * ${sz}))`, 'l');
+  // The range check above guarantees alignment, so a typed view is valid; its slice() copies.
+  if (typed) return c.let(`new ${typed}(${ctx.view()}.buffer, ${p}, ${n}).slice()`, 'l');
   const arr = c.let(`new Array(${n})`, 'l');
   const i = c.tmp('i');
   const body = block(ctx, () => {

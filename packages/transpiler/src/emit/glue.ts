@@ -244,6 +244,26 @@ export class GlueWriter {
     };
   }
 
+  /**
+   * A context for a phase in which no guest code runs (lifting results or arguments): the
+   * memory cannot grow, so one DataView serves every read. `bindView` ends the phase.
+   */
+  private liftCtx(code: Code, opts: CanonOpts, instance: number, fn: string, shared: CallState): { ctx: AbiCtx; bindView(): void } {
+    const ctx = this.ctx(code, opts, instance, fn, shared);
+    const getter = ctx.view.bind(ctx);
+    const at = code.lines.length;
+    let bound: string | undefined;
+    ctx.view = () => (bound ??= code.tmp('dv'));
+    return {
+      ctx,
+      // Ends the phase: later code (which may run guest code) re-reads the view.
+      bindView: () => {
+        if (bound) code.lines.splice(at, 0, `const ${bound} = ${getter()};`);
+        ctx.view = getter;
+      },
+    };
+  }
+
   /** Per-call state the generators asked for, declared at the top of the function. */
   private declareCallState(code: Code, shared: CallState): void {
     if (shared.ending) code.lines.unshift(`const ${shared.ending} = [];`);
@@ -261,7 +281,8 @@ export class GlueWriter {
     this.loweringNames.set(l.index, name);
     const code = new Code();
     const shared: CallState = { top: code, usedRealloc: false };
-    const ctx = this.ctx(code, l.opts, l.instance, l.name, shared);
+    const lifting = this.liftCtx(code, l.opts, l.instance, l.name, shared);
+    const ctx = lifting.ctx;
     const sig = flatSignature(l.type);
     const flatParams = sig.paramsInMemory ? ['i32' as Flat] : sig.params;
     const names = flatParams.map((_, i) => `a${i}`);
@@ -279,6 +300,7 @@ export class GlueWriter {
       const reader = new FlatReader(names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })), ctx);
       args = l.type.params.map((p) => code.let(liftFlat(ctx, p.type, reader), 'p'));
     }
+    lifting.bindView();
 
     const call = l.callee.kind === 'import'
       ? this.hostCall(l.callee, l.name)(args)
@@ -355,12 +377,13 @@ export class GlueWriter {
     code.line(`$st[${k}] = 1;`);
 
     const body = new Code('w');
-    const bctx = this.ctx(body, l.opts, k, l.name, shared);
     const coreFn = this.core(l.core);
     const result = l.type.result;
     const call = `${coreFn}(${flatArgs.join(', ')})`;
     const ret = result ? body.let(call, 'ret') : undefined;
     if (!ret) body.line(`${call};`);
+    const lifting = this.liftCtx(body, l.opts, k, l.name, shared);
+    const bctx = lifting.ctx;
     // Declared outside the try so the lifted result outlives it.
     const value = result ? 'rv' : undefined;
     if (result && ret) {
@@ -372,6 +395,7 @@ export class GlueWriter {
         body.line(`rv = ${liftFlat(bctx, result, new FlatReader([{ expr: ret, type: flatten(result)[0]! }], bctx))};`);
       }
     }
+    lifting.bindView();
     if (shared.scope) body.line(`if (${shared.scope}.n !== 0) ${this.helpers.use('$trap')}('borrowed handles were not dropped before the call returned');`);
     if (l.opts.postReturn) body.line(`${this.core(l.opts.postReturn)}(${ret ?? ''});`);
     if (value) code.line(`let ${value};`);
