@@ -131,6 +131,23 @@ describe('validation: instantiation', () => {
       (instance (instantiate $c (with "r" (type $r1)) (with "f" (func $f)))))`, /resource types are not the same/);
   });
 
+  it('each instance of a component has its own resources', async () => {
+    await rejects(`(component
+      (component $C (type $r (export "r") (resource (rep i32))))
+      (instance $c1 (instantiate $C)) (instance $c2 (instantiate $C))
+      (alias export $c1 "r" (type $a)) (alias export $c2 "r" (type $b))
+      (component $eq (import "a" (type $a (sub resource))) (import "b" (type (eq $a))))
+      (instance (instantiate $eq (with "a" (type $a)) (with "b" (type $b)))))`, /resource types are not the same/);
+  });
+
+  it('each import of an instance type has its own resources', async () => {
+    await rejects(`(component
+      (type $I (instance (export "r" (type $r (sub resource))) (export "f" (func (result (own $r))))))
+      (import "i1" (instance $i1 (type $I))) (import "i2" (instance $i2 (type $I)))
+      (component $C (import "r" (type $r (sub resource))) (import "f" (func (result (own $r)))))
+      (instance (instantiate $C (with "r" (type $i1 "r")) (with "f" (func $i2 "f")))))`, /resource types are not the same/);
+  });
+
   it('uninstantiated nested components are validated too', async () => {
     await rejects('(component (component (import "NotKebab" (func))))', /is not in kebab case/);
   });

@@ -46,6 +46,8 @@ interface State extends TypeScope {
   names: Names;
   /** Resources defined by this component, for resource.new/rep. */
   ownResources: Set<Resource>;
+  /** Resources that are new in each instance of this component: its own and its inner instances'. */
+  generated: Set<Resource>;
   imports: Map<string, ExternDesc>;
   exports: Map<string, ExternDesc>;
 }
@@ -70,12 +72,17 @@ function component(ast: ComponentAst, parent: State | undefined): ComponentType 
   const s: State = {
     types: [], coreTypes: [], funcs: [], instances: [], components: [], coreFuncs: [],
     coreCounts: { table: 0, memory: 0, global: 0, tag: 0 }, coreModules: [], coreInstances: [],
-    values: 0, names: new Names(), ownResources: new Set(), imports: new Map(), exports: new Map(),
+    values: 0, names: new Names(), ownResources: new Set(), generated: new Set(), imports: new Map(), exports: new Map(),
     ...(parent ? { parent } : {}),
   };
   for (const def of ast.definitions) define(s, def);
-  return { kind: 'component', imports: s.imports, exports: s.exports };
+  const type: ComponentType = { kind: 'component', imports: s.imports, exports: s.exports };
+  generative.set(type, s.generated);
+  return type;
 }
+
+/** The resources each instantiation of a component type creates anew. */
+const generative = new WeakMap<ComponentType, Set<Resource>>();
 
 function at<T>(xs: T[], i: number, what: string, offset: number): T {
   if (i >= xs.length) throw new WeftError(`${what} index ${i} out of range (${xs.length} defined)`, offset);
@@ -151,7 +158,7 @@ function define(s: State, def: Definition): void {
         if (args.has(a.name)) throw new WeftError(`instantiation argument \`${a.name}\` conflicts with previous argument`, o);
         args.set(a.name, itemDesc(s, a.item, o));
       }
-      s.instances.push(instantiate(ct, args, o));
+      s.instances.push(instantiate(ct, args, o, s.generated));
       return;
     }
     case 'alias': aliasDef(s, def.alias, o); return;
@@ -163,6 +170,7 @@ function define(s: State, def: Definition): void {
         }
         const r = newResource('resource', 'guest');
         s.ownResources.add(r);
+        s.generated.add(r);
         s.types.push({ kind: 'resource', resource: r });
         return;
       }
@@ -172,7 +180,8 @@ function define(s: State, def: Definition): void {
     case 'canon': canonDef(s, def.canon, o); return;
     case 'start': return;
     case 'import': {
-      const { desc, pushType } = externDesc(def.type, def.name, s, o);
+      const { desc: raw, pushType } = externDesc(def.type, def.name, s, o);
+      const desc = freshen(raw);
       const parsed = s.names.imports.add(def.name, def.attrs, desc.kind, o);
       const named = name(s.names, 'import', parsed, desc, o, isFresh(def.type));
       s.imports.set(def.name, named);
@@ -367,8 +376,13 @@ function forEachChild(v: ValType, val: (v: ValType) => void, res: (r: Resource) 
 }
 
 /** Instantiates a component type: arguments must be subtypes of the imports, with imported resources substituted. */
-function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number): InstanceType {
+function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number, generated: Set<Resource>): InstanceType {
   const subst = new Map<Resource, Resource>();
+  for (const r of generative.get(ct) ?? []) {
+    const fresh = newResource(r.name, 'guest');
+    subst.set(r, fresh);
+    generated.add(fresh);
+  }
   const memo = new Map<object, object>();
   const substitute = (d: ExternDesc): ExternDesc => substExtern(d, withAliases(subst), memo);
   for (const [name, want] of ct.imports) {
@@ -382,7 +396,7 @@ function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number
     expectSub(arg, substitute(want), `type mismatch in import \`${name}\``, o);
     bindValueTypes(want, arg, memo);
   }
-  freshExportedResources(ct.exports, subst);
+  freshExportedResources(ct.exports, subst, generated);
   const all = withAliases(subst);
   const exports = new Map<string, ExternDesc>();
   for (const [n, d] of ct.exports) exports.set(n, substExtern(d, all, memo));
@@ -411,12 +425,16 @@ function bindInstanceResources(want: InstanceType, got: InstanceType, subst: Map
   }
 }
 
-function freshExportedResources(exports: Map<string, ExternDesc>, subst: Map<Resource, Resource>): void {
+function freshExportedResources(exports: Map<string, ExternDesc>, subst: Map<Resource, Resource>, generated: Set<Resource>): void {
   for (const [n, d] of exports) {
     if (d.kind === 'type' && d.type.kind === 'resource') {
       const r = canonResource(d.type.resource);
-      if (r.origin === 'abstract' && !subst.has(r)) subst.set(r, newResource(n, 'guest'));
-    } else if (d.kind === 'instance') freshExportedResources(d.type.exports, subst);
+      if (r.origin === 'abstract' && !subst.has(r)) {
+        const fresh = newResource(n, 'guest');
+        subst.set(r, fresh);
+        generated.add(fresh);
+      }
+    } else if (d.kind === 'instance') freshExportedResources(d.type.exports, subst, generated);
   }
 }
 
@@ -576,6 +594,7 @@ function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
 function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): InstanceType | ComponentType {
   const scope: TypeScope = { types: [], coreTypes: [], parent, instances: [] };
   const names = new Names();
+  const declared = new Set<Resource>();
   const imports = new Map<string, ExternDesc>();
   const exports = new Map<string, ExternDesc>();
   for (const d of ds) {
@@ -613,7 +632,9 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): 
       }
       case 'import':
       case 'export': {
-        const { desc, pushType } = externDesc(d.type, d.name, scope, d.offset);
+        const { desc: raw, pushType } = externDesc(d.type, d.name, scope, d.offset);
+        const desc = freshen(raw);
+        if (isFresh(d.type) && desc.kind === 'type' && desc.type.kind === 'resource') declared.add(desc.type.resource);
         const space = d.kind === 'import' ? names.imports : names.exports;
         const parsed = space.add(d.name, d.attrs, desc.kind, d.offset);
         const named = name(names, d.kind, parsed, desc, d.offset, isFresh(d.type), !isComponent);
@@ -624,7 +645,25 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): 
       }
     }
   }
-  return isComponent ? { kind: 'component', imports, exports } : { kind: 'instance', exports };
+  if (isComponent) return { kind: 'component', imports, exports };
+  const type: InstanceType = { kind: 'instance', exports };
+  declaredIn.set(type, declared);
+  return type;
+}
+
+/** The `(sub resource)` exports an instance type declares: each import of the type gets its own. */
+const declaredIn = new WeakMap<InstanceType, Set<Resource>>();
+
+function freshen(d: ExternDesc): ExternDesc {
+  if (d.kind !== 'instance') return d;
+  const subst = new Map<Resource, Resource>();
+  const collect = (t: InstanceType) => {
+    for (const r of declaredIn.get(t) ?? []) subst.set(r, newResource(r.name, 'abstract'));
+    for (const e of t.exports.values()) if (e.kind === 'instance') collect(e.type);
+  };
+  collect(d.type);
+  if (subst.size === 0) return d;
+  return substExtern(d, withAliases(subst), new Map());
 }
 
 function canonDef(s: State, c: Canon, o: number): void {
