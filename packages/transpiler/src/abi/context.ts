@@ -73,6 +73,7 @@ export function typeName(t: ValType): string {
   switch (t.kind) {
     case 'list': return t.length === undefined ? `list<${typeName(t.elem)}>` : `list<${typeName(t.elem)}, ${t.length}>`;
     case 'option': return `option<${typeName(t.type)}>`;
+    case 'map': return `map<${typeName(t.key)}, ${typeName(t.value)}>`;
     case 'result': return `result<${t.ok ? typeName(t.ok) : '_'}, ${t.err ? typeName(t.err) : '_'}>`;
     case 'tuple': return `tuple<${t.types.map(typeName).join(', ')}>`;
     case 'own': return `own<${t.resource.name}>`;

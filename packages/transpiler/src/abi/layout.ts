@@ -1,3 +1,4 @@
+import { WeftError } from '../error.js';
 import type { FuncType, ValType } from '../types/model.js';
 
 /** Core wasm value types as the canonical ABI flattens component values. */
@@ -5,6 +6,36 @@ export type Flat = 'i32' | 'i64' | 'f32' | 'f64';
 
 export const MAX_FLAT_PARAMS = 16;
 export const MAX_FLAT_RESULTS = 1;
+
+/** What weft does not implement cannot cross a boundary; the glue traps before it gets here. */
+export function unsupported(t: ValType & { kind: 'unsupported' }): never {
+  throw new WeftError(`${t.what} values are not supported by weft`);
+}
+
+/** Why a function cannot be called through weft's glue, if it cannot (Preview 3 features). */
+export function unsupportedCall(f: FuncType, async: boolean | undefined): string | undefined {
+  if (f.async || async) return 'the Preview 3 async ABI';
+  const find = (t: ValType): string | undefined => {
+    switch (t.kind) {
+      case 'unsupported': return `${t.what} values`;
+      case 'record': return firstOf(t.fields.map((x) => x.type));
+      case 'tuple': return firstOf(t.types);
+      case 'list': return find(t.elem);
+      case 'map': return firstOf([t.key, t.value]);
+      case 'option': return find(t.type);
+      case 'result': return firstOf([t.ok, t.err].filter((x): x is ValType => x !== undefined));
+      case 'variant': return firstOf(t.cases.flatMap((c) => (c.type ? [c.type] : [])));
+      default: return undefined;
+    }
+  };
+  const firstOf = (ts: ValType[]) => ts.map(find).find((x) => x !== undefined);
+  return firstOf([...f.params.map((p) => p.type), ...(f.result ? [f.result] : [])]);
+}
+
+/** A map's entries as they sit in memory. */
+export function mapEntry(t: ValType & { kind: 'map' }): ValType {
+  return { kind: 'tuple', types: [t.key, t.value] };
+}
 
 export function alignTo(n: number, align: number): number {
   return Math.ceil(n / align) * align;
@@ -35,7 +66,7 @@ export function alignment(t: ValType): number {
     case 's16': case 'u16': return 2;
     case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return 4;
     case 's64': case 'u64': case 'f64': return 8;
-    case 'string': return 4;
+    case 'string': case 'map': return 4;
     case 'list': return t.length === undefined ? 4 : alignment(t.elem);
     case 'record': return Math.max(1, ...t.fields.map((f) => alignment(f.type)));
     case 'tuple': return Math.max(1, ...t.types.map(alignment));
@@ -44,6 +75,7 @@ export function alignment(t: ValType): number {
       const cases = variantCases(t);
       return Math.max(discriminantSize(cases.length), ...cases.map((c) => (c.type ? alignment(c.type) : 1)));
     }
+    case 'unsupported': return unsupported(t);
   }
 }
 
@@ -53,12 +85,13 @@ export function size(t: ValType): number {
     case 's16': case 'u16': return 2;
     case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return 4;
     case 's64': case 'u64': case 'f64': return 8;
-    case 'string': return 8;
+    case 'string': case 'map': return 8;
     case 'list': return t.length === undefined ? 8 : t.length * size(t.elem);
     case 'record': return recordLayout(t.fields.map((f) => f.type)).size;
     case 'tuple': return recordLayout(t.types).size;
     case 'flags': return flagsSize(t.names.length);
     case 'variant': case 'option': case 'result': case 'enum': return variantLayout(t).size;
+    case 'unsupported': return unsupported(t);
   }
 }
 
@@ -100,7 +133,7 @@ export function flatten(t: ValType): Flat[] {
     case 's64': case 'u64': return ['i64'];
     case 'f32': return ['f32'];
     case 'f64': return ['f64'];
-    case 'string': return ['i32', 'i32'];
+    case 'string': case 'map': return ['i32', 'i32'];
     case 'list':
       if (t.length === undefined) return ['i32', 'i32'];
       return Array.from({ length: t.length }, () => flatten(t.elem)).flat();
@@ -117,6 +150,7 @@ export function flatten(t: ValType): Flat[] {
       }
       return ['i32', ...payload];
     }
+    case 'unsupported': return unsupported(t);
   }
 }
 
@@ -144,7 +178,7 @@ export function flatSignature(f: FuncType): FlatSignature {
 /** True when a value of this type can only be lowered or lifted with linear memory. */
 export function needsMemory(t: ValType): boolean {
   switch (t.kind) {
-    case 'string': return true;
+    case 'string': case 'map': return true;
     case 'list': return t.length === undefined || needsMemory(t.elem);
     case 'record': return t.fields.some((f) => needsMemory(f.type));
     case 'tuple': return t.types.some(needsMemory);

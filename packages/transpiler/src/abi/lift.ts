@@ -3,7 +3,7 @@ import type { ValType } from '../types/model.js';
 import type { AbiCtx } from './context.js';
 import { narrow, optionIsTagged, typedArrayFor } from './context.js';
 import type { Flat } from './layout.js';
-import { alignment, flatten, recordLayout, size, variantCases, variantLayout } from './layout.js';
+import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from './layout.js';
 
 /** Reads flat core values in order, converting joined variant slots back to the wanted type. */
 export class FlatReader {
@@ -70,6 +70,11 @@ export function liftFlat(ctx: AbiCtx, t: ValType, r: FlatReader): string {
       const n = c.let(`${r.next('i32')} >>> 0`, 'n');
       return liftList(ctx, t.elem, p, n);
     }
+    case 'map': {
+      const p = c.let(`${r.next('i32')} >>> 0`, 'p');
+      const n = c.let(`${r.next('i32')} >>> 0`, 'n');
+      return liftMap(ctx, t, p, n);
+    }
     case 'record': {
       const parts = t.fields.map((f) => `${camelCase(f.name)}: ${c.let(liftFlat(ctx, f.type, r))}`);
       return `{ ${parts.join(', ')} }`;
@@ -85,6 +90,7 @@ export function liftFlat(ctx: AbiCtx, t: ValType, r: FlatReader): string {
       const slots = r.raw(flatten(t).length - 1).map((s) => ({ expr: c.let(s.expr), type: s.type }));
       return liftCases(ctx, t, d, (payload) => liftFlat(ctx, payload, new FlatReader(slots, ctx)));
     }
+    case 'unsupported': return unsupported(t);
   }
 }
 
@@ -157,6 +163,26 @@ export function liftList(ctx: AbiCtx, elem: ValType, p: string, n: string): stri
   return arr;
 }
 
+/** Lifts `n` entries at `p` into a Map; a later duplicate key wins, as in `new Map(pairs)`. */
+function liftMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, p: string, n: string): string {
+  const c = ctx.code;
+  const entry = mapEntry(t);
+  const sz = size(entry);
+  const { offsets } = recordLayout([t.key, t.value]);
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${alignment(entry)}, 'map');`);
+  const m = c.let('new Map()', 'm');
+  const i = c.tmp('i');
+  const body = block(ctx, () => {
+    const e = c.let(`${p} + ${i} * ${sz}`, 'e');
+    const k = c.let(liftMem(ctx, t.key, `${e} + ${offsets[0]}`), 'k');
+    c.line(`${m}.set(${k}, ${liftMem(ctx, t.value, `${e} + ${offsets[1]}`)});`);
+  });
+  c.line(`for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
+  c.lines.push(...body.map((l) => '  ' + l));
+  c.line('}');
+  return m;
+}
+
 const LOADS: Partial<Record<ValType['kind'], string>> = {
   u8: 'getUint8', s8: 'getInt8', u16: 'getUint16', s16: 'getInt16', u32: 'getUint32', s32: 'getInt32',
   u64: 'getBigUint64', s64: 'getBigInt64', f32: 'getFloat32', f64: 'getFloat64',
@@ -189,6 +215,12 @@ export function liftMem(ctx: AbiCtx, t: ValType, ptr: string): string {
       const p = c.let(`${dv}.getUint32(${a}, true)`, 'p');
       const n = c.let(`${dv}.getUint32(${a} + 4, true)`, 'n');
       return liftList(ctx, t.elem, p, n);
+    }
+    case 'map': {
+      const a = c.let(ptr, 'a');
+      const p = c.let(`${dv}.getUint32(${a}, true)`, 'p');
+      const n = c.let(`${dv}.getUint32(${a} + 4, true)`, 'n');
+      return liftMap(ctx, t, p, n);
     }
     case 'record': case 'tuple': {
       const types = t.kind === 'record' ? t.fields.map((f) => f.type) : t.types;

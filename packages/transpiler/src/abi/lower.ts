@@ -3,7 +3,7 @@ import type { ValType } from '../types/model.js';
 import type { AbiCtx } from './context.js';
 import { ZERO, optionIsTagged, typeName, typedArrayFor, widen } from './context.js';
 import { block } from './lift.js';
-import { alignment, flatten, recordLayout, size, variantCases, variantLayout } from './layout.js';
+import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from './layout.js';
 
 const str = JSON.stringify;
 
@@ -66,6 +66,7 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
       }
       return lowerList(ctx, t, v, where);
     }
+    case 'map': return lowerMap(ctx, t, v, where);
     case 'record':
       checkObject(ctx, v, t, where);
       return t.fields.flatMap((f) => lowerFlat(ctx, f.type, `${v}.${camelCase(f.name)}`, `${where}.${camelCase(f.name)}`));
@@ -96,6 +97,7 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
       });
       return [d, ...slots];
     }
+    case 'unsupported': return unsupported(t);
   }
 }
 
@@ -195,6 +197,32 @@ function lowerList(ctx: AbiCtx, t: ValType & { kind: 'list' }, v: string, where:
   return [p, n];
 }
 
+/** Allocates and fills a map's entries; returns [ptr, length]. */
+function lowerMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, v: string, where: string): string[] {
+  const c = ctx.code;
+  const entry = mapEntry(t);
+  const sz = size(entry);
+  const al = alignment(entry);
+  const { offsets } = recordLayout([t.key, t.value]);
+  c.line(`if (!(${v} instanceof Map)) ${ctx.helper('$bad')}(${str(where)}, ${str(typeName(t))}, ${v});`);
+  const n = c.let(`${v}.size`, 'n');
+  const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'map');`);
+  const i = c.tmp('i');
+  const k = c.tmp('k');
+  const x = c.tmp('x');
+  const body = block(ctx, () => {
+    const e = c.let(`${p} + ${i}++ * ${sz}`, 'e');
+    lowerMem(ctx, t.key, k, `${e} + ${offsets[0]}`, `${where} key`);
+    lowerMem(ctx, t.value, x, `${e} + ${offsets[1]}`, `${where} value`);
+  });
+  c.line(`let ${i} = 0;`);
+  c.line(`for (const [${k}, ${x}] of ${v}) {`);
+  c.lines.push(...body.map((l) => '  ' + l));
+  c.line('}');
+  return [p, n];
+}
+
 /** Accepts a plain array for a numeric list, checking every element. */
 function typedFrom(ctx: AbiCtx, typed: string, elem: ValType, v: string, where: string): string {
   const f = ctx.constant(`(v, where) => {
@@ -269,6 +297,13 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
       c.line(`${ctx.view()}.setUint32(${a} + 4, ${n}, true);`);
       return;
     }
+    case 'map': {
+      const a = ident(ctx, ptr, 'a');
+      const [p, n] = lowerMap(ctx, t, v, where);
+      c.line(`${ctx.view()}.setUint32(${a}, ${p}, true);`);
+      c.line(`${ctx.view()}.setUint32(${a} + 4, ${n}, true);`);
+      return;
+    }
     case 'record': case 'tuple': {
       const a = ident(ctx, ptr, 'a');
       if (t.kind === 'record') {
@@ -298,6 +333,7 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
       c.line(`${ctx.view()}.${discStore(discSize)}(${a}, ${d}, true);`);
       return;
     }
+    case 'unsupported': unsupported(t);
   }
 }
 

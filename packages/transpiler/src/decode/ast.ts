@@ -127,8 +127,11 @@ export type Canon =
   | { kind: 'lift'; coreFunc: number; options: CanonOptions; typeIndex: number }
   | { kind: 'lower'; func: number; options: CanonOptions }
   | { kind: 'resource.new' | 'resource.drop' | 'resource.rep'; typeIndex: number }
-  /** Preview 3 / threads built-ins: decoded so the binary is understood, refused by the linker. */
-  | { kind: 'builtin'; name: string };
+  /**
+   * The other built-ins (Preview 3 async, threads). `index` is the slot of context.get/set.
+   * The linker implements those sync calls can use; the rest trap when called.
+   */
+  | { kind: 'builtin'; name: string; index?: number };
 
 export interface CoreFuncSig {
   params: CoreValType[];

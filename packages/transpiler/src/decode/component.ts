@@ -141,8 +141,6 @@ const BUILTINS: Record<number, [string, (r: Reader) => void]> = {
   0x05: ['task.cancel', () => {}],
   0x06: ['subtask.cancel', (r) => r.u8()],
   0x09: ['task.return', (r) => { resultList(r); canonOptions(r); }],
-  0x0a: ['context.get', (r) => { coreValType(r); r.u32(); }],
-  0x0b: ['context.set', (r) => { coreValType(r); r.u32(); }],
   0x0c: ['thread.yield', (r) => r.u8()],
   0x0d: ['subtask.drop', () => {}],
   0x0e: ['stream.new', (r) => r.u32()],
@@ -209,6 +207,11 @@ function canon(r: Reader): Canon {
     case 0x02: return { kind: 'resource.new', typeIndex: r.u32('a resource type index') };
     case 0x03: return { kind: 'resource.drop', typeIndex: r.u32('a resource type index') };
     case 0x04: return { kind: 'resource.rep', typeIndex: r.u32('a resource type index') };
+    case 0x0a: case 0x0b: {
+      const t = r.pos;
+      if (coreValType(r) !== 'i32') r.fail('i32 as the context value type', t);
+      return { kind: 'builtin', name: op === 0x0a ? 'context.get' : 'context.set', index: r.u32('a context slot index') };
+    }
   }
   const builtin = BUILTINS[op];
   if (!builtin) return r.fail(`a canonical function opcode, found 0x${hex(op)}`, at);

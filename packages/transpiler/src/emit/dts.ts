@@ -26,6 +26,8 @@ export function tsType(t: ValType): string {
       : `${tsType(t.type)} | undefined`;
     case 'result': return `{ tag: 'ok'; val: ${t.ok ? tsType(t.ok) : 'void'} } | { tag: 'err'; val: ${t.err ? tsType(t.err) : 'void'} }`;
     case 'own': case 'borrow': return pascalCase(t.resource.name);
+    case 'map': return `Map<${tsType(t.key)}, ${tsType(t.value)}>`;
+    case 'unsupported': return 'never';
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AbiCtx, ResourceJs } from '../abi/context.js';
 import type { Flat } from '../abi/layout.js';
-import { alignment, flatSignature, flatten, recordLayout, size } from '../abi/layout.js';
+import { alignment, flatSignature, flatten, recordLayout, size, unsupportedCall } from '../abi/layout.js';
 import { FlatReader, liftFlat, liftMem } from '../abi/lift.js';
 import { lowerFlat, lowerMem } from '../abi/lower.js';
 import { WeftError } from '../error.js';
@@ -46,6 +46,7 @@ export class GlueWriter {
   private readonly importRefs = new Map<string, string>();
   private readonly usesState = new Set<number>();
   private nextId = 0;
+  private backpressure = false;
 
   constructor(private readonly plan: Plan, private readonly opts: GlueOptions) {}
 
@@ -77,6 +78,38 @@ export class GlueWriter {
     switch (def.kind) {
       case 'lowered': return this.lowering(this.plan.lowerings[def.index]!);
       case 'resource': return this.resourceFn(def.op, def.resource, def.instance);
+      case 'context': {
+        const key = `ctx:${def.op}:${def.index}:${def.instance}`;
+        let name = this.resourceFns.get(key);
+        if (!name) {
+          name = this.id(`$ctx${def.op}`);
+          this.resourceFns.set(key, name);
+          const slots = `$ctx${def.instance}`;
+          this.fns.push(def.op === 'get'
+            ? `function ${name}() { return ${slots}[${def.index}]; }`
+            : `function ${name}(v) { ${slots}[${def.index}] = v; }`);
+        }
+        return name;
+      }
+      case 'backpressure': {
+        const key = `bp:${def.op}:${def.instance}`;
+        let name = this.resourceFns.get(key);
+        if (!name) {
+          name = this.id(`$bp${def.op}`);
+          this.resourceFns.set(key, name);
+          const counter = `$bp[${def.instance}]`;
+          this.backpressure = true;
+          this.fns.push(def.op === 'inc'
+            ? `function ${name}() { if (${counter} === 0xffff) ${this.helpers.use('$trap')}('backpressure counter overflow'); ${counter}++; }`
+            : `function ${name}() { if (${counter} === 0) ${this.helpers.use('$trap')}('backpressure counter underflow'); ${counter}--; }`);
+        }
+        return name;
+      }
+      case 'trap': {
+        const name = this.id('$nyi');
+        this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(def.message)}); }`);
+        return name;
+      }
       case 'export': {
         const k = `${def.instance}:${def.name}`;
         let name = this.coreRefs.get(k);
@@ -146,11 +179,34 @@ export class GlueWriter {
     this.resourceFns.set(k, name);
     const res = this.resource(r);
     const t = this.table(instance);
-    if (op === 'new') this.fns.push(`function ${name}(rep) { return ${t}.add({ t: ${res.id}, rep, own: true, lend: 0 }); }`);
+    const leave = this.leaveCheck(instance);
+    if (op === 'new') this.fns.push(`function ${name}(rep) { ${leave}return ${t}.add({ t: ${res.id}, rep, own: true, lend: 0 }); }`);
     else if (op === 'rep') this.fns.push(`function ${name}(i) { return ${t}.get(i, ${res.id}).rep; }`);
     else {
       const dtor = res.guest ? (res.dtor ? `${res.dtor}(h.rep);` : '') : `${this.helpers.use('$hostDrop')}(h.rep);`;
-      this.fns.push(`function ${name}(i) { const h = ${t}.drop(i, ${res.id});${dtor ? ` if (h.own) ${dtor}` : ''} }`);
+      this.fns.push(`function ${name}(i) { ${leave}const h = ${t}.drop(i, ${res.id});${dtor ? ` if (h.own) ${dtor}` : ''} }`);
+    }
+    return name;
+  }
+
+  /**
+   * The spec's `may_leave`: while an instance runs post-return or realloc ($st 3), calling
+   * out of it (imports, resource.new/drop) traps.
+   */
+  private leaveCheck(instance: number): string {
+    this.usesState.add(instance);
+    return `if ($st[${instance}] === 3) ${this.helpers.use('$trap')}('cannot leave component instance during post-return or realloc'); `;
+  }
+
+  /** `realloc` of `instance`, run with the instance unable to leave (see leaveCheck). */
+  private reallocFor(def: CoreDef, instance: number): string {
+    const k = `realloc:${instance}:${this.core(def)}`;
+    let name = this.resourceFns.get(k);
+    if (!name) {
+      name = this.id('$realloc');
+      this.resourceFns.set(k, name);
+      this.usesState.add(instance);
+      this.fns.push(`function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = 3; try { return ${this.core(def)}(a, b, c, d); } finally { $st[${instance}] = s; } }`);
     }
     return name;
   }
@@ -225,7 +281,7 @@ export class GlueWriter {
       realloc() {
         if (!opts.realloc) throw new WeftError(`${fn}: canonical options need a realloc function to pass strings or lists into the component`);
         shared.usedRealloc = true;
-        return self.core(opts.realloc);
+        return self.reallocFor(opts.realloc, instance);
       },
       encoding: opts.encoding,
       instance,
@@ -279,11 +335,17 @@ export class GlueWriter {
     if (name) return name;
     name = `$lower${l.index}`;
     this.loweringNames.set(l.index, name);
+    const missing = unsupportedCall(l.type, l.opts.async);
+    if (missing) {
+      this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
+      return name;
+    }
     const code = new Code();
     const shared: CallState = { top: code, usedRealloc: false };
     const lifting = this.liftCtx(code, l.opts, l.instance, l.name, shared);
     const ctx = lifting.ctx;
     const sig = flatSignature(l.type);
+    code.line(this.leaveCheck(l.instance).trim());
     const flatParams = sig.paramsInMemory ? ['i32' as Flat] : sig.params;
     const names = flatParams.map((_, i) => `a${i}`);
     const retptr = sig.resultInMemory ? `a${names.length}` : undefined;
@@ -348,6 +410,11 @@ export class GlueWriter {
   }
 
   private emitLift(l: Lift, name: string): void {
+    const missing = unsupportedCall(l.type, l.opts.async);
+    if (missing) {
+      this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
+      return;
+    }
     const code = new Code();
     const shared: CallState = { top: code, usedRealloc: false };
     const sig = flatSignature(l.type);
@@ -355,6 +422,9 @@ export class GlueWriter {
     const k = l.instance;
     this.usesState.add(k);
     code.line(`if ($st[${k}] !== 0) ${this.helpers.use('$enterErr')}($st[${k}]);`);
+    // Each call is a new task: its context slots start at zero.
+    const slots = this.plan.contextSlots.get(k);
+    if (slots) code.line(`$ctx${k}.fill(0);`);
 
     // Lowering the arguments checks JS values; a bad one must not poison the instance.
     const lowering = new Code('l');
@@ -397,7 +467,10 @@ export class GlueWriter {
     }
     lifting.bindView();
     if (shared.scope) body.line(`if (${shared.scope}.n !== 0) ${this.helpers.use('$trap')}('borrowed handles were not dropped before the call returned');`);
-    if (l.opts.postReturn) body.line(`${this.core(l.opts.postReturn)}(${ret ?? ''});`);
+    if (l.opts.postReturn) {
+      body.line(`$st[${k}] = 3;`);
+      body.line(`${this.core(l.opts.postReturn)}(${ret ?? ''});`);
+    }
     if (value) code.line(`let ${value};`);
     if (guarded) code.line('let ok = 0;');
     code.line('try {');
@@ -517,6 +590,8 @@ export class GlueWriter {
       steps.splice(i + 1, 0, ...lines);
     }
     const state = this.usesState.size ? [`const $st = new Uint8Array(${this.plan.componentInstances});`] : [];
+    for (const [k, n] of this.plan.contextSlots) state.push(`const $ctx${k} = new Int32Array(${n});`);
+    if (this.backpressure) state.push(`const $bp = new Uint16Array(${this.plan.componentInstances});`);
     const body = [
       ...state,
       ...this.decls,

@@ -6,6 +6,7 @@ export function witType(t: ValType, named = true): string {
   switch (t.kind) {
     case 'list': return t.length === undefined ? `list<${witType(t.elem)}>` : `list<${witType(t.elem)}, ${t.length}>`;
     case 'option': return `option<${witType(t.type)}>`;
+    case 'map': return `map<${witType(t.key)}, ${witType(t.value)}>`;
     case 'result': return t.ok || t.err ? `result<${t.ok ? witType(t.ok) : '_'}${t.err ? `, ${witType(t.err)}` : ''}>` : 'result';
     case 'tuple': return `tuple<${t.types.map((x) => witType(x)).join(', ')}>`;
     case 'own': return t.resource.name;

@@ -47,7 +47,7 @@ interface Frame extends TypeScope {
 export function inline(ast: ComponentAst): Plan {
   const plan: Plan = {
     modules: [], coreInstances: 0, steps: [], lowerings: [], lifts: [],
-    imports: new Map(), exports: new Map(), componentInstances: 0,
+    imports: new Map(), exports: new Map(), componentInstances: 0, contextSlots: new Map(),
   };
   const moduleIds = new Map<Uint8Array, number>();
   const runtimeExports: { name: string; kind: CoreSort }[][] = [];
@@ -62,14 +62,8 @@ export function inline(ast: ComponentAst): Plan {
       ...(parent ? { parent } : {}),
       ...(args ? { args } : {}),
     };
+    // Arguments that match no import are allowed and ignored, as the spec says.
     for (const def of ast.definitions) define(f, def);
-    if (args) {
-      for (const name of args.keys()) {
-        if (!ast.definitions.some((d) => d.kind === 'import' && d.name === name)) {
-          throw new WeftError(`instantiation argument '${name}' does not match any import of the component`, ast.offset);
-        }
-      }
-    }
     return f;
   }
 
@@ -116,8 +110,8 @@ export function inline(ast: ComponentAst): Plan {
     const c = o.canon;
     if (c.kind !== 'lift' && c.kind !== 'lower') throw new Error('unreachable');
     const { options } = c;
-    if (options.async || options.callback !== undefined) throw new WeftError('async canonical options are not supported (Preview 3)', o.offset);
     const out: CanonOpts = { encoding: options.stringEncoding ?? 'utf8' };
+    if (options.async || options.callback !== undefined) out.async = true;
     if (options.memory !== undefined) out.memory = coreItem(f, 'memory', options.memory, o.offset);
     if (options.realloc !== undefined) out.realloc = coreItem(f, 'func', options.realloc, o.offset);
     if (options.postReturn !== undefined) {
@@ -329,7 +323,17 @@ export function inline(ast: ComponentAst): Plan {
             return;
           }
           case 'builtin':
-            throw new WeftError(`canon ${c.name} is not supported (Preview 3 async and threads)`, at);
+            if ((c.name === 'context.get' || c.name === 'context.set') && c.index !== undefined) {
+              plan.contextSlots.set(f.id, Math.max(plan.contextSlots.get(f.id) ?? 0, c.index + 1));
+              f.core.func.push({ kind: 'context', op: c.name === 'context.get' ? 'get' : 'set', index: c.index, instance: f.id });
+              return;
+            }
+            if (c.name === 'backpressure.inc' || c.name === 'backpressure.dec') {
+              f.core.func.push({ kind: 'backpressure', op: c.name === 'backpressure.inc' ? 'inc' : 'dec', instance: f.id });
+              return;
+            }
+            f.core.func.push({ kind: 'trap', message: `canon ${c.name} is not supported by weft (Preview 3 async and threads)` });
+            return;
           default: {
             const r = resource(f, c.typeIndex, at);
             if (r.origin !== 'guest' || r.instance !== f.id) {

@@ -12,7 +12,13 @@ export type CoreDef =
   /** The trampoline for lowering `index`. */
   | { kind: 'lowered'; index: number }
   /** `resource.new/drop/rep` for `resource`, operating on component instance `instance`'s table. */
-  | { kind: 'resource'; op: 'new' | 'drop' | 'rep'; resource: Resource; instance: number };
+  | { kind: 'resource'; op: 'new' | 'drop' | 'rep'; resource: Resource; instance: number }
+  /** `context.get/set` slot `index` of component instance `instance`'s current task. */
+  | { kind: 'context'; op: 'get' | 'set'; index: number; instance: number }
+  /** `backpressure.inc/dec` of component instance `instance`. */
+  | { kind: 'backpressure'; op: 'inc' | 'dec'; instance: number }
+  /** A built-in weft does not implement (Preview 3 async, threads): trapping with `message` when called. */
+  | { kind: 'trap'; message: string };
 
 export type CoreInstanceVal =
   | { kind: 'runtime'; index: number }
@@ -32,6 +38,8 @@ export type FuncVal =
 
 export interface CanonOpts {
   encoding: 'utf8' | 'utf16' | 'latin1+utf16';
+  /** Preview 3 async ABI: weft does not implement it, so such a function traps when called. */
+  async?: boolean;
   memory?: CoreDef;
   realloc?: CoreDef;
   postReturn?: CoreDef;
@@ -79,4 +87,6 @@ export interface Plan {
   exports: Map<string, ExportItem>;
   /** Number of component instances (each has its own handle table). */
   componentInstances: number;
+  /** Component instances using context.get/set: their slots are cleared as each call begins. */
+  contextSlots: Map<number, number>;
 }

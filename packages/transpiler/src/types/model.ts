@@ -18,12 +18,18 @@ type ValTypeDef =
   | { kind: 'enum'; names: string[] }
   | { kind: 'option'; type: ValType }
   | { kind: 'result'; ok?: ValType; err?: ValType }
-  | { kind: 'own' | 'borrow'; resource: Resource };
+  | { kind: 'own' | 'borrow'; resource: Resource }
+  /** Laid out as list<tuple<key, value>>; a JS `Map`. */
+  | { kind: 'map'; key: ValType; value: ValType }
+  /** A type weft does not implement (Preview 3 streams, futures, error-context): accepted, never passed. */
+  | { kind: 'unsupported'; what: string };
 
 
 export interface FuncType {
   params: { name: string; type: ValType }[];
   result?: ValType;
+  /** A Preview 3 `async` function type. */
+  async?: boolean;
 }
 
 /**
@@ -95,6 +101,7 @@ export function substValType(t: ValType, subst: Map<Resource, Resource>): ValTyp
     case 'record': return { kind: 'record', fields: t.fields.map((f) => ({ name: f.name, type: substValType(f.type, subst) })) };
     case 'variant': return { kind: 'variant', cases: t.cases.map((c) => (c.type ? { name: c.name, type: substValType(c.type, subst) } : c)) };
     case 'list': return { ...t, elem: substValType(t.elem, subst) };
+    case 'map': return { kind: 'map', key: substValType(t.key, subst), value: substValType(t.value, subst) };
     case 'tuple': return { kind: 'tuple', types: t.types.map((x) => substValType(x, subst)) };
     case 'option': return { kind: 'option', type: substValType(t.type, subst) };
     case 'result': return {
@@ -110,6 +117,7 @@ export function substFunc(f: FuncType, subst: Map<Resource, Resource>): FuncType
   if (subst.size === 0) return f;
   const out: FuncType = { params: f.params.map((p) => ({ name: p.name, type: substValType(p.type, subst) })) };
   if (f.result) out.result = substValType(f.result, subst);
+  if (f.async) out.async = true;
   return out;
 }
 

@@ -20,7 +20,7 @@ export function typeAt(scope: TypeScope, index: number, offset: number): AnyType
 
 export function resolveValType(ref: ValTypeRef, scope: TypeScope, offset: number): ValType {
   if (ref.kind === 'prim') {
-    if (ref.prim === 'error-context') throw new WeftError('error-context values are not supported (Preview 3)', offset);
+    if (ref.prim === 'error-context') return { kind: 'unsupported', what: 'error-context' };
     return { kind: ref.prim };
   }
   const t = typeAt(scope, ref.index, offset);
@@ -91,8 +91,9 @@ export function resolveDefVal(def: DefValType, scope: TypeScope, offset: number)
     case 'borrow': return { kind: 'borrow', resource: resourceAt(scope, def.index, offset) };
     case 'stream':
     case 'future':
-    case 'map':
-      throw new WeftError(`${def.kind} types are not supported`, offset);
+      if (def.type) resolveValType(def.type, scope, offset);
+      return { kind: 'unsupported', what: def.kind };
+    case 'map': return { kind: 'map', key: v(def.key), value: v(def.value) };
   }
 }
 
@@ -113,10 +114,10 @@ export function resolveTypeDef(def: TypeDef, scope: TypeScope, offset: number): 
   switch (def.kind) {
     case 'defval': return { kind: 'value', type: resolveDefVal(def.def, scope, offset) };
     case 'func': {
-      if (def.async) throw new WeftError('async function types are not supported (Preview 3)', offset);
       def.params.forEach((p) => checkLabel(p.name, 'parameter', offset));
       unique(def.params.map((p) => p.name), 'parameter', offset);
       const type: FuncType = { params: def.params.map((p) => ({ name: p.name, type: resolveValType(p.type, scope, offset) })) };
+      if (def.async) type.async = true;
       if (def.result) {
         type.result = resolveValType(def.result, scope, offset);
         if (containsBorrow(type.result)) throw new WeftError('function result type must not contain a borrow handle', offset);
