@@ -113,6 +113,16 @@ describe('validation: canonical options', () => {
   });
 });
 
+describe('validation: Preview 3 types and options', () => {
+  it('the async option needs an async function type', async () => {
+    await rejects('(component (import "f" (func $f)) (core func (canon lower (func $f) async)))', /`async` canonical option requires an async function type/);
+  });
+
+  it('stream<char> is not a valid type', async () => {
+    await rejects('(component (type (stream char)))', /`stream<char>` is not valid/);
+  });
+});
+
 describe('validation: instantiation', () => {
   it('arguments must match the imports structurally', async () => {
     await rejects(`(component
@@ -146,6 +156,15 @@ describe('validation: instantiation', () => {
       (import "i1" (instance $i1 (type $I))) (import "i2" (instance $i2 (type $I)))
       (component $C (import "r" (type $r (sub resource))) (import "f" (func (result (own $r)))))
       (instance (instantiate $C (with "r" (type $i1 "r")) (with "f" (func $i2 "f")))))`, /resource types are not the same/);
+  });
+
+  it('a core module argument must provide what the imported module type declares', async () => {
+    await rejects(`(component (core module $m)
+      (component $c (import "m" (core module (export "x" (func)))))
+      (instance (instantiate $c (with "m" (core module $m)))))`, /missing expected export `x`/);
+    await rejects(`(component (core module $m (import "" "f" (global i32)))
+      (component $c (import "m" (core module (import "" "f" (func)))))
+      (instance (instantiate $c (with "m" (core module $m)))))`, /type mismatch in import `::f`/);
   });
 
   it('uninstantiated nested components are validated too', async () => {

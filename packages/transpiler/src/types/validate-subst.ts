@@ -42,7 +42,7 @@ function func(f: FuncType, subst: Map<Resource, Resource>, memo: Map<object, obj
   const params = f.params.map((p) => ({ name: p.name, type: val(p.type, subst, memo) }));
   const result = f.result && val(f.result, subst, memo);
   if (params.every((p, i) => p.type === f.params[i]!.type) && result === f.result) return f;
-  return result ? { params, result } : { params };
+  return { ...f, params, ...(result ? { result } : {}) };
 }
 
 function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, object>): ValType {
@@ -60,6 +60,7 @@ function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, objec
       break;
     }
     case 'list': { const e = v(t.elem); if (e !== t.elem) out = { ...t, elem: e }; break; }
+    case 'map': { const k = v(t.key); const x = v(t.value); if (k !== t.key || x !== t.value) out = { kind: 'map', key: k, value: x }; break; }
     case 'tuple': { const ts = t.types.map(v); if (ts.some((x, i) => x !== t.types[i])) out = { ...t, types: ts }; break; }
     case 'option': { const x = v(t.type); if (x !== t.type) out = { ...t, type: x }; break; }
     case 'result': {

@@ -1,3 +1,4 @@
+import type { CoreFuncSig } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { substExtern } from './validate-subst.js';
@@ -29,6 +30,14 @@ export function namedVia(x: object, named: (x: object) => boolean): boolean {
   return false;
 }
 
+/** A core module's imports and exports, where known (kept beside the `module` extern descriptions). */
+export interface ModuleType {
+  imports: { module: string; name: string; kind: string; type?: CoreFuncSig }[];
+  exports: { name: string; kind: string; type?: CoreFuncSig }[];
+}
+
+export const moduleTypes = new WeakMap<ExternDesc, ModuleType>();
+
 const fail = (msg: string): never => { throw new Mismatch(msg); };
 
 /** A subtyping failure; turned into a `WeftError` with the offending definition's offset. */
@@ -50,11 +59,41 @@ function subExtern(a: ExternDesc, b: ExternDesc): void {
     case 'instance': subInstance((a as typeof b).type, b.type); break;
     case 'component': subComponent((a as typeof b).type, b.type); break;
     case 'type': subType((a as typeof b).type, b.type); break;
+    case 'module': {
+      const x = moduleTypes.get(a);
+      const y = moduleTypes.get(b);
+      if (x && y) subModule(x, y);
+      break;
+    }
     default: break;
   }
 }
 
+function sigText(t: CoreFuncSig | undefined): string {
+  return t ? `(${t.params.join(' ')}) -> (${t.results.join(' ')})` : '?';
+}
+
+function sameCore(k1: string, t1: CoreFuncSig | undefined, k2: string, t2: CoreFuncSig | undefined): boolean {
+  if (k1 !== k2) return false;
+  if (!t1 || !t2) return true;
+  return sigText(t1) === sigText(t2);
+}
+
+function subModule(a: ModuleType, b: ModuleType): void {
+  for (const i of a.imports) {
+    const j = b.imports.find((x) => x.module === i.module && x.name === i.name);
+    if (!j) fail(`missing expected import \`${i.module}::${i.name}\``);
+    if (!sameCore(j!.kind, j!.type, i.kind, i.type)) fail(`type mismatch in import \`${i.module}::${i.name}\`: expected ${i.kind} ${sigText(i.type)}, found ${j!.kind} ${sigText(j!.type)}`);
+  }
+  for (const e of b.exports) {
+    const f = a.exports.find((x) => x.name === e.name);
+    if (!f) fail(`missing expected export \`${e.name}\``);
+    if (!sameCore(f!.kind, f!.type, e.kind, e.type)) fail(`type mismatch in export \`${e.name}\`: expected ${e.kind} ${sigText(e.type)}, found ${f!.kind} ${sigText(f!.type)}`);
+  }
+}
+
 function subFunc(a: FuncType, b: FuncType): void {
+  if (!a.async !== !b.async) fail(b.async ? 'expected an async function, found a sync one' : 'expected a sync function, found an async one');
   if (a.params.length !== b.params.length) fail(`expected ${b.params.length} parameters, found ${a.params.length}`);
   a.params.forEach((p, i) => {
     const q = b.params[i]!;
@@ -180,6 +219,13 @@ export function eqVal(a: ValType, b: ValType): void {
       if (x.names.length !== b.names.length || x.names.some((n, i) => n !== b.names[i])) fail(`mismatch in ${b.kind} elements`);
       return;
     }
+    case 'map': {
+      const x = a as typeof b;
+      within('type mismatch in map key', () => eqVal(x.key, b.key));
+      within('type mismatch in map value', () => eqVal(x.value, b.value));
+      return;
+    }
+    case 'unsupported': if ((a as typeof b).what !== b.what) fail(`expected ${b.what}, found ${(a as typeof b).what}`); return;
     case 'option': within('type mismatch in option', () => eqVal((a as typeof b).type, b.type)); return;
     case 'result': {
       const x = a as typeof b;

@@ -10,16 +10,13 @@ import type { TypeScope } from './resolve.js';
 import { externDesc, outerScope, resolveCoreType, resolveTypeDef, typeAt } from './resolve.js';
 import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
-import { aliasResource, aliasValue, canonResource, expectSub, namedVia } from './validate-subtype.js';
+import type { ModuleType } from './validate-subtype.js';
+import { aliasResource, aliasValue, canonResource, expectSub, moduleTypes, namedVia } from './validate-subtype.js';
 import { substExtern } from './validate-subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
 interface CoreExport { kind: CoreSort; type?: CoreFuncSig }
 type CoreInstance = Map<string, CoreExport> | undefined;
-interface ModuleType {
-  imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig }[];
-  exports: (CoreExport & { name: string })[];
-}
 
 /** One scope in which imports and exports are named: a component, component type or instance type. */
 class Names {
@@ -127,12 +124,12 @@ function define(s: State, def: Definition): void {
           throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: expected ${showSig(imp.type)}, found ${showSig(e.type)}`, o);
         }
       }
-      s.coreInstances.push(new Map(mod.exports.map((e) => [e.name, e])));
+      s.coreInstances.push(new Map(mod.exports.map((e) => [e.name, e as CoreExport])));
       return;
     }
     case 'core-type':
       checkCoreType(def.type, o);
-      s.coreTypes.push(resolveCoreType(def.type));
+      s.coreTypes.push(coreTypeOf(def.type, s));
       return;
     case 'component':
       s.components.push(component(def.component, s));
@@ -181,7 +178,7 @@ function define(s: State, def: Definition): void {
     case 'start': return;
     case 'import': {
       const { desc: raw, pushType } = externDesc(def.type, def.name, s, o);
-      const desc = freshen(raw);
+      const desc = freshen(withModuleType(raw, def.type, s));
       const parsed = s.names.imports.add(def.name, def.attrs, desc.kind, o);
       const named = name(s.names, 'import', parsed, desc, o, isFresh(def.type));
       s.imports.set(def.name, named);
@@ -191,7 +188,7 @@ function define(s: State, def: Definition): void {
     case 'export': {
       let desc = itemDesc(s, def.item, o);
       if (def.type) {
-        const { desc: ascribed } = externDesc(def.type, def.name, s, o);
+        const ascribed = withModuleType(externDesc(def.type, def.name, s, o).desc, def.type, s);
         expectSub(desc, ascribed, 'ascribed type of export is not compatible with the item\'s type', o);
         desc = ascribed.kind === 'type' ? desc : ascribed;
       }
@@ -202,6 +199,41 @@ function define(s: State, def: Definition): void {
       return;
     }
   }
+}
+
+/** Module types resolved to their imports and exports, beside the resolved core types. */
+const coreModuleTypes = new WeakMap<AnyType, ModuleType>();
+
+function coreTypeOf(def: CoreTypeDef, scope: TypeScope): AnyType {
+  const t = resolveCoreType(def);
+  if (def.kind !== 'module') return t;
+  const sigs: (CoreFuncSig | undefined)[] = [];
+  const mt: ModuleType = { imports: [], exports: [] };
+  const sig = (d: Extract<CoreModuleDecl, { kind: 'import' }>['desc']) => (d.kind === 'func' ? sigs[d.typeIndex] : undefined);
+  for (const d of def.decls) {
+    switch (d.kind) {
+      case 'type': sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined); break;
+      case 'alias': {
+        let x: TypeScope | undefined = scope;
+        for (let i = 1; i < d.count && x; i++) x = x.parent;
+        const a = x?.coreTypes[d.index];
+        sigs.push(a?.kind === 'core-func' ? { params: a.params as CoreValType[], results: a.results as CoreValType[] } : undefined);
+        break;
+      }
+      case 'import': { const type = sig(d.desc); mt.imports.push(type ? { module: d.module, name: d.name, kind: d.desc.kind, type } : { module: d.module, name: d.name, kind: d.desc.kind }); break; }
+      case 'export': { const type = sig(d.desc); mt.exports.push(type ? { name: d.name, kind: d.desc.kind, type } : { name: d.name, kind: d.desc.kind }); break; }
+    }
+  }
+  coreModuleTypes.set(t, mt);
+  return t;
+}
+
+function withModuleType(d: ExternDesc, ext: ExternType, scope: TypeScope): ExternDesc {
+  if (ext.kind !== 'module') return d;
+  const t = scope.coreTypes[ext.typeIndex];
+  const mt = t && coreModuleTypes.get(t);
+  if (mt) moduleTypes.set(d, mt);
+  return d;
 }
 
 function uniqueCoreImports(names: string[], offset: number): void {
@@ -265,7 +297,12 @@ function itemDesc(s: State, item: SortIdx, offset: number): ExternDesc {
     case 'component': return { kind: 'component', type: at(s.components, i, 'component', offset) };
     case 'type': return { kind: 'type', type: typeAt(s, i, offset) };
     case 'value': if (i >= s.values) throw new WeftError(`value index ${i} out of range`, offset); return { kind: 'value' };
-    case 'core module': at(s.coreModules, i, 'core module', offset); return { kind: 'module' };
+    case 'core module': {
+      const mt = at(s.coreModules, i, 'core module', offset);
+      const d: ExternDesc = { kind: 'module' };
+      if (mt) moduleTypes.set(d, mt);
+      return d;
+    }
     default: throw new WeftError(`a ${space} cannot be imported, exported or passed between components`, offset);
   }
 }
@@ -276,7 +313,7 @@ function pushDesc(s: State, d: ExternDesc, pushType: boolean): void {
     case 'instance': s.instances.push(d.type); break;
     case 'component': s.components.push(d.type); break;
     case 'type': if (pushType) s.types.push(d.type); break;
-    case 'module': s.coreModules.push(undefined); break;
+    case 'module': s.coreModules.push(moduleTypes.get(d)); break;
     case 'value': s.values++; break;
   }
 }
@@ -367,6 +404,7 @@ function forEachChild(v: ValType, val: (v: ValType) => void, res: (r: Resource) 
     case 'record': v.fields.forEach((f) => val(f.type)); break;
     case 'variant': v.cases.forEach((c) => c.type && val(c.type)); break;
     case 'list': val(v.elem); break;
+    case 'map': val(v.key); val(v.value); break;
     case 'tuple': v.types.forEach(val); break;
     case 'option': val(v.type); break;
     case 'result': if (v.ok) val(v.ok); if (v.err) val(v.err); break;
@@ -586,6 +624,9 @@ function annotated(n: Exclude<ExternName, { kind: 'plain' | 'interface' }>, desc
 }
 
 function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
+  if (def.kind === 'defval' && def.def.kind === 'stream' && def.def.type?.kind === 'prim' && def.def.type.prim === 'char') {
+    throw new WeftError('`stream<char>` is not valid', o);
+  }
   if (def.kind === 'instance' || def.kind === 'component') return decls(def.decls, s, def.kind === 'component', o);
   return resolveTypeDef(def, s, o);
 }
@@ -599,7 +640,7 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): 
   const exports = new Map<string, ExternDesc>();
   for (const d of ds) {
     switch (d.kind) {
-      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(resolveCoreType(d.type)); break;
+      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(coreTypeOf(d.type, scope)); break;
       case 'type': {
         if (d.type.kind === 'resource') throw new WeftError('resource types may only be defined directly in a component', d.offset);
         scope.types.push(typeDef(d.type, scope, d.offset));
@@ -633,7 +674,7 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): 
       case 'import':
       case 'export': {
         const { desc: raw, pushType } = externDesc(d.type, d.name, scope, d.offset);
-        const desc = freshen(raw);
+        const desc = freshen(withModuleType(raw, d.type, scope));
         if (isFresh(d.type) && desc.kind === 'type' && desc.type.kind === 'resource') declared.add(desc.type.resource);
         const space = d.kind === 'import' ? names.imports : names.exports;
         const parsed = space.add(d.name, d.attrs, desc.kind, d.offset);
@@ -672,21 +713,26 @@ function canonDef(s: State, c: Canon, o: number): void {
       const core = at(s.coreFuncs, c.coreFunc, 'core func', o);
       const t = typeAt(s, c.typeIndex, o);
       if (t.kind !== 'func') throw new WeftError(`canon lift: type index ${c.typeIndex} is not a function type`, o);
-      const { params, results } = flatFunc(t.type);
-      const want: CoreFuncSig = {
-        params: params.length > MAX_FLAT_PARAMS ? ['i32'] : params,
-        results: results.length > MAX_FLAT_RESULTS ? ['i32'] : results,
-      };
-      if (core) {
-        if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
-        if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
+      asyncOptions(c.options, t.type, o);
+      if (!c.options.async) {
+        const { params, results } = flatFunc(t.type);
+        const want: CoreFuncSig = {
+          params: params.length > MAX_FLAT_PARAMS ? ['i32'] : params,
+          results: results.length > MAX_FLAT_RESULTS ? ['i32'] : results,
+        };
+        if (core) {
+          if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
+          if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
+        }
+        options(s, c.options, t.type, 'lift', o, want.results);
       }
-      options(s, c.options, t.type, 'lift', o, want.results);
       s.funcs.push(t.type);
       return;
     }
     case 'lower': {
       const f = at(s.funcs, c.func, 'func', o);
+      asyncOptions(c.options, f, o);
+      if (c.options.async) { s.coreFuncs.push(undefined); return; }
       options(s, c.options, f, 'lower', o, []);
       const { params, results } = flatFunc(f);
       const sig: CoreFuncSig = { params: params.length > MAX_FLAT_PARAMS ? ['i32'] : [...params], results };
@@ -708,6 +754,12 @@ function canonDef(s: State, c: Canon, o: number): void {
     }
     case 'builtin': s.coreFuncs.push(undefined); return;
   }
+}
+
+/** Preview 3 options: checked for consistency only; their ABI is not validated here. */
+function asyncOptions(opts: CanonOptions, f: FuncType, o: number): void {
+  if (opts.async && !f.async) throw new WeftError('the `async` canonical option requires an async function type', o);
+  if (opts.callback !== undefined && !opts.async) throw new WeftError('canonical option `callback` requires `async`', o);
 }
 
 const MAX_FLAT_PARAMS = 16;
@@ -738,6 +790,7 @@ function usesMemory(t: ValType): boolean {
   switch (t.kind) {
     case 'string': return true;
     case 'list': return t.length === undefined || usesMemory(t.elem);
+    case 'map': return true;
     case 'record': return t.fields.some((f) => usesMemory(f.type));
     case 'variant': return t.cases.some((c) => c.type !== undefined && usesMemory(c.type));
     case 'tuple': return t.types.some(usesMemory);
@@ -777,7 +830,7 @@ function flatten(t: ValType, out: CoreValType[]): void {
     case 's64': case 'u64': out.push('i64'); return;
     case 'f32': out.push('f32'); return;
     case 'f64': out.push('f64'); return;
-    case 'string': out.push('i32', 'i32'); return;
+    case 'string': case 'map': out.push('i32', 'i32'); return;
     case 'list':
       if (t.length === undefined) out.push('i32', 'i32');
       else for (let i = 0; i < t.length && out.length <= MAX_FLAT_PARAMS; i++) flatten(t.elem, out);
