@@ -137,32 +137,39 @@ function canonOptions(r: Reader): CanonOptions {
   return opts;
 }
 
+/** A boolean immediate (`async?`, `cancel?`, `shared?`): exactly 0x00 or 0x01. */
+function flag(r: Reader): void {
+  const at = r.pos;
+  const b = r.u8('a boolean immediate');
+  if (b > 1) r.fail(`a boolean immediate (0x00 or 0x01), found 0x${hex(b)}`, at);
+}
+
 const BUILTINS: Record<number, [string, (r: Reader) => void]> = {
   0x05: ['task.cancel', () => {}],
-  0x06: ['subtask.cancel', (r) => r.u8()],
+  0x06: ['subtask.cancel', flag],
   0x09: ['task.return', (r) => { resultList(r); canonOptions(r); }],
-  0x0c: ['thread.yield', (r) => r.u8()],
+  0x0c: ['thread.yield', flag],
   0x0d: ['subtask.drop', () => {}],
   0x0e: ['stream.new', (r) => r.u32()],
   0x0f: ['stream.read', (r) => { r.u32(); canonOptions(r); }],
   0x10: ['stream.write', (r) => { r.u32(); canonOptions(r); }],
-  0x11: ['stream.cancel-read', (r) => { r.u32(); r.u8(); }],
-  0x12: ['stream.cancel-write', (r) => { r.u32(); r.u8(); }],
+  0x11: ['stream.cancel-read', (r) => { r.u32(); flag(r); }],
+  0x12: ['stream.cancel-write', (r) => { r.u32(); flag(r); }],
   0x13: ['stream.drop-readable', (r) => r.u32()],
   0x14: ['stream.drop-writable', (r) => r.u32()],
   0x15: ['future.new', (r) => r.u32()],
   0x16: ['future.read', (r) => { r.u32(); canonOptions(r); }],
   0x17: ['future.write', (r) => { r.u32(); canonOptions(r); }],
-  0x18: ['future.cancel-read', (r) => { r.u32(); r.u8(); }],
-  0x19: ['future.cancel-write', (r) => { r.u32(); r.u8(); }],
+  0x18: ['future.cancel-read', (r) => { r.u32(); flag(r); }],
+  0x19: ['future.cancel-write', (r) => { r.u32(); flag(r); }],
   0x1a: ['future.drop-readable', (r) => r.u32()],
   0x1b: ['future.drop-writable', (r) => r.u32()],
   0x1c: ['error-context.new', (r) => canonOptions(r)],
   0x1d: ['error-context.debug-message', (r) => canonOptions(r)],
   0x1e: ['error-context.drop', () => {}],
   0x1f: ['waitable-set.new', () => {}],
-  0x20: ['waitable-set.wait', (r) => { r.u8(); r.u32(); }],
-  0x21: ['waitable-set.poll', (r) => { r.u8(); r.u32(); }],
+  0x20: ['waitable-set.wait', (r) => { flag(r); r.u32(); }],
+  0x21: ['waitable-set.poll', (r) => { flag(r); r.u32(); }],
   0x22: ['waitable-set.drop', () => {}],
   0x23: ['waitable.join', () => {}],
   0x24: ['backpressure.inc', () => {}],
@@ -170,14 +177,14 @@ const BUILTINS: Record<number, [string, (r: Reader) => void]> = {
   0x26: ['thread.index', () => {}],
   0x27: ['thread.new-indirect', (r) => { r.u32(); r.u32(); }],
   0x28: ['thread.resume-later', () => {}],
-  0x29: ['thread.suspend', (r) => r.u8()],
-  0x2a: ['thread.suspend-then-resume', (r) => r.u8()],
-  0x2b: ['thread.yield-then-resume', (r) => r.u8()],
-  0x2c: ['thread.suspend-then-promote', (r) => r.u8()],
-  0x2d: ['thread.yield-then-promote', (r) => r.u8()],
-  0x40: ['thread.spawn-ref', (r) => { r.u8(); r.u32(); }],
-  0x41: ['thread.spawn-indirect', (r) => { r.u8(); r.u32(); r.u32(); }],
-  0x42: ['thread.available-parallelism', (r) => r.u8()],
+  0x29: ['thread.suspend', flag],
+  0x2a: ['thread.suspend-then-resume', flag],
+  0x2b: ['thread.yield-then-resume', flag],
+  0x2c: ['thread.suspend-then-promote', flag],
+  0x2d: ['thread.yield-then-promote', flag],
+  0x40: ['thread.spawn-ref', (r) => { flag(r); r.u32(); }],
+  0x41: ['thread.spawn-indirect', (r) => { flag(r); r.u32(); r.u32(); }],
+  0x42: ['thread.available-parallelism', flag],
 };
 
 function resultList(r: Reader): void {

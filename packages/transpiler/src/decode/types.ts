@@ -240,9 +240,47 @@ export function coreExternDesc(r: Reader): CoreExternDesc {
   }
 }
 
+/** A GC composite type (func, struct or array); only function types matter to linking. */
+function compType(r: Reader, op: number, at: number): CoreTypeDef {
+  if (op === 0x60) return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
+  const field = (r: Reader) => {
+    const s = r.peek();
+    if (s === 0x78 || s === 0x77) r.u8();
+    else coreValType(r);
+    const m = r.pos;
+    if (r.u8('a field mutability') > 1) r.fail('a field mutability (0x00 or 0x01)', m);
+  };
+  if (op === 0x5f) { r.vec(field, 'a field count'); return { kind: 'gc' }; }
+  if (op === 0x5e) { field(r); return { kind: 'gc' }; }
+  return r.fail(`a core composite type (0x60 func, 0x5f struct, 0x5e array), found 0x${hex(op)}`, at);
+}
+
+/** `sub final? supertypes* comptype`, after its 0x50 (non-final) or 0x4f (final) opcode. */
+function subType(r: Reader): CoreTypeDef {
+  r.vec((r) => r.u32('a supertype index'), 'a supertype count');
+  const at = r.pos;
+  return compType(r, r.u8('a composite type'), at);
+}
+
 export function coreType(r: Reader): CoreTypeDef {
   const at = r.pos;
   const op = r.u8('a core type');
+  // A bare 0x50 here is a module type; GC subtypes come prefixed (0x00 0x50) or final (0x4f).
+  if (op === 0x00) {
+    const s = r.pos;
+    if (r.u8('a subtype opcode') !== 0x50) r.fail('0x50 (sub) after a 0x00 core type prefix', s);
+    return subType(r);
+  }
+  if (op === 0x4f) return subType(r);
+  if (op === 0x4e) {
+    const group = r.vec((r) => {
+      const s = r.pos;
+      const o = r.u8('a subtype');
+      return o === 0x50 || o === 0x4f ? subType(r) : compType(r, o, s);
+    }, 'a recursion group size');
+    return group.length === 1 ? group[0]! : { kind: 'gc' };
+  }
+  if (op === 0x5f || op === 0x5e) return compType(r, op, at);
   if (op === 0x60) {
     return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
   }
@@ -268,9 +306,6 @@ export function coreType(r: Reader): CoreTypeDef {
       }
     }, 'a declarator count');
     return { kind: 'module', decls };
-  }
-  if (op === 0x4e || op === 0x00 || op === 0x4f || op === 0x5e || op === 0x5f) {
-    return r.fail('a core function or module type (GC types are not supported)', at);
   }
   return r.fail(`a core type (0x60 func or 0x50 module), found 0x${hex(op)}`, at);
 }

@@ -192,11 +192,12 @@ function resolveDecls(decls: Decl[], parent: TypeScope, isComponent: boolean): I
             if (!t) throw new WeftError(`outer core type index ${alias.target.index} out of range`, d.offset);
             scope.coreTypes.push(t);
           } else throw new WeftError('outer aliases in type declarations may only refer to types', d.offset);
-        } else if (alias.target.kind === 'export' && alias.sort === 'type') {
+        } else if (alias.target.kind === 'export' && (alias.sort === 'type' || alias.sort === 'instance')) {
           const inst = scope.instances![alias.target.instance];
           const e = inst?.exports.get(alias.target.name);
-          if (!e || e.kind !== 'type') throw new WeftError(`instance ${alias.target.instance} has no type export '${alias.target.name}'`, d.offset);
-          scope.types.push(e.type);
+          if (!e || e.kind !== alias.sort) throw new WeftError(`instance ${alias.target.instance} has no ${alias.sort} export '${alias.target.name}'`, d.offset);
+          if (e.kind === 'type') scope.types.push(e.type);
+          else if (e.kind === 'instance') scope.instances!.push(e.type);
         } else {
           throw new WeftError('only type aliases are allowed in type declarations', d.offset);
         }
