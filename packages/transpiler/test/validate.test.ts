@@ -118,6 +118,11 @@ describe('validation: Preview 3 types and options', () => {
     await rejects('(component (import "f" (func $f)) (core func (canon lower (func $f) async)))', /`async` canonical option requires an async function type/);
   });
 
+  it('a value type must fit the element size limit', async () => {
+    await rejects('(component (type (list u64 33554432)))', /exceeds maximum byte size/);
+    await accepts('(component (type (list u64 33554431)))');
+  });
+
   it('stream<char> is not a valid type', async () => {
     await rejects('(component (type (stream char)))', /`stream<char>` is not valid/);
   });

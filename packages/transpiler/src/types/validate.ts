@@ -12,6 +12,7 @@ import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import type { ModuleType } from './validate-subtype.js';
 import { aliasResource, aliasValue, canonResource, expectSub, moduleTypes, namedVia } from './validate-subtype.js';
+import { layout, MAX_ELEM_SIZE } from './validate-size.js';
 import { substExtern } from './validate-subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
@@ -627,6 +628,13 @@ function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
   if (def.kind === 'defval' && def.def.kind === 'stream' && def.def.type?.kind === 'prim' && def.def.type.prim === 'char') {
     throw new WeftError('`stream<char>` is not valid', o);
   }
+  if (def.kind === 'defval') {
+    const t = resolveTypeDef(def, s, o);
+    if (t.kind === 'value' && layout(t.type).size >= MAX_ELEM_SIZE) {
+      throw new WeftError(`value type exceeds maximum byte size: its element size is ${layout(t.type).size} bytes, the limit is ${MAX_ELEM_SIZE - 1}`, o);
+    }
+    return t;
+  }
   if (def.kind === 'instance' || def.kind === 'component') return decls(def.decls, s, def.kind === 'component', o);
   return resolveTypeDef(def, s, o);
 }
@@ -661,13 +669,14 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): 
             if (!t) throw new WeftError(`outer core type index ${alias.target.index} out of range`, d.offset);
             scope.coreTypes.push(t);
           } else throw new WeftError('outer aliases in type declarations may only refer to types', d.offset);
-        } else if (alias.target.kind === 'export' && alias.sort === 'type') {
+        } else if (alias.target.kind === 'export' && (alias.sort === 'type' || alias.sort === 'instance')) {
           const inst = scope.instances![alias.target.instance];
           const e = inst?.exports.get(alias.target.name);
-          if (!e || e.kind !== 'type') throw new WeftError(`instance ${alias.target.instance} has no type export \`${alias.target.name}\``, d.offset);
-          scope.types.push(e.type);
+          if (!e || e.kind !== alias.sort) throw new WeftError(`instance ${alias.target.instance} has no ${alias.sort} export \`${alias.target.name}\``, d.offset);
+          if (e.kind === 'type') scope.types.push(e.type);
+          else if (e.kind === 'instance') scope.instances!.push(e.type);
         } else {
-          throw new WeftError('only type aliases are allowed in type declarations', d.offset);
+          throw new WeftError('aliases in type declarations may only refer to types or instances', d.offset);
         }
         break;
       }
