@@ -34,6 +34,7 @@ function importEntry(name: string, i: ImportItem): InspectEntry {
     name,
     kind: 'instance',
     items: [
+      ...[...i.instances].map(([n, x]) => importEntry(n, x)),
       ...[...i.resources.keys()].map((n): InspectEntry => ({ name: n, kind: 'resource' })),
       ...[...i.funcs].map(([n, t]): InspectEntry => ({ name: n, kind: 'function', signature: witFunc(t) })),
     ],

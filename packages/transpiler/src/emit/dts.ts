@@ -1,4 +1,4 @@
-import type { ExportItem, ImportItem, Plan } from '../link/plan.js';
+import type { ExportItem, ImportInstance, ImportItem, Plan } from '../link/plan.js';
 import type { FuncType, ValType } from '../types/model.js';
 import { camelCase, exportShortName, parseFuncName, pascalCase, str } from './names.js';
 
@@ -62,15 +62,18 @@ function members(m: Map<string, ExportItem>, indent: string, top = false): strin
   return out;
 }
 
+function instanceMembers(i: ImportInstance): string {
+  const fns = [...i.funcs].filter(([f]) => parseFuncName(f).kind === 'free').map(([f, t]) => `${camelCase(f)}${signature(t)};`);
+  const classes = [...i.resources.keys()].map((r) => `${pascalCase(r)}: Function;`);
+  const nested = [...i.instances].map(([n, x]) => `${camelCase(n)}: ${instanceMembers(x)};`);
+  return `{ ${[...fns, ...classes, ...nested].join(' ')} }`;
+}
+
 function importMembers(imports: Map<string, ImportItem>): string[] {
   const out: string[] = [];
   for (const [n, i] of imports) {
     if (i.kind === 'func') out.push(`  ${str(n)}: { default${signature(i.type)} };`);
-    else if (i.kind === 'instance') {
-      const fns = [...i.funcs].filter(([f]) => parseFuncName(f).kind === 'free').map(([f, t]) => `${camelCase(f)}${signature(t)};`);
-      const classes = [...i.resources.keys()].map((r) => `${pascalCase(r)}: Function;`);
-      out.push(`  ${str(n)}: { ${[...fns, ...classes].join(' ')} };`);
-    }
+    else if (i.kind === 'instance') out.push(`  ${str(n)}: ${instanceMembers(i)};`);
   }
   return out;
 }

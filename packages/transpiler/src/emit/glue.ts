@@ -8,7 +8,8 @@ import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, Lift, Lo
 import type { Resource } from '../types/model.js';
 import { Code } from './code.js';
 import { Helpers } from './helpers.js';
-import { exportShortName, key, parseFuncName, pascalCase, prop, str, unversioned } from './names.js';
+import { refName } from '../link/inline.js';
+import { camelCase, exportShortName, key, parseFuncName, pascalCase, prop, str, unversioned } from './names.js';
 
 interface CallState {
   top: Code;
@@ -160,8 +161,8 @@ export class GlueWriter {
       this.resources.set(r, js);
       if (r.dtor) js.dtor = this.core(r.dtor as CoreDef);
     } else if (r.origin === 'host') {
-      const { importName, exportName } = r.host!;
-      const mod = this.importModule(importName);
+      const { importName, path, exportName } = r.host!;
+      const mod = this.importInstance(importName, path);
       js = { id: r.id, cls: this.id('$hc'), guest: false };
       this.decls.push(`const ${js.cls} = ${exportName ? prop(mod, pascalCase(exportName)) : prop(mod, 'default')};`);
       this.resources.set(r, js);
@@ -224,10 +225,27 @@ export class GlueWriter {
     return name;
   }
 
+  /** The object of an instance nested at `path` inside an imported instance. */
+  private importInstance(importName: string, path: string[] = []): string {
+    let obj = this.importModule(importName);
+    for (let i = 0; i < path.length; i++) {
+      const key = `${importName}#${path.slice(0, i + 1).join('/')}`;
+      let name = this.importRefs.get(key);
+      if (!name) {
+        name = this.id('$m');
+        this.importRefs.set(key, name);
+        this.decls.push(`const ${name} = ${prop(obj, camelCase(path[i]!))};`);
+        this.decls.push(`if (${name} === undefined) throw new TypeError(${str(`missing import: ${key} (instance)`)});`);
+      }
+      obj = name;
+    }
+    return obj;
+  }
+
   /** How to call a host function: returns a function building the call expression from JS args. */
   private hostCall(callee: FuncVal & { kind: 'import' }, fname: string): (args: string[]) => string {
-    const { importName, exportName } = callee.ref;
-    const mod = this.importModule(importName);
+    const { importName, path, exportName } = callee.ref;
+    const mod = this.importInstance(importName, path);
     if (exportName === undefined) {
       const f = this.id('$f');
       this.decls.push(`const ${f} = ${this.helpers.use('$import')}(imports, ${JSON.stringify([...new Set([importName, unversioned(importName)])])}, 'default', 'function');`);
@@ -528,7 +546,7 @@ export class GlueWriter {
 
   private funcRef(f: FuncVal): string {
     if (f.kind === 'lifted') return this.liftName(f.index);
-    const call = this.hostCall(f, f.ref.exportName ? `${f.ref.importName}#${f.ref.exportName}` : f.ref.importName);
+    const call = this.hostCall(f, refName(f.ref));
     const ps = f.type.params.map((_, i) => `a${i}`);
     const name = this.id('$reexport');
     this.fns.push(`function ${name}(${ps.join(', ')}) { return ${call(ps)}; }`);

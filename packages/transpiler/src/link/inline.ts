@@ -1,11 +1,11 @@
 import type { ComponentAst, CoreModuleInfo, CoreSort, Definition, SortIdx } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
 import { WeftError } from '../error.js';
-import type { AnyType, ExternDesc, FuncType, Resource } from '../types/model.js';
+import type { AnyType, ExternDesc, InstanceType, Resource } from '../types/model.js';
 import { nameType, newResource, substAny, substFunc } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
 import { externDesc, resolveCoreType, resolveTypeDef, typeAt } from '../types/resolve.js';
-import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportItem, Plan } from './plan.js';
+import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, Plan } from './plan.js';
 
 /** A component-level item during linking. */
 type Item =
@@ -127,6 +127,42 @@ export function inline(ast: ComponentAst): Plan {
     return t.resource;
   }
 
+  /**
+   * Binds an instance the host supplies: its abstract resources become host resources and its
+   * functions host functions, found at `path` inside the top-level import `name`. Nested
+   * instances are bound first, so resources they export are substituted in outer signatures.
+   */
+  function importInstance(name: string, path: string[], type: InstanceType, subst: Map<Resource, Resource>, offset: number): { val: InstanceVal; item: ImportInstance } {
+    const where = (en: string) => ({ importName: name, ...(path.length ? { path } : {}), exportName: en });
+    const item: ImportInstance = { kind: 'instance', funcs: new Map(), resources: new Map(), instances: new Map() };
+    const exports = new Map<string, Item>();
+    for (const [en, e] of type.exports) {
+      if (e.kind === 'instance') {
+        const nested = importInstance(name, [...path, en], e.type, subst, offset);
+        exports.set(en, { kind: 'instance', instance: nested.val });
+        item.instances.set(en, nested.item);
+      } else if (e.kind === 'type' && e.type.kind === 'resource' && e.type.resource.origin === 'abstract') {
+        const host = newResource(en, 'host', { host: where(en) });
+        subst.set(e.type.resource, host);
+        item.resources.set(en, host);
+      }
+    }
+    for (const [en, e] of type.exports) {
+      switch (e.kind) {
+        case 'func': {
+          const t = substFunc(e.type, subst);
+          item.funcs.set(en, t);
+          exports.set(en, { kind: 'func', func: { kind: 'import', ref: where(en), type: t } });
+          break;
+        }
+        case 'type': exports.set(en, { kind: 'type', type: substAny(e.type, subst) }); break;
+        case 'instance': break;
+        default: throw new WeftError(`imported instance '${name}' exports a ${e.kind} ('${en}'); only functions, types and instances are supported`, offset);
+      }
+    }
+    return { val: { exports }, item };
+  }
+
   function importTop(name: string, desc: ExternDesc, offset: number): Item {
     switch (desc.kind) {
       case 'func': {
@@ -134,31 +170,9 @@ export function inline(ast: ComponentAst): Plan {
         return { kind: 'func', func: { kind: 'import', ref: { importName: name }, type: desc.type } };
       }
       case 'instance': {
-        const subst = new Map<Resource, Resource>();
-        const resources = new Map<string, Resource>();
-        for (const [en, e] of desc.type.exports) {
-          if (e.kind === 'type' && e.type.kind === 'resource' && e.type.resource.origin === 'abstract') {
-            const host = newResource(en, 'host', { host: { importName: name, exportName: en } });
-            subst.set(e.type.resource, host);
-            resources.set(en, host);
-          }
-        }
-        const exports = new Map<string, Item>();
-        const funcs = new Map<string, FuncType>();
-        for (const [en, e] of desc.type.exports) {
-          switch (e.kind) {
-            case 'func': {
-              const type = substFunc(e.type, subst);
-              funcs.set(en, type);
-              exports.set(en, { kind: 'func', func: { kind: 'import', ref: { importName: name, exportName: en }, type } });
-              break;
-            }
-            case 'type': exports.set(en, { kind: 'type', type: substAny(e.type, subst) }); break;
-            default: throw new WeftError(`imported instance '${name}' exports a ${e.kind} ('${en}'); only functions and types are supported`, offset);
-          }
-        }
-        plan.imports.set(name, { kind: 'instance', funcs, resources });
-        return { kind: 'instance', instance: { exports } };
+        const { val, item } = importInstance(name, [], desc.type, new Map(), offset);
+        plan.imports.set(name, item);
+        return { kind: 'instance', instance: val };
       }
       case 'type': {
         if (desc.type.kind === 'resource' && desc.type.resource.origin === 'abstract') {
@@ -316,7 +330,7 @@ export function inline(ast: ComponentAst): Plan {
             if (!callee) throw new WeftError(`func index ${c.func} out of range`, at);
             const index = plan.lowerings.length;
             const name = callee.kind === 'import'
-              ? callee.ref.exportName ? `${callee.ref.importName}#${callee.ref.exportName}` : callee.ref.importName
+              ? refName(callee.ref)
               : `lifted function ${callee.index}`;
             plan.lowerings.push({ index, callee, type: callee.type, opts: opts(f, def), instance: f.id, name });
             f.core.func.push({ kind: 'lowered', index });
@@ -385,6 +399,12 @@ export function inline(ast: ComponentAst): Plan {
   }
   nameLifts(plan);
   return plan;
+}
+
+/** `ns:pkg/iface#inner/func`, for messages. */
+export function refName(ref: ImportRef): string {
+  if (ref.exportName === undefined) return ref.importName;
+  return `${ref.importName}#${[...(ref.path ?? []), ref.exportName].join('/')}`;
 }
 
 function exportItem(it: Item, name: string, offset: number): ExportItem | undefined {

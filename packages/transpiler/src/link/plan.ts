@@ -27,6 +27,8 @@ export type CoreInstanceVal =
 export interface ImportRef {
   /** Top-level import name, e.g. `wasi:cli/stdout@0.2.0` or `f`. */
   importName: string;
+  /** Instances nested in the imported instance, outermost first, that hold the export. */
+  path?: string[];
   /** Export of an imported instance, e.g. `get-stdout`; absent for a function import. */
   exportName?: string;
 }
@@ -72,9 +74,16 @@ export type ExportItem =
   | { kind: 'instance'; exports: Map<string, ExportItem> }
   | { kind: 'resource'; resource: Resource };
 
+export interface ImportInstance {
+  kind: 'instance';
+  funcs: Map<string, FuncType>;
+  resources: Map<string, Resource>;
+  instances: Map<string, ImportInstance>;
+}
+
 export type ImportItem =
   | { kind: 'func'; type: FuncType }
-  | { kind: 'instance'; funcs: Map<string, FuncType>; resources: Map<string, Resource> }
+  | ImportInstance
   | { kind: 'resource'; resource: Resource };
 
 export interface Plan {

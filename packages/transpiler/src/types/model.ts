@@ -43,7 +43,7 @@ export interface Resource {
   name: string;
   origin: 'abstract' | 'host' | 'guest';
   /** host: the import specifier and export name the class comes from. */
-  host?: { importName: string; exportName?: string };
+  host?: { importName: string; path?: string[]; exportName?: string };
   /** guest: the component instance that defined it (its table owns the reps). */
   instance?: number;
   /** guest: core function called with the rep when the last own handle drops. */
