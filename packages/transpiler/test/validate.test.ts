@@ -61,6 +61,15 @@ describe('validation: annotated names', () => {
     await rejects('(component (import "a" (type $a (sub resource))) (import "[method]a.b" (func (param "x" (borrow $a)))))', /first argument called `self`/);
   });
 
+  it('in a bag of exports, a function typed with the unexported original resource has no name', async () => {
+    await rejects(`(component
+      (type $T (resource (rep i32)))
+      (core module $m (func (export "a") (result i32) unreachable))
+      (core instance $i (instantiate $m))
+      (func $f (result (own $T)) (canon lift (core func $i "a")))
+      (instance (export "a" (type $T)) (export "[constructor]a" (func $f))))`, /does not have a name in this context/);
+  });
+
   it('[static] needs a preceding resource of that name', async () => {
     await rejects('(component (import "[static]a.b" (func)))', /static resource name `a` is not known/);
   });

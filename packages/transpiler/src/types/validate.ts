@@ -144,7 +144,12 @@ function define(s: State, def: Definition): void {
           const desc = itemDesc(s, e.item, o);
           const parsed = names.exports.add(e.name, e.attrs, desc.kind, o);
           if (parsed.kind !== 'plain' && parsed.kind !== 'interface') annotated(parsed, desc, names.exportedResources, o);
-          if (parsed.kind === 'plain' && desc.kind === 'type' && desc.type.kind === 'resource') names.exportedResources.set(parsed.label, desc.type.resource);
+          // The bag's export is a new name for the resource: functions typed with the
+          // original do not refer to it (the same rule as a component's exports).
+          if (parsed.kind === 'plain' && desc.kind === 'type' && desc.type.kind === 'resource') {
+            const alias = rename(desc.type, parsed.label);
+            if (alias.kind === 'resource') names.exportedResources.set(parsed.label, alias.resource);
+          }
           exports.set(e.name, desc);
         }
         s.instances.push({ kind: 'instance', exports });
