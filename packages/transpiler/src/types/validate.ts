@@ -56,14 +56,7 @@ interface State extends TypeScope {
  * `WeftError` naming the offending definition's byte offset.
  */
 export function validate(ast: ComponentAst): void {
-  try {
-    component(ast, undefined);
-  } catch (e) {
-    // Types weft cannot handle yet (Preview 3) are refused by linking where they are
-    // actually used; validation does not guess at their rules.
-    if (e instanceof WeftError && / not supported\b/.test(e.message)) return;
-    throw e;
-  }
+  component(ast, undefined);
 }
 
 function component(ast: ComponentAst, parent: State | undefined): ComponentType {
@@ -181,7 +174,11 @@ function define(s: State, def: Definition): void {
       return;
     }
     case 'canon': canonDef(s, def.canon, o); return;
-    case 'start': return;
+    case 'start':
+      at(s.funcs, def.func, 'func', o);
+      for (const v of def.args) if (v >= s.values) throw new WeftError(`value index ${v} out of range`, o);
+      s.values += def.results;
+      return;
     case 'import': {
       const { desc: raw, pushType } = externDesc(def.type, def.name, s, o);
       const desc = freshen(withModuleType(raw, def.type, s));
