@@ -6,7 +6,7 @@ import { validate } from './types/validate.js';
 
 export interface InspectEntry {
   name: string;
-  kind: 'function' | 'instance' | 'resource';
+  kind: 'function' | 'instance' | 'resource' | 'module';
   /** WIT signature for functions. */
   signature?: string;
   /** Members of an instance. */
@@ -24,12 +24,14 @@ export interface InspectResult {
 function exportEntry(name: string, e: ExportItem): InspectEntry {
   if (e.kind === 'func') return { name, kind: 'function', signature: witFunc((e.func as FuncVal).type) };
   if (e.kind === 'resource') return { name, kind: 'resource' };
+  if (e.kind === 'module') return { name, kind: 'module' };
   return { name, kind: 'instance', items: [...e.exports].map(([n, x]) => exportEntry(n, x)) };
 }
 
 function importEntry(name: string, i: ImportItem): InspectEntry {
   if (i.kind === 'func') return { name, kind: 'function', signature: witFunc(i.type) };
   if (i.kind === 'resource') return { name, kind: 'resource' };
+  if (i.kind === 'module') return { name, kind: 'module' };
   return {
     name,
     kind: 'instance',

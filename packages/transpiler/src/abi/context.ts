@@ -42,6 +42,11 @@ export interface AbiCtx {
   nested: number;
   /** Identifier of an array, declared at the top of the call, collecting what ends with the call. */
   ending(): string;
+  /**
+   * Lift maps as arrays of [key, value] pairs instead of a JS Map: set where the value only
+   * passes through to another component, which must see every entry, duplicates included.
+   */
+  mapsAsPairs?: boolean;
   /** Identifier of this call's borrow scope `{ n }`, created on first use. */
   borrowScope(): string;
 }

@@ -163,19 +163,23 @@ export function liftList(ctx: AbiCtx, elem: ValType, p: string, n: string): stri
   return arr;
 }
 
-/** Lifts `n` entries at `p` into a Map; a later duplicate key wins, as in `new Map(pairs)`. */
+/**
+ * Lifts `n` entries at `p` into a Map (a later duplicate key wins, as the spec allows bindings
+ * to present it), or into [key, value] pairs that keep every entry (`ctx.mapsAsPairs`).
+ */
 function liftMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, p: string, n: string): string {
   const c = ctx.code;
   const entry = mapEntry(t);
   const sz = size(entry);
   const { offsets } = recordLayout([t.key, t.value]);
   c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${alignment(entry)}, 'map');`);
-  const m = c.let('new Map()', 'm');
+  const m = c.let(ctx.mapsAsPairs ? `new Array(${n})` : 'new Map()', 'm');
   const i = c.tmp('i');
   const body = block(ctx, () => {
     const e = c.let(`${p} + ${i} * ${sz}`, 'e');
     const k = c.let(liftMem(ctx, t.key, `${e} + ${offsets[0]}`), 'k');
-    c.line(`${m}.set(${k}, ${liftMem(ctx, t.value, `${e} + ${offsets[1]}`)});`);
+    const v = liftMem(ctx, t.value, `${e} + ${offsets[1]}`);
+    c.line(ctx.mapsAsPairs ? `${m}[${i}] = [${k}, ${v}];` : `${m}.set(${k}, ${v});`);
   });
   c.line(`for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
   c.lines.push(...body.map((l) => '  ' + l));

@@ -197,15 +197,15 @@ function lowerList(ctx: AbiCtx, t: ValType & { kind: 'list' }, v: string, where:
   return [p, n];
 }
 
-/** Allocates and fills a map's entries; returns [ptr, length]. */
+/** Allocates and fills a map's entries from a Map or an array of [key, value] pairs; returns [ptr, length]. */
 function lowerMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, v: string, where: string): string[] {
   const c = ctx.code;
   const entry = mapEntry(t);
   const sz = size(entry);
   const al = alignment(entry);
   const { offsets } = recordLayout([t.key, t.value]);
-  c.line(`if (!(${v} instanceof Map)) ${ctx.helper('$bad')}(${str(where)}, ${str(typeName(t))}, ${v});`);
-  const n = c.let(`${v}.size`, 'n');
+  c.line(`if (!(${v} instanceof Map) && !Array.isArray(${v})) ${ctx.helper('$bad')}(${str(where)}, ${str(`${typeName(t)} (a Map or [key, value] pairs)`)}, ${v});`);
+  const n = c.let(`${v} instanceof Map ? ${v}.size : ${v}.length`, 'n');
   const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
   c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'map');`);
   const i = c.tmp('i');

@@ -4,7 +4,7 @@ import { alignment, flatSignature, flatten, recordLayout, size, unsupportedCall 
 import { FlatReader, liftFlat, liftMem } from '../abi/lift.js';
 import { lowerFlat, lowerMem } from '../abi/lower.js';
 import { WeftError } from '../error.js';
-import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, Lift, Lowering, Plan } from '../link/plan.js';
+import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, Lift, Lowering, ModuleRef, Plan } from '../link/plan.js';
 import type { Resource } from '../types/model.js';
 import { Code } from './code.js';
 import { Helpers } from './helpers.js';
@@ -362,6 +362,7 @@ export class GlueWriter {
     const shared: CallState = { top: code, usedRealloc: false };
     const lifting = this.liftCtx(code, l.opts, l.instance, l.name, shared);
     const ctx = lifting.ctx;
+    if (l.callee.kind === 'lifted') ctx.mapsAsPairs = true;
     const sig = flatSignature(l.type);
     code.line(this.leaveCheck(l.instance).trim());
     const flatParams = sig.paramsInMemory ? ['i32' as Flat] : sig.params;
@@ -564,6 +565,8 @@ export class GlueWriter {
         if (fn.kind === 'free') entries.push(`${key(top ? exportShortName(n) : fn.name)}: ${this.funcRef(e.func)}`);
       } else if (e.kind === 'resource') {
         entries.push(`${key(pascalCase(n))}: ${this.resource(e.resource).cls}`);
+      } else if (e.kind === 'module') {
+        entries.push(`${key(exportShortName(n))}: ${this.moduleRef(e.module)}`);
       } else {
         const obj = this.id('$x');
         this.exportDecls.push(`const ${obj} = ${this.exportsObject(e.exports, false)};`);
@@ -583,6 +586,21 @@ export class GlueWriter {
     return `{ ${[...v.exports].map(([n, d]) => `${key(n)}: ${d.kind === 'export' ? prop(`$e${d.instance}`, d.name) : this.core(d)}`).join(', ')} }`;
   }
 
+  /** The compiled module: from getCoreModule, or a WebAssembly.Module the host supplies. */
+  private moduleRef(m: ModuleRef): string {
+    if (m.kind === 'static') return `$mods[${m.index}]`;
+    const k = `module:${m.importName}`;
+    let name = this.importRefs.get(k);
+    if (!name) {
+      name = this.id('$mi');
+      this.importRefs.set(k, name);
+      const names = [...new Set([m.importName, unversioned(m.importName)])];
+      this.decls.push(`const ${name} = ${this.helpers.use('$import')}(imports, ${JSON.stringify(names)}, undefined, 'core module');`);
+      this.decls.push(`if (!(${name} instanceof WebAssembly.Module)) throw new TypeError(${str(`import ${m.importName}: expected a WebAssembly.Module`)});`);
+    }
+    return name;
+  }
+
   /** The body of `instantiate`: returns the export object. */
   instantiateFunction(): string {
     const sync = this.opts.instantiation === 'sync';
@@ -595,7 +613,7 @@ export class GlueWriter {
     }
     for (const step of this.plan.steps) {
       const args = step.args.map((a) => `${key(a.name)}: ${this.coreInstanceArg(a.instance)}`).join(', ');
-      const inst = `instantiateCore($mods[${step.module}], { ${args} })`;
+      const inst = `instantiateCore(${this.moduleRef(step.module)}, { ${args} })`;
       steps.push(`const $e${step.instance} = (${sync ? inst : `await ${inst}`}).exports;`);
       for (const l of this.afterInstance.get(step.instance) ?? []) steps.push(l);
       this.afterInstance.delete(step.instance);

@@ -5,7 +5,7 @@ import type { AnyType, ExternDesc, InstanceType, Resource } from '../types/model
 import { nameType, newResource, substAny, substFunc } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
 import { externDesc, resolveCoreType, resolveTypeDef, typeAt } from '../types/resolve.js';
-import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, Plan } from './plan.js';
+import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, ModuleRef, Plan } from './plan.js';
 
 /** A component-level item during linking. */
 type Item =
@@ -13,7 +13,7 @@ type Item =
   | { kind: 'instance'; instance: InstanceVal }
   | { kind: 'type'; type: AnyType }
   | { kind: 'component'; component: Closure }
-  | { kind: 'module'; module: number }
+  | { kind: 'module'; module: ModuleRef }
   | { kind: 'value' };
 
 interface InstanceVal {
@@ -33,7 +33,7 @@ interface Frame extends TypeScope {
   funcs: FuncVal[];
   instanceVals: InstanceVal[];
   components: Closure[];
-  coreModules: number[];
+  coreModules: ModuleRef[];
   coreInstances: CoreInstanceVal[];
   core: Record<Exclude<CoreSort, 'type' | 'module' | 'instance'>, CoreDef[]>;
   exports: Map<string, Item>;
@@ -52,6 +52,7 @@ export function inline(ast: ComponentAst): Plan {
   const moduleIds = new Map<Uint8Array, number>();
   const runtimeExports: { name: string; kind: CoreSort }[][] = [];
   const moduleInfos: CoreModuleInfo[] = [];
+  const importedModules = new Map<string, CoreModuleInfo>();
 
   function evaluate(ast: ComponentAst, parent: Frame | undefined, args: Map<string, Item> | undefined): Frame {
     const f: Frame = {
@@ -174,6 +175,10 @@ export function inline(ast: ComponentAst): Plan {
         plan.imports.set(name, item);
         return { kind: 'instance', instance: val };
       }
+      case 'module':
+        plan.imports.set(name, { kind: 'module' });
+        importedModules.set(name, desc.info ?? { imports: [], exports: [] });
+        return { kind: 'module', module: { kind: 'import', importName: name } };
       case 'type': {
         if (desc.type.kind === 'resource' && desc.type.resource.origin === 'abstract') {
           const host = newResource(name, 'host', { host: { importName: name } });
@@ -198,7 +203,7 @@ export function inline(ast: ComponentAst): Plan {
           moduleIds.set(def.bytes, id);
           moduleInfos.push(def.info);
         }
-        f.coreModules.push(id);
+        f.coreModules.push({ kind: 'static', index: id });
         return;
       }
       case 'core-instance': {
@@ -219,7 +224,7 @@ export function inline(ast: ComponentAst): Plan {
           if (!inst) throw new WeftError(`core instance index ${a.instance} out of range`, at);
           return { name: a.name, instance: inst };
         });
-        const info = moduleInfos[module]!;
+        const info = module.kind === 'static' ? moduleInfos[module.index]! : importedModules.get(module.importName)!;
         for (const imp of info.imports) {
           const arg = args.find((a) => a.name === imp.module);
           if (!arg) throw new WeftError(`core module import '${imp.module}' is not supplied by the instantiation`, at);
@@ -424,9 +429,9 @@ function exportItem(it: Item, name: string, offset: number): ExportItem | undefi
         return { kind: 'resource', resource: it.type.resource };
       }
       return undefined;
+    case 'module': return { kind: 'module', module: it.module };
     case 'component':
-    case 'module':
-      throw new WeftError(`exporting a ${it.kind} ('${name}') is not supported`, offset);
+      throw new WeftError(`exporting a component ('${name}') is not supported`, offset);
     case 'value':
       return undefined;
   }

@@ -67,12 +67,16 @@ export interface Lift {
   name: string;
 }
 
-export type Step = { kind: 'instantiate'; instance: number; module: number; args: { name: string; instance: CoreInstanceVal }[] };
+/** A core module: one of the component's own (`plan.modules[index]`) or one the host supplies. */
+export type ModuleRef = { kind: 'static'; index: number } | { kind: 'import'; importName: string };
+
+export type Step = { kind: 'instantiate'; instance: number; module: ModuleRef; args: { name: string; instance: CoreInstanceVal }[] };
 
 export type ExportItem =
   | { kind: 'func'; func: FuncVal }
   | { kind: 'instance'; exports: Map<string, ExportItem> }
-  | { kind: 'resource'; resource: Resource };
+  | { kind: 'resource'; resource: Resource }
+  | { kind: 'module'; module: ModuleRef };
 
 export interface ImportInstance {
   kind: 'instance';
@@ -83,6 +87,7 @@ export interface ImportInstance {
 
 export type ImportItem =
   | { kind: 'func'; type: FuncType }
+  | { kind: 'module' }
   | ImportInstance
   | { kind: 'resource'; resource: Resource };
 

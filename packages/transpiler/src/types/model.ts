@@ -1,3 +1,5 @@
+import type { CoreModuleInfo } from '../decode/ast.js';
+
 /**
  * Resolved types: the AST's index references replaced by the types they denote, with
  * resources as identities. Values flowing through the linker carry these.
@@ -55,7 +57,8 @@ export type ExternDesc =
   | { kind: 'type'; type: AnyType }
   | { kind: 'instance'; type: InstanceType }
   | { kind: 'component'; type: ComponentType }
-  | { kind: 'module' }
+  /** `info` lists the module type's imports and exports, where known. */
+  | { kind: 'module'; info?: CoreModuleInfo }
   | { kind: 'value' };
 
 export interface InstanceType {
@@ -77,7 +80,9 @@ export type AnyType =
   | ComponentType
   | { kind: 'resource'; resource: Resource }
   | { kind: 'core-func'; params: string[]; results: string[] }
-  | { kind: 'core-module' };
+  | { kind: 'core-module'; info: CoreModuleInfo }
+  /** A GC struct or array type: weft only needs to count it. */
+  | { kind: 'core-gc' };
 
 let nextResourceId = 1;
 

@@ -1,4 +1,4 @@
-import type { CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
+import type { CoreModuleInfo, CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, ValType } from './model.js';
 import { nameType, newResource } from './model.js';
@@ -132,7 +132,13 @@ export function resolveTypeDef(def: TypeDef, scope: TypeScope, offset: number): 
 
 export function resolveCoreType(def: CoreTypeDef): AnyType {
   if (def.kind === 'func') return { kind: 'core-func', params: def.params, results: def.results };
-  return { kind: 'core-module' };
+  if (def.kind === 'gc') return { kind: 'core-gc' };
+  const info: CoreModuleInfo = { imports: [], exports: [] };
+  for (const d of def.decls) {
+    if (d.kind === 'import') info.imports.push({ module: d.module, name: d.name, kind: d.desc.kind });
+    else if (d.kind === 'export') info.exports.push({ name: d.name, kind: d.desc.kind });
+  }
+  return { kind: 'core-module', info };
 }
 
 export function outerScope(scope: TypeScope, count: number, offset: number): TypeScope {
@@ -162,7 +168,7 @@ export function externDesc(ext: ExternType, name: string, scope: TypeScope, offs
     case 'module': {
       const t = scope.coreTypes[ext.typeIndex];
       if (!t || t.kind !== 'core-module') throw new WeftError(`core type index ${ext.typeIndex} is not a module type`, offset);
-      return { desc: { kind: 'module' } };
+      return { desc: { kind: 'module', info: t.info } };
     }
     case 'value': return { desc: { kind: 'value' } };
     case 'type': {
