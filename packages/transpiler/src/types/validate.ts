@@ -637,12 +637,12 @@ function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
     }
     return t;
   }
-  if (def.kind === 'instance' || def.kind === 'component') return decls(def.decls, s, def.kind === 'component', o);
+  if (def.kind === 'instance' || def.kind === 'component') return decls(def.decls, s, def.kind === 'component');
   return resolveTypeDef(def, s, o);
 }
 
 /** A component or instance type: resolved, with the same naming rules as a component. */
-function decls(ds: Decl[], parent: TypeScope, isComponent: boolean, o: number): InstanceType | ComponentType {
+function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceType | ComponentType {
   const scope: TypeScope = { types: [], coreTypes: [], parent, instances: [] };
   const names = new Names();
   const declared = new Set<Resource>();
