@@ -22,6 +22,13 @@ export interface AbiCtx {
   helper(name: HelperName): string;
   /** Module-level constant holding `expr`; returns its identifier. */
   constant(expr: string): string;
+  /** A module-level constant holding the string `s`, shared by every use (error texts). */
+  text(s: string): string;
+  /**
+   * Arguments naming a value's place for error messages: `where` is `<function>: <path>`, passed
+   * as two shared string constants so messages cost a few bytes per check site.
+   */
+  where(where: string): string;
   /**
    * Identifier of a function returning a current DataView of the memory (throws a WeftError
    * naming the function if there is none). Helpers that call realloc take this getter.

@@ -9,7 +9,7 @@ const str = JSON.stringify;
 
 /** Emits the check that `v` (an identifier) is a valid JS value for a scalar `t`. */
 function checkScalar(ctx: AbiCtx, t: ValType, v: string, where: string): void {
-  const bad = `${ctx.helper('$bad')}(${str(where)}, ${str(t.kind)}, ${v})`;
+  const bad = `${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(t.kind)}, ${v})`;
   const cond: Partial<Record<ValType['kind'], string>> = {
     bool: `typeof ${v} !== 'boolean'`,
     u8: `(${v} & 255) !== ${v}`,
@@ -27,11 +27,11 @@ function checkScalar(ctx: AbiCtx, t: ValType, v: string, where: string): void {
 }
 
 function checkObject(ctx: AbiCtx, v: string, t: ValType, where: string): void {
-  ctx.code.line(`if (${v} === null || typeof ${v} !== 'object') ${ctx.helper('$bad')}(${str(where)}, ${str(typeName(t))}, ${v});`);
+  ctx.code.line(`if (${v} === null || typeof ${v} !== 'object') ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
 }
 
 function checkArray(ctx: AbiCtx, v: string, t: ValType, where: string): void {
-  ctx.code.line(`if (!Array.isArray(${v})) ${ctx.helper('$bad')}(${str(where)}, ${str(typeName(t))}, ${v});`);
+  ctx.code.line(`if (!Array.isArray(${v})) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
 }
 
 function stringLower(ctx: AbiCtx): string {
@@ -54,9 +54,9 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
     case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32': case 'u64': case 's64': case 'f32': case 'f64':
       checkScalar(ctx, t, v, where);
       return [v];
-    case 'char': return [c.let(`${ctx.helper('$lowerChar')}(${v}, ${str(where)})`, 'c')];
+    case 'char': return [c.let(`${ctx.helper('$lowerChar')}(${v}, ${ctx.where(where)})`, 'c')];
     case 'string': {
-      const p = c.let(`${stringLower(ctx)}(${v}, ${ctx.mem()}, ${ctx.realloc()}, ${str(where)})`, 'p');
+      const p = c.let(`${stringLower(ctx)}(${v}, ${ctx.mem()}, ${ctx.realloc()}, ${ctx.where(where)})`, 'p');
       return [p, c.let(ctx.helper('$len'), 'n')];
     }
     case 'list': {
@@ -102,7 +102,7 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
 }
 
 function checkFixed(ctx: AbiCtx, t: ValType & { kind: 'list' }, v: string, where: string): void {
-  ctx.code.line(`if (!Array.isArray(${v}) && !ArrayBuffer.isView(${v}) || ${v}.length !== ${t.length}) ${ctx.helper('$bad')}(${str(where)}, ${str(typeName(t))}, ${v});`);
+  ctx.code.line(`if (!Array.isArray(${v}) && !ArrayBuffer.isView(${v}) || ${v}.length !== ${t.length}) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
 }
 
 function lowerEnum(ctx: AbiCtx, t: ValType & { kind: 'enum' }, v: string, where: string): string {
@@ -111,7 +111,7 @@ function lowerEnum(ctx: AbiCtx, t: ValType & { kind: 'enum' }, v: string, where:
   c.line(`let ${d};`);
   c.line(`switch (${v}) {`);
   t.names.forEach((n, i) => c.line(`  case ${str(n)}: ${d} = ${i}; break;`));
-  c.line(`  default: ${ctx.helper('$bad')}(${str(where)}, ${str(typeName(t))}, ${v});`);
+  c.line(`  default: ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
   c.line('}');
   return d;
 }
@@ -148,7 +148,7 @@ function lowerCases(
     c.line('  break; }');
   });
   const expected = `${typeName(t)} with tag ${cases.map((k) => `'${k.name}'`).join(' | ')}`;
-  c.line(`default: ${ctx.helper('$bad')}(${str(where)}, ${str(expected)}, ${v}.tag);`);
+  c.line(`default: ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(expected)}, ${v}.tag);`);
   c.line('}');
   return d;
 }
@@ -156,13 +156,13 @@ function lowerCases(
 function lowerHandle(ctx: AbiCtx, t: ValType & { kind: 'own' | 'borrow' }, v: string, where: string): string {
   const c = ctx.code;
   const res = ctx.resource(t.resource);
-  const type = str(typeName(t));
+  const type = ctx.text(typeName(t));
   if (t.kind === 'borrow' && res.guest && res.definer === ctx.instance) {
-    return c.let(`${ctx.helper('$unwrap')}(${res.cls}, ${v}, false, ${str(where)}, ${type})`, 'r');
+    return c.let(`${ctx.helper('$unwrap')}(${res.cls}, ${v}, false, ${ctx.where(where)}, ${type})`, 'r');
   }
   const rep = res.guest
-    ? `${ctx.helper('$unwrap')}(${res.cls}, ${v}, ${t.kind === 'own'}, ${str(where)}, ${type})`
-    : `${ctx.helper('$hostCheck')}(${res.cls}, ${v}, ${str(where)}, ${type})`;
+    ? `${ctx.helper('$unwrap')}(${res.cls}, ${v}, ${t.kind === 'own'}, ${ctx.where(where)}, ${type})`
+    : `${ctx.helper('$hostCheck')}(${res.cls}, ${v}, ${ctx.where(where)}, ${type})`;
   if (t.kind === 'own') return c.let(`${ctx.table}.add({ t: ${res.id}, rep: ${rep}, own: true, lend: 0 })`, 'h');
   const scope = ctx.borrowScope();
   c.line(`${scope}.n++;`);
@@ -204,7 +204,7 @@ function lowerMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, v: string, where: s
   const sz = size(entry);
   const al = alignment(entry);
   const { offsets } = recordLayout([t.key, t.value]);
-  c.line(`if (!(${v} instanceof Map) && !Array.isArray(${v})) ${ctx.helper('$bad')}(${str(where)}, ${str(`${typeName(t)} (a Map or [key, value] pairs)`)}, ${v});`);
+  c.line(`if (!(${v} instanceof Map) && !Array.isArray(${v})) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(`${typeName(t)} (a Map or [key, value] pairs)`)}, ${v});`);
   const n = c.let(`${v} instanceof Map ? ${v}.size : ${v}.length`, 'n');
   const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
   c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'map');`);
@@ -225,12 +225,12 @@ function lowerMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, v: string, where: s
 
 /** Accepts a plain array for a numeric list, checking every element. */
 function typedFrom(ctx: AbiCtx, typed: string, elem: ValType, v: string, where: string): string {
-  const f = ctx.constant(`(v, where) => {
-  if (!Array.isArray(v)) ${ctx.helper('$bad')}(where, ${str(`list<${elem.kind}> (${typed} or array)`)}, v);
-  for (const x of v) ${checkExpr(elem, 'x')} && ${ctx.helper('$bad')}(where + '[]', ${str(elem.kind)}, x);
+  const f = ctx.constant(`(v, fn, path) => {
+  if (!Array.isArray(v)) ${ctx.helper('$bad')}(fn, path, ${str(`list<${elem.kind}> (${typed} or array)`)}, v);
+  for (const x of v) ${checkExpr(elem, 'x')} && ${ctx.helper('$bad')}(fn, path + '[]', ${str(elem.kind)}, x);
   return ${typed}.from(v);
 }`);
-  return `${f}(${v}, ${str(where)})`;
+  return `${f}(${v}, ${ctx.where(where)})`;
 }
 
 function checkExpr(t: ValType, x: string): string {

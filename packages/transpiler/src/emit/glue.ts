@@ -61,6 +61,17 @@ export class GlueWriter {
     return name;
   }
 
+  private readonly texts = new Map<string, string>();
+
+  text(s: string): string {
+    let name = this.texts.get(s);
+    if (!name) {
+      name = this.constant(str(s));
+      this.texts.set(s, name);
+    }
+    return name;
+  }
+
   /** Module-level code: helpers and constants. */
   moduleCode(): string {
     return [this.helpers.render(), ...this.constants].filter(Boolean).join('\n');
@@ -288,6 +299,11 @@ export class GlueWriter {
       code,
       helper: (n) => this.helpers.use(n),
       constant: (e) => this.constant(e),
+      text: (t) => this.text(t),
+      where: (w) => {
+        const i = w.indexOf(': ');
+        return i < 0 ? `${this.text(w)}, ${this.text('value')}` : `${this.text(w.slice(0, i))}, ${this.text(w.slice(i + 2))}`;
+      },
       mem() {
         if (!opts.memory) throw new WeftError(`${fn}: canonical options need a memory to pass strings or lists`);
         return self.memory(opts.memory, fn).mem;

@@ -9,10 +9,10 @@ const HELPERS = {
   },
   $bad: {
     deps: [],
-    code: `function $bad(where, type, v) {
+    code: `function $bad(fn, path, type, v) {
   const got = typeof v === 'string' ? JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v) : typeof v === 'bigint' ? v + 'n' : v === null || typeof v !== 'object' ? String(v) : Array.isArray(v) ? 'an array' : 'an object';
   const E = (typeof v === 'number' && /^([us](8|16|32))$/.test(type)) || (typeof v === 'bigint' && /^[us]64$/.test(type)) ? RangeError : TypeError;
-  throw new E(\`\${where}: expected \${type}, got \${got}\`);
+  throw new E(\`\${fn}: \${path}: expected \${type}, got \${got}\`);
 }`,
   },
   ComponentError: {
@@ -78,9 +78,9 @@ const HELPERS = {
   },
   $wellFormed: {
     deps: ['$bad'],
-    code: `function $wellFormed(s, where) {
-  if (typeof s !== 'string') $bad(where, 'string', s);
-  if (s.isWellFormed ? !s.isWellFormed() : /[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:[^\\uD800-\\uDBFF]|^)[\\uDC00-\\uDFFF]/.test(s)) throw new TypeError(\`\${where}: string contains a lone surrogate\`);
+    code: `function $wellFormed(s, fn, path) {
+  if (typeof s !== 'string') $bad(fn, path, 'string', s);
+  if (s.isWellFormed ? !s.isWellFormed() : /[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?:[^\\uD800-\\uDBFF]|^)[\\uDC00-\\uDFFF]/.test(s)) throw new TypeError(\`\${fn}: \${path}: string contains a lone surrogate\`);
 }`,
   },
   $lowerUtf8: {
@@ -88,8 +88,8 @@ const HELPERS = {
     // allocation per imported string): encode into a reused scratch buffer, then copy.
     deps: ['$te', '$len', '$range', '$wellFormed'],
     code: `let $s8 = new Uint8Array(256);
-function $lowerUtf8(s, view, realloc, where) {
-  $wellFormed(s, where);
+function $lowerUtf8(s, view, realloc, fn, path) {
+  $wellFormed(s, fn, path);
   const max = s.length * 3;
   if ($s8.length < max) $s8 = new Uint8Array(Math.max(max, $s8.length * 2));
   const n = $te.encodeInto(s, $s8).written;
@@ -102,8 +102,8 @@ function $lowerUtf8(s, view, realloc, where) {
   },
   $lowerUtf16: {
     deps: ['$len', '$range', '$wellFormed'],
-    code: `function $lowerUtf16(s, view, realloc, where) {
-  $wellFormed(s, where);
+    code: `function $lowerUtf16(s, view, realloc, fn, path) {
+  $wellFormed(s, fn, path);
   const n = s.length;
   const ptr = realloc(0, 0, 2, n * 2) >>> 0;
   $range(view(), ptr, n * 2, 2, 'string');
@@ -115,8 +115,8 @@ function $lowerUtf8(s, view, realloc, where) {
   },
   $lowerLatin1Utf16: {
     deps: ['$len', '$range', '$wellFormed'],
-    code: `function $lowerLatin1Utf16(s, view, realloc, where) {
-  $wellFormed(s, where);
+    code: `function $lowerLatin1Utf16(s, view, realloc, fn, path) {
+  $wellFormed(s, fn, path);
   const n = s.length;
   let ptr = realloc(0, 0, 2, n) >>> 0;
   $range(view(), ptr, n, 2, 'string');
@@ -142,10 +142,10 @@ function $lowerUtf8(s, view, realloc, where) {
   },
   $lowerChar: {
     deps: ['$bad'],
-    code: `function $lowerChar(v, where) {
-  if (typeof v !== 'string') $bad(where, 'char', v);
+    code: `function $lowerChar(v, fn, path) {
+  if (typeof v !== 'string') $bad(fn, path, 'char', v);
   const c = v.codePointAt(0);
-  if (c === undefined || v.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) throw new TypeError(\`\${where}: expected char (a single Unicode scalar value), got \${JSON.stringify(v)}\`);
+  if (c === undefined || v.length !== (c > 0xffff ? 2 : 1) || (c >= 0xd800 && c <= 0xdfff)) throw new TypeError(\`\${fn}: \${path}: expected char (a single Unicode scalar value), got \${JSON.stringify(v)}\`);
   return c;
 }`,
   },
@@ -199,8 +199,8 @@ function $lowerUtf8(s, view, realloc, where) {
   },
   $unwrap: {
     deps: ['$rep', '$own', '$fin', '$bad'],
-    code: `function $unwrap(cls, v, own, where, type) {
-  if (!(v instanceof cls) || v[$rep] === undefined || (own && !v[$own])) $bad(where, type, v);
+    code: `function $unwrap(cls, v, own, fn, path, type) {
+  if (!(v instanceof cls) || v[$rep] === undefined || (own && !v[$own])) $bad(fn, path, type, v);
   const rep = v[$rep];
   if (own) { v[$rep] = undefined; $fin.unregister(v); }
   return rep;
@@ -218,8 +218,8 @@ function $lowerUtf8(s, view, realloc, where) {
   },
   $hostCheck: {
     deps: ['$bad'],
-    code: `function $hostCheck(cls, v, where, type) {
-  if (typeof cls === 'function' ? !(v instanceof cls) : (v === null || typeof v !== 'object')) $bad(where, type, v);
+    code: `function $hostCheck(cls, v, fn, path, type) {
+  if (typeof cls === 'function' ? !(v instanceof cls) : (v === null || typeof v !== 'object')) $bad(fn, path, type, v);
   return v;
 }`,
   },
