@@ -148,7 +148,7 @@ export function liftList(ctx: AbiCtx, elem: ValType, p: string, n: string): stri
   const c = ctx.code;
   const sz = size(elem);
   const al = alignment(elem);
-  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, ${ctx.text('list')});`);
   const typed = typedArrayFor(elem);
   // The range check above guarantees alignment, so a typed view is valid; its slice() copies.
   if (typed) return c.let(`new ${typed}(${ctx.view()}.buffer, ${p}, ${n}).slice()`, 'l');
@@ -172,7 +172,7 @@ function liftMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, p: string, n: string
   const entry = mapEntry(t);
   const sz = size(entry);
   const { offsets } = recordLayout([t.key, t.value]);
-  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${alignment(entry)}, 'map');`);
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${alignment(entry)}, ${ctx.text('map')});`);
   const m = c.let(ctx.mapsAsPairs ? `new Array(${n})` : 'new Map()', 'm');
   const i = c.tmp('i');
   const body = block(ctx, () => {

@@ -105,14 +105,12 @@ function checkFixed(ctx: AbiCtx, t: ValType & { kind: 'list' }, v: string, where
   ctx.code.line(`if (!Array.isArray(${v}) && !ArrayBuffer.isView(${v}) || ${v}.length !== ${t.length}) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
 }
 
+/** Enum case name -> discriminant through one shared Map per enum type. */
 function lowerEnum(ctx: AbiCtx, t: ValType & { kind: 'enum' }, v: string, where: string): string {
   const c = ctx.code;
-  const d = c.tmp('d');
-  c.line(`let ${d};`);
-  c.line(`switch (${v}) {`);
-  t.names.forEach((n, i) => c.line(`  case ${str(n)}: ${d} = ${i}; break;`));
-  c.line(`  default: ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
-  c.line('}');
+  const cases = ctx.constant(`new Map(${JSON.stringify(t.names.map((n, i) => [n, i]))})`);
+  const d = c.let(`${cases}.get(${v})`, 'd');
+  c.line(`if (${d} === undefined) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
   return d;
 }
 
@@ -181,14 +179,14 @@ function lowerList(ctx: AbiCtx, t: ValType & { kind: 'list' }, v: string, where:
     c.line(`const ${ta} = ${v} instanceof ${typed} ? ${v} : ${typedFrom(ctx, typed, elem, v, where)};`);
     const n = c.let(`${ta}.length`, 'n');
     const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
-    c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
+    c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, ${ctx.text('list')});`);
     c.line(`new Uint8Array(${ctx.view()}.buffer, ${p}, ${n} * ${sz}).set(new Uint8Array(${ta}.buffer, ${ta}.byteOffset, ${n} * ${sz}));`);
     return [p, n];
   }
   checkArray(ctx, v, t, where);
   const n = c.let(`${v}.length`, 'n');
   const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
-  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'list');`);
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, ${ctx.text('list')});`);
   const i = c.tmp('i');
   const body = block(ctx, () => lowerMem(ctx, elem, `${v}[${i}]`, `${p} + ${i} * ${sz}`, `${where}[]`));
   c.line(`for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
@@ -207,7 +205,7 @@ function lowerMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, v: string, where: s
   c.line(`if (!(${v} instanceof Map) && !Array.isArray(${v})) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(`${typeName(t)} (a Map or [key, value] pairs)`)}, ${v});`);
   const n = c.let(`${v} instanceof Map ? ${v}.size : ${v}.length`, 'n');
   const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
-  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, 'map');`);
+  c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, ${ctx.text('map')});`);
   const i = c.tmp('i');
   const k = c.tmp('k');
   const x = c.tmp('x');

@@ -55,21 +55,21 @@ export class GlueWriter {
     return `${prefix}${this.nextId++}`;
   }
 
+  private readonly constantNames = new Map<string, string>();
+
+  /** A module-level constant for `expr`; identical expressions share one. */
   constant(expr: string): string {
-    const name = `$k${this.constants.length}`;
-    this.constants.push(`const ${name} = ${expr};`);
+    let name = this.constantNames.get(expr);
+    if (!name) {
+      name = `$k${this.constants.length}`;
+      this.constants.push(`const ${name} = ${expr};`);
+      this.constantNames.set(expr, name);
+    }
     return name;
   }
 
-  private readonly texts = new Map<string, string>();
-
   text(s: string): string {
-    let name = this.texts.get(s);
-    if (!name) {
-      name = this.constant(str(s));
-      this.texts.set(s, name);
-    }
-    return name;
+    return this.constant(str(s));
   }
 
   /** Module-level code: helpers and constants. */
@@ -207,7 +207,7 @@ export class GlueWriter {
    */
   private leaveCheck(instance: number): string {
     this.usesState.add(instance);
-    return `if ($st[${instance}] === 3) ${this.helpers.use('$trap')}('cannot leave component instance during post-return or realloc'); `;
+    return `if ($st[${instance}] === 3) ${this.helpers.use('$cannotLeave')}(); `;
   }
 
   /** `realloc` of `instance`, run with the instance unable to leave (see leaveCheck). */
@@ -391,7 +391,7 @@ export class GlueWriter {
       const types = l.type.params.map((p) => p.type);
       const { offsets, size: sz, align } = recordLayout(types);
       code.line(`const pp = a0 >>> 0;`);
-      code.line(`${this.helpers.use('$range')}(${ctx.view()}, pp, ${sz}, ${align}, 'parameters');`);
+      code.line(`${this.helpers.use('$range')}(${ctx.view()}, pp, ${sz}, ${align}, ${this.text('parameters')});`);
       args = types.map((t, i) => code.let(liftMem(ctx, t, `pp + ${offsets[i]}`), 'p'));
     } else {
       const reader = new FlatReader(names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })), ctx);
@@ -416,7 +416,7 @@ export class GlueWriter {
       const where = `${l.name}: return value`;
       if (retptr) {
         code.line(`const rp = ${retptr} >>> 0;`);
-        code.line(`${this.helpers.use('$range')}(${ctx.view()}, rp, ${size(result)}, ${alignment(result)}, 'return area');`);
+        code.line(`${this.helpers.use('$range')}(${ctx.view()}, rp, ${size(result)}, ${alignment(result)}, ${this.text('return area')});`);
         lowerMem(ctx, result, value, 'rp', where);
       } else {
         const [flat] = lowerFlat(ctx, result, value, where);
@@ -469,7 +469,7 @@ export class GlueWriter {
       const types = l.type.params.map((p) => p.type);
       const { offsets, size: sz, align } = recordLayout(types);
       const pp = lowering.let(`${lctx.realloc()}(0, 0, ${align}, ${sz}) >>> 0`, 'pp');
-      lowering.line(`${this.helpers.use('$range')}(${lctx.view()}, ${pp}, ${sz}, ${align}, 'parameters');`);
+      lowering.line(`${this.helpers.use('$range')}(${lctx.view()}, ${pp}, ${sz}, ${align}, ${this.text('parameters')});`);
       types.forEach((t, i) => lowerMem(lctx, t, params[i]!, `${pp} + ${offsets[i]}`, `${l.name}: parameter ${l.type.params[i]!.name}`));
       flatArgs = [pp];
     } else {
@@ -494,7 +494,7 @@ export class GlueWriter {
     if (result && ret) {
       if (sig.resultInMemory) {
         const rp = body.let(`${ret} >>> 0`, 'rp');
-        body.line(`${this.helpers.use('$range')}(${bctx.view()}, ${rp}, ${size(result)}, ${alignment(result)}, 'return area');`);
+        body.line(`${this.helpers.use('$range')}(${bctx.view()}, ${rp}, ${size(result)}, ${alignment(result)}, ${this.text('return area')});`);
         body.line(`rv = ${liftMem(bctx, result, rp)};`);
       } else {
         body.line(`rv = ${liftFlat(bctx, result, new FlatReader([{ expr: ret, type: flatten(result)[0]! }], bctx))};`);

@@ -33,6 +33,10 @@ const HELPERS = {
   return e;
 }`,
   },
+  $cannotLeave: {
+    deps: ['$trap'],
+    code: `function $cannotLeave() { $trap('cannot leave component instance during post-return or realloc'); }`,
+  },
   $enterErr: {
     deps: ['$trap'],
     code: `function $enterErr(s) { $trap(s === 2 ? 'component instance is poisoned by an earlier trap' : 'cannot reenter a component instance that is already running'); }`,

@@ -27,15 +27,22 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
 
   const lines: string[] = [];
   const importEntries: string[] = [];
+  // One import statement per module: named bindings of the same module are grouped.
+  const named = new Map<string, string[]>();
   let n = 0;
   for (const name of plan.imports.keys()) {
     const spec = opts.specifier(name);
     const local = `$i${n++}`;
-    lines.push(spec.name
-      ? `import { ${isIdentifier(spec.name) ? spec.name : str(spec.name)} as ${local} } from ${str(spec.module)};`
-      : `import * as ${local} from ${str(spec.module)};`);
+    if (spec.name) {
+      const list = named.get(spec.module) ?? [];
+      named.set(spec.module, list);
+      list.push(`${isIdentifier(spec.name) ? spec.name : str(spec.name)} as ${local}`);
+    } else {
+      lines.push(`import * as ${local} from ${str(spec.module)};`);
+    }
     importEntries.push(`${str(name)}: ${local}`);
   }
+  for (const [module, bindings] of named) lines.push(`import { ${bindings.join(', ')} } from ${str(module)};`);
   // Sources are built before the helpers are rendered: inlined modules need `$b64`.
   const urls = opts.moduleFiles.map((f, i) =>
     opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : `new URL(${str('./' + f)}, import.meta.url)`);
