@@ -75,7 +75,8 @@ export function alignment(t: ValType): number {
       const cases = variantCases(t);
       return Math.max(discriminantSize(cases.length), ...cases.map((c) => (c.type ? alignment(c.type) : 1)));
     }
-    case 'unsupported': return unsupported(t);
+    // Streams, futures and error contexts are i32 handles in the ABI.
+    case 'unsupported': return 4;
   }
 }
 
@@ -91,7 +92,7 @@ export function size(t: ValType): number {
     case 'tuple': return recordLayout(t.types).size;
     case 'flags': return flagsSize(t.names.length);
     case 'variant': case 'option': case 'result': case 'enum': return variantLayout(t).size;
-    case 'unsupported': return unsupported(t);
+    case 'unsupported': return 4;
   }
 }
 
@@ -128,7 +129,7 @@ function join(a: Flat, b: Flat): Flat {
 export function flatten(t: ValType): Flat[] {
   switch (t.kind) {
     case 'bool': case 's8': case 'u8': case 's16': case 'u16': case 's32': case 'u32': case 'char':
-    case 'own': case 'borrow': case 'enum':
+    case 'own': case 'borrow': case 'enum': case 'unsupported':
       return ['i32'];
     case 's64': case 'u64': return ['i64'];
     case 'f32': return ['f32'];
@@ -136,7 +137,9 @@ export function flatten(t: ValType): Flat[] {
     case 'string': case 'map': return ['i32', 'i32'];
     case 'list':
       if (t.length === undefined) return ['i32', 'i32'];
-      return Array.from({ length: t.length }, () => flatten(t.elem)).flat();
+      // Past MAX_FLAT_PARAMS values only the count matters (the value goes through memory),
+      // so a huge fixed-length list is not expanded.
+      return Array.from({ length: Math.min(t.length, MAX_FLAT_PARAMS + 1) }, () => flatten(t.elem)).flat();
     case 'record': return t.fields.flatMap((f) => flatten(f.type));
     case 'tuple': return t.types.flatMap(flatten);
     case 'flags': return Array.from({ length: Math.ceil(t.names.length / 32) }, () => 'i32' as const);
@@ -150,7 +153,6 @@ export function flatten(t: ValType): Flat[] {
       }
       return ['i32', ...payload];
     }
-    case 'unsupported': return unsupported(t);
   }
 }
 

@@ -3,6 +3,7 @@ import type {
   Definition, ExternType, SortIdx, TypeDef,
 } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
+import { flatten, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory } from '../abi/layout.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { newResource } from './model.js';
@@ -773,8 +774,6 @@ function asyncOptions(opts: CanonOptions, f: FuncType, o: number): void {
   if (opts.callback !== undefined && !opts.async) throw new WeftError('canonical option `callback` requires `async`', o);
 }
 
-const MAX_FLAT_PARAMS = 16;
-const MAX_FLAT_RESULTS = 1;
 
 function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower', o: number, liftedResults: CoreValType[]): void {
   if (opts.memory !== undefined && opts.memory >= s.coreCounts.memory) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
@@ -789,70 +788,16 @@ function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower
     throw new WeftError(`canonical option \`post-return\` uses a core function with an incorrect signature: ${showSig(post.sig)}`, o);
   }
   const { params, results } = flatFunc(f);
-  const paramsInMemory = f.params.some((p) => usesMemory(p.type));
-  const resultInMemory = f.result !== undefined && usesMemory(f.result);
+  const paramsInMemory = f.params.some((p) => needsMemory(p.type));
+  const resultInMemory = f.result !== undefined && needsMemory(f.result);
   const needMemory = paramsInMemory || resultInMemory || params.length > MAX_FLAT_PARAMS || results.length > MAX_FLAT_RESULTS;
   const needRealloc = dir === 'lift' ? paramsInMemory || params.length > MAX_FLAT_PARAMS : resultInMemory;
   if (needMemory && opts.memory === undefined) throw new WeftError('canonical option `memory` is required', o);
   if (needRealloc && !realloc) throw new WeftError('canonical option `realloc` is required', o);
 }
 
-function usesMemory(t: ValType): boolean {
-  switch (t.kind) {
-    case 'string': return true;
-    case 'list': return t.length === undefined || usesMemory(t.elem);
-    case 'map': return true;
-    case 'record': return t.fields.some((f) => usesMemory(f.type));
-    case 'variant': return t.cases.some((c) => c.type !== undefined && usesMemory(c.type));
-    case 'tuple': return t.types.some(usesMemory);
-    case 'option': return usesMemory(t.type);
-    case 'result': return (t.ok !== undefined && usesMemory(t.ok)) || (t.err !== undefined && usesMemory(t.err));
-    default: return false;
-  }
-}
-
 function flatFunc(f: FuncType): { params: CoreValType[]; results: CoreValType[] } {
-  const params: CoreValType[] = [];
-  for (const p of f.params) flatten(p.type, params);
-  const results: CoreValType[] = [];
-  if (f.result) flatten(f.result, results);
-  return { params, results };
-}
-
-function join(a: CoreValType, b: CoreValType): CoreValType {
-  if (a === b) return a;
-  if ((a === 'i32' && b === 'f32') || (a === 'f32' && b === 'i32')) return 'i32';
-  return 'i64';
-}
-
-function flatCases(cases: (ValType | undefined)[], out: CoreValType[]): void {
-  const joined: CoreValType[] = [];
-  for (const c of cases) {
-    if (!c) continue;
-    const flat: CoreValType[] = [];
-    flatten(c, flat);
-    flat.forEach((t, i) => { joined[i] = i < joined.length ? join(joined[i]!, t) : t; });
-  }
-  out.push('i32', ...joined);
-}
-
-function flatten(t: ValType, out: CoreValType[]): void {
-  switch (t.kind) {
-    case 's64': case 'u64': out.push('i64'); return;
-    case 'f32': out.push('f32'); return;
-    case 'f64': out.push('f64'); return;
-    case 'string': case 'map': out.push('i32', 'i32'); return;
-    case 'list':
-      if (t.length === undefined) out.push('i32', 'i32');
-      else for (let i = 0; i < t.length && out.length <= MAX_FLAT_PARAMS; i++) flatten(t.elem, out);
-      return;
-    case 'record': t.fields.forEach((f) => flatten(f.type, out)); return;
-    case 'tuple': t.types.forEach((x) => flatten(x, out)); return;
-    case 'variant': flatCases(t.cases.map((c) => c.type), out); return;
-    case 'option': flatCases([undefined, t.type], out); return;
-    case 'result': flatCases([t.ok, t.err], out); return;
-    default: out.push('i32'); return;
-  }
+  return { params: f.params.flatMap((p) => flatten(p.type)), results: f.result ? flatten(f.result) : [] };
 }
 
 function sameTypes(a: CoreValType[], b: CoreValType[]): boolean {
