@@ -1,4 +1,4 @@
-import type { CoreModuleInfo, CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
+import type { Alias, CoreModuleInfo, CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, ValType } from './model.js';
 import { nameType, newResource } from './model.js';
@@ -180,6 +180,37 @@ export function externDesc(ext: ExternType, name: string, scope: TypeScope, offs
   }
 }
 
+/**
+ * Applies an alias inside a component or instance type declaration: `outer` aliases of types
+ * and core types, `export` aliases of an imported instance's types and instances. Returns the
+ * type an outer type alias brought in, for callers that track where types come from.
+ */
+export function declAlias(alias: Alias, scope: TypeScope, offset: number): AnyType | undefined {
+  if (alias.target.kind === 'outer') {
+    const target = outerScope(scope, alias.target.count, offset);
+    if (alias.sort === 'type') {
+      const t = typeAt(target, alias.target.index, offset);
+      scope.types.push(t);
+      return t;
+    }
+    if (typeof alias.sort === 'object' && alias.sort.core === 'type') {
+      const t = target.coreTypes[alias.target.index];
+      if (!t) throw new WeftError(`outer core type index ${alias.target.index} out of range`, offset);
+      scope.coreTypes.push(t);
+      return undefined;
+    }
+    throw new WeftError('outer aliases in type declarations may only refer to types', offset);
+  }
+  if (alias.target.kind === 'export' && (alias.sort === 'type' || alias.sort === 'instance')) {
+    const e = scope.instances![alias.target.instance]?.exports.get(alias.target.name);
+    if (!e || e.kind !== alias.sort) throw new WeftError(`instance ${alias.target.instance} has no ${alias.sort} export '${alias.target.name}'`, offset);
+    if (e.kind === 'type') scope.types.push(e.type);
+    else if (e.kind === 'instance') scope.instances!.push(e.type);
+    return undefined;
+  }
+  throw new WeftError('aliases in type declarations may only refer to types or instances', offset);
+}
+
 function resolveDecls(decls: Decl[], parent: TypeScope, isComponent: boolean): InstanceType | ComponentType {
   const scope: TypeScope = { types: [], coreTypes: [], parent, instances: [] };
   const imports = new Map<string, ExternDesc>();
@@ -188,27 +219,7 @@ function resolveDecls(decls: Decl[], parent: TypeScope, isComponent: boolean): I
     switch (d.kind) {
       case 'core-type': scope.coreTypes.push(resolveCoreType(d.type)); break;
       case 'type': scope.types.push(resolveTypeDef(d.type, scope, d.offset)); break;
-      case 'alias': {
-        const { alias } = d;
-        if (alias.target.kind === 'outer') {
-          const target = outerScope(scope, alias.target.count, d.offset);
-          if (alias.sort === 'type') scope.types.push(typeAt(target, alias.target.index, d.offset));
-          else if (typeof alias.sort === 'object' && alias.sort.core === 'type') {
-            const t = target.coreTypes[alias.target.index];
-            if (!t) throw new WeftError(`outer core type index ${alias.target.index} out of range`, d.offset);
-            scope.coreTypes.push(t);
-          } else throw new WeftError('outer aliases in type declarations may only refer to types', d.offset);
-        } else if (alias.target.kind === 'export' && (alias.sort === 'type' || alias.sort === 'instance')) {
-          const inst = scope.instances![alias.target.instance];
-          const e = inst?.exports.get(alias.target.name);
-          if (!e || e.kind !== alias.sort) throw new WeftError(`instance ${alias.target.instance} has no ${alias.sort} export '${alias.target.name}'`, d.offset);
-          if (e.kind === 'type') scope.types.push(e.type);
-          else if (e.kind === 'instance') scope.instances!.push(e.type);
-        } else {
-          throw new WeftError('only type aliases are allowed in type declarations', d.offset);
-        }
-        break;
-      }
+      case 'alias': declAlias(d.alias, scope, d.offset); break;
       case 'import':
       case 'export': {
         const map = d.kind === 'import' ? imports : exports;

@@ -8,7 +8,7 @@ import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { newResource } from './model.js';
 import type { TypeScope } from './resolve.js';
-import { externDesc, outerScope, resolveCoreType, resolveTypeDef, typeAt } from './resolve.js';
+import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, typeAt } from './resolve.js';
 import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import type { ModuleType } from './validate-subtype.js';
@@ -659,28 +659,14 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceTyp
       }
       case 'alias': {
         const { alias } = d;
-        if (alias.target.kind === 'outer') {
+        if (alias.target.kind === 'outer' && alias.sort === 'type') {
           const target = outerScope(scope, alias.target.count, d.offset);
-          if (alias.sort === 'type') {
-            const t = typeAt(target, alias.target.index, d.offset);
-            if (crossesComponent(scope, alias.target.count)) noOuterResources(t, target as State, d.offset);
-            names.imported.add(t.kind === 'resource' ? t.resource : t.kind === 'value' ? t.type : t);
-            if (t.kind === 'resource') names.imported.add(canonResource(t.resource));
-            scope.types.push(t);
-          } else if (typeof alias.sort === 'object' && alias.sort.core === 'type') {
-            const t = target.coreTypes[alias.target.index];
-            if (!t) throw new WeftError(`outer core type index ${alias.target.index} out of range`, d.offset);
-            scope.coreTypes.push(t);
-          } else throw new WeftError('outer aliases in type declarations may only refer to types', d.offset);
-        } else if (alias.target.kind === 'export' && (alias.sort === 'type' || alias.sort === 'instance')) {
-          const inst = scope.instances![alias.target.instance];
-          const e = inst?.exports.get(alias.target.name);
-          if (!e || e.kind !== alias.sort) throw new WeftError(`instance ${alias.target.instance} has no ${alias.sort} export \`${alias.target.name}\``, d.offset);
-          if (e.kind === 'type') scope.types.push(e.type);
-          else if (e.kind === 'instance') scope.instances!.push(e.type);
-        } else {
-          throw new WeftError('aliases in type declarations may only refer to types or instances', d.offset);
+          const t = typeAt(target, alias.target.index, d.offset);
+          if (crossesComponent(scope, alias.target.count)) noOuterResources(t, target as State, d.offset);
+          names.imported.add(t.kind === 'resource' ? t.resource : t.kind === 'value' ? t.type : t);
+          if (t.kind === 'resource') names.imported.add(canonResource(t.resource));
         }
+        declAlias(alias, scope, d.offset);
         break;
       }
       case 'import':
