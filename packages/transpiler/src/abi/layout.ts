@@ -6,6 +6,7 @@ export type Flat = 'i32' | 'i64' | 'f32' | 'f64';
 
 export const MAX_FLAT_PARAMS = 16;
 export const MAX_FLAT_RESULTS = 1;
+export const MAX_FLAT_ASYNC_PARAMS = 4;
 
 /** What weft does not implement cannot cross a boundary; the glue traps before it gets here. */
 export function unsupported(t: ValType & { kind: 'unsupported' }): never {
@@ -13,8 +14,8 @@ export function unsupported(t: ValType & { kind: 'unsupported' }): never {
 }
 
 /** Why a function cannot be called through weft's glue, if it cannot (Preview 3 features). */
-export function unsupportedCall(f: FuncType, async: boolean | undefined): string | undefined {
-  if (f.async || async) return 'the Preview 3 async ABI';
+export function unsupportedCall(f: FuncType, callback: boolean | undefined): string | undefined {
+  if (callback) return 'the Preview 3 async callback ABI';
   const find = (t: ValType): string | undefined => {
     switch (t.kind) {
       case 'unsupported': return `${t.what} values`;

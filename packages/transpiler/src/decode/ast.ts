@@ -131,7 +131,7 @@ export type Canon =
    * The other built-ins (Preview 3 async, threads). `index` is the slot of context.get/set.
    * The linker implements those sync calls can use; the rest trap when called.
    */
-  | { kind: 'builtin'; name: string; index?: number };
+  | { kind: 'builtin'; name: string; index?: number; result?: ValTypeRef; options?: CanonOptions };
 
 export interface CoreFuncSig {
   params: CoreValType[];

@@ -1,7 +1,7 @@
-import type { Canon, CanonOptions, ComponentAst, Definition } from './ast.js';
+import type { Canon, CanonOptions, ComponentAst, Definition, ValTypeRef } from './ast.js';
 import { readCoreModule } from './core-module.js';
 import { Reader, hex } from './reader.js';
-import { alias, coreSort, coreType, coreValType, externName, externType, sort, typeDef } from './types.js';
+import { alias, coreSort, coreType, coreValType, externName, externType, sort, typeDef, valType } from './types.js';
 
 const COMPONENT_VERSION = 0x0d;
 
@@ -147,7 +147,6 @@ function flag(r: Reader): void {
 const BUILTINS: Record<number, [string, (r: Reader) => void]> = {
   0x05: ['task.cancel', () => {}],
   0x06: ['subtask.cancel', flag],
-  0x09: ['task.return', (r) => { resultList(r); canonOptions(r); }],
   0x0c: ['thread.yield', flag],
   0x0d: ['subtask.drop', () => {}],
   0x0e: ['stream.new', (r) => r.u32()],
@@ -187,12 +186,12 @@ const BUILTINS: Record<number, [string, (r: Reader) => void]> = {
   0x42: ['thread.available-parallelism', flag],
 };
 
-function resultList(r: Reader): void {
+function resultList(r: Reader): ValTypeRef | undefined {
   const at = r.pos;
   const tag = r.u8('a result list');
-  if (tag === 0x00) { r.s33('a value type'); return; }
-  if (tag === 0x01 && r.u8('an empty result list') === 0) return;
-  r.fail('a result list', at);
+  if (tag === 0x00) return valType(r);
+  if (tag === 0x01 && r.u8('an empty result list') === 0) return undefined;
+  return r.fail('a result list', at);
 }
 
 function canon(r: Reader): Canon {
@@ -214,6 +213,11 @@ function canon(r: Reader): Canon {
     case 0x02: return { kind: 'resource.new', typeIndex: r.u32('a resource type index') };
     case 0x03: return { kind: 'resource.drop', typeIndex: r.u32('a resource type index') };
     case 0x04: return { kind: 'resource.rep', typeIndex: r.u32('a resource type index') };
+    case 0x09: {
+      const result = resultList(r);
+      const options = canonOptions(r);
+      return result ? { kind: 'builtin', name: 'task.return', result, options } : { kind: 'builtin', name: 'task.return', options };
+    }
     case 0x0a: case 0x0b: {
       const t = r.pos;
       if (coreValType(r) !== 'i32') r.fail('i32 as the context value type', t);

@@ -1,6 +1,6 @@
 import type { AbiCtx, ResourceJs } from '../abi/context.js';
 import type { Flat } from '../abi/layout.js';
-import { alignment, flatSignature, flatten, recordLayout, size, unsupportedCall } from '../abi/layout.js';
+import { alignment, flatSignature, flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, recordLayout, size, unsupportedCall } from '../abi/layout.js';
 import { FlatReader, liftFlat, liftMem } from '../abi/lift.js';
 import { lowerFlat, lowerMem } from '../abi/lower.js';
 import { WeftError } from '../error.js';
@@ -48,6 +48,7 @@ export class GlueWriter {
   private readonly usesState = new Set<number>();
   private nextId = 0;
   private backpressure = false;
+  private tasks = false;
 
   constructor(private readonly plan: Plan, private readonly opts: GlueOptions) {}
 
@@ -103,6 +104,7 @@ export class GlueWriter {
         }
         return name;
       }
+      case 'task-return': return this.taskReturn(def);
       case 'backpressure': {
         const key = `bp:${def.op}:${def.instance}`;
         let name = this.resourceFns.get(key);
@@ -369,7 +371,7 @@ export class GlueWriter {
     if (name) return name;
     name = `$lower${l.index}`;
     this.loweringNames.set(l.index, name);
-    const missing = unsupportedCall(l.type, l.opts.async);
+    const missing = unsupportedCall(l.type, l.opts.callback);
     if (missing) {
       this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
       return name;
@@ -380,14 +382,19 @@ export class GlueWriter {
     const ctx = lifting.ctx;
     if (l.callee.kind === 'lifted') ctx.mapsAsPairs = true;
     const sig = flatSignature(l.type);
+    // An async lowering takes at most 4 flat parameters, always returns its result through
+    // memory, and answers with a status: weft's calls complete at once (RETURNED).
+    const async = !!l.opts.async;
+    const paramsInMemory = async ? sig.params.length > MAX_FLAT_ASYNC_PARAMS : sig.paramsInMemory;
+    const resultInMemory = async ? l.type.result !== undefined : sig.resultInMemory;
     code.line(this.leaveCheck(l.instance).trim());
-    const flatParams = sig.paramsInMemory ? ['i32' as Flat] : sig.params;
+    const flatParams = paramsInMemory ? ['i32' as Flat] : sig.params;
     const names = flatParams.map((_, i) => `a${i}`);
-    const retptr = sig.resultInMemory ? `a${names.length}` : undefined;
+    const retptr = resultInMemory ? `a${names.length}` : undefined;
     if (retptr) names.push(retptr);
 
     let args: string[];
-    if (sig.paramsInMemory) {
+    if (paramsInMemory) {
       const types = l.type.params.map((p) => p.type);
       const { offsets, size: sz, align } = recordLayout(types);
       code.line(`const pp = a0 >>> 0;`);
@@ -428,6 +435,7 @@ export class GlueWriter {
       code.line(`for (const x of ${shared.ending}) { if (Array.isArray(x)) { x[0].lend--; x[1][${this.helpers.use('$rep')}] = undefined; } else x.lend--; }`);
     }
     if (ret) code.line(ret);
+    if (async) code.line('return 2;');
     this.declareCallState(code, shared);
     this.fns.push(`function ${name}(${names.join(', ')}) {\n${code}\n}`);
     return name;
@@ -445,7 +453,7 @@ export class GlueWriter {
   }
 
   private emitLift(l: Lift, name: string): void {
-    const missing = unsupportedCall(l.type, l.opts.async);
+    const missing = unsupportedCall(l.type, l.opts.callback);
     if (missing) {
       this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
       return;
@@ -485,8 +493,17 @@ export class GlueWriter {
     const coreFn = this.core(l.core);
     const result = l.type.result;
     const call = `${coreFn}(${flatArgs.join(', ')})`;
-    const ret = result ? body.let(call, 'ret') : undefined;
-    if (!ret) body.line(`${call};`);
+    const async = !!l.opts.async;
+    const ret = result && !async ? body.let(call, 'ret') : undefined;
+    if (async) {
+      // The core function hands its result to task.return before it returns.
+      this.tasks = true;
+      body.line(`$task[${k}] = { done: false, value: undefined };`);
+      body.line(`${call};`);
+      body.line(`if (!$task[${k}].done) ${this.helpers.use('$trap')}('an async call returned without calling task.return');`);
+      if (result) body.line(`rv = $task[${k}].value;`);
+      body.line(`$task[${k}] = undefined;`);
+    } else if (!ret) body.line(`${call};`);
     const lifting = this.liftCtx(body, l.opts, k, l.name, shared);
     const bctx = lifting.ctx;
     // Declared outside the try so the lifted result outlives it.
@@ -602,6 +619,35 @@ export class GlueWriter {
     return `{ ${[...v.exports].map(([n, d]) => `${key(n)}: ${d.kind === 'export' ? prop(`$e${d.instance}`, d.name) : this.core(d)}`).join(', ')} }`;
   }
 
+  /** `task.return`: lifts the async call's result from its flat arguments and records it. */
+  private taskReturn(def: CoreDef & { kind: 'task-return' }): string {
+    const name = this.id('$taskReturn');
+    const k = def.instance;
+    this.tasks = true;
+    const code = new Code();
+    const shared: CallState = { top: code, usedRealloc: false };
+    const lifting = this.liftCtx(code, def.opts, k, 'task.return', shared);
+    const flat = def.result ? flatten(def.result) : [];
+    const inMemory = flat.length > MAX_FLAT_PARAMS;
+    const names = (inMemory ? ['i32' as Flat] : flat).map((_, i) => `a${i}`);
+    code.line(this.leaveCheck(k).trim());
+    code.line(`const t = $task[${k}];`);
+    code.line(`if (!t || t.done) ${this.helpers.use('$trap')}('task.return called outside an async call or twice');`);
+    if (def.result) {
+      const value = inMemory
+        ? (code.line(`${this.helpers.use('$range')}(${lifting.ctx.view()}, a0 >>> 0, ${size(def.result)}, ${alignment(def.result)}, ${this.text('parameters')});`),
+          liftMem(lifting.ctx, def.result, 'a0 >>> 0'))
+        : liftFlat(lifting.ctx, def.result, new FlatReader(names.map((n, i) => ({ expr: n, type: flat[i]! })), lifting.ctx));
+      code.line(`t.value = ${value};`);
+    }
+    lifting.bindView();
+    code.lines.push(...lifting.ctx.after);
+    code.line('t.done = true;');
+    this.declareCallState(code, shared);
+    this.fns.push(`function ${name}(${names.join(', ')}) {\n${code}\n}`);
+    return name;
+  }
+
   /** The compiled module: from getCoreModule, or a WebAssembly.Module the host supplies. */
   private moduleRef(m: ModuleRef): string {
     if (m.kind === 'static') return `$mods[${m.index}]`;
@@ -644,6 +690,7 @@ export class GlueWriter {
     const state = this.usesState.size ? [`const $st = new Uint8Array(${this.plan.componentInstances});`] : [];
     for (const [k, n] of this.plan.contextSlots) state.push(`const $ctx${k} = new Int32Array(${n});`);
     if (this.backpressure) state.push(`const $bp = new Uint16Array(${this.plan.componentInstances});`);
+    if (this.tasks) state.push(`const $task = new Array(${this.plan.componentInstances});`);
     const body = [
       ...state,
       ...this.decls,

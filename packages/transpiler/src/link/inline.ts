@@ -1,10 +1,10 @@
-import type { ComponentAst, CoreModuleInfo, CoreSort, Definition, SortIdx } from '../decode/ast.js';
+import type { CanonOptions, ComponentAst, CoreModuleInfo, CoreSort, Definition, SortIdx } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ExternDesc, InstanceType, Resource } from '../types/model.js';
 import { nameType, newResource, substAny, substFunc } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
-import { externDesc, resolveCoreType, resolveTypeDef, typeAt } from '../types/resolve.js';
+import { externDesc, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from '../types/resolve.js';
 import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, ModuleRef, Plan } from './plan.js';
 
 /** A component-level item during linking. */
@@ -107,17 +107,15 @@ export function inline(ast: ComponentAst): Plan {
     return space === 'core module' ? 'module' : (space as Item['kind']);
   }
 
-  function opts(f: Frame, o: Definition & { kind: 'canon' }): CanonOpts {
-    const c = o.canon;
-    if (c.kind !== 'lift' && c.kind !== 'lower') throw new Error('unreachable');
-    const { options } = c;
+  function opts(f: Frame, options: CanonOptions, use: 'lift' | 'lower' | 'task.return', offset: number): CanonOpts {
     const out: CanonOpts = { encoding: options.stringEncoding ?? 'utf8' };
-    if (options.async || options.callback !== undefined) out.async = true;
-    if (options.memory !== undefined) out.memory = coreItem(f, 'memory', options.memory, o.offset);
-    if (options.realloc !== undefined) out.realloc = coreItem(f, 'func', options.realloc, o.offset);
+    if (options.async) out.async = true;
+    if (options.callback !== undefined) out.callback = true;
+    if (options.memory !== undefined) out.memory = coreItem(f, 'memory', options.memory, offset);
+    if (options.realloc !== undefined) out.realloc = coreItem(f, 'func', options.realloc, offset);
     if (options.postReturn !== undefined) {
-      if (c.kind === 'lower') throw new WeftError('post-return is not allowed on canon lower', o.offset);
-      out.postReturn = coreItem(f, 'func', options.postReturn, o.offset);
+      if (use !== 'lift') throw new WeftError(`post-return is not allowed on canon ${use}`, offset);
+      out.postReturn = coreItem(f, 'func', options.postReturn, offset);
     }
     return out;
   }
@@ -326,7 +324,7 @@ export function inline(ast: ComponentAst): Plan {
             const t = typeAt(f, c.typeIndex, at);
             if (t.kind !== 'func') throw new WeftError(`canon lift: type index ${c.typeIndex} is not a function type`, at);
             const index = plan.lifts.length;
-            plan.lifts.push({ index, core, type: t.type, opts: opts(f, def), instance: f.id, name: '' });
+            plan.lifts.push({ index, core, type: t.type, opts: opts(f, c.options, 'lift', at), instance: f.id, name: '' });
             f.funcs.push({ kind: 'lifted', index, type: t.type });
             return;
           }
@@ -337,7 +335,7 @@ export function inline(ast: ComponentAst): Plan {
             const name = callee.kind === 'import'
               ? refName(callee.ref)
               : `lifted function ${callee.index}`;
-            plan.lowerings.push({ index, callee, type: callee.type, opts: opts(f, def), instance: f.id, name });
+            plan.lowerings.push({ index, callee, type: callee.type, opts: opts(f, c.options, 'lower', at), instance: f.id, name });
             f.core.func.push({ kind: 'lowered', index });
             return;
           }
@@ -345,6 +343,12 @@ export function inline(ast: ComponentAst): Plan {
             if ((c.name === 'context.get' || c.name === 'context.set') && c.index !== undefined) {
               plan.contextSlots.set(f.id, Math.max(plan.contextSlots.get(f.id) ?? 0, c.index + 1));
               f.core.func.push({ kind: 'context', op: c.name === 'context.get' ? 'get' : 'set', index: c.index, instance: f.id });
+              return;
+            }
+            if (c.name === 'task.return') {
+              const result = c.result && resolveValType(c.result, f, at);
+              const o = opts(f, c.options ?? {}, 'task.return', at);
+              f.core.func.push({ kind: 'task-return', ...(result ? { result } : {}), opts: o, instance: f.id });
               return;
             }
             if (c.name === 'backpressure.inc' || c.name === 'backpressure.dec') {

@@ -1,4 +1,4 @@
-import type { FuncType, Resource } from '../types/model.js';
+import type { FuncType, Resource, ValType } from '../types/model.js';
 
 /**
  * The flat result of linking: which core modules to instantiate in what order with which
@@ -15,6 +15,8 @@ export type CoreDef =
   | { kind: 'resource'; op: 'new' | 'drop' | 'rep'; resource: Resource; instance: number }
   /** `context.get/set` slot `index` of component instance `instance`'s current task. */
   | { kind: 'context'; op: 'get' | 'set'; index: number; instance: number }
+  /** `task.return` in component instance `instance`: hands the current async call its result. */
+  | { kind: 'task-return'; result?: ValType; opts: CanonOpts; instance: number }
   /** `backpressure.inc/dec` of component instance `instance`. */
   | { kind: 'backpressure'; op: 'inc' | 'dec'; instance: number }
   /** A built-in weft does not implement (Preview 3 async, threads): trapping with `message` when called. */
@@ -40,8 +42,12 @@ export type FuncVal =
 
 export interface CanonOpts {
   encoding: 'utf8' | 'utf16' | 'latin1+utf16';
-  /** Preview 3 async ABI: weft does not implement it, so such a function traps when called. */
+  /**
+   * Preview 3 async ABI. weft runs calls that complete without blocking: an async lift
+   * returns through task.return, an async lower reports RETURNED. `callback` lifts trap.
+   */
   async?: boolean;
+  callback?: boolean;
   memory?: CoreDef;
   realloc?: CoreDef;
   postReturn?: CoreDef;
