@@ -33,7 +33,7 @@ beforeAll(async () => {
   const { parse } = await import('@bytecodealliance/jco');
   addWasm = join(work, 'add.wasm');
   writeFileSync(addWasm, await parse(ADD));
-  for (const name of ['hello', 'args_env', 'exit_code', 'stdin_echo', 'stderr_out']) {
+  for (const name of ['hello', 'args_env', 'exit_code', 'stdin_echo', 'stderr_out', 'clocks', 'random', 'big_stdout']) {
     components[name] = join(work, `${name}.wasm`);
     writeFileSync(components[name]!, await buildCFixture(name));
   }
@@ -114,6 +114,25 @@ describe('weft CLI', () => {
     expect((await weft(['run', components.exit_code!, '--', '0'])).code).toBe(0);
     // wasi:cli/exit in 0.2 carries only ok or err: any non-zero status is 1.
     expect((await weft(['run', components.exit_code!, '--', '3'])).code).toBe(1);
+  });
+
+  it('runs commands that sleep, read clocks and draw random bytes', async () => {
+    const clocks = await weft(['run', components.clocks!]);
+    expect(clocks.code).toBe(0);
+    expect(clocks.stdout).toBe([
+      'monotonic resolution ok', 'slept at least 30ms: yes', 'wall clock plausible: yes',
+      'wall nanoseconds in range: yes', 'time() agrees with realtime: yes', '',
+    ].join('\n'));
+    const random = await weft(['run', components.random!]);
+    expect(random).toMatchObject({ code: 0, stdout: 'two draws differ: yes\nall 256 byte values seen: yes\ntail filled: yes\n' });
+  });
+
+  it('streams 1 MiB of stdout', async () => {
+    const r = await weft(['run', components.big_stdout!]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(r.stdout.length).toBe(16384 * 64);
+    expect(lines[16383]).toBe(`line 16383 ${String(16383 * 7).padStart(52, '0')}`);
   });
 
   it('runs a command with stdin from the process', async () => {
