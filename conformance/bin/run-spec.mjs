@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the component-model reference tests against weft (or jco with WEFT_ENGINE=jco).
 // Usage: run-spec.mjs <component-model checkout> [--filter substr] [--jobs n]
-//        [--timeout ms] [--verbose] [--json out.json]
+//        [--timeout ms] [--verbose] [--json out.json] [--browser]
+// --browser runs each file in headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ if (!existsSync(fileURLToPath(dist))) {
 const { runSpec, summarize, engineName } = await import(dist.href);
 
 const args = process.argv.slice(2);
-const opts = { filter: undefined, jobs: undefined, timeoutMs: 10_000, verbose: false, json: undefined };
+const opts = { filter: undefined, jobs: undefined, timeoutMs: 10_000, verbose: false, json: undefined, browser: false };
 let checkout;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -28,6 +29,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--timeout') opts.timeoutMs = Number(value());
   else if (a === '--json') opts.json = value();
   else if (a === '--verbose') opts.verbose = true;
+  else if (a === '--browser') opts.browser = true;
   else if (a.startsWith('--')) usage(`unknown option ${a}`);
   else if (checkout === undefined) checkout = a;
   else usage(`unexpected argument ${a}`);
@@ -36,7 +38,7 @@ if (!checkout) usage('missing the path of a component-model checkout');
 if (!existsSync(`${checkout}/test`)) usage(`${checkout}/test does not exist`);
 
 function usage(msg) {
-  console.error(`run-spec: ${msg}\nusage: run-spec.mjs <component-model checkout> [--filter substr] [--jobs n] [--timeout ms] [--verbose] [--json out.json]`);
+  console.error(`run-spec: ${msg}\nusage: run-spec.mjs <component-model checkout> [--filter substr] [--jobs n] [--timeout ms] [--verbose] [--json out.json] [--browser]`);
   process.exit(2);
 }
 
@@ -68,16 +70,16 @@ function section(title, files) {
   return { ...s, commands };
 }
 
-console.log(`engine: ${engine}`);
+console.log(`engine: ${engine}${opts.browser ? ' (in Chromium)' : ''}`);
 let done = 0;
 const onFile = (r) => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K[${++done}] ${r.file} ${r.status}`);
 };
-const report = await runSpec(checkout, { engine, filter: opts.filter, jobs: opts.jobs, timeoutMs: opts.timeoutMs, onFile });
+const report = await runSpec(checkout, { engine, filter: opts.filter, jobs: opts.jobs, timeoutMs: opts.timeoutMs, browser: opts.browser, onFile });
 if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 const main = section('component-model tests', report.main);
 const asyncS = section('async (Preview 3; weft does not implement it, failures expected)', report.async);
-if (opts.json) await writeFile(opts.json, JSON.stringify({ engine, ...report }, null, 2));
+if (opts.json) await writeFile(opts.json, JSON.stringify({ engine, browser: opts.browser, ...report }, null, 2));
 console.log(`\nasync: ${asyncS.passed} passed, ${asyncS.failed} failed, ${asyncS.nyi} nyi (commands ${asyncS.commands[0]}/${asyncS.commands[1]})`);
 console.log(`commands: ${main.commands[0]}/${main.commands[1]} passed; nyi files: ${main.nyi}`);
 console.log(`${main.passed} passed, ${main.failed} failed`);

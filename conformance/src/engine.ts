@@ -7,15 +7,16 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadedFromGlue, type Loaded, type RunnerEngine } from './engine-api.js';
+
+export { GlueError, type Loaded, type RunnerEngine } from './engine-api.js';
 
 export type EngineName = 'jco' | 'weft';
 
-export interface Engine {
+export interface Engine extends RunnerEngine {
   name: EngineName;
   /** Transpiles component bytes in instantiation mode; returns the output files. */
   transpile(bytes: Uint8Array, name: string): Promise<Record<string, Uint8Array>>;
-  /** Whether a transpile error is a deliberate rejection of the input rather than a crash. */
-  isRejection(e: unknown): boolean;
 }
 
 /** The engine selected by the environment. */
@@ -26,10 +27,15 @@ export function engineName(env: NodeJS.ProcessEnv = process.env): EngineName {
 }
 
 export async function getEngine(name: EngineName = engineName()): Promise<Engine> {
+  const core = await engineCore(name);
+  const engine: Engine = { ...core, name, assemble, componentWit, load: (bytes, outName) => load(engine, bytes, outName) };
+  return engine;
+}
+
+async function engineCore(name: EngineName): Promise<Pick<Engine, 'transpile' | 'isRejection'>> {
   if (name === 'jco') {
     const jco = await import('@bytecodealliance/jco');
     return {
-      name,
       async transpile(bytes, outName) {
         const opts = { name: outName, instantiation: { tag: 'async' }, noTypescript: true };
         const { files } = await jco.transpile(bytes, opts as unknown as Parameters<typeof jco.transpile>[1]);
@@ -41,7 +47,6 @@ export async function getEngine(name: EngineName = engineName()): Promise<Engine
   }
   const weft = await import('@weft/transpiler');
   return {
-    name,
     async transpile(bytes, outName) {
       const { files } = await weft.transpile(bytes, { name: outName, instantiation: 'async', noTypescript: true });
       return files;
@@ -65,33 +70,24 @@ export async function componentWit(bytes: Uint8Array): Promise<string> {
 
 export const CACHE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '.cache');
 
-type InstantiateFn = (
-  getCoreModule: (name: string) => Promise<WebAssembly.Module>,
-  imports: Record<string, unknown>,
-) => Promise<Record<string, unknown>>;
-
-/** A transpiled component, ready to be instantiated any number of times. */
-export interface Loaded {
-  instantiate(imports: Record<string, unknown>): Promise<Record<string, unknown>>;
-}
-
-let loadCounter = 0;
-
-/** The generated glue could not be imported: an engine bug, never a rejection of the component. */
-export class GlueError extends Error {
-  override name = 'GlueError';
+/** Transpiled output as written to disk: `<CACHE_DIR>/<dir>/<file>` for each file. */
+export interface WrittenOutput {
+  /** Relative to CACHE_DIR, with `/` separators: `<engine>/<hash of output>`. */
+  dir: string;
+  mainFile: string;
+  files: Record<string, Uint8Array>;
 }
 
 /**
  * Transpiles `bytes` and writes the output under `.cache/<engine>/<hash of output>/`,
- * so unchanged output is written once. Each instantiation imports the glue under a
- * fresh URL, so no module-level state can leak between instances.
+ * so unchanged output is written once.
  */
-export async function load(engine: Engine, bytes: Uint8Array, name = 'component'): Promise<Loaded> {
+export async function transpileToCache(engine: Engine, bytes: Uint8Array, name = 'component'): Promise<WrittenOutput> {
   const files = await engine.transpile(bytes, name);
   const hash = createHash('sha256');
   for (const k of Object.keys(files).sort()) hash.update(k).update('\0').update(files[k]!).update('\0');
-  const dir = join(CACHE_DIR, engine.name, hash.digest('hex').slice(0, 24));
+  const rel = `${engine.name}/${hash.digest('hex').slice(0, 24)}`;
+  const dir = join(CACHE_DIR, rel);
   const mainFile = `${name}.js`;
   if (!files[mainFile]) throw new Error(`${engine.name} produced no ${mainFile} (files: ${Object.keys(files).join(', ')})`);
   const written = await access(join(dir, mainFile)).then(() => true, () => false);
@@ -107,27 +103,15 @@ export async function load(engine: Engine, bytes: Uint8Array, name = 'component'
       if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
     });
   }
-  const modules = new Map<string, Promise<WebAssembly.Module>>();
-  const getCoreModule = (file: string) => {
-    let m = modules.get(file);
-    if (!m) {
-      const data = files[file];
-      m = data ? WebAssembly.compile(data as Uint8Array<ArrayBuffer>) : Promise.reject(new Error(`glue asked for unknown core module ${file}`));
-      modules.set(file, m);
-    }
-    return m;
-  };
-  const url = pathToFileURL(join(dir, mainFile)).href;
-  return {
-    async instantiate(imports) {
-      let mod: { instantiate?: InstantiateFn };
-      try {
-        mod = (await import(`${url}?instance=${++loadCounter}`)) as { instantiate?: InstantiateFn };
-      } catch (e) {
-        throw new GlueError(`${mainFile} failed to load: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-      }
-      if (typeof mod.instantiate !== 'function') throw new GlueError(`${mainFile} exports no instantiate()`);
-      return mod.instantiate(getCoreModule, imports);
-    },
-  };
+  return { dir: rel, mainFile, files };
+}
+
+/** Transpiles `bytes` into the cache and loads the glue from there. */
+export async function load(engine: Engine, bytes: Uint8Array, name = 'component'): Promise<Loaded> {
+  const { dir, mainFile, files } = await transpileToCache(engine, bytes, name);
+  const url = pathToFileURL(join(CACHE_DIR, dir, mainFile)).href;
+  return loadedFromGlue(url, mainFile, (file) => {
+    const data = files[file];
+    return data ? WebAssembly.compile(data as Uint8Array<ArrayBuffer>) : Promise.reject(new Error(`glue asked for unknown core module ${file}`));
+  });
 }

@@ -4,3 +4,4 @@ export { parseValue, toJs, mismatch, camelCase, type WastValue } from './values.
 export { engineName, getEngine, load, assemble, type Engine, type EngineName } from './engine.js';
 export { Runner, runScript, type CommandResult, type RunOptions } from './runner.js';
 export { runFileIsolated, runSpec, summarize, type FileResult, type SpecReport } from './spec.js';
+export { startChromiumHost, type ChromiumHost } from './browser.js';

@@ -2,7 +2,7 @@
  * Executes a parsed .wast script against an engine: builds and instantiates
  * components, links them through `register`, invokes exports and checks assertions.
  */
-import { assemble, componentWit, GlueError, load, type Engine, type Loaded } from './engine.js';
+import { GlueError, type Loaded, type RunnerEngine } from './engine-api.js';
 import { parseScript, type Command, type ComponentDecl, type Invoke, type Located } from './script.js';
 import { camelCase, describeJs, emptyTypedArray, mismatch, parseValue, toJs, type WastValue } from './values.js';
 import { numericListParams } from './wit-hint.js';
@@ -24,7 +24,7 @@ export interface CommandResult {
 export type Stage = 'assemble' | 'transpile' | 'instantiate' | 'invoke';
 
 export interface RunOptions {
-  engine: Engine;
+  engine: RunnerEngine;
   /** Limit for each command's asynchronous work. Default 10 s. */
   timeoutMs?: number;
   /** Called before each command runs (lets a watchdog attribute a hang). */
@@ -50,7 +50,7 @@ export function errorText(e: unknown): string {
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const t = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Timeout(`${what} timed out after ${ms} ms`)), ms);
   });
@@ -116,20 +116,20 @@ export class Runner {
   private counter = 0;
   private readonly timeoutMs: number;
 
-  constructor(private readonly engine: Engine, timeoutMs = 10_000) {
+  constructor(private readonly engine: RunnerEngine, timeoutMs = 10_000) {
     this.timeoutMs = timeoutMs;
   }
 
   private async bytesOf(decl: ComponentDecl): Promise<Uint8Array> {
     if (decl.source.form === 'binary') return decl.source.bytes;
     const text = decl.source.text;
-    return stage('assemble', () => assemble(text));
+    return stage('assemble', () => this.engine.assemble(text));
   }
 
   private async build(decl: ComponentDecl): Promise<Loaded> {
     const bytes = await this.bytesOf(decl);
     const name = `c${++this.counter}`;
-    const loaded = await stage('transpile', () => withTimeout(load(this.engine, bytes, name), TRANSPILE_TIMEOUT_MS, 'transpile'));
+    const loaded = await stage('transpile', () => withTimeout(this.engine.load(bytes, name), TRANSPILE_TIMEOUT_MS, 'transpile'));
     this.bytesOfLoaded.set(loaded, bytes);
     return loaded;
   }
@@ -146,7 +146,7 @@ export class Runner {
     if (!values.some((v) => v.t === 'list' && v.v.length === 0)) return;
     const bytes = this.bytesOfInstance.get(exports);
     if (!bytes) return;
-    const wit = await componentWit(bytes).catch(() => undefined);
+    const wit = await this.engine.componentWit(bytes).catch(() => undefined);
     const elems = wit === undefined ? undefined : numericListParams(wit, name);
     values.forEach((v, i) => {
       const elem = elems?.[i];

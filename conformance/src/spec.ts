@@ -6,6 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startChromiumHost, type ChromiumHost, type Session } from './browser.js';
 import type { EngineName } from './engine.js';
 import { TRANSPILE_TIMEOUT_MS, type CommandResult } from './runner.js';
 import { parseScript } from './script.js';
@@ -26,6 +27,8 @@ export interface FileRunOptions {
   engine: EngineName;
   /** Per-command limit. */
   timeoutMs: number;
+  /** Run in pages of this Chromium instead of worker threads. */
+  chromium?: ChromiumHost;
 }
 
 /** How many times one file may hang before the rest of it is given up. */
@@ -33,28 +36,42 @@ const MAX_RESTARTS = 3;
 
 type Planned = { line: number; text: string; kind: string };
 
+/** Starts running a file from `input.resumeAt`, reporting like the worker does. */
+type Starter = (input: WorkerInput, onMessage: (m: WorkerMessage) => void) => Session;
+
+/** Runs a file in a worker thread of this process. */
+const startWorker: Starter = (input, onMessage) => {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: true, stderr: true });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  worker.on('message', onMessage);
+  worker.on('error', (e) => onMessage({ type: 'error', message: `worker crashed: ${e.message}` }));
+  worker.on('exit', (code) => onMessage(code === 0 ? { type: 'done', total: -1 } : { type: 'error', message: `worker exited with code ${code}` }));
+  return { stop: () => worker.terminate().then(() => {}, () => {}) };
+};
+
 /**
- * Runs the commands of one file from `resumeAt` in a fresh worker. Resolves with the
- * index of a command that hung (the worker is then stopped), or undefined when the
- * worker ran to its end; a worker failure is returned as `error`.
+ * Runs the commands of one file from `resumeAt` in a fresh worker (or page). Resolves
+ * with the index of a command that hung (the worker is then stopped), or undefined
+ * when the worker ran to its end; a worker failure is returned as `error`.
  */
 function runWorker(
   path: string, planned: Planned[], results: (CommandResult | undefined)[], opts: FileRunOptions, resumeAt: number,
 ): Promise<{ hung?: number; error?: string }> {
   return new Promise((resolve) => {
     const input: WorkerInput = { file: path, engine: opts.engine, timeoutMs: opts.timeoutMs, resumeAt };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: true, stderr: true });
-    worker.stdout.resume();
-    worker.stderr.resume();
     let watchdog: NodeJS.Timeout | undefined;
     let finished = false;
+    // Messages come from events, never during `start`, so the session exists by then.
+    let session: Session | undefined;
     const finish = (r: { hung?: number; error?: string }) => {
       if (finished) return;
       finished = true;
       clearTimeout(watchdog);
-      void worker.terminate().then(() => resolve(r), () => resolve(r));
+      void session!.stop().then(() => resolve(r));
     };
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage) => {
+      if (finished) return;
       if (m.type === 'start') {
         const index = m.index;
         const c = planned[index];
@@ -73,9 +90,8 @@ function runWorker(
       } else {
         finish({ error: `runner error: ${m.message}` });
       }
-    });
-    worker.on('error', (e) => finish({ error: `worker crashed: ${e.message}` }));
-    worker.on('exit', (code) => finish(code === 0 ? {} : { error: `worker exited with code ${code}` }));
+    };
+    session = (opts.chromium ? opts.chromium.start.bind(opts.chromium) : startWorker)(input, onMessage);
   });
 }
 
@@ -128,6 +144,8 @@ async function findWast(dir: string): Promise<string[]> {
 
 export interface SpecOptions extends FileRunOptions {
   filter?: string;
+  /** Run every file in headless Chromium instead of Node (see browser.ts). */
+  browser?: boolean;
   jobs?: number;
   /** Called as each file finishes, in completion order. */
   onFile?(r: FileResult): void;
@@ -149,18 +167,24 @@ export async function runSpec(checkout: string, opts: SpecOptions): Promise<Spec
   const results = new Map<string, FileResult>();
   const queue = [...files];
   const jobs = Math.max(1, opts.jobs ?? availableParallelism());
-  await Promise.all(
-    Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) {
-        const r = await runFileIsolated(f.path, f.name, opts);
-        const status = nyi.has(f.name) ? 'nyi' : r.ok ? 'pass' : 'fail';
-        const { ok: _ok, ...rest } = r;
-        const fr: FileResult = { ...rest, status };
-        results.set(f.name, fr);
-        opts.onFile?.(fr);
-      }
-    }),
-  );
+  const chromium = opts.browser && !opts.chromium && files.length > 0 ? await startChromiumHost(opts.engine) : undefined;
+  const fileOpts: FileRunOptions = { engine: opts.engine, timeoutMs: opts.timeoutMs, chromium: opts.chromium ?? chromium };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+        for (let f = queue.shift(); f; f = queue.shift()) {
+          const r = await runFileIsolated(f.path, f.name, fileOpts);
+          const status = nyi.has(f.name) ? 'nyi' : r.ok ? 'pass' : 'fail';
+          const { ok: _ok, ...rest } = r;
+          const fr: FileResult = { ...rest, status };
+          results.set(f.name, fr);
+          opts.onFile?.(fr);
+        }
+      }),
+    );
+  } finally {
+    await chromium?.close();
+  }
   const ordered = files.map((f) => results.get(f.name)!);
   return { main: ordered.filter((r) => !r.file.startsWith('async/')), async: ordered.filter((r) => r.file.startsWith('async/')) };
 }
