@@ -42,7 +42,8 @@ export class GlueWriter {
   private readonly memories = new Map<string, { mem: string; view: string }>();
   private readonly tables = new Set<number>();
   private readonly resources = new Map<Resource, ResourceJs>();
-  private readonly resourceFns = new Map<string, string>();
+  /** Generated helper functions by what they do, so each is emitted once. */
+  private readonly generated = new Map<string, string>();
   private readonly liftNames = new Map<number, string>();
   private readonly importRefs = new Map<string, string>();
   private readonly usesState = new Set<number>();
@@ -54,6 +55,17 @@ export class GlueWriter {
 
   private id(prefix: string): string {
     return `${prefix}${this.nextId++}`;
+  }
+
+  /** The function generated for `key`, written by `write(name)` on first use. */
+  private once(key: string, prefix: string, write: (name: string) => string): string {
+    let name = this.generated.get(key);
+    if (!name) {
+      name = this.id(prefix);
+      this.generated.set(key, name);
+      this.fns.push(write(name));
+    }
+    return name;
   }
 
   private readonly constantNames = new Map<string, string>();
@@ -92,32 +104,18 @@ export class GlueWriter {
       case 'lowered': return this.lowering(this.plan.lowerings[def.index]!);
       case 'resource': return this.resourceFn(def.op, def.resource, def.instance);
       case 'context': {
-        const key = `ctx:${def.op}:${def.index}:${def.instance}`;
-        let name = this.resourceFns.get(key);
-        if (!name) {
-          name = this.id(`$ctx${def.op}`);
-          this.resourceFns.set(key, name);
-          const slots = `$ctx${def.instance}`;
-          this.fns.push(def.op === 'get'
-            ? `function ${name}() { return ${slots}[${def.index}]; }`
-            : `function ${name}(v) { ${slots}[${def.index}] = v; }`);
-        }
-        return name;
+        const slot = `$ctx${def.instance}[${def.index}]`;
+        return this.once(`ctx:${def.op}:${def.index}:${def.instance}`, `$ctx${def.op}`, (name) => (def.op === 'get'
+          ? `function ${name}() { return ${slot}; }`
+          : `function ${name}(v) { ${slot} = v; }`));
       }
       case 'task-return': return this.taskReturn(def);
       case 'backpressure': {
-        const key = `bp:${def.op}:${def.instance}`;
-        let name = this.resourceFns.get(key);
-        if (!name) {
-          name = this.id(`$bp${def.op}`);
-          this.resourceFns.set(key, name);
-          const counter = `$bp[${def.instance}]`;
-          this.backpressure = true;
-          this.fns.push(def.op === 'inc'
-            ? `function ${name}() { if (${counter} === 0xffff) ${this.helpers.use('$trap')}('backpressure counter overflow'); ${counter}++; }`
-            : `function ${name}() { if (${counter} === 0) ${this.helpers.use('$trap')}('backpressure counter underflow'); ${counter}--; }`);
-        }
-        return name;
+        const counter = `$bp[${def.instance}]`;
+        this.backpressure = true;
+        return this.once(`bp:${def.op}:${def.instance}`, `$bp${def.op}`, (name) => (def.op === 'inc'
+          ? `function ${name}() { if (${counter} === 0xffff) ${this.helpers.use('$trap')}('backpressure counter overflow'); ${counter}++; }`
+          : `function ${name}() { if (${counter} === 0) ${this.helpers.use('$trap')}('backpressure counter underflow'); ${counter}--; }`));
       }
       case 'trap': {
         const name = this.id('$nyi');
@@ -186,21 +184,15 @@ export class GlueWriter {
   }
 
   private resourceFn(op: 'new' | 'drop' | 'rep', r: Resource, instance: number): string {
-    const k = `${op}:${r.id}:${instance}`;
-    let name = this.resourceFns.get(k);
-    if (name) return name;
-    name = this.id(`$${op}`);
-    this.resourceFns.set(k, name);
     const res = this.resource(r);
     const t = this.table(instance);
     const leave = this.leaveCheck(instance);
-    if (op === 'new') this.fns.push(`function ${name}(rep) { ${leave}return ${t}.add({ t: ${res.id}, rep, own: true, lend: 0 }); }`);
-    else if (op === 'rep') this.fns.push(`function ${name}(i) { return ${t}.get(i, ${res.id}).rep; }`);
-    else {
+    return this.once(`${op}:${r.id}:${instance}`, `$${op}`, (name) => {
+      if (op === 'new') return `function ${name}(rep) { ${leave}return ${t}.add({ t: ${res.id}, rep, own: true, lend: 0 }); }`;
+      if (op === 'rep') return `function ${name}(i) { return ${t}.get(i, ${res.id}).rep; }`;
       const dtor = res.guest ? (res.dtor ? `${res.dtor}(h.rep);` : '') : `${this.helpers.use('$hostDrop')}(h.rep);`;
-      this.fns.push(`function ${name}(i) { ${leave}const h = ${t}.drop(i, ${res.id});${dtor ? ` if (h.own) ${dtor}` : ''} }`);
-    }
-    return name;
+      return `function ${name}(i) { ${leave}const h = ${t}.drop(i, ${res.id});${dtor ? ` if (h.own) ${dtor}` : ''} }`;
+    });
   }
 
   /**
@@ -214,15 +206,10 @@ export class GlueWriter {
 
   /** `realloc` of `instance`, run with the instance unable to leave (see leaveCheck). */
   private reallocFor(def: CoreDef, instance: number): string {
-    const k = `realloc:${instance}:${this.core(def)}`;
-    let name = this.resourceFns.get(k);
-    if (!name) {
-      name = this.id('$realloc');
-      this.resourceFns.set(k, name);
-      this.usesState.add(instance);
-      this.fns.push(`function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = 3; try { return ${this.core(def)}(a, b, c, d); } finally { $st[${instance}] = s; } }`);
-    }
-    return name;
+    const realloc = this.core(def);
+    this.usesState.add(instance);
+    return this.once(`realloc:${instance}:${realloc}`, '$realloc', (name) =>
+      `function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = 3; try { return ${realloc}(a, b, c, d); } finally { $st[${instance}] = s; } }`);
   }
 
   // ---- imports ------------------------------------------------------------

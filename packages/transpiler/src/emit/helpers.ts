@@ -260,10 +260,6 @@ export class Helpers {
     return name;
   }
 
-  has(name: HelperName): boolean {
-    return this.used.has(name);
-  }
-
   render(): string {
     return [...this.used].map((n) => HELPERS[n].code).join('\n');
   }
