@@ -21,11 +21,15 @@ export interface TranspileOptions {
   minify?: boolean;
   /** Do not emit `.d.ts` files. */
   noTypescript?: boolean;
-  /** How blocking imports wait for promises. Default `sync`. */
+  /**
+   * How blocking imports wait for promises. `sync` (default): they may not. `jspi`: the
+   * blocking WASI calls and `asyncImports` may return a promise and suspend the guest;
+   * every export returns a promise. `asyncify` is not available yet.
+   */
   asyncMode?: 'sync' | 'jspi' | 'asyncify';
   /** Extra imports (`ns:pkg/iface#func` or `func`) that may return a promise. */
   asyncImports?: string[];
-  /** Extra exports that return a promise. */
+  /** Extra exports that return a promise (under `jspi` every export does). */
   asyncExports?: string[];
 }
 

@@ -3,6 +3,7 @@ import { writeDts } from './emit/dts.js';
 import { writeModule } from './emit/module.js';
 import { exportShortName } from './emit/names.js';
 import { resolveSpecifier } from './emit/specifiers.js';
+import { suspendingImports } from './emit/suspending.js';
 import { WeftError } from './error.js';
 import { inline } from './link/inline.js';
 import { validate } from './types/validate.js';
@@ -22,8 +23,9 @@ function base64(bytes: Uint8Array): string {
  */
 export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}): Promise<TranspileResult> {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('transpile: expected the component as a Uint8Array');
-  if (opts.asyncMode && opts.asyncMode !== 'sync') {
-    throw new WeftError(`asyncMode '${opts.asyncMode}' is not available yet; use 'sync'`);
+  if (opts.asyncMode === 'asyncify') throw new WeftError("asyncMode 'asyncify' is not available yet; use 'sync' or 'jspi'");
+  if (opts.asyncMode !== undefined && opts.asyncMode !== 'sync' && opts.asyncMode !== 'jspi') {
+    throw new WeftError(`unknown asyncMode '${String(opts.asyncMode)}': expected 'sync', 'jspi' or 'asyncify'`);
   }
   const name = opts.name ?? 'component';
   const ast = decodeComponent(bytes);
@@ -44,6 +46,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
     namespacedExports: !opts.noNamespacedExports,
     tlaCompat: !!opts.tlaCompat,
     specifier,
+    ...(opts.asyncMode === 'jspi' ? { jspi: { suspends: suspendingImports(opts.asyncImports) } } : {}),
   });
   if (opts.minify) {
     const { transform } = await import('esbuild');

@@ -24,6 +24,12 @@ export interface GlueOptions {
   moduleFile(i: number): string;
   instantiation: 'async' | 'sync';
   namespacedExports: boolean;
+  /**
+   * JSPI mode: imports for which `suspends` says so may return a promise and suspend the
+   * guest (WebAssembly.Suspending); exports run through WebAssembly.promising and return
+   * promises, queued so that one instance never runs two suspended calls at once.
+   */
+  jspi?: { suspends(importName: string, exportName?: string): boolean };
 }
 
 /**
@@ -50,6 +56,7 @@ export class GlueWriter {
   private nextId = 0;
   private backpressure = false;
   private tasks = false;
+  private queue = false;
 
   constructor(private readonly plan: Plan, private readonly opts: GlueOptions) {}
 
@@ -101,7 +108,12 @@ export class GlueWriter {
   /** A JS expression for a core item, valid once the instances it needs exist. */
   private core(def: CoreDef): string {
     switch (def.kind) {
-      case 'lowered': return this.lowering(this.plan.lowerings[def.index]!);
+      case 'lowered': {
+        const l = this.plan.lowerings[def.index]!;
+        const name = this.lowering(l);
+        if (!this.suspends(l)) return name;
+        return this.once(`suspending:${name}`, '$s', (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
+      }
       case 'resource': return this.resourceFn(def.op, def.resource, def.instance);
       case 'context': {
         const slot = `$ctx${def.instance}[${def.index}]`;
@@ -393,9 +405,13 @@ export class GlueWriter {
     }
     lifting.bindView();
 
-    const call = l.callee.kind === 'import'
+    const suspend = this.suspends(l);
+    const direct = l.callee.kind === 'import'
       ? this.hostCall(l.callee, l.name)(args)
       : `${this.liftName(l.callee.index)}(${args.join(', ')})`;
+    const call = !suspend
+      ? l.callee.kind === 'import' ? `${this.helpers.use('$sync')}(${direct}, ${this.text(l.name)})` : direct
+      : l.callee.kind === 'import' ? `await ${this.helpers.use('$wait')}(() => ${direct})` : `await ${direct}`;
     const result = l.type.result;
     let value: string | undefined;
     if (!result) code.line(`${call};`);
@@ -424,7 +440,7 @@ export class GlueWriter {
     if (ret) code.line(ret);
     if (async) code.line('return 2;');
     this.declareCallState(code, shared);
-    this.fns.push(`function ${name}(${names.join(', ')}) {\n${code}\n}`);
+    this.fns.push(`${suspend ? 'async ' : ''}function ${name}(${names.join(', ')}) {\n${code}\n}`);
     return name;
   }
 
@@ -479,7 +495,7 @@ export class GlueWriter {
     const body = new Code('w');
     const coreFn = this.core(l.core);
     const result = l.type.result;
-    const call = `${coreFn}(${flatArgs.join(', ')})`;
+    const call = this.opts.jspi ? `await ${this.promising(l.core, coreFn)}(${flatArgs.join(', ')})` : `${coreFn}(${flatArgs.join(', ')})`;
     const async = !!l.opts.async;
     const ret = result && !async ? body.let(call, 'ret') : undefined;
     if (async) {
@@ -524,7 +540,27 @@ export class GlueWriter {
       } else code.line(`return ${value};`);
     }
     this.declareCallState(code, shared);
-    this.fns.push(`function ${name}(${params.join(', ')}) {\n${code}\n}`);
+    this.fns.push(`${this.opts.jspi ? 'async ' : ''}function ${name}(${params.join(', ')}) {\n${code}\n}`);
+  }
+
+  /** JSPI: may this lowering suspend? Calls into another component's lifted code always may. */
+  private suspends(l: Lowering): boolean {
+    if (!this.opts.jspi) return false;
+    return l.callee.kind === 'lifted' || this.opts.jspi.suspends(l.callee.ref.importName, l.callee.ref.exportName);
+  }
+
+  /** JSPI: a core export wrapped with WebAssembly.promising (other core functions are called as they are). */
+  private promising(def: CoreDef, fn: string): string {
+    if (def.kind !== 'export') return fn;
+    const key = `promising:${fn}`;
+    let name = this.generated.get(key);
+    if (!name) {
+      name = this.id('$p');
+      this.generated.set(key, name);
+      this.decls.push(`let ${name};`);
+      this.after(def.instance, `${name} = WebAssembly.promising(${fn});`);
+    }
+    return name;
   }
 
   // ---- resource classes ---------------------------------------------------
@@ -565,7 +601,13 @@ export class GlueWriter {
     return out;
   }
 
+  /** A function the host calls. Under JSPI its calls queue, so suspended calls never overlap. */
   private funcRef(f: FuncVal): string {
+    if (f.kind === 'lifted' && this.opts.jspi) {
+      const lift = this.liftName(f.index);
+      this.queue = true;
+      return this.once(`queued:${lift}`, '$q', (q) => `const ${q} = $queued(${lift});`);
+    }
     if (f.kind === 'lifted') return this.liftName(f.index);
     const call = this.hostCall(f, refName(f.ref));
     const ps = f.type.params.map((_, i) => `a${i}`);
@@ -678,6 +720,13 @@ export class GlueWriter {
     for (const [k, n] of this.plan.contextSlots) state.push(`const $ctx${k} = new Int32Array(${n});`);
     if (this.backpressure) state.push(`const $bp = new Uint16Array(${this.plan.componentInstances});`);
     if (this.tasks) state.push(`const $task = new Array(${this.plan.componentInstances});`);
+    if (this.opts.jspi) {
+      state.unshift(`if (typeof WebAssembly.Suspending !== 'function' || typeof WebAssembly.promising !== 'function') throw new Error('this component was transpiled with asyncMode \\'jspi\\', which needs WebAssembly.Suspending and WebAssembly.promising (JavaScript Promise Integration)');`);
+    }
+    if (this.queue) {
+      state.push('let $tail = Promise.resolve();');
+      state.push('const $queued = (f) => (...a) => { const p = $tail.then(() => f(...a)); $tail = p.then(() => {}, () => {}); return p; };');
+    }
     const body = [
       ...state,
       ...this.decls,

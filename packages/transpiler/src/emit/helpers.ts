@@ -33,6 +33,23 @@ const HELPERS = {
   return e;
 }`,
   },
+  $sync: {
+    deps: [],
+    code: `function $sync(v, fn) {
+  if (v !== null && typeof v === 'object' && typeof v.then === 'function') throw new TypeError(\`\${fn} returned a Promise; the component waits for it only when transpiled with asyncMode 'jspi'\`);
+  return v;
+}`,
+  },
+  $wait: {
+    // Tells weft's shims that this host call may return a promise instead of blocking.
+    deps: [],
+    code: `const $waitFlag = Symbol.for('weft.async-wait');
+function $wait(f) {
+  const prev = globalThis[$waitFlag];
+  globalThis[$waitFlag] = true;
+  try { return f(); } finally { globalThis[$waitFlag] = prev; }
+}`,
+  },
   $cannotLeave: {
     deps: ['$trap'],
     code: `function $cannotLeave() { $trap('cannot leave component instance during post-return or realloc'); }`,

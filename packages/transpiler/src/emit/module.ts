@@ -1,5 +1,5 @@
 import type { Plan } from '../link/plan.js';
-import { GlueWriter } from './glue.js';
+import { GlueWriter, type GlueOptions } from './glue.js';
 import { exportShortName, isIdentifier, str } from './names.js';
 import type { ImportSpecifier } from './specifiers.js';
 
@@ -11,6 +11,7 @@ export interface ModuleOptions {
   namespacedExports: boolean;
   tlaCompat: boolean;
   specifier(importName: string): ImportSpecifier;
+  jspi?: GlueOptions['jspi'];
 }
 
 /** Writes the generated ES module: instantiation-mode API, or self-instantiating ESM. */
@@ -19,6 +20,7 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     moduleFile: (i) => opts.moduleFiles[i]!,
     instantiation: opts.instantiation ?? 'async',
     namespacedExports: opts.namespacedExports,
+    ...(opts.jspi ? { jspi: opts.jspi } : {}),
   });
   const fn = glue.instantiateFunction();
   if (opts.instantiation) {
