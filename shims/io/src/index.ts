@@ -13,4 +13,4 @@ export {
   type ByteSink,
   type StreamError,
 } from './streams.js';
-export { sleepUntil, canBlock, WouldBlockError, MAX_SPIN_MS } from './sleep.js';
+export { sleepUntil, canBlock, asyncWaitAllowed, WouldBlockError, MAX_SPIN_MS } from './sleep.js';

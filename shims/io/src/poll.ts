@@ -1,4 +1,4 @@
-import { blockSync, sleepUntil, WouldBlockError } from './sleep.js';
+import { asyncWaitAllowed, blockSync, sleepUntil, WouldBlockError } from './sleep.js';
 
 /**
  * What a pollable asks of the thing it watches. Timers give a `deadline` (on the
@@ -24,8 +24,10 @@ export class Pollable {
     return readinessOf.get(this)!.ready();
   }
 
-  block(): void {
-    pollList([this]);
+  /** Returns a promise when the wait happens asynchronously (see asyncWaitAllowed). */
+  block(): void | Promise<void> {
+    const ready = pollList([this]);
+    if (ready instanceof Promise) return ready.then(() => undefined);
   }
 }
 
@@ -47,8 +49,11 @@ export function timerPollable(deadline: number): Pollable {
   });
 }
 
-/** `wasi:io/poll#poll`: indices of the ready pollables, waiting until at least one is. */
-export function pollList(list: Pollable[]): Uint32Array {
+/**
+ * `wasi:io/poll#poll`: indices of the ready pollables, waiting until at least one is. Where
+ * an async mode allows it, the wait is a promise for the indices instead of a blocked thread.
+ */
+export function pollList(list: Pollable[]): Uint32Array | Promise<Uint32Array> {
   if (!Array.isArray(list) || list.length === 0) {
     throw new RangeError('wasi:io/poll#poll: the list of pollables must not be empty');
   }
@@ -69,6 +74,12 @@ export function pollList(list: Pollable[]): Uint32Array {
       const d = r.deadline?.();
       if (d !== undefined) earliest = Math.min(earliest, d);
       else if (r.block && !blocker) blocker = r;
+    }
+    if (asyncWaitAllowed() && (earliest !== Infinity || blocker?.block)) {
+      const wait = earliest !== Infinity
+        ? new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, earliest - performance.now())))
+        : Promise.resolve(blocker!.block!());
+      return wait.then(() => pollList(list));
     }
     if (earliest !== Infinity) sleepUntil(earliest, 'wasi:io/poll#poll on a timer');
     else if (blocker?.block) blockSync(() => blocker.block!(), `wasi:io/poll#poll on ${blocker.label ?? 'a pollable'}`);

@@ -24,6 +24,16 @@ function atomicsCell(): Int32Array | null {
   return waitCell;
 }
 
+const ASYNC_WAIT = Symbol.for('weft.async-wait');
+
+/**
+ * True while weft glue transpiled with an async mode calls a host function that may
+ * suspend the guest: a wait may then return a promise instead of blocking the thread.
+ */
+export function asyncWaitAllowed(): boolean {
+  return (globalThis as Record<symbol, unknown>)[ASYNC_WAIT] === true;
+}
+
 /** True when this thread can block without spinning. */
 export function canBlock(): boolean {
   return atomicsCell() !== null;
