@@ -36,6 +36,8 @@ export interface TranspileForTestOptions {
   shims?: 'weft' | 'preview2-shim';
   /** Override `WEFT_ENGINE`. Ignored for `preview2-shim`, which only jco targets. */
   engine?: Engine;
+  /** weft's async mode (jco output is always built in sync mode). */
+  asyncMode?: 'sync' | 'jspi';
 }
 
 export interface TranspiledOutput {
@@ -77,7 +79,7 @@ export async function transpileForTest(component: Uint8Array, opts: TranspileFor
   const key = createHash('sha256')
     .update(component)
     .update(engineFingerprint(engine))
-    .update(JSON.stringify({ shims, name, map }))
+    .update(JSON.stringify({ shims, name, map, asyncMode: opts.asyncMode ?? 'sync' }))
     .digest('hex')
     .slice(0, 20);
   const dir = join(cacheDir, 'out', `${engine}-${shims}`, `${name}-${key}`);
@@ -90,7 +92,7 @@ export async function transpileForTest(component: Uint8Array, opts: TranspileFor
     ({ files } = await transpile(component, { name, map, noTypescript: true }));
   } else {
     const { transpile } = await import('@weft/transpiler');
-    ({ files } = await transpile(component, { name, map, noTypescript: true }));
+    ({ files } = await transpile(component, { name, map, noTypescript: true, asyncMode: opts.asyncMode ?? 'sync' }));
   }
   if (!files[`${name}.js`]) throw new Error(`${engine} produced no ${name}.js (files: ${Object.keys(files).join(', ')})`);
   writeDirAtomic(dir, files);

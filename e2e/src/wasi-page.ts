@@ -52,7 +52,8 @@ window.weftRunCommand = async (entry, opts) => {
   let error;
   try {
     const mod = await import(entry + '?run=' + (++runs));
-    mod.run.run();
+    // Under asyncMode 'jspi' run() returns a promise.
+    await mod.run.run();
   } catch (e) {
     if (e instanceof cli.ComponentExit) exitCode = e.exitCode;
     else { exitCode = null; error = String((e && e.message) || e); }
