@@ -62,31 +62,51 @@ export function pollList(list: Pollable[]): Uint32Array | Promise<Uint32Array> {
     if (!(p instanceof Pollable)) throw new TypeError(`wasi:io/poll#poll: element ${i} is not a Pollable`);
     return readinessOf.get(p)!;
   });
+  const first = readyOf(all);
+  if (first) return first;
+  if (asyncWaitAllowed()) return pollAsync(all);
   for (;;) {
-    const ready: number[] = [];
-    all.forEach((r, i) => {
-      if (r.ready()) ready.push(i);
-    });
-    if (ready.length > 0) return Uint32Array.from(ready);
-    let earliest = Infinity;
-    let blocker: Readiness | undefined;
-    for (const r of all) {
-      const d = r.deadline?.();
-      if (d !== undefined) earliest = Math.min(earliest, d);
-      else if (r.block && !blocker) blocker = r;
-    }
-    if (asyncWaitAllowed() && (earliest !== Infinity || blocker?.block)) {
-      const wait = earliest !== Infinity
-        ? new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, earliest - performance.now())))
-        : Promise.resolve(blocker!.block!());
-      return wait.then(() => pollList(list));
-    }
+    const ready = readyOf(all);
+    if (ready) return ready;
+    const { earliest, blocker } = nextWait(all);
     if (earliest !== Infinity) sleepUntil(earliest, 'wasi:io/poll#poll on a timer');
     else if (blocker?.block) blockSync(() => blocker.block!(), `wasi:io/poll#poll on ${blocker.label ?? 'a pollable'}`);
     else {
       const names = all.map((r) => r.label ?? 'pollable').join(', ');
       throw new WouldBlockError(`wasi:io/poll#poll on [${names}]`);
     }
+  }
+}
+
+function readyOf(all: Readiness[]): Uint32Array | undefined {
+  const ready: number[] = [];
+  all.forEach((r, i) => {
+    if (r.ready()) ready.push(i);
+  });
+  return ready.length > 0 ? Uint32Array.from(ready) : undefined;
+}
+
+/** The earliest timer deadline among `all`, else the first pollable that can wait on its own. */
+function nextWait(all: Readiness[]): { earliest: number; blocker?: Readiness } {
+  let earliest = Infinity;
+  let blocker: Readiness | undefined;
+  for (const r of all) {
+    const d = r.deadline?.();
+    if (d !== undefined) earliest = Math.min(earliest, d);
+    else if (r.block && !blocker) blocker = r;
+  }
+  return blocker ? { earliest, blocker } : { earliest };
+}
+
+/** `poll` for the async modes: the same loop, waiting on timers and sources without blocking. */
+async function pollAsync(all: Readiness[]): Promise<Uint32Array> {
+  for (;;) {
+    const ready = readyOf(all);
+    if (ready) return ready;
+    const { earliest, blocker } = nextWait(all);
+    if (earliest !== Infinity) await new Promise((resolve) => setTimeout(resolve, Math.max(0, earliest - performance.now())));
+    else if (blocker?.block) await blocker.block();
+    else throw new WouldBlockError(`wasi:io/poll#poll on [${all.map((r) => r.label ?? 'pollable').join(', ')}]`);
   }
 }
 

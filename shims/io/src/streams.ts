@@ -1,6 +1,6 @@
 import { IoError } from './error.js';
 import { Pollable, readyPollable } from './poll.js';
-import { blockSync, WouldBlockError } from './sleep.js';
+import { asyncWaitAllowed, blockSync, WouldBlockError } from './sleep.js';
 
 /**
  * Where an input stream's bytes come from. Other shims (stdin, files, HTTP bodies)
@@ -101,11 +101,28 @@ export class InputStream {
     return chunk;
   }
 
-  blockingRead(len: bigint): Uint8Array {
+  /** Under an async mode (see asyncWaitAllowed) the wait is a promise for the bytes. */
+  blockingRead(len: bigint): Uint8Array | Promise<Uint8Array> {
+    const chunk = this.read(len);
+    if (chunk.length > 0 || len === 0n) return chunk;
+    if (asyncWaitAllowed()) return this.blockingReadAsync(len);
     for (;;) {
-      const chunk = this.read(len);
-      if (chunk.length > 0 || len === 0n) return chunk;
       this.#wait();
+      const next = this.read(len);
+      if (next.length > 0) return next;
+    }
+  }
+
+  /** `blocking-read` that waits without blocking, for callers already in an async mode. */
+  async blockingReadAsync(len: bigint): Promise<Uint8Array> {
+    const first = this.read(len);
+    if (first.length > 0 || len === 0n) return first;
+    for (;;) {
+      const source = this.#source;
+      if (!source.block) throw new WouldBlockError(`blocking read of ${this.#label}`);
+      await source.block();
+      const chunk = this.read(len);
+      if (chunk.length > 0) return chunk;
     }
   }
 
@@ -113,8 +130,9 @@ export class InputStream {
     return BigInt(this.read(len).length);
   }
 
-  blockingSkip(len: bigint): bigint {
-    return BigInt(this.blockingRead(len).length);
+  blockingSkip(len: bigint): bigint | Promise<bigint> {
+    const read = this.blockingRead(len);
+    return read instanceof Promise ? read.then((r) => BigInt(r.length)) : BigInt(read.length);
   }
 
   subscribe(): Pollable {
@@ -176,7 +194,8 @@ export class OutputStream {
     }
   }
 
-  blockingWriteAndFlush(contents: Uint8Array): void {
+  /** Under an async mode (see asyncWaitAllowed) a write that must wait returns a promise. */
+  blockingWriteAndFlush(contents: Uint8Array): void | Promise<void> {
     if (!(contents instanceof Uint8Array)) {
       throw new TypeError(`${this.#label}.blocking-write-and-flush: contents must be a Uint8Array`);
     }
@@ -185,6 +204,7 @@ export class OutputStream {
         `${this.#label}.blocking-write-and-flush: ${contents.length} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`,
       );
     }
+    if (asyncWaitAllowed()) return this.#writeAndFlushAsync(contents);
     let rest = contents;
     while (rest.length > 0) {
       const n = Math.min(this.#awaitPermit(), rest.length);
@@ -203,9 +223,31 @@ export class OutputStream {
     }
   }
 
-  blockingFlush(): void {
+  blockingFlush(): void | Promise<void> {
     this.flush();
+    if (asyncWaitAllowed()) return this.#permitAsync().then(() => undefined);
     this.#awaitPermit();
+  }
+
+  async #writeAndFlushAsync(contents: Uint8Array): Promise<void> {
+    let rest = contents;
+    while (rest.length > 0) {
+      const n = Math.min(await this.#permitAsync(), rest.length);
+      this.write(rest.subarray(0, n));
+      rest = rest.subarray(n);
+    }
+    this.flush();
+    await this.#permitAsync();
+  }
+
+  async #permitAsync(): Promise<number> {
+    for (;;) {
+      const n = Number(this.checkWrite());
+      if (n > 0) return n;
+      const sink = this.#sink;
+      if (!sink.block) throw new WouldBlockError(`a blocking write to ${this.#label}`);
+      await sink.block();
+    }
   }
 
   subscribe(): Pollable {
@@ -221,14 +263,14 @@ export class OutputStream {
     this.write(new Uint8Array(lengthArg(len, `${this.#label}.write-zeroes`)));
   }
 
-  blockingWriteZeroesAndFlush(len: bigint): void {
+  blockingWriteZeroesAndFlush(len: bigint): void | Promise<void> {
     const n = lengthArg(len, `${this.#label}.blocking-write-zeroes-and-flush`);
     if (n > BLOCKING_WRITE_LIMIT) {
       throw new RangeError(
         `${this.#label}.blocking-write-zeroes-and-flush: ${n} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`,
       );
     }
-    this.blockingWriteAndFlush(new Uint8Array(n));
+    return this.blockingWriteAndFlush(new Uint8Array(n));
   }
 
   splice(src: InputStream, len: bigint): bigint {
@@ -239,10 +281,19 @@ export class OutputStream {
     return BigInt(chunk.length);
   }
 
-  blockingSplice(src: InputStream, len: bigint): bigint {
+  blockingSplice(src: InputStream, len: bigint): bigint | Promise<bigint> {
     const want = lengthArg(len, `${this.#label}.blocking-splice`);
+    if (asyncWaitAllowed()) return this.#spliceAsync(src, want);
     const n = Math.min(this.#awaitPermit(), want);
-    const chunk = src.blockingRead(BigInt(n));
+    const chunk = src.blockingRead(BigInt(n)) as Uint8Array;
+    this.write(chunk);
+    return BigInt(chunk.length);
+  }
+
+  async #spliceAsync(src: InputStream, want: number): Promise<bigint> {
+    const n = Math.min(await this.#permitAsync(), want);
+    // Still inside the async mode's call: the source may wait too.
+    const chunk = await src.blockingReadAsync(BigInt(n));
     this.write(chunk);
     return BigInt(chunk.length);
   }

@@ -41,3 +41,42 @@ describe('waits under an async mode', () => {
     expect(() => p.block()).toThrow(WouldBlockError);
   });
 });
+
+describe('blocking stream calls under an async mode', () => {
+  it('blocking-read waits for a source that becomes readable later', async () => {
+    const { streams } = await import('../src/index.js');
+    let data: Uint8Array | undefined;
+    let wake: () => void = () => {};
+    const stream = new streams.InputStream({
+      read: (n: number) => (data ? data.subarray(0, n) : new Uint8Array(0)),
+      ready: () => data !== undefined,
+      block: () => new Promise<void>((resolve) => { wake = resolve; }),
+    });
+    const pending = allowingAsync(() => stream.blockingRead(16n));
+    expect(pending).toBeInstanceOf(Promise);
+    data = new TextEncoder().encode('late bytes');
+    wake();
+    expect(new TextDecoder().decode(await pending)).toBe('late bytes');
+  });
+
+  it('blocking-write-and-flush waits for a sink with no room, then writes everything', async () => {
+    const { streams } = await import('../src/index.js');
+    const written: number[] = [];
+    let room = 0;
+    let wake: () => void = () => {};
+    const stream = new streams.OutputStream({
+      write: (chunk: Uint8Array) => { written.push(...chunk); room -= chunk.length; },
+      capacity: () => room,
+      block: () => new Promise<void>((resolve) => { wake = resolve; }),
+    });
+    const pending = allowingAsync(() => stream.blockingWriteAndFlush(new Uint8Array([1, 2, 3])));
+    expect(pending).toBeInstanceOf(Promise);
+    room = 2;
+    wake();
+    await new Promise((r) => setTimeout(r, 0));
+    room = 2;
+    wake();
+    await pending;
+    expect(written).toEqual([1, 2, 3]);
+  });
+});
