@@ -20,7 +20,11 @@ Options:
   --no-namespaced-exports      export interfaces only by their short name
   --minify                     minify the glue with esbuild
   --no-typescript              do not write a .d.ts file
-  --async-mode <mode>          sync (the only mode in this release)
+  --async-mode <mode>          sync (default) | jspi: blocking WASI calls may wait for
+                               promises (WebAssembly.Suspending); exports return promises.
+                               asyncify is not available yet
+  --async-imports <name>       under jspi, another import that may return a promise
+                               (ns:pkg/iface#func or func; repeatable)
   -q, --quiet                  print nothing on success
 `;
 
