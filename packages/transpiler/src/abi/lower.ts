@@ -335,6 +335,30 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
   }
 }
 
+/**
+ * Stores a `result` whose case is already known as a boolean (`ok` names it) with its
+ * payload in `v`: how a host call's return value or thrown error reaches the guest, without
+ * first building a `{ tag, val }` object.
+ */
+export function lowerResultMem(ctx: AbiCtx, t: ValType & { kind: 'result' }, ok: string, v: string, ptr: string, where: string): void {
+  const c = ctx.code;
+  const a = ident(ctx, ptr, 'a');
+  const { discSize, payloadOffset } = variantLayout(t);
+  const payload = (p: ValType | undefined) => block(ctx, () => {
+    if (p) lowerMem(ctx, p, v, `${a} + ${payloadOffset}`, `${where}.val`);
+  });
+  const okBody = payload(t.ok);
+  const errBody = payload(t.err);
+  if (okBody.length || errBody.length) {
+    c.line(`if (${ok}) {`);
+    c.lines.push(...okBody.map((l) => '  ' + l));
+    c.line('} else {');
+    c.lines.push(...errBody.map((l) => '  ' + l));
+    c.line('}');
+  }
+  c.line(`${ctx.view()}.${discStore(discSize)}(${a}, ${ok} ? 0 : 1, true);`);
+}
+
 function discStore(n: 1 | 2 | 4): string {
   return n === 1 ? 'setUint8' : n === 2 ? 'setUint16' : 'setUint32';
 }

@@ -2,7 +2,7 @@ import type { AbiCtx, ResourceJs } from '../abi/context.js';
 import type { Flat } from '../abi/layout.js';
 import { alignment, flatSignature, flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, recordLayout, size, unsupportedCall } from '../abi/layout.js';
 import { FlatReader, liftFlat, liftMem } from '../abi/lift.js';
-import { lowerFlat, lowerMem } from '../abi/lower.js';
+import { lowerFlat, lowerMem, lowerResultMem } from '../abi/lower.js';
 import { WeftError } from '../error.js';
 import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, Lift, Lowering, ModuleRef, Plan } from '../link/plan.js';
 import type { Resource } from '../types/model.js';
@@ -414,11 +414,14 @@ export class GlueWriter {
       : l.callee.kind === 'import' ? `await ${this.helpers.use('$wait')}(() => ${direct})` : `await ${direct}`;
     const result = l.type.result;
     let value: string | undefined;
+    // A `result` return: the host's value is the ok payload, a thrown value the err payload.
+    let ok: string | undefined;
     if (!result) code.line(`${call};`);
     else if (result.kind === 'result') {
       value = code.tmp('r');
-      code.line(`let ${value};`);
-      code.line(`try { ${value} = { tag: 'ok', val: ${call} }; } catch (e) { ${value} = { tag: 'err', val: ${this.helpers.use('$payload')}(e) }; }`);
+      ok = code.tmp('ok');
+      code.line(`let ${ok} = true, ${value};`);
+      code.line(`try { ${value} = ${call}; } catch (e) { ${ok} = false; ${value} = ${this.helpers.use('$payload')}(e); }`);
     } else value = code.let(call, 'r');
 
     let ret = '';
@@ -427,7 +430,11 @@ export class GlueWriter {
       if (retptr) {
         code.line(`const rp = ${retptr} >>> 0;`);
         code.line(`${this.helpers.use('$range')}(${ctx.view()}, rp, ${size(result)}, ${alignment(result)}, ${this.text('return area')});`);
-        lowerMem(ctx, result, value, 'rp', where);
+        if (ok && result.kind === 'result') lowerResultMem(ctx, result, ok, value, 'rp', where);
+        else lowerMem(ctx, result, value, 'rp', where);
+      } else if (ok) {
+        // A result without payloads is a single flat discriminant.
+        ret = `return ${ok} ? 0 : 1;`;
       } else {
         const [flat] = lowerFlat(ctx, result, value, where);
         ret = `return ${flat};`;
