@@ -246,8 +246,7 @@ export class GlueWriter {
       if (!name) {
         name = this.id('$m');
         this.importRefs.set(key, name);
-        this.decls.push(`const ${name} = ${prop(obj, camelCase(path[i]!))};`);
-        this.decls.push(`if (${name} === undefined) throw new TypeError(${str(`missing import: ${key} (instance)`)});`);
+        this.decls.push(`const ${name} = ${this.helpers.use('$need')}(${prop(obj, camelCase(path[i]!))}, ${this.text(key)}, 'instance');`);
       }
       obj = name;
     }
@@ -266,8 +265,8 @@ export class GlueWriter {
     const fn = parseFuncName(exportName);
     const need = (what: string, key: string) => {
       const v = this.id('$f');
-      this.decls.push(`const ${v} = ${prop(mod, key)};`);
-      this.decls.push(`if (${v} === undefined) throw new TypeError(${str(`missing import: ${fname} (${what})`)});`);
+      // The function's name constant is shared with the error texts of its trampoline.
+      this.decls.push(`const ${v} = ${this.helpers.use('$need')}(${prop(mod, key)}, ${this.text(fname)}, ${str(what)});`);
       return v;
     };
     switch (fn.kind) {

@@ -258,6 +258,13 @@ function $lowerUtf8(s, view, realloc, fn, path) {
   return v;
 }`,
   },
+  $need: {
+    deps: [],
+    code: `function $need(v, name, what) {
+  if (v === undefined) throw new TypeError(\`missing import: \${name} (\${what})\`);
+  return v;
+}`,
+  },
   $b64: {
     deps: [],
     code: `function $b64(s) { return typeof Buffer === 'function' ? Buffer.from(s, 'base64') : Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); }`,
