@@ -161,10 +161,10 @@ function lowerHandle(ctx: AbiCtx, t: ValType & { kind: 'own' | 'borrow' }, v: st
   const rep = res.guest
     ? `${ctx.helper('$unwrap')}(${res.cls}, ${v}, ${t.kind === 'own'}, ${ctx.where(where)}, ${type})`
     : `${ctx.helper('$hostCheck')}(${res.cls}, ${v}, ${ctx.where(where)}, ${type})`;
-  if (t.kind === 'own') return c.let(`${ctx.table}.add({ t: ${res.id}, rep: ${rep}, own: true, lend: 0 })`, 'h');
+  if (t.kind === 'own') return c.let(`${ctx.table}.own(${res.id}, ${rep})`, 'h');
   const scope = ctx.borrowScope();
   c.line(`${scope}.n++;`);
-  return c.let(`${ctx.table}.add({ t: ${res.id}, rep: ${rep}, own: false, lend: 0, scope: ${scope} })`, 'h');
+  return c.let(`${ctx.table}.borrow(${res.id}, ${rep}, ${scope})`, 'h');
 }
 
 /** Allocates and fills a list; returns [ptr, length]. */

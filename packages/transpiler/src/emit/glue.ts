@@ -200,7 +200,7 @@ export class GlueWriter {
     const t = this.table(instance);
     const leave = this.leaveCheck(instance);
     return this.once(`${op}:${r.id}:${instance}`, `$${op}`, (name) => {
-      if (op === 'new') return `function ${name}(rep) { ${leave}return ${t}.add({ t: ${res.id}, rep, own: true, lend: 0 }); }`;
+      if (op === 'new') return `function ${name}(rep) { ${leave}return ${t}.own(${res.id}, rep); }`;
       if (op === 'rep') return `function ${name}(i) { return ${t}.get(i, ${res.id}).rep; }`;
       const dtor = res.guest ? (res.dtor ? `${res.dtor}(h.rep);` : '') : `${this.helpers.use('$hostDrop')}(h.rep);`;
       return `function ${name}(i) { ${leave}const h = ${t}.drop(i, ${res.id});${dtor ? ` if (h.own) ${dtor}` : ''} }`;

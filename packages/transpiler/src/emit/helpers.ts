@@ -180,6 +180,8 @@ function $lowerUtf8(s, view, realloc, fn, path) {
     code: `class $Table {
   constructor() { this.e = [undefined]; this.free = []; }
   add(h) { if (this.free.length) { const i = this.free.pop(); this.e[i] = h; return i; } return this.e.push(h) - 1; }
+  own(t, rep) { return this.add({ t, rep, own: true, lend: 0 }); }
+  borrow(t, rep, scope) { return this.add({ t, rep, own: false, lend: 0, scope }); }
   get(i, t) {
     const h = i > 0 ? this.e[i] : undefined;
     if (h === undefined) $trap(\`unknown handle index \${i}\`);
