@@ -1,0 +1,422 @@
+import { InputStream, OutputStream, Pollable, readyPollable } from '@weft/wasi-io';
+import { BodyPipe, ResponseBodySource } from './body.js';
+import { httpErrorCode, RequestFailure, type ErrorCode } from './errors.js';
+import { Fields } from './fields.js';
+
+export type Method =
+  | { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' }
+  | { tag: 'other'; val: string };
+
+export type Scheme = { tag: 'HTTP' | 'HTTPS' } | { tag: 'other'; val: string };
+
+/** WIT `result` without an error payload: the glue turns any thrown plain value into `err`. */
+function errUnit(): never {
+  throw undefined;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+\-.]*$/;
+/** host, IPv6 literal or reg-name, with an optional port; no userinfo (fetch refuses it). */
+const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(:[0-9]{0,5})?$/;
+const PATH = /^\/[\x21-\x7e]*$/;
+
+const METHOD_TAGS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch']);
+
+function validMethod(m: unknown): m is Method {
+  if (!m || typeof m !== 'object') return false;
+  const { tag, val } = m as { tag?: unknown; val?: unknown };
+  if (tag === 'other') return typeof val === 'string' && TOKEN.test(val);
+  return typeof tag === 'string' && METHOD_TAGS.has(tag);
+}
+
+function validScheme(s: unknown): s is Scheme {
+  if (!s || typeof s !== 'object') return false;
+  const { tag, val } = s as { tag?: unknown; val?: unknown };
+  if (tag === 'other') return typeof val === 'string' && SCHEME.test(val);
+  return tag === 'HTTP' || tag === 'HTTPS';
+}
+
+export interface RequestParts {
+  method: Method;
+  scheme: Scheme | undefined;
+  authority: string | undefined;
+  pathWithQuery: string | undefined;
+  headers: Fields;
+  body: BodyPipe | undefined;
+}
+
+let takeRequest: (r: OutgoingRequest) => RequestParts;
+
+/** `wasi:http/types#outgoing-request`. */
+export class OutgoingRequest {
+  #method: Method = { tag: 'get' };
+  #scheme: Scheme | undefined;
+  #authority: string | undefined;
+  #pathWithQuery: string | undefined;
+  readonly #headers: Fields;
+  #body: BodyPipe | undefined;
+  #bodyTaken = false;
+  #sent = false;
+
+  static {
+    takeRequest = (r) => {
+      if (r.#sent) throw new Error('wasi:http/outgoing-handler#handle: this outgoing-request was already sent');
+      r.#sent = true;
+      return {
+        method: r.#method,
+        scheme: r.#scheme,
+        authority: r.#authority,
+        pathWithQuery: r.#pathWithQuery,
+        headers: r.#headers,
+        body: r.#body,
+      };
+    };
+  }
+
+  constructor(headers: Fields) {
+    if (!(headers instanceof Fields)) throw new TypeError('outgoing-request: headers must be a fields resource');
+    this.#headers = Fields.frozenCopy(headers);
+  }
+
+  body(): OutgoingBody {
+    if (this.#bodyTaken) errUnit();
+    this.#bodyTaken = true;
+    this.#body = new BodyPipe();
+    return new OutgoingBody(this.#body);
+  }
+
+  method(): Method {
+    return this.#method;
+  }
+
+  setMethod(method: Method): void {
+    if (!validMethod(method)) errUnit();
+    this.#method = method.tag === 'other' ? { tag: 'other', val: method.val } : { tag: method.tag };
+  }
+
+  pathWithQuery(): string | undefined {
+    return this.#pathWithQuery;
+  }
+
+  setPathWithQuery(pathWithQuery: string | undefined): void {
+    if (pathWithQuery !== undefined && (typeof pathWithQuery !== 'string' || !PATH.test(pathWithQuery))) errUnit();
+    this.#pathWithQuery = pathWithQuery;
+  }
+
+  scheme(): Scheme | undefined {
+    return this.#scheme;
+  }
+
+  setScheme(scheme: Scheme | undefined): void {
+    if (scheme !== undefined && !validScheme(scheme)) errUnit();
+    this.#scheme = scheme;
+  }
+
+  authority(): string | undefined {
+    return this.#authority;
+  }
+
+  setAuthority(authority: string | undefined): void {
+    if (authority !== undefined && (typeof authority !== 'string' || !AUTHORITY.test(authority))) errUnit();
+    this.#authority = authority;
+  }
+
+  /** Immutable: the request owns its headers once built. */
+  headers(): Fields {
+    return Fields.frozenCopy(this.#headers);
+  }
+}
+
+export { takeRequest };
+
+/** `wasi:http/types#outgoing-body`. */
+export class OutgoingBody {
+  readonly #pipe: BodyPipe;
+  #streamTaken = false;
+  #finished = false;
+
+  constructor(pipe: BodyPipe) {
+    this.#pipe = pipe;
+  }
+
+  write(): OutputStream {
+    if (this.#streamTaken) errUnit();
+    this.#streamTaken = true;
+    return new OutputStream(this.#pipe.sink(), 'outgoing-body');
+  }
+
+  static finish(body: OutgoingBody, trailers: Fields | undefined): void {
+    if (!(body instanceof OutgoingBody)) throw new TypeError('outgoing-body.finish: this must be an outgoing-body');
+    if (body.#finished) throw new Error('outgoing-body.finish: the body was already finished');
+    body.#finished = true;
+    if (trailers !== undefined && trailers.entries().length > 0) {
+      const failure = new RequestFailure(
+        { tag: 'internal-error', val: 'fetch cannot send request trailers' },
+        'fetch cannot send request trailers',
+      );
+      body.#pipe.fail(failure);
+      throw failure.code;
+    }
+    body.#pipe.finish();
+  }
+
+  /** Dropping a body without `finish` abandons the request, as the spec says. */
+  [Symbol.dispose](): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#pipe.fail(new RequestFailure({ tag: 'internal-error', val: 'outgoing-body dropped before finish' }, 'outgoing-body dropped before finish'));
+  }
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function checkDuration(d: bigint | undefined): void {
+  if (d === undefined) return;
+  if (typeof d !== 'bigint' || d < 0n || d > 0xffffffffffffffffn) errUnit();
+}
+
+/** `wasi:http/types#request-options`: durations in nanoseconds, as `wasi:clocks` counts them. */
+export class RequestOptions {
+  #connect: bigint | undefined;
+  #firstByte: bigint | undefined;
+  #betweenBytes: bigint | undefined;
+
+  connectTimeout(): bigint | undefined {
+    return this.#connect;
+  }
+  setConnectTimeout(duration: bigint | undefined): void {
+    checkDuration(duration);
+    this.#connect = duration;
+  }
+  firstByteTimeout(): bigint | undefined {
+    return this.#firstByte;
+  }
+  setFirstByteTimeout(duration: bigint | undefined): void {
+    checkDuration(duration);
+    this.#firstByte = duration;
+  }
+  betweenBytesTimeout(): bigint | undefined {
+    return this.#betweenBytes;
+  }
+  setBetweenBytesTimeout(duration: bigint | undefined): void {
+    checkDuration(duration);
+    this.#betweenBytes = duration;
+  }
+
+  /** Milliseconds for timers; a timer cannot wait longer than 2^31 - 1 ms. */
+  static millis(d: bigint | undefined): number | undefined {
+    if (d === undefined) return undefined;
+    const ms = (d + NS_PER_MS - 1n) / NS_PER_MS;
+    return ms > 0x7fffffffn ? 0x7fffffff : Number(ms);
+  }
+}
+
+/** `wasi:http/types#incoming-response`. */
+export class IncomingResponse {
+  readonly #status: number;
+  readonly #headers: Fields;
+  readonly #body: ResponseBodySource;
+  #consumed = false;
+
+  constructor(response: Response, abort: AbortController, betweenBytesMs: number | undefined) {
+    this.#status = response.status;
+    this.#headers = Fields.fromHeaders(response.headers);
+    this.#body = new ResponseBodySource(response.body, abort, betweenBytesMs);
+  }
+
+  status(): number {
+    return this.#status;
+  }
+
+  headers(): Fields {
+    return Fields.frozenCopy(this.#headers);
+  }
+
+  consume(): IncomingBody {
+    if (this.#consumed) errUnit();
+    this.#consumed = true;
+    return new IncomingBody(this.#body);
+  }
+
+  /** Dropped unread: stop the download. */
+  [Symbol.dispose](): void {
+    if (!this.#consumed) this.#body.close();
+  }
+}
+
+/** `wasi:http/types#incoming-body`. */
+export class IncomingBody {
+  readonly #source: ResponseBodySource;
+  #streamTaken = false;
+  #finished = false;
+
+  constructor(source: ResponseBodySource) {
+    this.#source = source;
+  }
+
+  stream(): InputStream {
+    if (this.#streamTaken) errUnit();
+    this.#streamTaken = true;
+    const source = this.#source;
+    return new InputStream(
+      {
+        read: (n) => source.read(n),
+        ready: () => source.ready(),
+        block: () => source.block(),
+        // Dropping the stream is how a guest hands the body back for `finish`; the download continues.
+        close: () => {},
+      },
+      'incoming-body',
+    );
+  }
+
+  /** `fetch` exposes no response trailers, so the future reports none once the body has ended. */
+  static finish(body: IncomingBody): FutureTrailers {
+    if (!(body instanceof IncomingBody)) throw new TypeError('incoming-body.finish: this must be an incoming-body');
+    body.#finished = true;
+    const state = body.#source.state;
+    if (state === 'reading') body.#source.close();
+    return new FutureTrailers(state instanceof RequestFailure ? { tag: 'err', val: state.code } : { tag: 'ok', val: undefined });
+  }
+
+  [Symbol.dispose](): void {
+    if (!this.#finished) this.#source.close();
+  }
+}
+
+type TrailersResult = { tag: 'ok'; val: Fields | undefined } | { tag: 'err'; val: ErrorCode };
+
+/** `wasi:http/types#future-trailers`. */
+export class FutureTrailers {
+  #result: TrailersResult | undefined;
+
+  constructor(result: TrailersResult) {
+    this.#result = result;
+  }
+
+  subscribe(): Pollable {
+    return readyPollable();
+  }
+
+  get(): { tag: 'ok'; val: TrailersResult } | { tag: 'err'; val: undefined } {
+    const r = this.#result;
+    if (!r) return { tag: 'err', val: undefined };
+    this.#result = undefined;
+    return { tag: 'ok', val: r };
+  }
+}
+
+type ResponseResult = { tag: 'ok'; val: IncomingResponse } | { tag: 'err'; val: ErrorCode };
+
+/** `wasi:http/types#future-incoming-response`: settles when `fetch` has the response headers. */
+export class FutureIncomingResponse {
+  #state: { kind: 'pending' } | { kind: 'done'; result: ResponseResult } | { kind: 'taken' } = { kind: 'pending' };
+  readonly #settled: Promise<void>;
+
+  constructor(response: Promise<IncomingResponse | RequestFailure>) {
+    this.#settled = response.then((r) => {
+      this.#state = {
+        kind: 'done',
+        result: r instanceof RequestFailure ? { tag: 'err', val: r.code } : { tag: 'ok', val: r },
+      };
+    });
+  }
+
+  subscribe(): Pollable {
+    return new Pollable({
+      ready: () => this.#state.kind !== 'pending',
+      block: () => (this.#state.kind === 'pending' ? this.#settled : undefined),
+      label: 'future-incoming-response',
+    });
+  }
+
+  get(): { tag: 'ok'; val: ResponseResult } | { tag: 'err'; val: undefined } | undefined {
+    const s = this.#state;
+    if (s.kind === 'pending') return undefined;
+    if (s.kind === 'taken') return { tag: 'err', val: undefined };
+    this.#state = { kind: 'taken' };
+    return { tag: 'ok', val: s.result };
+  }
+}
+
+function noIncomingHandler(what: string): never {
+  throw new Error(`wasi:http/types: ${what}: weft serves no incoming requests, so this resource cannot exist`);
+}
+
+/** `wasi:http/types#incoming-request`: only an incoming handler receives one, and weft runs none. */
+export class IncomingRequest {
+  method(): Method {
+    return noIncomingHandler('incoming-request.method');
+  }
+  pathWithQuery(): string | undefined {
+    return noIncomingHandler('incoming-request.path-with-query');
+  }
+  scheme(): Scheme | undefined {
+    return noIncomingHandler('incoming-request.scheme');
+  }
+  authority(): string | undefined {
+    return noIncomingHandler('incoming-request.authority');
+  }
+  headers(): Fields {
+    return noIncomingHandler('incoming-request.headers');
+  }
+  consume(): IncomingBody {
+    return noIncomingHandler('incoming-request.consume');
+  }
+}
+
+/** `wasi:http/types#response-outparam`: as for incoming-request, no host ever hands one out. */
+export class ResponseOutparam {
+  sendInformational(_status: number, _headers: Fields): void {
+    noIncomingHandler('response-outparam.send-informational');
+  }
+  static set(_param: ResponseOutparam, _response: unknown): void {
+    noIncomingHandler('response-outparam.set');
+  }
+}
+
+/** `wasi:http/types#outgoing-response`: a guest may build one, though no incoming handler sends it. */
+export class OutgoingResponse {
+  #status = 200;
+  readonly #headers: Fields;
+  #bodyTaken = false;
+
+  constructor(headers: Fields) {
+    if (!(headers instanceof Fields)) throw new TypeError('outgoing-response: headers must be a fields resource');
+    this.#headers = Fields.frozenCopy(headers);
+  }
+
+  statusCode(): number {
+    return this.#status;
+  }
+
+  setStatusCode(statusCode: number): void {
+    if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 999) errUnit();
+    this.#status = statusCode;
+  }
+
+  headers(): Fields {
+    return Fields.frozenCopy(this.#headers);
+  }
+
+  body(): OutgoingBody {
+    if (this.#bodyTaken) errUnit();
+    this.#bodyTaken = true;
+    return new OutgoingBody(new BodyPipe());
+  }
+}
+
+export const types = {
+  Fields,
+  IncomingRequest,
+  OutgoingRequest,
+  RequestOptions,
+  ResponseOutparam,
+  IncomingResponse,
+  IncomingBody,
+  FutureTrailers,
+  OutgoingResponse,
+  OutgoingBody,
+  FutureIncomingResponse,
+  httpErrorCode,
+};
