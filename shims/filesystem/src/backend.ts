@@ -132,6 +132,8 @@ export interface DescriptorBackend {
   isSameObject?(other: DescriptorBackend): boolean;
   metadataHash?(): MetadataHashValue;
   metadataHashAt?(pathFlags: PathFlags, path: string): MetadataHashValue;
+  /** Release host resources (an open fd) when the guest drops the descriptor. */
+  close?(): void;
 }
 
 export interface DirectoryEntryBackend {

@@ -117,6 +117,9 @@ export class Descriptor {
   metadataHashAt(pathFlags: PathFlags, path: string): MetadataHashValue {
     return this.#op('metadataHashAt')(pathFlags, path);
   }
+  [Symbol.dispose](): void {
+    this.#b.close?.();
+  }
 }
 
 /** `wasi:filesystem/types#directory-entry-stream`. */

@@ -1,7 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { thrown } from '../../test-support.js';
 import { IoError } from '@weft/wasi-io';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { createMemoryDirectory, Descriptor, preopens, setPreopens, types } from '../src/index.js';
+import { openNodeDirectory } from '../src/node.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'weft-fs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let dirs = 0;
+function hostDir(): string {
+  const d = join(scratch, `root${dirs++}`);
+  mkdirSync(d);
+  return d;
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -16,6 +30,7 @@ interface Backend {
 
 export const backends: Backend[] = [
   { name: 'memory', root: () => createMemoryDirectory(), readOnlyRoot: () => createMemoryDirectory({ readOnly: true }) },
+  { name: 'node:fs', root: () => openNodeDirectory(hostDir()), readOnlyRoot: () => openNodeDirectory(hostDir(), { readOnly: true }) },
 ];
 
 function names(d: Descriptor): string[] {
@@ -203,10 +218,9 @@ describe.each(backends)('$name backend', (b) => {
     expect(names(root)).toEqual(['sub:directory']);
   });
 
-  it('answers unsupported links with an error code', () => {
+  it('reads no link from what is not one', () => {
     const root = b.root();
     create(root, 'f', 'x');
-    expect(typeof thrown(() => root.linkAt({}, 'f', root, 'g'))).toBe('string');
     expect(thrown(() => root.readlinkAt('f'))).toBe('invalid');
     expect(thrown(() => root.readlinkAt('nope'))).toBe('no-entry');
   });
@@ -226,5 +240,75 @@ describe('memory backend specifics', () => {
   it('reports stream failures as filesystem errors', () => {
     const err = new IoError('x', { domain: 'filesystem', code: 'io' });
     expect(types.filesystemErrorCode(err)).toBe('io');
+  });
+});
+
+describe('node:fs backend specifics', () => {
+  it('works on the host directory itself', () => {
+    const dir = hostDir();
+    writeFileSync(join(dir, 'pre.txt'), 'from host');
+    const root = openNodeDirectory(dir);
+    expect(readAll(root, 'pre.txt')).toBe('from host');
+    create(root, 'made.txt', 'from guest').sync();
+    expect(readFileSync(join(dir, 'made.txt'), 'utf8')).toBe('from guest');
+    expect(() => openNodeDirectory(join(dir, 'nope'))).toThrow(/cannot open directory/);
+    expect(() => openNodeDirectory(join(dir, 'pre.txt'))).toThrow(/not a directory/);
+  });
+
+  it('follows symbolic links inside the directory but never out of it', () => {
+    const outside = hostDir();
+    writeFileSync(join(outside, 'secret'), 'secret');
+    const dir = hostDir();
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in', 'f'), 'inside');
+    symlinkSync(outside, join(dir, 'out'));
+    symlinkSync(join(outside, 'secret'), join(dir, 'secret-link'));
+    symlinkSync('in', join(dir, 'in-link'));
+    const root = openNodeDirectory(dir);
+    expect(readAll(root, 'in-link/f')).toBe('inside');
+    expect(thrown(() => root.openAt({}, 'out/secret', {}, { read: true }))).toBe('not-permitted');
+    expect(thrown(() => root.openAt({ symlinkFollow: true }, 'secret-link', {}, { read: true }))).toBe('not-permitted');
+    expect(thrown(() => root.openAt({}, 'secret-link', {}, { read: true }))).toBe('loop');
+    expect(thrown(() => root.openAt({}, 'out/new', { create: true }, { write: true }))).toBe('not-permitted');
+    expect(thrown(() => root.createDirectoryAt('out/d'))).toBe('not-permitted');
+    expect(root.statAt({}, 'secret-link').type).toBe('symbolic-link');
+    expect(root.readlinkAt('in-link')).toBe('in');
+    expect(thrown(() => root.symlinkAt('../x', 'esc'))).toBe('not-permitted');
+    expect(thrown(() => root.symlinkAt('/etc', 'esc'))).toBe('not-permitted');
+    root.symlinkAt('in/f', 'ok-link');
+    const viaLink = root.openAt({ symlinkFollow: true }, 'ok-link', {}, { read: true });
+    expect(dec.decode(viaLink.read(100n, 0n)[0])).toBe('inside');
+    root.linkAt({}, 'in/f', root, 'hard');
+    expect(root.statAt({}, 'hard').linkCount).toBe(2n);
+    expect(root.openAt({}, 'hard', {}, { read: true }).isSameObject(root.openAt({}, 'in/f', {}, { read: true }))).toBe(true);
+    expect(thrown(() => root.linkAt({}, 'in/f', createMemoryDirectory(), 'x'))).toBe('cross-device');
+    expect(existsSync(join(outside, 'new'))).toBe(false);
+    const sub = root.openAt({}, 'in', { directory: true }, { read: true });
+    expect(thrown(() => sub.openAt({}, '../in/f', {}, { read: true }))).toBe('not-permitted');
+  });
+
+  it('closes the file when the descriptor is dropped', () => {
+    const root = openNodeDirectory(hostDir());
+    const f = create(root, 'x', 'y');
+    f[Symbol.dispose]();
+    expect(thrown(() => f.read(1n, 0n))).toBe('bad-descriptor');
+  });
+});
+
+describe('browser safety', () => {
+  it('the main entry never reaches a node: module', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8');
+      for (const [, spec] of src.matchAll(/from '([^']+)'/g)) {
+        expect(spec, `${file} imports ${spec}`).not.toMatch(/^node:/);
+        if (spec!.startsWith('./')) visit(spec!.slice(2).replace(/\.js$/, '.ts'));
+      }
+    };
+    visit('index.ts');
+    expect(seen.has('memory.ts')).toBe(true);
+    expect(seen.has('node.ts')).toBe(false);
   });
 });
