@@ -14,6 +14,7 @@ export class BodyPipe {
   #streaming = false;
   #finished = false;
   #failure: RequestFailure | undefined;
+  #cancelled = false;
   #wake: (() => void)[] = [];
   #finishedPromise: Promise<void>;
   #resolveFinished!: () => void;
@@ -41,7 +42,8 @@ export class BodyPipe {
         this.#notify();
       },
       capacity: () => {
-        if (this.#failure || this.#finished) return 0;
+        // Room lets the write go ahead and report the failure, instead of a guest waiting forever.
+        if (this.#failure || this.#finished) return DEFAULT_WRITE_BUDGET;
         if (!this.#streaming) return DEFAULT_WRITE_BUDGET;
         return Math.max(0, STREAM_HIGH_WATER - this.#buffered);
       },
@@ -55,9 +57,11 @@ export class BodyPipe {
     this.#notify();
   }
 
-  fail(failure: RequestFailure): void {
-    if (this.#failure) return;
+  /** The first failure sticks, except that the request's own failure explains a cancelled upload better. */
+  fail(failure: RequestFailure, fromRequest = false): void {
+    if (this.#failure && !(fromRequest && this.#cancelled)) return;
     this.#failure = failure;
+    this.#cancelled = false;
     this.#rejectFinished(failure);
     this.#notify();
   }
@@ -98,7 +102,11 @@ export class BodyPipe {
             await this.#waitChange();
           }
         },
-        cancel: () => this.fail(new RequestFailure({ tag: 'connection-terminated' }, 'the request body was cancelled')),
+        cancel: () => {
+          if (this.#failure) return;
+          this.fail(new RequestFailure({ tag: 'connection-terminated' }, 'the request body was cancelled'));
+          this.#cancelled = true;
+        },
       },
       { highWaterMark: 0 },
     );

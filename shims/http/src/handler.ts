@@ -142,7 +142,7 @@ function handle(request: OutgoingRequest, options?: RequestOptions): FutureIncom
       return new IncomingResponse(response, abort, limits.betweenBytesMs);
     } catch (err) {
       const failure = abort.signal.reason instanceof RequestFailure ? abort.signal.reason : fetchFailure(err);
-      pipe?.fail(failure);
+      pipe?.fail(failure, true);
       return failure;
     } finally {
       clearTimeout(timer);

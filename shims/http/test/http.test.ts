@@ -150,6 +150,15 @@ async function readBody(response: IncomingResponse, max = 65536n): Promise<{ byt
   return { bytes, reads: parts.map((p) => p.length) };
 }
 
+/** A port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const deadPort = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  return deadPort;
+}
+
 const header = (fields: Fields, name: string) => fields.get(name).map((v) => dec.decode(v));
 
 describe('fields', () => {
@@ -296,14 +305,28 @@ describe('outgoing-handler over fetch', () => {
   });
 
   it('a closed port is connection-refused', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const deadPort = await closedPort();
     expect(await settle(outgoingHandler.handle(request('/', { authority: `127.0.0.1:${deadPort}` })))).toEqual({
       tag: 'err',
       val: { tag: 'connection-refused' },
     });
+  });
+
+  it('a streamed upload to a closed port fails the writer with the request’s error', async () => {
+    const req = request('/upload', { method: 'post', authority: `127.0.0.1:${await closedPort()}` });
+    const body = req.body();
+    const future = outgoingHandler.handle(req);
+    const out = body.write();
+    let failure: unknown;
+    for (let i = 0; i < 100 && failure === undefined; i++) {
+      failure = await asGuestWaits(() => out.blockingWriteAndFlush(new Uint8Array(4096))).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    }
+    expect(failure).toMatchObject({ tag: 'last-operation-failed' });
+    expect(httpErrorCode((failure as { val: IoError }).val)).toEqual({ tag: 'connection-refused' });
+    expect(await settle(future)).toEqual({ tag: 'err', val: { tag: 'connection-refused' } });
   });
 
   it('an unknown host is a DNS error', async () => {
