@@ -148,7 +148,7 @@ function handle(request: OutgoingRequest, options?: RequestOptions): FutureIncom
       clearTimeout(timer);
     }
   };
-  return new FutureIncomingResponse(run());
+  return new FutureIncomingResponse(run(), abort);
 }
 
 export const outgoingHandler = { handle };

@@ -312,9 +312,12 @@ type ResponseResult = { tag: 'ok'; val: IncomingResponse } | { tag: 'err'; val: 
 export class FutureIncomingResponse {
   #state: { kind: 'pending' } | { kind: 'done'; result: ResponseResult } | { kind: 'taken' } = { kind: 'pending' };
   readonly #settled: Promise<void>;
+  readonly #abort: AbortController;
 
-  constructor(response: Promise<IncomingResponse | RequestFailure>) {
+  constructor(response: Promise<IncomingResponse | RequestFailure>, abort: AbortController) {
+    this.#abort = abort;
     this.#settled = response.then((r) => {
+      if (this.#state.kind !== 'pending') return;
       this.#state = {
         kind: 'done',
         result: r instanceof RequestFailure ? { tag: 'err', val: r.code } : { tag: 'ok', val: r },
@@ -336,6 +339,14 @@ export class FutureIncomingResponse {
     if (s.kind === 'taken') return { tag: 'err', val: undefined };
     this.#state = { kind: 'taken' };
     return { tag: 'ok', val: s.result };
+  }
+
+  /** A guest that drops the future no longer wants the response: stop the request. */
+  [Symbol.dispose](): void {
+    const s = this.#state;
+    if (s.kind === 'pending') this.#abort.abort(new RequestFailure({ tag: 'internal-error', val: 'request abandoned' }, 'request abandoned'));
+    else if (s.kind === 'done' && s.result.tag === 'ok') s.result.val[Symbol.dispose]();
+    this.#state = { kind: 'taken' };
   }
 }
 

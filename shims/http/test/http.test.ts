@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IoError, type InputStream, type Pollable } from '@weft/wasi-io';
+import { IoError, WouldBlockError, type InputStream, type Pollable } from '@weft/wasi-io';
 import { thrown } from '../../test-support.js';
 import {
   configure,
@@ -42,6 +42,7 @@ const pattern = (i: number) => (i * 31 + 7) & 0xff;
 let server: Server;
 let port: number;
 const held: ServerResponse[] = [];
+let slowArrived: ((res: ServerResponse) => void)[] = [];
 
 function route(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url!, 'http://x');
@@ -72,6 +73,8 @@ function route(req: IncomingMessage, res: ServerResponse): void {
     more();
   } else if (url.pathname === '/slow') {
     held.push(res);
+    slowArrived.forEach((w) => w(res));
+    slowArrived = [];
   } else if (url.pathname === '/stall-body') {
     res.writeHead(200);
     res.write('first part');
@@ -296,6 +299,24 @@ describe('outgoing-handler over fetch', () => {
     let bad = -1;
     for (let i = 0; i < bytes.length && bad < 0; i++) if (bytes[i] !== pattern(i)) bad = i;
     expect(bad).toBe(-1);
+  });
+
+  it('a guest in the synchronous mode cannot wait for the network, and says which modes can', async () => {
+    const future = outgoingHandler.handle(request('/echo'));
+    expect(() => future.subscribe().block()).toThrow(WouldBlockError);
+    expect(() => future.subscribe().block()).toThrow(/jspi|asyncify/);
+    expect((await settle(future)).tag).toBe('ok');
+  });
+
+  it('dropping a pending future aborts the request', async () => {
+    const arrived = new Promise<ServerResponse>((resolve) => slowArrived.push(resolve));
+    const future = outgoingHandler.handle(request('/slow'));
+    const res = await arrived;
+    const hungUp = new Promise((resolve) => res.once('close', resolve));
+    future[Symbol.dispose]();
+    await hungUp;
+    expect(future.subscribe().ready()).toBe(true);
+    expect(future.get()).toEqual({ tag: 'err', val: undefined });
   });
 
   it('a 404 is a response, not an error', async () => {
