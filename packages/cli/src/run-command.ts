@@ -14,24 +14,52 @@ Options:
   --env <KEY=VALUE>   set an environment variable for the component (repeatable)
   --inherit-env       pass weft's whole environment to the component
   --cwd <dir>         what the component sees as its initial working directory
+  --dir <HOST[::GUEST]>
+                      give the component the host directory HOST, seen at GUEST
+                      (default: the same path); nothing outside it is reachable
+                      (repeatable)
 `;
 
 const SPEC = {
   env: { type: 'list' },
   'inherit-env': { type: 'bool' },
   cwd: { type: 'string' },
+  dir: { type: 'list' },
 } as const;
+
+/** `HOST[::GUEST]` pairs, same spelling as wasmtime's `--dir`. */
+function preopenSpecs(list: string[] | undefined): [string, string][] {
+  return (list ?? []).map((spec) => {
+    const sep = spec.indexOf('::');
+    const hostDir = sep < 0 ? spec : spec.slice(0, sep);
+    const guest = sep < 0 ? spec : spec.slice(sep + 2);
+    if (hostDir === '' || guest === '') throw new UsageError(`weft run: --dir expects HOST[::GUEST], got '${spec}'`);
+    return [hostDir, guest];
+  });
+}
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { positional, flags, rest } = parseArgs(argv, SPEC, 'weft run');
   if (positional.length < 1) throw new UsageError('weft run: expected a component file');
   const [file, ...more] = positional;
+  const dirs = preopenSpecs(flags.dir as string[] | undefined);
   const env = {
     ...(flags['inherit-env'] ? (process.env as Record<string, string>) : {}),
     ...pairs(flags.env as string[] | undefined, 'env', 'weft run'),
   };
   // The shims load only for `run`, keeping `transpile` and `inspect` start-up small.
   const { cli, wasiImports } = await import('./wasi-imports.js');
+  const { setPreopens } = await import('@weft/wasi-filesystem');
+  const { openNodeDirectory } = await import('@weft/wasi-filesystem/node');
+  setPreopens(
+    dirs.map(([hostDir, guest]) => {
+      try {
+        return [openNodeDirectory(hostDir), guest] as const;
+      } catch (e) {
+        throw new WeftError(`weft run: --dir: ${(e as Error).message}`);
+      }
+    }),
+  );
   const bytes = new Uint8Array(await readFile(file!));
   const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true });
   // The glue is imported from a real file so that stack traces through it stay readable.

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const { parse } = await import('@bytecodealliance/jco');
   addWasm = join(work, 'add.wasm');
   writeFileSync(addWasm, await parse(ADD));
-  for (const name of ['hello', 'args_env', 'exit_code', 'stdin_echo', 'stderr_out', 'clocks', 'random', 'big_stdout']) {
+  for (const name of ['hello', 'args_env', 'exit_code', 'stdin_echo', 'stderr_out', 'clocks', 'random', 'big_stdout', 'files']) {
     components[name] = join(work, `${name}.wasm`);
     writeFileSync(components[name]!, await buildCFixture(name));
   }
@@ -139,6 +139,27 @@ describe('weft CLI', () => {
     const r = await weft(['run', components.stdin_echo!], 'piped in\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('piped in');
+  });
+
+  it('preopens host directories with --dir HOST::GUEST, confined to them', async () => {
+    const host = mkdtempSync(join(work, 'data-'));
+    const r = await weft(['run', components.files!, '--dir', `${host}::/data`]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe([
+      'mkdir: ok', 'create: ok', 'read back: ok', 'contents: written by wasm', 'opendir: ok', 'entries: 2',
+      'rename: ok', 'unlink: ok', 'stat size 16: ok', 'escape refused: yes', 'nested escape refused: yes', 'rmdir: ok', '',
+    ].join('\n'));
+    expect(r.code).toBe(0);
+    expect(readdirSync(host)).toEqual(['renamed.txt']);
+    expect(readFileSync(join(host, 'renamed.txt'), 'utf8')).toBe('written by wasm\n');
+    expect(existsSync(join(host, '..', 'escape'))).toBe(false);
+    const without = await weft(['run', components.files!]);
+    expect(without.code).toBe(1);
+    expect(without.stdout).toMatch(/^mkdir: /);
+    const missing = await weft(['run', components.files!, '--dir', join(host, 'nope')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--dir: cannot open directory/);
+    expect((await weft(['run', components.files!, '--dir', '::/data'])).code).toBe(2);
   });
 
   it('refuses to run a component that is not a command', async () => {

@@ -478,7 +478,8 @@ export function openNodeDirectory(hostPath: string, opts: NodeDirectoryOptions =
   try {
     real = fs.realpathSync(hostPath);
   } catch (e) {
-    throw new Error(`cannot open directory ${hostPath}: ${(e as Error).message}`);
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
+    throw new Error(`cannot open directory ${hostPath}: ${why}`);
   }
   if (!fs.statSync(real).isDirectory()) throw new Error(`cannot open directory ${hostPath}: not a directory`);
   return new Descriptor(new NodeDescriptor(real, undefined, { read: true, mutateDirectory: !opts.readOnly }));
