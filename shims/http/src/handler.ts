@@ -120,6 +120,8 @@ function handle(request: OutgoingRequest, options?: RequestOptions): FutureIncom
   }
 
   const abort = new AbortController();
+  // wasi:http hands the guest every response as it came, redirects included; a browser's
+  // fetch only lets a page follow them, since a manual redirect there is an opaque status 0.
   const stream = state.streamRequestBodies && method !== 'GET' && method !== 'HEAD';
   const pipe = parts.body;
   const body = pipe && stream ? pipe.stream() : undefined;
@@ -127,7 +129,7 @@ function handle(request: OutgoingRequest, options?: RequestOptions): FutureIncom
   const run = async (): Promise<IncomingResponse | RequestFailure> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      let init: RequestInit & { duplex?: 'half' } = { method, headers, signal: abort.signal, redirect: 'manual' };
+      let init: RequestInit & { duplex?: 'half' } = { method, headers, signal: abort.signal, redirect: isNode ? 'manual' : 'follow' };
       if (body) init = { ...init, body, duplex: 'half' };
       else if (pipe) {
         const bytes = await pipe.collect();

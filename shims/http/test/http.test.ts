@@ -71,6 +71,9 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       res.end();
     };
     more();
+  } else if (url.pathname === '/redirect') {
+    res.writeHead(302, { location: '/echo' });
+    res.end();
   } else if (url.pathname === '/slow') {
     held.push(res);
     slowArrived.forEach((w) => w(res));
@@ -252,11 +255,17 @@ describe('outgoing-handler over fetch', () => {
   });
 
   it('POST streams a body the guest writes after handing the request to the handler', async () => {
-    const req = request('/upload', { method: 'post', headers: [['content-type', 'application/octet-stream']] });
+    const total = 300_000;
+    const req = request('/upload', {
+      method: 'post',
+      headers: [
+        ['content-type', 'application/octet-stream'],
+        ['content-length', String(total)],
+      ],
+    });
     const body = req.body();
     const future = outgoingHandler.handle(req);
     const out = body.write();
-    const total = 300_000;
     let sum = 0;
     for (let at = 0; at < total; at += 4096) {
       const chunk = new Uint8Array(Math.min(4096, total - at));
@@ -317,6 +326,13 @@ describe('outgoing-handler over fetch', () => {
     await hungUp;
     expect(future.subscribe().ready()).toBe(true);
     expect(future.get()).toEqual({ tag: 'err', val: undefined });
+  });
+
+  it('a redirect reaches the guest as it came', async () => {
+    const res = await fetchOk(request('/redirect'));
+    expect(res.status()).toBe(302);
+    expect(header(res.headers(), 'location')).toEqual(['/echo']);
+    expect((await readBody(res)).bytes.length).toBe(0);
   });
 
   it('a 404 is a response, not an error', async () => {
