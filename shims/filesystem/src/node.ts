@@ -400,13 +400,15 @@ class NodeDescriptor implements DescriptorBackend {
     if (flags.read && !this.#flags.read) fail('not-permitted');
     if (openFlags.create && openFlags.directory) fail('invalid');
     const target = this.#resolve(path, !!pathFlags.symlinkFollow, dir);
+    // Without symlink-follow a final link is neither entered nor opened (O_NOFOLLOW's ELOOP).
     const existing = (() => {
       try {
-        return fs.statSync(target);
+        return pathFlags.symlinkFollow ? fs.statSync(target) : fs.lstatSync(target);
       } catch {
         return undefined;
       }
     })();
+    if (existing?.isSymbolicLink()) fail('loop');
     if (existing?.isDirectory()) {
       if (openFlags.create && openFlags.exclusive) fail('exist');
       if (flags.write || openFlags.truncate) fail('is-directory');

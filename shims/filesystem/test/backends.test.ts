@@ -270,6 +270,12 @@ describe('node:fs backend specifics', () => {
     expect(thrown(() => root.openAt({ symlinkFollow: true }, 'secret-link', {}, { read: true }))).toBe('not-permitted');
     expect(thrown(() => root.openAt({}, 'secret-link', {}, { read: true }))).toBe('loop');
     expect(thrown(() => root.openAt({}, 'out/new', { create: true }, { write: true }))).toBe('not-permitted');
+    expect(thrown(() => root.openAt({}, 'out', { directory: true }, { read: true }))).toBe('loop');
+    expect(thrown(() => root.openAt({ symlinkFollow: true }, 'out', { directory: true }, { read: true }))).toBe('not-permitted');
+    expect(thrown(() => root.openAt({ symlinkFollow: true }, 'out/', {}, { read: true }))).toBe('not-permitted');
+    const viaDirLink = root.openAt({ symlinkFollow: true }, 'in-link', { directory: true }, { read: true });
+    expect(names(viaDirLink)).toEqual(['f:regular-file']);
+    expect(thrown(() => viaDirLink.openAt({}, '../out/secret', {}, { read: true }))).toBe('not-permitted');
     expect(thrown(() => root.createDirectoryAt('out/d'))).toBe('not-permitted');
     expect(root.statAt({}, 'secret-link').type).toBe('symbolic-link');
     expect(root.readlinkAt('in-link')).toBe('in');
