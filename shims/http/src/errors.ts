@@ -118,7 +118,8 @@ function codeFor(code: string): ErrorCode | undefined {
     case 'ECONNREFUSED':
       return { tag: 'connection-refused' };
     case 'ENOTFOUND':
-      return { tag: 'DNS-error', val: { rcode: 'NXDOMAIN' } };
+      // getaddrinfo does not say which DNS response code it got, so the payload stays empty.
+      return { tag: 'DNS-error', val: {} };
     case 'EAI_AGAIN':
       return { tag: 'DNS-timeout' };
     case 'ECONNRESET':
