@@ -301,6 +301,7 @@ class MemoryDescriptor implements DescriptorBackend {
     let { parent, name, node } = this.#locate(path, dir);
     if (node === undefined) {
       if (!openFlags.create) fail('no-entry');
+      if (splitPath(path).mustBeDirectory) fail('is-directory');
       node = this.#tree.file();
       parent!.entries.set(name, node);
       touch(parent!);

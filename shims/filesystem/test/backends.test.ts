@@ -94,6 +94,8 @@ describe.each(backends)('$name backend', (b) => {
     expect(thrown(() => root.openAt({}, 'd', {}, { read: true, write: true }))).toBe('is-directory');
     expect(thrown(() => root.openAt({}, 'f/', {}, { read: true }))).toBe('not-directory');
     expect(thrown(() => root.openAt({}, 'f/x', {}, { read: true }))).toBe('not-directory');
+    expect(thrown(() => root.openAt({}, 'new/', { create: true }, { write: true }))).toBe('is-directory');
+    expect(thrown(() => root.openAt({}, 'missing/new', { create: true }, { write: true }))).toBe('no-entry');
     const d = root.openAt({}, 'd', { directory: true }, { read: true, mutateDirectory: true });
     expect(d.getType()).toBe('directory');
     create(d, 'inner', 'in');
