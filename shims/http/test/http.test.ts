@@ -431,6 +431,16 @@ describe('outgoing-handler over fetch', () => {
     expect(() => configure({ allowedOrigins: ['not a url'] })).toThrow(/not a URL/);
   });
 
+  it('refuses what fetch cannot send: request trailers and CONNECT', async () => {
+    const req = request('/upload', { method: 'post' });
+    const body = req.body();
+    const future = outgoingHandler.handle(req);
+    const trailers = Fields.fromList([['x-checksum', enc.encode('1')]]);
+    expect(thrown(() => OutgoingBody.finish(body, trailers))).toEqual({ tag: 'internal-error', val: 'fetch cannot send request trailers' });
+    expect((await settle(future)).tag).toBe('err');
+    expect(thrown(() => outgoingHandler.handle(request('/', { method: 'connect' })))).toEqual({ tag: 'HTTP-request-method-invalid' });
+  });
+
   it('a request is sent once', () => {
     configure({ allowedOrigins: [] });
     const req = request('/');
