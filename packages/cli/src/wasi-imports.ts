@@ -1,11 +1,12 @@
 import * as cli from '@weft/wasi-cli';
 import * as clocks from '@weft/wasi-clocks';
 import * as filesystem from '@weft/wasi-filesystem';
+import * as http from '@weft/wasi-http';
 import * as io from '@weft/wasi-io';
 import * as random from '@weft/wasi-random';
 import * as sockets from '@weft/wasi-sockets';
 
-const PACKAGES: Record<string, Record<string, unknown>> = { cli, clocks, filesystem, io, random, sockets };
+const PACKAGES: Record<string, Record<string, unknown>> = { cli, clocks, filesystem, http, io, random, sockets };
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
