@@ -140,7 +140,8 @@ export function inline(ast: ComponentAst): Plan {
         const nested = importInstance(name, [...path, en], e.type, subst, offset);
         exports.set(en, { kind: 'instance', instance: nested.val });
         item.instances.set(en, nested.item);
-      } else if (e.kind === 'type' && e.type.kind === 'resource' && e.type.resource.origin === 'abstract') {
+      } else if (e.kind === 'type' && e.type.kind === 'resource' && e.type.resource.origin === 'abstract' && !subst.has(e.type.resource)) {
+        // An alias (`type trailers = fields`) names a resource bound already: it is not a new class.
         const host = newResource(en, 'host', { host: where(en) });
         subst.set(e.type.resource, host);
         item.resources.set(en, host);
