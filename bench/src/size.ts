@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { benchRoot } from './paths.js';
 import type { Component } from './corpus.js';
 import { formatBytes, formatRatio, markdownTable } from './format.js';
-import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
+import { atMost, errorCell, isError, statusCell, weftOverJco, type Outcome, type Status } from './result.js';
 import { loadTranspiler, shortReason, toolLabel, type Files, type Tool } from './tools.js';
 
 export interface SizeFigures {
@@ -87,13 +87,11 @@ export async function measureSizes(components: readonly Component[]): Promise<Si
 }
 
 export function sizeRatio(r: SizeRow): number | undefined {
-  if (isError(r.jco) || isError(r.weft)) return undefined;
-  return r.weft.minified / r.jco.minified;
+  return weftOverJco(r.jco, r.weft, (s) => s.minified);
 }
 
 export function sizeStatus(r: SizeRow): Status {
-  const ratio = sizeRatio(r);
-  return ratio === undefined ? 'n/a' : ratio <= sizeGoal ? 'pass' : 'FAIL';
+  return atMost(sizeRatio(r), sizeGoal);
 }
 
 export function sizeTable(rows: readonly SizeRow[]): string {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Component } from './corpus.js';
 import { formatBytes, formatDuration, formatRatio, formatSpread, markdownTable } from './format.js';
 import { scratchDir, startupChild } from './paths.js';
-import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
+import { atMost, errorCell, isError, statusCell, weftOverJco, type Outcome, type Status } from './result.js';
 import { interleave, type SamplePlan, type Sampler } from './sampler.js';
 import type { Summary } from './stats.js';
 import { loadTranspiler, shortReason, timeProcess, toolLabel, type Tool } from './tools.js';
@@ -72,13 +72,11 @@ export async function measureStartup(targets: readonly StartupTarget[], quick: b
 }
 
 export function startupRatio(r: StartupRow): number | undefined {
-  if (isError(r.jco) || isError(r.weft)) return undefined;
-  return r.weft.median / r.jco.median;
+  return weftOverJco(r.jco, r.weft, (s) => s.median);
 }
 
 export function startupStatus(r: StartupRow): Status {
-  const ratio = startupRatio(r);
-  return ratio === undefined ? 'n/a' : ratio <= 1 ? 'pass' : 'FAIL';
+  return atMost(startupRatio(r), 1);
 }
 
 export function startupTable(rows: readonly StartupRow[]): string {

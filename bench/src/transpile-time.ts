@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Component } from './corpus.js';
 import { collectGarbage } from './gc.js';
 import { formatBytes, formatDuration, formatRatio, formatSpread, markdownTable } from './format.js';
-import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
+import { atMost, errorCell, isError, statusCell, weftOverJco, type Outcome, type Status } from './result.js';
 import { interleave, timed, type SamplePlan, type Sampler } from './sampler.js';
 import type { Summary } from './stats.js';
 import { cliAvailable, cliCommand, loadTranspiler, shortReason, timeProcess, toolLabel, type Tool } from './tools.js';
@@ -89,13 +89,11 @@ export async function measureTranspile(targets: readonly TranspileTarget[], quic
 }
 
 export function transpileRatio(r: TranspileRow): number | undefined {
-  if (isError(r.jco) || isError(r.weft)) return undefined;
-  return r.weft.median / r.jco.median;
+  return weftOverJco(r.jco, r.weft, (s) => s.median);
 }
 
 export function transpileStatus(r: TranspileRow): Status {
-  const ratio = transpileRatio(r);
-  return ratio === undefined ? 'n/a' : ratio <= transpileGoal ? 'pass' : 'FAIL';
+  return atMost(transpileRatio(r), transpileGoal);
 }
 
 export function transpileTable(rows: readonly TranspileRow[]): string {
