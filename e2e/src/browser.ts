@@ -120,7 +120,15 @@ export interface BrowserSessionOptions extends StaticServerOptions {
   path?: string;
   /** Reuse a running browser instead of launching one (it is then not closed). */
   browser?: Browser;
+  /**
+   * Remove `WebAssembly.Suspending` and `WebAssembly.promising` before any page script
+   * runs, as in a browser without JSPI (no Chromium flag turns it off).
+   */
+  withoutJspi?: boolean;
 }
+
+/** Page script that makes this Chromium look like a browser without JSPI. */
+export const REMOVE_JSPI_SCRIPT = 'delete WebAssembly.Suspending; delete WebAssembly.promising;';
 
 /** Start a static server, launch Chromium (unless given), open `path`, collect its console. */
 export async function openBrowserSession(opts: BrowserSessionOptions = {}): Promise<BrowserSession> {
@@ -130,6 +138,7 @@ export async function openBrowserSession(opts: BrowserSessionOptions = {}): Prom
   try {
     browser = opts.browser ?? (await launchChromium());
     const page = await browser.newPage();
+    if (opts.withoutJspi) await page.addInitScript(REMOVE_JSPI_SCRIPT);
     const consoleEntries: ConsoleEntry[] = [];
     const pageErrors: Error[] = [];
     page.on('console', (m: ConsoleMessage) => consoleEntries.push({ type: m.type(), text: m.text() }));

@@ -37,7 +37,7 @@ export interface TranspileForTestOptions {
   /** Override `WEFT_ENGINE`. Ignored for `preview2-shim`, which only jco targets. */
   engine?: Engine;
   /** weft's async mode (jco output is always built in sync mode). */
-  asyncMode?: 'sync' | 'jspi';
+  asyncMode?: 'sync' | 'jspi' | 'asyncify';
 }
 
 export interface TranspiledOutput {
