@@ -93,7 +93,7 @@ export async function launchChromium(): Promise<Browser> {
 
 /** An import map sending `@weft/wasi-*` to the built shims, as served from the repo root. */
 export function weftImportMap(): { imports: Record<string, string> } {
-  const pkgs = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets'];
+  const pkgs = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets', 'http'];
   return { imports: Object.fromEntries(pkgs.map((p) => [`@weft/wasi-${p}`, `/shims/${p}/dist/index.js`])) };
 }
 

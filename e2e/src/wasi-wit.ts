@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { e2eRoot } from './paths.js';
 
 export const WASI_VERSION = '0.2.12';
-export const SHIMMED_PACKAGES = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets'] as const;
+export const SHIMMED_PACKAGES = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets', 'http'] as const;
 
 export interface WitInterface {
   pkg: string;
@@ -33,11 +33,21 @@ export function parseWitInterfaces(pkg: string, text: string): WitInterface[] {
   const out: WitInterface[] = [];
   const stack: { kind: string; name: string }[] = [];
   let iface: WitInterface | undefined;
+  // A `use pkg.{a, b};` list may span lines; its closing `};` closes no block.
+  let inUseList = false;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\/\/.*$/, '').trim();
     if (!line) continue;
-    const open = /^(interface|resource|record|variant|enum|flags|world)\s+(%?[a-z0-9-]+)\s*\{/.exec(line);
-    const func = /^(%?[a-z0-9-]+)\s*:\s*(static\s+)?func\b/.exec(line);
+    if (inUseList) {
+      inUseList = !line.includes('}');
+      continue;
+    }
+    if (/^use\b/.test(line)) {
+      inUseList = line.includes('{') && !line.includes('}');
+      continue;
+    }
+    const open = /^(interface|resource|record|variant|enum|flags|world)\s+(%?[A-Za-z0-9-]+)\s*\{/.exec(line);
+    const func = /^(%?[A-Za-z0-9-]+)\s*:\s*(static\s+)?func\b/.exec(line);
     if (open) {
       stack.push({ kind: open[1]!, name: open[2]!.replace(/^%/, '') });
       if (open[1] === 'interface') {
@@ -45,8 +55,8 @@ export function parseWitInterfaces(pkg: string, text: string): WitInterface[] {
         out.push(iface);
       } else if (open[1] === 'resource' && iface) iface.resources.set(stack.at(-1)!.name, []);
       if (line.endsWith('}')) stack.pop();
-    } else if (/^resource\s+[a-z0-9-]+\s*;/.test(line) && iface) {
-      iface.resources.set(/^resource\s+([a-z0-9-]+)/.exec(line)![1]!, []);
+    } else if (/^resource\s+[A-Za-z0-9-]+\s*;/.test(line) && iface) {
+      iface.resources.set(/^resource\s+([A-Za-z0-9-]+)/.exec(line)![1]!, []);
     } else if (func && iface) {
       const name = func[1]!.replace(/^%/, '');
       const top = stack.at(-1)!;

@@ -16,6 +16,7 @@ const shimModules: Record<string, () => Promise<Record<string, unknown>>> = {
   cli: () => import('@weft/wasi-cli'),
   filesystem: () => import('@weft/wasi-filesystem'),
   sockets: () => import('@weft/wasi-sockets'),
+  http: () => import('@weft/wasi-http'),
 };
 
 describe('WASI 0.2 surface of the weft shims', () => {
