@@ -24,13 +24,19 @@ export interface TranspileOptions {
   /**
    * How blocking imports wait for promises. `sync` (default): they may not. `jspi`: the
    * blocking WASI calls and `asyncImports` may return a promise and suspend the guest;
-   * every export returns a promise. `asyncify` is not available yet.
+   * every export returns a promise. `asyncify`: the same, for engines without JSPI: the
+   * core modules that can reach such an import are rewritten with binaryen's asyncify.
    */
   asyncMode?: 'sync' | 'jspi' | 'asyncify';
   /** Extra imports (`ns:pkg/iface#func` or `func`) that may return a promise. */
   asyncImports?: string[];
-  /** Extra exports that return a promise (under `jspi` every export does). */
+  /** Extra exports that return a promise (under `jspi` and `asyncify` every export does). */
   asyncExports?: string[];
+  /**
+   * Where rewritten core modules (asyncify) are cached by content, so a large module is
+   * rewritten once. Default `$WEFT_CACHE_DIR` or `~/.cache/weft`; `false` for none.
+   */
+  cacheDir?: string | false;
 }
 
 export interface TranspileResult {

@@ -3,7 +3,12 @@ import { writeDts } from './emit/dts.js';
 import { writeModule } from './emit/module.js';
 import { exportShortName } from './emit/names.js';
 import { resolveSpecifier } from './emit/specifiers.js';
-import { suspendingImports } from './emit/suspending.js';
+import { suspendingLowerings } from './emit/suspending.js';
+import type { AsyncGlue } from './emit/glue.js';
+import { asyncifyModule, checkForwarder } from './post/asyncify-pass.js';
+import { planAsyncify } from './post/asyncify-plan.js';
+import { defaultCacheDir } from './post/cache.js';
+import type { Plan } from './link/plan.js';
 import { WeftError } from './error.js';
 import { inline } from './link/inline.js';
 import { validate } from './types/validate.js';
@@ -23,8 +28,7 @@ function base64(bytes: Uint8Array): string {
  */
 export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}): Promise<TranspileResult> {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('transpile: expected the component as a Uint8Array');
-  if (opts.asyncMode === 'asyncify') throw new WeftError("asyncMode 'asyncify' is not available yet; use 'sync' or 'jspi'");
-  if (opts.asyncMode !== undefined && opts.asyncMode !== 'sync' && opts.asyncMode !== 'jspi') {
+  if (opts.asyncMode !== undefined && opts.asyncMode !== 'sync' && opts.asyncMode !== 'jspi' && opts.asyncMode !== 'asyncify') {
     throw new WeftError(`unknown asyncMode '${String(opts.asyncMode)}': expected 'sync', 'jspi' or 'asyncify'`);
   }
   const name = opts.name ?? 'component';
@@ -32,6 +36,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   validate(ast);
   const plan = inline(ast);
 
+  const async = await asyncGlue(plan, opts);
   const moduleFiles = plan.modules.map((_, i) => `${name}.core${i === 0 ? '' : i + 1}.wasm`);
   const cutoff = opts.base64Cutoff ?? 0;
   const inlined = new Map<number, string>();
@@ -46,7 +51,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
     namespacedExports: !opts.noNamespacedExports,
     tlaCompat: !!opts.tlaCompat,
     specifier,
-    ...(opts.asyncMode === 'jspi' ? { jspi: { suspends: suspendingImports(opts.asyncImports) } } : {}),
+    ...(async ? { async } : {}),
   });
   if (opts.minify) {
     const { transform } = await import('esbuild');
@@ -67,4 +72,38 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
     if (kind === 'instance' && !opts.noNamespacedExports && exportShortName(n) !== n) exports.push([n, kind]);
   }
   return { files, imports, exports };
+}
+
+/** A rewritten module's unwind buffer: room for the locals of every frame on its stack. */
+function unwindBytes(moduleSize: number): number {
+  return moduleSize > 1 << 20 ? 1 << 20 : 1 << 16;
+}
+
+/** The async mode's glue options; for asyncify, rewrites the plan's modules that need it. */
+async function asyncGlue(plan: Plan, opts: TranspileOptions): Promise<AsyncGlue | undefined> {
+  const mode = opts.asyncMode ?? 'sync';
+  if (mode === 'sync') return undefined;
+  const suspends = suspendingLowerings(opts.asyncImports);
+  if (mode === 'jspi') return { mode, suspends };
+  const ap = planAsyncify(plan, suspends);
+  const cacheDir = opts.cacheDir ?? (await defaultCacheDir());
+  const what = (i: number) => `core module ${i}`;
+  const moduleOf = new Map(plan.steps.map((s) => [s.instance, s.module]));
+  for (const i of ap.forwarders) {
+    const m = moduleOf.get(i)!;
+    if (m.kind === 'static' && !ap.modules.has(m.index)) await checkForwarder(plan.modules[m.index]!, what(m.index));
+  }
+  const sizes = plan.modules.map((m) => m.length);
+  for (const [index, { imports, exportMemory }] of ap.modules) {
+    plan.modules[index] = await asyncifyModule(plan.modules[index]!, imports, exportMemory, what(index), cacheDir);
+  }
+  return {
+    mode,
+    suspends,
+    instrumented: ap.instrumented,
+    unwindBytes: (i) => {
+      const m = moduleOf.get(i)!;
+      return unwindBytes(m.kind === 'static' ? sizes[m.index]! : 0);
+    },
+  };
 }

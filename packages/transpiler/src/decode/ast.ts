@@ -142,6 +142,8 @@ export interface CoreModuleInfo {
   /** `type` is the function signature of a func import, when the module's types are plain function types. */
   imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig }[];
   exports: { name: string; kind: CoreSort; type?: CoreFuncSig }[];
+  /** Memories a module binary defines (imported ones are among `imports`); unknown for a module type. */
+  memories?: number;
 }
 
 export type Definition =

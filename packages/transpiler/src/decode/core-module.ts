@@ -16,7 +16,7 @@ export function readCoreModule(r: Reader): CoreModuleInfo {
   const vAt = r.pos;
   const version = r.bytesN(4, 'core module version');
   if (version[0] !== 1 || version[1] !== 0 || version[2] !== 0 || version[3] !== 0) r.fail('core module version 1 (01 00 00 00)', vAt);
-  const info: CoreModuleInfo = { imports: [], exports: [] };
+  const info: CoreModuleInfo = { imports: [], exports: [], memories: 0 };
   /** Function types by type index; a GC type (or anything after one) is left unknown. */
   const types: (CoreFuncSig | undefined)[] = [];
   const funcTypes: (CoreFuncSig | undefined)[] = [];
@@ -45,6 +45,8 @@ export function readCoreModule(r: Reader): CoreModuleInfo {
       }, 'an import count');
     } else if (id === 3) {
       s.vec((s) => funcTypes.push(types[s.u32('a function type index')]), 'a function count');
+    } else if (id === 5) {
+      info.memories = s.u32('a memory count');
     } else if (id === 7) {
       s.vec((s) => {
         const name = s.name('an export name');

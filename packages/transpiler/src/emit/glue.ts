@@ -25,12 +25,25 @@ export interface GlueOptions {
   instantiation: 'async' | 'sync';
   namespacedExports: boolean;
   /**
-   * JSPI mode: imports for which `suspends` says so may return a promise and suspend the
-   * guest (WebAssembly.Suspending); exports run through WebAssembly.promising and return
-   * promises, queued so that one instance never runs two suspended calls at once.
+   * The async modes: imports for which `suspends` says so may return a promise and suspend
+   * the guest; exports return promises, queued so that one instance never runs two
+   * suspended calls at once. Under `jspi` the engine suspends (WebAssembly.Suspending and
+   * WebAssembly.promising); under `asyncify` the core instances in `instrumented` were
+   * rewritten to unwind and rewind their stack, and the glue drives that.
    */
-  jspi?: { suspends(importName: string, exportName?: string): boolean };
+  async?: AsyncGlue;
 }
+
+export type AsyncGlue =
+  | { mode: 'jspi'; suspends(l: Lowering): boolean }
+  | {
+      mode: 'asyncify';
+      suspends(l: Lowering): boolean;
+      /** Core instances running asyncify-rewritten code -> the memory export they unwind into. */
+      instrumented: Map<number, { instance: number; name: string }>;
+      /** Bytes each instrumented instance reserves in its memory to unwind into. */
+      unwindBytes(instance: number): number;
+    };
 
 /**
  * Writes `instantiate(getCoreModule, imports, instantiateCore)` for a plan: per-instance
@@ -112,6 +125,11 @@ export class GlueWriter {
         const l = this.plan.lowerings[def.index]!;
         const name = this.lowering(l);
         if (!this.suspends(l)) return name;
+        if (this.opts.async?.mode === 'asyncify') {
+          // While unwinding, the core caller gets a dummy result of its own type.
+          const zero = this.loweredResult(l) === 'i64' ? '0n' : '0';
+          return this.once(`suspending:${name}`, '$s', (s) => `const ${s} = ${this.helpers.use('$asyImport')}(${name}, ${zero});`);
+        }
         return this.once(`suspending:${name}`, '$s', (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
       }
       case 'resource': return this.resourceFn(def.op, def.resource, def.instance);
@@ -501,7 +519,11 @@ export class GlueWriter {
     const body = new Code('w');
     const coreFn = this.core(l.core);
     const result = l.type.result;
-    const call = this.opts.jspi ? `await ${this.promising(l.core, coreFn)}(${flatArgs.join(', ')})` : `${coreFn}(${flatArgs.join(', ')})`;
+    const call = this.opts.async?.mode === 'jspi'
+      ? `await ${this.promising(l.core, coreFn)}(${flatArgs.join(', ')})`
+      : this.instrumented(l.core)
+        ? `await ${this.helpers.use('$asyRun')}($a${(l.core as { instance: number }).instance}, ${coreFn}, [${flatArgs.join(', ')}])`
+        : `${coreFn}(${flatArgs.join(', ')})`;
     const async = !!l.opts.async;
     const ret = result && !async ? body.let(call, 'ret') : undefined;
     if (async) {
@@ -546,13 +568,24 @@ export class GlueWriter {
       } else code.line(`return ${value};`);
     }
     this.declareCallState(code, shared);
-    this.fns.push(`${this.opts.jspi ? 'async ' : ''}function ${name}(${params.join(', ')}) {\n${code}\n}`);
+    this.fns.push(`${this.opts.async ? 'async ' : ''}function ${name}(${params.join(', ')}) {\n${code}\n}`);
   }
 
-  /** JSPI: may this lowering suspend? Calls into another component's lifted code always may. */
   private suspends(l: Lowering): boolean {
-    if (!this.opts.jspi) return false;
-    return l.callee.kind === 'lifted' || this.opts.jspi.suspends(l.callee.ref.importName, l.callee.ref.exportName);
+    return !!this.opts.async?.suspends(l);
+  }
+
+  /** asyncify: does this core function run rewritten code that may unwind? */
+  private instrumented(def: CoreDef): boolean {
+    const a = this.opts.async;
+    return a?.mode === 'asyncify' && def.kind === 'export' && a.instrumented.has(def.instance);
+  }
+
+  /** The flat result type of a lowering's core signature, if it has one. */
+  private loweredResult(l: Lowering): Flat | undefined {
+    if (l.opts.async) return 'i32';
+    const sig = flatSignature(l.type);
+    return sig.resultInMemory || !l.type.result ? undefined : sig.results[0];
   }
 
   /** JSPI: a core export wrapped with WebAssembly.promising (other core functions are called as they are). */
@@ -609,7 +642,7 @@ export class GlueWriter {
 
   /** A function the host calls. Under JSPI its calls queue, so suspended calls never overlap. */
   private funcRef(f: FuncVal): string {
-    if (f.kind === 'lifted' && this.opts.jspi) {
+    if (f.kind === 'lifted' && this.opts.async) {
       const lift = this.liftName(f.index);
       this.queue = true;
       return this.once(`queued:${lift}`, '$q', (q) => `const ${q} = $queued(${lift});`);
@@ -650,8 +683,16 @@ export class GlueWriter {
   // ---- the whole function -------------------------------------------------
 
   private coreInstanceArg(v: CoreInstanceVal): string {
-    if (v.kind === 'runtime') return `$e${v.index}`;
-    return `{ ${[...v.exports].map(([n, d]) => `${key(n)}: ${d.kind === 'export' ? prop(`$e${d.instance}`, d.name) : this.core(d)}`).join(', ')} }`;
+    const a = this.opts.async;
+    const linked = (i: number) => a?.mode === 'asyncify' && a.instrumented.has(i);
+    // Under asyncify, a call into another instance's rewritten code crosses JS, which
+    // carries an unwind out to the caller and a rewind back in.
+    if (v.kind === 'runtime') return linked(v.index) ? `${this.helpers.use('$asyLinkAll')}($a${v.index}, $e${v.index})` : `$e${v.index}`;
+    return `{ ${[...v.exports].map(([n, d]) => {
+      if (d.kind !== 'export') return `${key(n)}: ${this.core(d)}`;
+      const x = prop(`$e${d.instance}`, d.name);
+      return `${key(n)}: ${linked(d.instance) ? `${this.helpers.use('$asyLink')}($a${d.instance}, ${x})` : x}`;
+    }).join(', ')} }`;
   }
 
   /** `task.return`: lifts the async call's result from its flat arguments and records it. */
@@ -712,6 +753,11 @@ export class GlueWriter {
       const args = step.args.map((a) => `${key(a.name)}: ${this.coreInstanceArg(a.instance)}`).join(', ');
       const inst = `instantiateCore(${this.moduleRef(step.module)}, { ${args} })`;
       steps.push(`const $e${step.instance} = (${sync ? inst : `await ${inst}`}).exports;`);
+      const a = this.opts.async;
+      if (a?.mode === 'asyncify' && a.instrumented.has(step.instance)) {
+        const mem = a.instrumented.get(step.instance)!;
+        steps.push(`const $a${step.instance} = ${this.helpers.use('$asyInit')}($e${step.instance}, ${prop(`$e${mem.instance}`, mem.name)}, ${a.unwindBytes(step.instance)});`);
+      }
       for (const l of this.afterInstance.get(step.instance) ?? []) steps.push(l);
       this.afterInstance.delete(step.instance);
     }
@@ -726,7 +772,7 @@ export class GlueWriter {
     for (const [k, n] of this.plan.contextSlots) state.push(`const $ctx${k} = new Int32Array(${n});`);
     if (this.backpressure) state.push(`const $bp = new Uint16Array(${this.plan.componentInstances});`);
     if (this.tasks) state.push(`const $task = new Array(${this.plan.componentInstances});`);
-    if (this.opts.jspi) {
+    if (this.opts.async?.mode === 'jspi') {
       state.unshift(`if (typeof WebAssembly.Suspending !== 'function' || typeof WebAssembly.promising !== 'function') throw new Error('this component was transpiled with asyncMode \\'jspi\\', which needs WebAssembly.Suspending and WebAssembly.promising (JavaScript Promise Integration)');`);
     }
     if (this.queue) {

@@ -36,7 +36,7 @@ const HELPERS = {
   $sync: {
     deps: [],
     code: `function $sync(v, fn) {
-  if (v !== null && typeof v === 'object' && typeof v.then === 'function') throw new TypeError(\`\${fn} returned a Promise; the component waits for it only when transpiled with asyncMode 'jspi'\`);
+  if (v !== null && typeof v === 'object' && typeof v.then === 'function') throw new TypeError(\`\${fn} returned a Promise; the component waits for it only when transpiled with asyncMode 'jspi' or 'asyncify'\`);
   return v;
 }`,
   },
@@ -48,6 +48,110 @@ function $wait(f) {
   const prev = globalThis[$waitFlag];
   globalThis[$waitFlag] = true;
   try { return f(); } finally { globalThis[$waitFlag] = prev; }
+}`,
+  },
+  // asyncify: the instances being run, innermost last, and the promise an unwound stack
+  // waits for. Both are handed over synchronously (an unwind returns straight to the loop
+  // in $asyRun; a rewind runs straight down to the import), so one record serves all.
+  $asy: { deps: [], code: `const $asy = { stack: [], pending: undefined, result: undefined };` },
+  $asyInit: {
+    deps: [],
+    code: `function $asyInit(x, mem, bytes) {
+  let at;
+  try { at = mem.grow(bytes / 65536) * 65536; } catch (e) { throw new WebAssembly.RuntimeError(\`asyncify: cannot reserve \${bytes} bytes of memory to unwind into: \${e.message}\`); }
+  return { x, mem, at, end: at + bytes, saved: 0 };
+}`,
+  },
+  $asyEnter: {
+    deps: ['$asy'],
+    code: `function $asyEnter(s, f, a) {
+  $asy.stack.push(s);
+  try { return f(...a); } finally { $asy.stack.pop(); }
+}`,
+  },
+  // An instance can be on the stack more than once (a command's adapter calls main, which
+  // calls the adapter): each activation unwinds on top of the ones already saved in its
+  // buffer, and they rewind in the opposite order, so the buffer is reset only when empty.
+  $asyUnwind: {
+    deps: [],
+    code: `function $asyUnwind(s) {
+  if (s.saved++ === 0) {
+    const dv = new DataView(s.mem.buffer);
+    dv.setUint32(s.at, s.at + 8, true);
+    dv.setUint32(s.at + 4, s.end, true);
+  }
+  s.x.asyncify_start_unwind(s.at);
+}`,
+  },
+  $asyRewound: {
+    deps: [],
+    code: `function $asyRewound(s) {
+  s.x.asyncify_stop_rewind();
+  s.saved--;
+}`,
+  },
+  $asyRun: {
+    deps: ['$asy', '$asyEnter'],
+    code: `async function $asyRun(s, f, a) {
+  let r = $asyEnter(s, f, a);
+  while (s.x.asyncify_get_state() === 1) {
+    s.x.asyncify_stop_unwind();
+    const p = $asy.pending;
+    $asy.pending = undefined;
+    try { $asy.result = { ok: true, v: await p }; } catch (e) { $asy.result = { ok: false, v: e }; }
+    s.x.asyncify_start_rewind(s.at);
+    r = $asyEnter(s, f, a);
+  }
+  return r;
+}`,
+  },
+  $asyImport: {
+    deps: ['$asy', '$asyUnwind', '$asyRewound'],
+    code: `function $asyImport(f, zero) {
+  return function (...a) {
+    const s = $asy.stack[$asy.stack.length - 1];
+    if (s && s.x.asyncify_get_state() === 2) {
+      $asyRewound(s);
+      const r = $asy.result;
+      $asy.result = undefined;
+      if (!r.ok) throw r.v;
+      return r.v;
+    }
+    const p = f(...a);
+    if (!s) {
+      p.catch(() => {});
+      throw new WebAssembly.RuntimeError('an import that waits was called where the guest cannot suspend (outside a call of one of its exports)');
+    }
+    $asy.pending = p;
+    $asyUnwind(s);
+    return zero;
+  };
+}`,
+  },
+  $asyLink: {
+    deps: ['$asy', '$asyEnter', '$asyUnwind', '$asyRewound'],
+    code: `function $asyLink(n, g) {
+  if (typeof g !== 'function') return g;
+  return function (...a) {
+    const m = $asy.stack[$asy.stack.length - 1];
+    if (m && m.x.asyncify_get_state() === 2) {
+      $asyRewound(m);
+      n.x.asyncify_start_rewind(n.at);
+    }
+    const r = $asyEnter(n, g, a);
+    if (n.x.asyncify_get_state() === 1) {
+      n.x.asyncify_stop_unwind();
+      if (!m) throw new WebAssembly.RuntimeError('an import that waits was called where the guest cannot suspend (outside a call of one of its exports)');
+      $asyUnwind(m);
+    }
+    return r;
+  };
+}`,
+  },
+  $asyLinkAll: {
+    deps: ['$asyLink'],
+    code: `function $asyLinkAll(n, x) {
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, $asyLink(n, v)]));
 }`,
   },
   $cannotLeave: {

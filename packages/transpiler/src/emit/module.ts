@@ -11,7 +11,7 @@ export interface ModuleOptions {
   namespacedExports: boolean;
   tlaCompat: boolean;
   specifier(importName: string): ImportSpecifier;
-  jspi?: GlueOptions['jspi'];
+  async?: GlueOptions['async'];
 }
 
 /** Writes the generated ES module: instantiation-mode API, or self-instantiating ESM. */
@@ -20,7 +20,7 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     moduleFile: (i) => opts.moduleFiles[i]!,
     instantiation: opts.instantiation ?? 'async',
     namespacedExports: opts.namespacedExports,
-    ...(opts.jspi ? { jspi: opts.jspi } : {}),
+    ...(opts.async ? { async: opts.async } : {}),
   });
   const fn = glue.instantiateFunction();
   if (opts.instantiation) {

@@ -1,3 +1,4 @@
+import type { Lowering } from '../link/plan.js';
 import { unversioned } from './names.js';
 
 /**
@@ -27,4 +28,10 @@ export function suspendingImports(extra: string[] = []): (importName: string, ex
     const full = exportName === undefined ? unversioned(importName) : `${unversioned(importName)}#${exportName}`;
     return patterns.some((p) => (p.endsWith('*') ? full.startsWith(p.slice(0, -1)) : p === full));
   };
+}
+
+/** May this lowering suspend? A call into another component's lifted code always may. */
+export function suspendingLowerings(extra: string[] = []): (l: Lowering) => boolean {
+  const byName = suspendingImports(extra);
+  return (l) => l.callee.kind === 'lifted' || byName(l.callee.ref.importName, l.callee.ref.exportName);
 }

@@ -1,0 +1,109 @@
+import { WeftError } from '../error.js';
+import { cached } from './cache.js';
+
+/** The export through which the glue reaches a rewritten module's memory it does not export. */
+export const ASYNCIFY_MEMORY_EXPORT = 'weft:asyncify-memory';
+
+const ASYNCIFY_EXPORTS = ['asyncify_start_unwind', 'asyncify_stop_unwind', 'asyncify_start_rewind', 'asyncify_stop_rewind', 'asyncify_get_state'];
+
+// Bump when the rewrite below changes, so cached output from older versions is not reused.
+const PASS_VERSION = 'weft-asyncify-1';
+
+type Binaryen = typeof import('binaryen').default;
+type BinaryenModule = InstanceType<Binaryen['Module']>;
+
+async function loadBinaryen(): Promise<Binaryen> {
+  try {
+    return (await import('binaryen')).default;
+  } catch (e) {
+    throw new WeftError(`asyncMode 'asyncify' needs the 'binaryen' package: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * binaryen's `asyncify-imports` list is `module.name` pairs split at the first dot; WASI
+ * module names contain dots (`wasi:io/poll@0.2.3`), so those become wildcards, which
+ * match the dot and nothing the import list does not also name.
+ */
+function importPattern(module: string, name: string): string {
+  return `${module.replace(/[.,*]/g, '*')}.${name.replace(/[,*]/g, '*')}`;
+}
+
+/**
+ * Rewrites a core module with binaryen's asyncify so that calls to `imports` can unwind
+ * and later rewind the stack (and exports its memory as `weft:asyncify-memory` if asked). The
+ * rewrite of a large module takes long, so its output is cached by content.
+ */
+export async function asyncifyModule(
+  bytes: Uint8Array,
+  imports: { module: string; name: string }[],
+  exportMemory: boolean,
+  what: string,
+  cacheDir: string | false,
+): Promise<Uint8Array> {
+  const key = [PASS_VERSION, JSON.stringify(imports), String(exportMemory)];
+  return cached(cacheDir, 'asyncify', bytes, key, async () => {
+    const binaryen = await loadBinaryen();
+    const m = readModule(binaryen, bytes, what);
+    try {
+      for (const name of ASYNCIFY_EXPORTS) {
+        if (m.getExport(name)) throw new WeftError(`asyncMode 'asyncify': ${what} already exports '${name}'; was it rewritten by asyncify before?`);
+      }
+      // A memory the module defines and keeps to itself is named by its index.
+      if (exportMemory) m.addMemoryExport('0', ASYNCIFY_MEMORY_EXPORT);
+      binaryen.setOptimizeLevel(2);
+      binaryen.setShrinkLevel(0);
+      binaryen.setPassArgument('asyncify-imports', imports.map((i) => importPattern(i.module, i.name)).join(','));
+      // Only the functions asyncify changed are optimised again: a whole-module run would
+      // cost minutes on a JS engine's worth of code and gain little.
+      m.runPasses(['asyncify']);
+      binaryen.clearPassArguments();
+      return m.emitBinary();
+    } finally {
+      m.dispose();
+    }
+  });
+}
+
+function readModule(binaryen: Binaryen, bytes: Uint8Array, what: string): BinaryenModule {
+  try {
+    return binaryen.readBinaryWithFeatures(bytes, binaryen.Features.All);
+  } catch (e) {
+    throw new WeftError(`asyncMode 'asyncify': binaryen cannot read ${what}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A core instance that may suspend but has no memory cannot be rewritten. That is safe only
+ * when each of its functions just passes its parameters on to one call: replaying it while
+ * the stack rewinds repeats nothing but that call. wit-component's import shims are so.
+ */
+export async function checkForwarder(bytes: Uint8Array, what: string): Promise<void> {
+  const binaryen = await loadBinaryen();
+  const m = readModule(binaryen, bytes, what);
+  try {
+    for (let i = 0; i < m.getNumFunctions(); i++) {
+      const fn = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+      if (fn.module) continue;
+      if (!fn.body || fn.vars.length > 0 || !forwardsOnly(binaryen, fn.body)) {
+        throw new WeftError(`asyncMode 'asyncify': ${what} can reach an import that suspends but has no memory to unwind into, and its function '${fn.name}' does more than forward a call`);
+      }
+    }
+  } finally {
+    m.dispose();
+  }
+}
+
+function forwardsOnly(binaryen: Binaryen, body: number): boolean {
+  const e = binaryen.getExpressionInfo(body) as { id: number; operands?: number[]; target?: number; children?: number[] };
+  if (e.id === binaryen.BlockId) {
+    const children = (e as { children: number[] }).children;
+    return children.length === 1 && forwardsOnly(binaryen, children[0]!);
+  }
+  if (e.id !== binaryen.CallId && e.id !== binaryen.CallIndirectId) return false;
+  const operands = [...(e.operands ?? []), ...(e.id === binaryen.CallIndirectId ? [e.target!] : [])];
+  return operands.every((o) => {
+    const id = binaryen.getExpressionInfo(o).id;
+    return id === binaryen.LocalGetId || id === binaryen.ConstId;
+  });
+}
