@@ -5,10 +5,10 @@
  */
 export type BrowserAsyncVariant = 'jspi' | 'asyncify' | 'asyncify-no-jspi';
 
-export const BROWSER_ASYNC_VARIANTS: readonly BrowserAsyncVariant[] = ['jspi'];
+export const BROWSER_ASYNC_VARIANTS: readonly BrowserAsyncVariant[] = ['jspi', 'asyncify', 'asyncify-no-jspi'];
 
 /** Node 20 has no JSPI: asyncify is its only async mode. */
-export const NODE_ASYNC_MODES: readonly ('asyncify')[] = [];
+export const NODE_ASYNC_MODES: readonly 'asyncify'[] = ['asyncify'];
 
 export function variantMode(v: BrowserAsyncVariant): 'jspi' | 'asyncify' {
   return v === 'jspi' ? 'jspi' : 'asyncify';

@@ -20,7 +20,8 @@ async function runWeft() {
   });
   try {
     const mod = await import(pathToFileURL(spec.entry).href);
-    mod.run.run();
+    // In the async modes run() returns a promise.
+    await mod.run.run();
   } catch (err) {
     if (err instanceof cli.ComponentExit) {
       process.exitCode = err.exitCode;
