@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { repoRoot } from './paths.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,6 +43,11 @@ export interface StaticServerOptions {
   files?: Record<string, string | Uint8Array>;
   /** Extra response headers, e.g. COOP/COEP for cross-origin isolation. */
   headers?: Record<string, string>;
+  /**
+   * Port to listen on; default a free one. Storage such as OPFS belongs to the origin, port
+   * included, so a test that relaunches a browser on a profile serves it from the same port.
+   */
+  port?: number;
 }
 
 /** Serve `root` over HTTP on 127.0.0.1, on a free port. */
@@ -72,7 +77,7 @@ export async function startStaticServer(opts: StaticServerOptions = {}): Promise
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -94,7 +99,8 @@ export async function launchChromium(): Promise<Browser> {
 /** An import map sending `@weft/wasi-*` to the built shims, as served from the repo root. */
 export function weftImportMap(): { imports: Record<string, string> } {
   const pkgs = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets', 'http'];
-  return { imports: Object.fromEntries(pkgs.map((p) => [`@weft/wasi-${p}`, `/shims/${p}/dist/index.js`])) };
+  const imports = Object.fromEntries(pkgs.map((p) => [`@weft/wasi-${p}`, `/shims/${p}/dist/index.js`]));
+  return { imports: { ...imports, '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
 }
 
 export interface ConsoleEntry {
@@ -125,6 +131,12 @@ export interface BrowserSessionOptions extends StaticServerOptions {
    * runs, as in a browser without JSPI (no Chromium flag turns it off).
    */
   withoutJspi?: boolean;
+  /**
+   * Run Chromium on this profile directory (a persistent context) so storage such as OPFS
+   * outlives the session; the default context is incognito and keeps OPFS in memory.
+   * Launches its own browser: cannot be combined with `browser`.
+   */
+  userDataDir?: string;
 }
 
 /** Page script that makes this Chromium look like a browser without JSPI. */
@@ -135,9 +147,21 @@ export async function openBrowserSession(opts: BrowserSessionOptions = {}): Prom
   const server = await startStaticServer(opts);
   const ownBrowser = !opts.browser;
   let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
   try {
-    browser = opts.browser ?? (await launchChromium());
-    const page = await browser.newPage();
+    if (opts.userDataDir !== undefined && opts.browser) throw new Error('openBrowserSession: userDataDir and browser cannot be combined');
+    let page: Page;
+    if (opts.userDataDir !== undefined) {
+      const { chromium } = await import('playwright-core');
+      context = await chromium.launchPersistentContext(opts.userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+      const owner = context.browser();
+      if (!owner) throw new Error('openBrowserSession: the persistent context has no browser');
+      browser = owner;
+      page = context.pages()[0] ?? (await context.newPage());
+    } else {
+      browser = opts.browser ?? (await launchChromium());
+      page = await browser.newPage();
+    }
     if (opts.withoutJspi) await page.addInitScript(REMOVE_JSPI_SCRIPT);
     const consoleEntries: ConsoleEntry[] = [];
     const pageErrors: Error[] = [];
@@ -156,12 +180,14 @@ export async function openBrowserSession(opts: BrowserSessionOptions = {}): Prom
       url,
       async close() {
         await page.close().catch(() => {});
-        if (ownBrowser) await b.close();
+        if (context) await context.close();
+        else if (ownBrowser) await b.close();
         await server.close();
       },
     };
   } catch (err) {
-    if (ownBrowser) await browser?.close();
+    if (context) await context.close();
+    else if (ownBrowser) await browser?.close();
     await server.close();
     throw err;
   }

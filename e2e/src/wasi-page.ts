@@ -21,6 +21,7 @@ export function wasiPageHtml(): string {
 <script type="module">
 import * as cli from '@weft/wasi-cli';
 import * as io from '@weft/wasi-io';
+import * as fs from '@weft/wasi-filesystem';
 
 window.weftCli = cli;
 window.weftIo = io;
@@ -47,6 +48,17 @@ window.weftRunCommand = async (entry, opts) => {
   const stdin = opts.stdin === undefined ? 'none'
     : opts.stdin === 'never-ready' ? { read: () => new Uint8Array(0), ready: () => false }
     : opts.stdin;
+  const preopens = [];
+  for (const p of opts.preopens ?? []) {
+    if (p.opfs !== undefined) {
+      // Loaded on first use, so pages that never touch OPFS do not need its module.
+      const { opfsDirectory } = await import('@weft/wasi-filesystem/opfs');
+      preopens.push([await opfsDirectory(p.opfs), p.path]);
+    } else {
+      preopens.push([fs.createMemoryDirectory(), p.path]);
+    }
+  }
+  fs.setPreopens(preopens);
   cli.configure({ args: opts.args ?? [], env: opts.env ?? [], stdin, stdout: target('stdout'), stderr: target('stderr') });
   let exitCode = 0;
   let error;
@@ -68,7 +80,15 @@ window.weftReady = true;
 `;
 }
 
+/**
+ * A directory the guest sees at `path`: the OPFS directory `opfs` ('a/b' under the origin's
+ * OPFS root, created when missing; '' is the root itself), or a fresh in-memory directory.
+ */
+export type PagePreopen = { path: string; opfs: string } | { path: string; memory: true };
+
 export interface PageRunOptions {
+  /** Preopened directories for this run; none by default. */
+  preopens?: PagePreopen[];
   args?: string[];
   env?: [string, string][];
   /** Whole stdin, or `never-ready`: a source that never has data and cannot wait. */
