@@ -99,43 +99,52 @@ export type ErrorCode =
   | 'text-file-busy'
   | 'cross-device';
 
+/** A value now, or a promise of it from a backend whose storage is asynchronous (OPFS). */
+export type MaybeAsync<T> = T | Promise<T>;
+
 /**
  * What a storage backend (memory, node:fs, OPFS) implements for one open file or
  * directory. Every operation is optional: a missing one reports `unsupported` to the
- * guest. Failures are reported by throwing an `ErrorCode` string.
+ * guest. Failures are reported by throwing an `ErrorCode` string, or by rejecting with
+ * one: an operation may return a promise, which glue transpiled with an async mode
+ * (`jspi`, `asyncify`) waits for; the synchronous mode rejects promises.
  */
 export interface DescriptorBackend {
-  readViaStream?(offset: Filesize): InputStream;
-  writeViaStream?(offset: Filesize): OutputStream;
-  appendViaStream?(): OutputStream;
-  advise?(offset: Filesize, length: Filesize, advice: Advice): void;
-  syncData?(): void;
-  getFlags?(): DescriptorFlags;
-  getType?(): DescriptorType;
-  setSize?(size: Filesize): void;
-  setTimes?(atime: NewTimestamp, mtime: NewTimestamp): void;
-  read?(length: Filesize, offset: Filesize): [Uint8Array, boolean];
-  write?(buffer: Uint8Array, offset: Filesize): Filesize;
-  readDirectory?(): DirectoryEntryBackend;
-  sync?(): void;
-  createDirectoryAt?(path: string): void;
-  stat?(): DescriptorStat;
-  statAt?(pathFlags: PathFlags, path: string): DescriptorStat;
-  setTimesAt?(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void;
-  linkAt?(oldPathFlags: PathFlags, oldPath: string, newDescriptor: DescriptorBackend, newPath: string): void;
-  openAt?(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): DescriptorBackend;
-  readlinkAt?(path: string): string;
-  removeDirectoryAt?(path: string): void;
-  renameAt?(oldPath: string, newDescriptor: DescriptorBackend, newPath: string): void;
-  symlinkAt?(oldPath: string, newPath: string): void;
-  unlinkFileAt?(path: string): void;
+  readViaStream?(offset: Filesize): MaybeAsync<InputStream>;
+  writeViaStream?(offset: Filesize): MaybeAsync<OutputStream>;
+  appendViaStream?(): MaybeAsync<OutputStream>;
+  advise?(offset: Filesize, length: Filesize, advice: Advice): MaybeAsync<void>;
+  syncData?(): MaybeAsync<void>;
+  getFlags?(): MaybeAsync<DescriptorFlags>;
+  getType?(): MaybeAsync<DescriptorType>;
+  setSize?(size: Filesize): MaybeAsync<void>;
+  setTimes?(atime: NewTimestamp, mtime: NewTimestamp): MaybeAsync<void>;
+  read?(length: Filesize, offset: Filesize): MaybeAsync<[Uint8Array, boolean]>;
+  write?(buffer: Uint8Array, offset: Filesize): MaybeAsync<Filesize>;
+  readDirectory?(): MaybeAsync<DirectoryEntryBackend>;
+  sync?(): MaybeAsync<void>;
+  createDirectoryAt?(path: string): MaybeAsync<void>;
+  stat?(): MaybeAsync<DescriptorStat>;
+  statAt?(pathFlags: PathFlags, path: string): MaybeAsync<DescriptorStat>;
+  setTimesAt?(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): MaybeAsync<void>;
+  linkAt?(oldPathFlags: PathFlags, oldPath: string, newDescriptor: DescriptorBackend, newPath: string): MaybeAsync<void>;
+  openAt?(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): MaybeAsync<DescriptorBackend>;
+  readlinkAt?(path: string): MaybeAsync<string>;
+  removeDirectoryAt?(path: string): MaybeAsync<void>;
+  renameAt?(oldPath: string, newDescriptor: DescriptorBackend, newPath: string): MaybeAsync<void>;
+  symlinkAt?(oldPath: string, newPath: string): MaybeAsync<void>;
+  unlinkFileAt?(path: string): MaybeAsync<void>;
+  /** Synchronous: both descriptors are at hand, and `Descriptor.isSameObject` answers at once. */
   isSameObject?(other: DescriptorBackend): boolean;
-  metadataHash?(): MetadataHashValue;
-  metadataHashAt?(pathFlags: PathFlags, path: string): MetadataHashValue;
-  /** Release host resources (an open fd) when the guest drops the descriptor. */
+  metadataHash?(): MaybeAsync<MetadataHashValue>;
+  metadataHashAt?(pathFlags: PathFlags, path: string): MaybeAsync<MetadataHashValue>;
+  /**
+   * Release host resources (an open fd) when the guest drops the descriptor. Dropping is
+   * synchronous: a backend that must finish asynchronously starts that work here.
+   */
   close?(): void;
 }
 
 export interface DirectoryEntryBackend {
-  next(): DirectoryEntry | undefined;
+  next(): MaybeAsync<DirectoryEntry | undefined>;
 }

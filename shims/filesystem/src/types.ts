@@ -9,12 +9,17 @@ import type {
   DirectoryEntryBackend,
   ErrorCode,
   Filesize,
+  MaybeAsync,
   MetadataHashValue,
   NewTimestamp,
   OpenFlags,
   PathFlags,
 } from './backend.js';
 import type { InputStream, OutputStream } from '@weft/wasi-io';
+
+function then<T, U>(value: MaybeAsync<T>, f: (v: T) => U): MaybeAsync<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
 
 /** `wasi:filesystem/types#descriptor`: a handle onto whatever backend opened it. */
 export class Descriptor {
@@ -35,86 +40,86 @@ export class Descriptor {
     return (fn as (...args: unknown[]) => unknown).bind(this.#b) as NonNullable<DescriptorBackend[K]>;
   }
 
-  readViaStream(offset: Filesize): InputStream {
+  readViaStream(offset: Filesize): MaybeAsync<InputStream> {
     return this.#op('readViaStream')(offset);
   }
-  writeViaStream(offset: Filesize): OutputStream {
+  writeViaStream(offset: Filesize): MaybeAsync<OutputStream> {
     return this.#op('writeViaStream')(offset);
   }
-  appendViaStream(): OutputStream {
+  appendViaStream(): MaybeAsync<OutputStream> {
     return this.#op('appendViaStream')();
   }
-  advise(offset: Filesize, length: Filesize, advice: Advice): void {
-    this.#op('advise')(offset, length, advice);
+  advise(offset: Filesize, length: Filesize, advice: Advice): MaybeAsync<void> {
+    return this.#op('advise')(offset, length, advice);
   }
-  syncData(): void {
-    this.#op('syncData')();
+  syncData(): MaybeAsync<void> {
+    return this.#op('syncData')();
   }
-  getFlags(): DescriptorFlags {
+  getFlags(): MaybeAsync<DescriptorFlags> {
     return this.#op('getFlags')();
   }
-  getType(): DescriptorType {
+  getType(): MaybeAsync<DescriptorType> {
     return this.#op('getType')();
   }
-  setSize(size: Filesize): void {
-    this.#op('setSize')(size);
+  setSize(size: Filesize): MaybeAsync<void> {
+    return this.#op('setSize')(size);
   }
-  setTimes(atime: NewTimestamp, mtime: NewTimestamp): void {
-    this.#op('setTimes')(atime, mtime);
+  setTimes(atime: NewTimestamp, mtime: NewTimestamp): MaybeAsync<void> {
+    return this.#op('setTimes')(atime, mtime);
   }
-  read(length: Filesize, offset: Filesize): [Uint8Array, boolean] {
+  read(length: Filesize, offset: Filesize): MaybeAsync<[Uint8Array, boolean]> {
     return this.#op('read')(length, offset);
   }
-  write(buffer: Uint8Array, offset: Filesize): Filesize {
+  write(buffer: Uint8Array, offset: Filesize): MaybeAsync<Filesize> {
     return this.#op('write')(buffer, offset);
   }
-  readDirectory(): DirectoryEntryStream {
-    return new DirectoryEntryStream(this.#op('readDirectory')());
+  readDirectory(): MaybeAsync<DirectoryEntryStream> {
+    return then(this.#op('readDirectory')(), (entries) => new DirectoryEntryStream(entries));
   }
-  sync(): void {
-    this.#op('sync')();
+  sync(): MaybeAsync<void> {
+    return this.#op('sync')();
   }
-  createDirectoryAt(path: string): void {
-    this.#op('createDirectoryAt')(path);
+  createDirectoryAt(path: string): MaybeAsync<void> {
+    return this.#op('createDirectoryAt')(path);
   }
-  stat(): DescriptorStat {
+  stat(): MaybeAsync<DescriptorStat> {
     return this.#op('stat')();
   }
-  statAt(pathFlags: PathFlags, path: string): DescriptorStat {
+  statAt(pathFlags: PathFlags, path: string): MaybeAsync<DescriptorStat> {
     return this.#op('statAt')(pathFlags, path);
   }
-  setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {
-    this.#op('setTimesAt')(pathFlags, path, atime, mtime);
+  setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): MaybeAsync<void> {
+    return this.#op('setTimesAt')(pathFlags, path, atime, mtime);
   }
-  linkAt(oldPathFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.#op('linkAt')(oldPathFlags, oldPath, Descriptor.#backend(newDescriptor, 'link-at'), newPath);
+  linkAt(oldPathFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string): MaybeAsync<void> {
+    return this.#op('linkAt')(oldPathFlags, oldPath, Descriptor.#backend(newDescriptor, 'link-at'), newPath);
   }
-  openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
-    return new Descriptor(this.#op('openAt')(pathFlags, path, openFlags, flags));
+  openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): MaybeAsync<Descriptor> {
+    return then(this.#op('openAt')(pathFlags, path, openFlags, flags), (b) => new Descriptor(b));
   }
-  readlinkAt(path: string): string {
+  readlinkAt(path: string): MaybeAsync<string> {
     return this.#op('readlinkAt')(path);
   }
-  removeDirectoryAt(path: string): void {
-    this.#op('removeDirectoryAt')(path);
+  removeDirectoryAt(path: string): MaybeAsync<void> {
+    return this.#op('removeDirectoryAt')(path);
   }
-  renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.#op('renameAt')(oldPath, Descriptor.#backend(newDescriptor, 'rename-at'), newPath);
+  renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): MaybeAsync<void> {
+    return this.#op('renameAt')(oldPath, Descriptor.#backend(newDescriptor, 'rename-at'), newPath);
   }
-  symlinkAt(oldPath: string, newPath: string): void {
-    this.#op('symlinkAt')(oldPath, newPath);
+  symlinkAt(oldPath: string, newPath: string): MaybeAsync<void> {
+    return this.#op('symlinkAt')(oldPath, newPath);
   }
-  unlinkFileAt(path: string): void {
-    this.#op('unlinkFileAt')(path);
+  unlinkFileAt(path: string): MaybeAsync<void> {
+    return this.#op('unlinkFileAt')(path);
   }
   isSameObject(other: Descriptor): boolean {
     const o = Descriptor.#backend(other, 'is-same-object');
     return o === this.#b || (this.#b.isSameObject?.(o) ?? false);
   }
-  metadataHash(): MetadataHashValue {
+  metadataHash(): MaybeAsync<MetadataHashValue> {
     return this.#op('metadataHash')();
   }
-  metadataHashAt(pathFlags: PathFlags, path: string): MetadataHashValue {
+  metadataHashAt(pathFlags: PathFlags, path: string): MaybeAsync<MetadataHashValue> {
     return this.#op('metadataHashAt')(pathFlags, path);
   }
   [Symbol.dispose](): void {
@@ -130,7 +135,7 @@ export class DirectoryEntryStream {
     this.#entries = entries;
   }
 
-  readDirectoryEntry(): DirectoryEntry | undefined {
+  readDirectoryEntry(): MaybeAsync<DirectoryEntry | undefined> {
     return this.#entries.next();
   }
 }
