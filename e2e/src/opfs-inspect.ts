@@ -1,0 +1,66 @@
+/**
+ * Looks at a page's origin private file system with nothing but the browser's own OPFS API,
+ * to check what a guest wrote through weft's shim independently of the shim.
+ */
+import type { Page } from 'playwright-core';
+
+export interface OpfsEntry {
+  /** Path under the inspected directory, `/`-separated; directories end in `/`. */
+  path: string;
+  /** Size in bytes of a file; 0 for a directory. */
+  size: number;
+}
+
+/** Every entry under OPFS directory `dir` ('' = the root), depth first, sorted by path. */
+export function opfsTree(page: Page, dir: string): Promise<OpfsEntry[]> {
+  return page.evaluate(async (dirPath) => {
+    let handle = await navigator.storage.getDirectory();
+    for (const part of dirPath.split('/').filter(Boolean)) handle = await handle.getDirectoryHandle(part);
+    const out: { path: string; size: number }[] = [];
+    const walk = async (d: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
+      // The DOM typings in use lack the async-iterable side of FileSystemDirectoryHandle.
+      const iterable = d as unknown as { values(): AsyncIterable<FileSystemHandle> };
+      for await (const h of iterable.values()) {
+        if (h.kind === 'directory') {
+          out.push({ path: `${prefix}${h.name}/`, size: 0 });
+          await walk(h as FileSystemDirectoryHandle, `${prefix}${h.name}/`);
+        } else {
+          out.push({ path: `${prefix}${h.name}`, size: (await (h as FileSystemFileHandle).getFile()).size });
+        }
+      }
+    };
+    await walk(handle, '');
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }, dir);
+}
+
+/** Contents of the OPFS file at `path` as text (UTF-8). */
+export function opfsReadText(page: Page, path: string): Promise<string> {
+  return page.evaluate(async (filePath) => {
+    const parts = filePath.split('/').filter(Boolean);
+    let d = await navigator.storage.getDirectory();
+    for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
+    const file = await (await d.getFileHandle(parts[parts.length - 1]!)).getFile();
+    return file.text();
+  }, path);
+}
+
+/** Size and 32-bit FNV-1a hash (8 hex digits) of the OPFS file at `path`, computed in the page. */
+export function opfsFnv1a(page: Page, path: string): Promise<{ size: number; fnv1a: string }> {
+  return page.evaluate(async (filePath) => {
+    const parts = filePath.split('/').filter(Boolean);
+    let d = await navigator.storage.getDirectory();
+    for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
+    const bytes = new Uint8Array(await (await (await d.getFileHandle(parts[parts.length - 1]!)).getFile()).arrayBuffer());
+    let h = 0x811c9dc5;
+    for (const b of bytes) h = Math.imul(h ^ b, 16777619) >>> 0;
+    return { size: bytes.length, fnv1a: h.toString(16).padStart(8, '0') };
+  }, path);
+}
+
+/** 32-bit FNV-1a of `bytes` as 8 hex digits, the checksum the C fixtures print. */
+export function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 16777619) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
