@@ -1,0 +1,352 @@
+import type { ErrorCode, MaybeAsync } from './backend.js';
+
+/** The OPFS surface the DOM typings in use lack (sync access handles, `move`, directory iteration). */
+export interface SyncAccessHandle {
+  read(buffer: Uint8Array, opts: { at: number }): number;
+  write(buffer: Uint8Array, opts: { at: number }): number;
+  truncate(size: number): void;
+  getSize(): number;
+  flush(): void;
+  close(): void;
+}
+
+export type FileHandle = FileSystemFileHandle & {
+  createSyncAccessHandle?(): Promise<SyncAccessHandle>;
+  move?(parent: FileSystemDirectoryHandle, name: string): Promise<void>;
+};
+
+export type DirHandle = FileSystemDirectoryHandle & {
+  entries(): AsyncIterable<[string, FileSystemHandle]>;
+  resolve(possibleDescendant: FileSystemHandle): Promise<string[] | null>;
+  move?(parent: FileSystemDirectoryHandle, name: string): Promise<void>;
+};
+
+const DOM_CODES: Record<string, ErrorCode> = {
+  NotFoundError: 'no-entry',
+  TypeMismatchError: 'not-directory',
+  NoModificationAllowedError: 'busy',
+  InvalidModificationError: 'not-empty',
+  QuotaExceededError: 'insufficient-space',
+  NotAllowedError: 'access',
+  SecurityError: 'access',
+  TypeError: 'invalid',
+};
+
+/** The WASI error code for what an OPFS call threw; an ErrorCode thrown by our own checks passes through. */
+export function errorCode(e: unknown, overrides: Partial<Record<string, ErrorCode>> = {}): ErrorCode {
+  if (typeof e === 'string') return e as ErrorCode;
+  const name = (e as { name?: unknown })?.name;
+  if (typeof name !== 'string') return 'io';
+  return overrides[name] ?? DOM_CODES[name] ?? 'io';
+}
+
+/** Awaits an OPFS call, rejecting with the WASI error code instead of a DOMException. */
+export async function host<T>(fn: () => Promise<T>, overrides?: Partial<Record<string, ErrorCode>>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw errorCode(e, overrides);
+  }
+}
+
+export function then<T, U>(value: MaybeAsync<T>, f: (v: T) => U): MaybeAsync<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+/** Where a write lands: a byte offset, or the end of the file at the moment the write happens. */
+export type WritePosition = number | 'end';
+
+export interface FileInfo {
+  size: number;
+  lastModified: number;
+}
+
+/**
+ * One OPFS file as every open descriptor of it shares it. OPFS allows one sync access
+ * handle per file, and separate writable streams on one file each commit their own copy
+ * (the last close wins, losing the others' writes), so descriptors of the same file must
+ * share one of either.
+ */
+export abstract class OpenFile {
+  handle: FileHandle;
+  /** Size including writes not yet committed. */
+  size: number;
+  refs = 0;
+  /** Removed or replaced: a new open of its path gets a fresh OpenFile. */
+  detached = false;
+
+  constructor(handle: FileHandle, size: number) {
+    this.handle = handle;
+    this.size = size;
+  }
+
+  abstract readAt(pos: number, len: number): MaybeAsync<Uint8Array>;
+  abstract writeAt(bytes: Uint8Array, at: WritePosition): MaybeAsync<void>;
+  abstract truncate(size: number): MaybeAsync<void>;
+  /** Make every write so far durable and visible to `getFile()`. */
+  abstract commit(): MaybeAsync<void>;
+  abstract info(): Promise<FileInfo>;
+  /** Resolves once earlier work (a commit started by a drop) is done; rejects if it failed. */
+  abstract settled(): Promise<void>;
+  /** Leave the file free for `removeEntry`/`move`, which OPFS refuses while a writer is open. */
+  abstract quiesce(): Promise<void>;
+  /** The last descriptor was dropped. */
+  protected abstract release(): void;
+
+  retain(): void {
+    this.refs++;
+  }
+
+  drop(): void {
+    if (--this.refs === 0) this.release();
+  }
+
+  detach(): void {
+    this.detached = true;
+    unregister(this);
+  }
+}
+
+/** Largest single read: a guest asking for more gets this much and asks again. */
+export const MAX_READ = 1 << 24;
+
+/** A dedicated worker's path: one sync access handle, read and written synchronously. */
+export class SyncOpenFile extends OpenFile {
+  readonly #access: SyncAccessHandle;
+
+  private constructor(handle: FileHandle, access: SyncAccessHandle) {
+    super(handle, access.getSize());
+    this.#access = access;
+  }
+
+  static async open(handle: FileHandle): Promise<SyncOpenFile> {
+    return new SyncOpenFile(handle, await host(() => handle.createSyncAccessHandle!()));
+  }
+
+  readAt(pos: number, len: number): Uint8Array {
+    const n = Math.max(0, Math.min(len, MAX_READ, this.size - pos));
+    const buf = new Uint8Array(n);
+    if (n === 0) return buf;
+    const got = sync(() => this.#access.read(buf, { at: pos }));
+    return got === n ? buf : buf.subarray(0, got);
+  }
+
+  writeAt(bytes: Uint8Array, at: WritePosition): void {
+    const pos = at === 'end' ? this.size : at;
+    let done = 0;
+    while (done < bytes.length) {
+      const n = sync(() => this.#access.write(bytes.subarray(done), { at: pos + done }));
+      if (n <= 0) throw 'insufficient-space' satisfies ErrorCode;
+      done += n;
+    }
+    this.size = Math.max(this.size, pos + done);
+  }
+
+  truncate(size: number): void {
+    sync(() => this.#access.truncate(size));
+    this.size = size;
+  }
+
+  commit(): void {
+    sync(() => this.#access.flush());
+  }
+
+  async info(): Promise<FileInfo> {
+    const file = await host(() => this.handle.getFile());
+    return { size: this.size, lastModified: file.lastModified };
+  }
+
+  async settled(): Promise<void> {}
+
+  async quiesce(): Promise<void> {}
+
+  protected release(): void {
+    this.#access.close();
+    unregister(this);
+  }
+}
+
+function sync<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw errorCode(e);
+  }
+}
+
+/**
+ * The path outside a dedicated worker: one `FileSystemWritableFileStream` while there are
+ * uncommitted writes, committed (closed) before anything reads the file, on sync, and when
+ * the last descriptor is dropped. Every operation runs in order on one queue, so a read or
+ * an open after a drop waits for that drop's commit.
+ */
+export class StreamOpenFile extends OpenFile {
+  #queue: Promise<unknown> = Promise.resolve();
+  #writable: FileSystemWritableFileStream | undefined;
+  /** The committed contents; `getFile()` snapshots go stale after a write, so this is cleared then. */
+  #snapshot: File | undefined;
+  #dropFailure: ErrorCode | undefined;
+
+  private constructor(handle: FileHandle, file: File) {
+    super(handle, file.size);
+    this.#snapshot = file;
+  }
+
+  static async open(handle: FileHandle): Promise<StreamOpenFile> {
+    return new StreamOpenFile(handle, await host(() => handle.getFile()));
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => host(fn));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #commitNow(): Promise<void> {
+    const w = this.#writable;
+    if (w === undefined) return;
+    this.#writable = undefined;
+    await w.close();
+  }
+
+  async #file(): Promise<File> {
+    await this.#commitNow();
+    if (this.#snapshot === undefined) {
+      this.#snapshot = await this.handle.getFile();
+      this.size = this.#snapshot.size;
+    }
+    return this.#snapshot;
+  }
+
+  async #writer(): Promise<FileSystemWritableFileStream> {
+    this.#snapshot = undefined;
+    return (this.#writable ??= await this.handle.createWritable({ keepExistingData: true }));
+  }
+
+  readAt(pos: number, len: number): Promise<Uint8Array> {
+    return this.#serial(async () => {
+      const file = await this.#file();
+      const end = Math.min(file.size, pos + Math.min(len, MAX_READ));
+      if (pos >= end) return new Uint8Array(0);
+      return new Uint8Array(await file.slice(pos, end).arrayBuffer());
+    });
+  }
+
+  writeAt(bytes: Uint8Array, at: WritePosition): Promise<void> {
+    return this.#serial(async () => {
+      const w = await this.#writer();
+      const position = at === 'end' ? this.size : at;
+      await w.write({ type: 'write', position, data: bytes as Uint8Array<ArrayBuffer> });
+      this.size = Math.max(this.size, position + bytes.length);
+    });
+  }
+
+  truncate(size: number): Promise<void> {
+    return this.#serial(async () => {
+      const w = await this.#writer();
+      await w.truncate(size);
+      this.size = size;
+    });
+  }
+
+  commit(): Promise<void> {
+    return this.#serial(() => this.#commitNow());
+  }
+
+  info(): Promise<FileInfo> {
+    return this.#serial(async () => {
+      const file = await this.#file();
+      return { size: file.size, lastModified: file.lastModified };
+    });
+  }
+
+  settled(): Promise<void> {
+    return this.#serial(async () => {
+      const failed = this.#dropFailure;
+      this.#dropFailure = undefined;
+      if (failed !== undefined) throw failed;
+    });
+  }
+
+  quiesce(): Promise<void> {
+    return this.commit();
+  }
+
+  protected release(): void {
+    // Dropping is synchronous: the commit runs on the queue, where later opens of this file wait for it.
+    this.#serial(() => this.#commitNow()).then(
+      () => undefined,
+      (code: ErrorCode) => {
+        this.#dropFailure = code;
+      },
+    );
+    void this.#queue.then(() => {
+      if (this.refs === 0 && this.#dropFailure === undefined) unregister(this);
+    });
+  }
+}
+
+/** Files with open descriptors (or a pending commit), by name; the same entry is found with `isSameEntry`. */
+const registry = new Map<string, OpenFile[]>();
+
+function unregister(f: OpenFile): void {
+  for (const [name, list] of registry) {
+    const i = list.indexOf(f);
+    if (i < 0) continue;
+    list.splice(i, 1);
+    if (list.length === 0) registry.delete(name);
+    return;
+  }
+}
+
+function register(f: OpenFile): void {
+  const list = registry.get(f.handle.name);
+  if (list) list.push(f);
+  else registry.set(f.handle.name, [f]);
+}
+
+/** The shared state of `handle` if some descriptor has it open or its commit is pending. */
+export async function findOpen(handle: FileSystemFileHandle): Promise<OpenFile | undefined> {
+  for (const f of registry.get(handle.name) ?? []) {
+    if (!f.detached && (await f.handle.isSameEntry(handle))) return f;
+  }
+  return undefined;
+}
+
+/** After `move` renamed `f`'s handle, find it under its new name. */
+export function renamed(f: OpenFile, handle: FileHandle): void {
+  unregister(f);
+  f.handle = handle;
+  register(f);
+}
+
+/** Sync access handles exist only in dedicated workers, where they are the fast path. */
+export function useSyncAccessHandles(): boolean {
+  return typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle === 'function';
+}
+
+let opening: Promise<unknown> = Promise.resolve();
+
+/**
+ * Open `handle` for one more descriptor. Opens run one at a time so two opens of the same
+ * file cannot both miss the registry and create two writers.
+ */
+export function acquire(handle: FileHandle): Promise<OpenFile> {
+  const next = opening.then(async () => {
+    let f = await findOpen(handle);
+    if (f === undefined) {
+      f = useSyncAccessHandles() ? await SyncOpenFile.open(handle) : await StreamOpenFile.open(handle);
+      register(f);
+    }
+    f.retain();
+    try {
+      await f.settled();
+    } catch (e) {
+      f.drop();
+      throw e;
+    }
+    return f;
+  });
+  opening = next.catch(() => undefined);
+  return next;
+}
