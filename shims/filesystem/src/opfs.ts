@@ -55,6 +55,7 @@ interface Located {
   names: string[];
 }
 
+const SWAP_SUFFIX = '.crswap';
 const READ_AHEAD = 1 << 16;
 const READ_AHEAD_MAX = 1 << 20;
 /** Bytes a write stream may have in flight before check-write makes the guest wait. */
@@ -194,10 +195,13 @@ class OpfsDescriptor implements DescriptorBackend {
   async readDirectory(): Promise<DirectoryEntryBackend> {
     const dir = this.#dir();
     if (!this.#flags.read) fail('not-permitted');
-    const entries: DirectoryEntry[] = [];
+    const found: DirectoryEntry[] = [];
     await host(async () => {
-      for await (const [name, h] of dir.entries()) entries.push({ name, type: h.kind === 'directory' ? 'directory' : 'regular-file' });
+      for await (const [name, h] of dir.entries()) found.push({ name, type: h.kind === 'directory' ? 'directory' : 'regular-file' });
     });
+    // Chromium lists the swap file `<name>.crswap` of a file with an open writable stream next to it.
+    const names = new Set(found.map((e) => e.name));
+    const entries = found.filter((e) => !(e.name.endsWith(SWAP_SUFFIX) && names.has(e.name.slice(0, -SWAP_SUFFIX.length))));
     let i = 0;
     return { next: () => entries[i++] };
   }

@@ -74,4 +74,392 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
     expect(r.names).toEqual(['a.txt:regular-file', 'sub:directory']);
     expect(r.subStat).toMatchObject({ type: 'directory' });
   });
+
+  it('honours open flags and descriptor rights with the right error codes', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const c = weft.code;
+        const f = await root.openAt({}, 'f', { create: true }, { read: true, write: true });
+        await f.write(weft.bytes('data'), 0n);
+        await root.createDirectoryAt('d');
+        const ro = await root.openAt({}, 'f', {}, { read: true });
+        const wo = await root.openAt({}, 'f', {}, { write: true });
+        const sub = await root.openAt({}, 'd', { directory: true }, { read: true });
+        const readOnly = weft.openOpfsDirectory(await navigator.storage.getDirectory(), { readOnly: true });
+        return {
+          missing: await c(() => root.openAt({}, 'missing', {}, { read: true })),
+          exclusive: await c(() => root.openAt({}, 'f', { create: true, exclusive: true }, { write: true })),
+          fileAsDir: await c(() => root.openAt({}, 'f', { directory: true }, { read: true })),
+          dirForWrite: await c(() => root.openAt({}, 'd', {}, { read: true, write: true })),
+          trailingSlash: await c(() => root.openAt({}, 'f/', {}, { read: true })),
+          throughFile: await c(() => root.openAt({}, 'f/x', {}, { read: true })),
+          createDirPath: await c(() => root.openAt({}, 'new/', { create: true }, { write: true })),
+          createInMissing: await c(() => root.openAt({}, 'missing/new', { create: true }, { write: true })),
+          createAndDirectory: await c(() => root.openAt({}, 'x', { create: true, directory: true }, { read: true })),
+          mkdirExists: await c(() => root.createDirectoryAt('d')),
+          mkdirOnFile: await c(() => root.createDirectoryAt('f')),
+          writeReadOnly: await c(() => ro.write(weft.bytes('x'), 0n)),
+          streamReadOnly: await c(() => ro.writeViaStream(0n)),
+          setSizeReadOnly: await c(() => ro.setSize(0n)),
+          readWriteOnly: await c(() => wo.read(1n, 0n)),
+          readStreamWriteOnly: await c(() => wo.readViaStream(0n)),
+          readdirOfFile: await c(() => ro.readDirectory()),
+          mkdirInFile: await c(() => ro.createDirectoryAt('x')),
+          readAtDir: await c(() => sub.read(1n, 0n)),
+          subNoMutate: await c(() => sub.createDirectoryAt('x')),
+          subNoCreate: await c(() => sub.openAt({}, 'x', { create: true }, { write: true })),
+          readOnlyRoot: await c(() => readOnly.openAt({}, 'x', { create: true }, { write: true })),
+          symlink: await c(() => root.symlinkAt('f', 'l')),
+          link: await c(() => root.linkAt({}, 'f', root, 'l')),
+          readlink: await c(() => root.readlinkAt('f')),
+          readlinkMissing: await c(() => root.readlinkAt('nope')),
+          setTimes: await c(() => f.setTimes({ tag: 'now' }, { tag: 'no-change' })),
+          setTimesNoChange: await c(() => f.setTimes({ tag: 'no-change' }, { tag: 'no-change' })),
+          setTimesAt: await c(() => root.setTimesAt({}, 'f', { tag: 'no-change' }, { tag: 'timestamp', val: { seconds: 1n, nanoseconds: 0 } })),
+          setTimesAtMissing: await c(() => root.setTimesAt({}, 'nope', { tag: 'no-change' }, { tag: 'no-change' })),
+          advise: await c(() => f.advise(0n, 10n, 'sequential')),
+        };
+      },
+      fresh(where),
+    );
+    expect(r).toEqual({
+      missing: 'no-entry',
+      exclusive: 'exist',
+      fileAsDir: 'not-directory',
+      dirForWrite: 'is-directory',
+      trailingSlash: 'not-directory',
+      throughFile: 'not-directory',
+      createDirPath: 'is-directory',
+      createInMissing: 'no-entry',
+      createAndDirectory: 'invalid',
+      mkdirExists: 'exist',
+      mkdirOnFile: 'exist',
+      writeReadOnly: 'bad-descriptor',
+      streamReadOnly: 'bad-descriptor',
+      setSizeReadOnly: 'bad-descriptor',
+      readWriteOnly: 'bad-descriptor',
+      readStreamWriteOnly: 'bad-descriptor',
+      readdirOfFile: 'not-directory',
+      mkdirInFile: 'not-directory',
+      readAtDir: 'is-directory',
+      subNoMutate: 'not-permitted',
+      subNoCreate: 'not-permitted',
+      readOnlyRoot: 'not-permitted',
+      symlink: 'unsupported',
+      link: 'unsupported',
+      readlink: 'invalid',
+      readlinkMissing: 'no-entry',
+      setTimes: 'unsupported',
+      setTimesNoChange: 'ok',
+      setTimesAt: 'unsupported',
+      setTimesAtMissing: 'no-entry',
+      advise: 'ok',
+    });
+  });
+
+  it('never lets a path escape the directory', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        await root.createDirectoryAt('sub');
+        await (await root.openAt({}, 'sub/f', { create: true }, { write: true })).write(weft.bytes('x'), 0n);
+        await (await root.openAt({}, 'outside', { create: true }, { write: true })).write(weft.bytes('secret'), 0n);
+        const sub = await root.openAt({}, 'sub', { directory: true }, { read: true, mutateDirectory: true });
+        const out: Record<string, string> = {};
+        for (const path of ['..', '../outside', 'a/../..', './../x', '/etc/passwd', '/', 'f//f', '../../../../etc/passwd']) {
+          out[`open ${path}`] = await weft.code(() => sub.openAt({}, path, {}, { read: true }));
+          out[`stat ${path}`] = await weft.code(() => sub.statAt({}, path));
+        }
+        out.create = await weft.code(() => sub.openAt({}, '../x', { create: true }, { write: true }));
+        out.mkdir = await weft.code(() => sub.createDirectoryAt('../x'));
+        out.rename = await weft.code(() => sub.renameAt('f', sub, '../f'));
+        out.unlink = await weft.code(() => sub.unlinkFileAt('../outside'));
+        out.rmdir = await weft.code(() => sub.removeDirectoryAt('..'));
+        out.empty = await weft.code(() => sub.statAt({}, ''));
+        out.backslash = await weft.code(() => sub.openAt({}, '..\\outside', {}, { read: true }));
+        out.inside = (await sub.statAt({}, 'x/../f')).type;
+        return { out, names: await weft.names(root) };
+      },
+      fresh(where),
+    );
+    for (const [what, code] of Object.entries(r.out)) {
+      if (what === 'empty') expect(code, what).toBe('no-entry');
+      else if (what === 'backslash') expect(code, what).toBe('invalid');
+      else if (what === 'inside') expect(code, what).toBe('regular-file');
+      else expect(code, what).toBe('not-permitted');
+    }
+    expect(r.names).toEqual(['outside:regular-file', 'sub:directory']);
+  });
+
+  it('renames, unlinks and removes files and directories', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const c = weft.code;
+        const put = async (path: string, text: string) => {
+          const f = await root.openAt({}, path, { create: true, truncate: true }, { write: true });
+          await f.write(weft.bytes(text), 0n);
+          f[Symbol.dispose]();
+        };
+        const get = async (path: string) => {
+          const f = await root.openAt({}, path, {}, { read: true });
+          const [bytes] = await f.read(1000n, 0n);
+          f[Symbol.dispose]();
+          return weft.text(bytes);
+        };
+        const out: Record<string, unknown> = {};
+        await root.createDirectoryAt('dir');
+        await put('dir/one', '1');
+        await put('two', '2');
+        out.rmdirNotEmpty = await c(() => root.removeDirectoryAt('dir'));
+        out.rmdirFile = await c(() => root.removeDirectoryAt('two'));
+        out.rmdirMissing = await c(() => root.removeDirectoryAt('nope'));
+        out.unlinkDir = await c(() => root.unlinkFileAt('dir'));
+        out.unlinkMissing = await c(() => root.unlinkFileAt('nope'));
+        await root.renameAt('two', root, 'dir/three');
+        out.moved = await get('dir/three');
+        out.oldGone = await c(() => root.statAt({}, 'two'));
+        await root.renameAt('dir/three', root, 'dir/one');
+        out.replaced = await get('dir/one');
+        const sub = await root.openAt({}, 'dir', { directory: true }, { read: true, mutateDirectory: true });
+        await sub.renameAt('one', root, 'back');
+        out.afterBack = await weft.names(root);
+        await root.createDirectoryAt('e');
+        out.fileOntoDir = await c(() => root.renameAt('back', root, 'e'));
+        out.dirOntoFile = await c(() => root.renameAt('e', root, 'back'));
+        out.renameMissing = await c(() => root.renameAt('missing', root, 'x'));
+        out.dirIntoItself = await c(() => root.renameAt('e', root, 'e/inside'));
+        await put('e/keep', 'kept');
+        await root.createDirectoryAt('e/deeper');
+        await put('e/deeper/leaf', 'leaf');
+        await root.removeDirectoryAt('dir');
+        await root.renameAt('e', root, 'moved-dir');
+        out.dirMoved = await weft.names(root);
+        out.dirContents = [await get('moved-dir/keep'), await get('moved-dir/deeper/leaf')];
+        await root.createDirectoryAt('full');
+        await put('full/x', 'x');
+        out.dirOntoNonEmpty = await c(() => root.renameAt('moved-dir', root, 'full'));
+        await root.createDirectoryAt('empty');
+        await root.renameAt('moved-dir', root, 'empty');
+        out.dirOntoEmpty = await weft.names(await root.openAt({}, 'empty', { directory: true }, { read: true }));
+        await root.unlinkFileAt('back');
+        out.unlinkAgain = await c(() => root.unlinkFileAt('back'));
+        out.rootBusy = await c(() => root.renameAt('.', root, 'x'));
+        out.final = await weft.names(root);
+        return out;
+      },
+      fresh(where),
+    );
+    expect(r).toEqual({
+      rmdirNotEmpty: 'not-empty',
+      rmdirFile: 'not-directory',
+      rmdirMissing: 'no-entry',
+      unlinkDir: 'is-directory',
+      unlinkMissing: 'no-entry',
+      moved: '2',
+      oldGone: 'no-entry',
+      replaced: '2',
+      afterBack: ['back:regular-file', 'dir:directory'],
+      fileOntoDir: 'is-directory',
+      dirOntoFile: 'not-directory',
+      renameMissing: 'no-entry',
+      dirIntoItself: 'invalid',
+      dirMoved: ['back:regular-file', 'moved-dir:directory'],
+      dirContents: ['kept', 'leaf'],
+      dirOntoNonEmpty: 'not-empty',
+      dirOntoEmpty: ['deeper:directory', 'keep:regular-file'],
+      unlinkAgain: 'no-entry',
+      rootBusy: 'busy',
+      final: ['empty:directory', 'full:directory'],
+    });
+  });
+
+  it('streams file contents through wasi:io streams', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const f = await root.openAt({}, 's', { create: true }, { read: true, write: true });
+        const out = await f.writeViaStream(0n);
+        await out.blockingWriteAndFlush(weft.bytes('abc'));
+        out.checkWrite();
+        out.write(weft.bytes('def'));
+        await out.blockingFlush();
+        const app = await f.appendViaStream();
+        await app.blockingWriteAndFlush(weft.bytes('XYZ'));
+        const mid = await f.writeViaStream(1n);
+        await mid.blockingWriteAndFlush(weft.bytes('B'));
+        const [all] = await f.read(100n, 0n);
+        const input = await f.readViaStream(2n);
+        const first = await input.blockingRead(4n);
+        const rest = await input.blockingRead(100n);
+        let end: unknown;
+        try {
+          await input.blockingRead(1n);
+        } catch (e) {
+          end = e;
+        }
+        return { all: weft.text(all), first: weft.text(first), rest: weft.text(rest), end };
+      },
+      fresh(where),
+    );
+    expect(r).toEqual({ all: 'aBcdefXYZ', first: 'cdef', rest: 'XYZ', end: { tag: 'closed' } });
+  });
+
+  it('writes a 4 MiB file in 64 KiB chunks and reads it back intact', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const CHUNK = 64 * 1024;
+        const chunk = (i: number) => {
+          const b = new Uint8Array(CHUNK);
+          for (let j = 0; j < CHUNK; j++) b[j] = (i * 31 + j * 7 + (j >> 8)) & 0xff;
+          return b;
+        };
+        const f = await root.openAt({}, 'big.bin', { create: true, truncate: true }, { read: true, write: true });
+        let written = 0;
+        let h = 0x811c9dc5;
+        for (let i = 0; i < 64; i++) {
+          const b = chunk(i);
+          h = weft.fnv1a(b, h);
+          written += Number(await f.write(b, BigInt(i * CHUNK)));
+        }
+        const sameDescriptor = { size: (await f.stat()).size };
+        let back = 0x811c9dc5;
+        let read = 0;
+        for (let eof = false; !eof; ) {
+          const [b, end] = await f.read(BigInt(CHUNK), BigInt(read));
+          back = weft.fnv1a(b, back);
+          read += b.length;
+          eof = end;
+        }
+        await f.sync();
+        f[Symbol.dispose]();
+        const g = await root.openAt({}, 'big.bin', {}, { read: true });
+        const stream = await g.readViaStream(0n);
+        let streamed = 0x811c9dc5;
+        let streamedBytes = 0;
+        for (;;) {
+          let b: Uint8Array;
+          try {
+            b = await stream.blockingRead(BigInt(CHUNK));
+          } catch {
+            break;
+          }
+          streamed = weft.fnv1a(b, streamed);
+          streamedBytes += b.length;
+        }
+        const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('big.bin');
+        const rawFile = await raw.getFile();
+        return { written, h, sameDescriptor, read, back, streamedBytes, streamed, rawSize: rawFile.size, raw: weft.fnv1a(new Uint8Array(await rawFile.arrayBuffer())) };
+      },
+      fresh(where),
+    );
+    const total = 4 * 1024 * 1024;
+    expect(r.written).toBe(total);
+    expect(r.sameDescriptor.size).toBe(BigInt(total));
+    expect(r.read).toBe(total);
+    expect(r.streamedBytes).toBe(total);
+    expect(r.rawSize).toBe(total);
+    expect(r.back).toBe(r.h);
+    expect(r.streamed).toBe(r.h);
+    expect(r.raw).toBe(r.h);
+  });
+
+  it('keeps writes across a drop and reopen, and shows uncommitted writes to every descriptor', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const a = await root.openAt({}, 'f', { create: true }, { read: true, write: true });
+        await a.write(weft.bytes('first'), 0n);
+        const b = await root.openAt({}, 'f', {}, { read: true, write: true });
+        const seenByOther = weft.text((await b.read(100n, 0n))[0]);
+        await b.write(weft.bytes('FI'), 0n);
+        await a.write(weft.bytes('!'), 5n);
+        const seenBySelf = weft.text((await a.read(100n, 0n))[0]);
+        const statWhileOpen = (await root.statAt({}, 'f')).size;
+        a[Symbol.dispose]();
+        await b.write(weft.bytes('?'), 6n);
+        b[Symbol.dispose]();
+        const c = await root.openAt({}, 'f', {}, { read: true });
+        const reopened = weft.text((await c.read(100n, 0n))[0]);
+        c[Symbol.dispose]();
+        const closedRead = await weft.code(() => c.read(1n, 0n));
+        const d = await root.openAt({}, 'f', {}, { write: true });
+        await d.write(weft.bytes('dropped'), 0n);
+        d[Symbol.dispose]();
+        const stat = await root.statAt({}, 'f');
+        const raw = await (await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('f')).getFile();
+        const rawText = await raw.text();
+        const e = await root.openAt({}, 'f', { truncate: true }, { write: true });
+        const truncated = (await e.stat()).size;
+        await e.setSize(3n);
+        const grown = (await root.statAt({}, 'f')).size;
+        return { seenByOther, seenBySelf, statWhileOpen, reopened, closedRead, size: stat.size, raw: rawText, truncated, grown };
+      },
+      fresh(where),
+    );
+    expect(r).toEqual({
+      seenByOther: 'first',
+      seenBySelf: 'FIrst!',
+      statWhileOpen: 6n,
+      reopened: 'FIrst!?',
+      closedRead: 'bad-descriptor',
+      size: 7n,
+      raw: 'dropped',
+      truncated: 0n,
+      grown: 3n,
+    });
+  });
+
+  it('identifies objects: is-same-object and metadata hashes', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const a = await root.openAt({}, 'a', { create: true }, { read: true, write: true });
+        await a.write(weft.bytes('x'), 0n);
+        await (await root.openAt({}, 'b', { create: true }, { write: true })).write(weft.bytes('x'), 0n);
+        const a2 = await root.openAt({}, './sub/../a', { create: true }, { read: true }).catch(() => root.openAt({}, 'a', {}, { read: true }));
+        const bDesc = await root.openAt({}, 'b', {}, { read: true });
+        const h = await a.metadataHash();
+        const hAt = await root.metadataHashAt({}, 'a');
+        const hB = await root.metadataHashAt({}, 'b');
+        await a.write(weft.bytes('longer'), 0n);
+        const hAfter = await a.metadataHash();
+        const again = await weft.opfsDirectory(dir);
+        return {
+          same: a.isSameObject(a2),
+          other: a.isSameObject(bDesc),
+          rootSelf: (await root.openAt({}, '.', {}, { read: true })).isSameObject(root),
+          acrossRoots: (await again.openAt({}, 'a', {}, { read: true })).isSameObject(a),
+          hashEqual: h.lower === hAt.lower && h.upper === hAt.upper,
+          hashDiffers: h.lower !== hB.lower,
+          changedAfterWrite: hAfter.upper !== h.upper && hAfter.lower === h.lower,
+          sync: await weft.code(() => a.sync()),
+          syncData: await weft.code(() => a.syncData()),
+          dirSync: await weft.code(() => root.sync()),
+        };
+      },
+      fresh(where),
+    );
+    expect(r).toEqual({
+      same: true,
+      other: false,
+      rootSelf: true,
+      acrossRoots: true,
+      hashEqual: true,
+      hashDiffers: true,
+      changedAfterWrite: true,
+      sync: 'ok',
+      syncData: 'ok',
+      dirSync: 'ok',
+    });
+  });
 });
