@@ -1,15 +1,23 @@
 /**
- * `pnpm bench [--quick] [--only size,transpile,calls,startup] [--corpus id,...] [--json file]`
+ * `pnpm bench [--quick] [--only size,transpile,calls,startup,opfs] [--corpus id,...] [--json file]`
  * Prints markdown tables; writes the figures to results/latest.json.
  */
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { machine, machineTag, type Machine } from './machine.js';
+import { measureOpfs, opfsHeading, opfsTable } from './opfs.js';
 import { resultsDir } from './paths.js';
-import { runBench, sections, type BenchOptions, type Section } from './run.js';
+import { runBench, sections as runSections, type BenchOptions, type Section } from './run.js';
+
+/** `opfs` runs in Chromium, apart from the weft-vs-jco sections. */
+const sections = [...runSections, 'opfs'] as const;
+type AnySection = (typeof sections)[number];
+type Options = Omit<BenchOptions, 'only'> & { only?: AnySection[] };
 
 const usage = `usage: bench [--quick] [--only ${sections.join(',')}] [--corpus id,...] [--json file]`;
 
-function parseArgs(argv: readonly string[]): BenchOptions {
-  const opts: BenchOptions = { json: join(resultsDir, 'latest.json') };
+function parseArgs(argv: readonly string[]): Options {
+  const opts: Options = { json: join(resultsDir, 'latest.json') };
   const list = (i: number) => {
     const v = argv[i];
     if (!v || v.startsWith('--')) throw new Error(`${argv[i - 1]} needs a value\n${usage}`);
@@ -22,7 +30,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       const only = list(++i);
       const bad = only.filter((s) => !(sections as readonly string[]).includes(s));
       if (bad.length) throw new Error(`unknown section ${bad.join(', ')}\n${usage}`);
-      opts.only = only as Section[];
+      opts.only = only as AnySection[];
     } else if (a === '--corpus') opts.corpus = list(++i);
     else if (a === '--json') opts.json = list(++i)[0]!;
     else if (a === '--help' || a === '-h') {
@@ -34,7 +42,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   return opts;
 }
 
-let opts: BenchOptions;
+let opts: Options;
 try {
   opts = parseArgs(process.argv.slice(2));
 } catch (e) {
@@ -42,6 +50,25 @@ try {
   process.exit(2);
 }
 const t0 = Date.now();
-const { report } = await runBench({ ...opts, log: (m) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`) });
-process.stdout.write(`${report}\n`);
-if (opts.json) process.stderr.write(`figures written to ${opts.json}\n`);
+const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
+const vsJco = opts.only?.filter((s): s is Section => s !== 'opfs');
+let results: Record<string, unknown> & { machine?: Machine } = {};
+const reports: string[] = [];
+if (vsJco === undefined || vsJco.length > 0) {
+  const run = await runBench({ ...opts, only: vsJco, json: false, log });
+  results = { ...run.results };
+  reports.push(run.report);
+}
+if (opts.only === undefined || opts.only.includes('opfs')) {
+  log('opfs throughput in Chromium');
+  const opfs = await measureOpfs({ quick: opts.quick, log });
+  results.machine ??= machine();
+  results.opfs = opfs;
+  reports.push([opfsHeading(opfs), '', opfsTable(opfs), '', machineTag(results.machine)].join('\n'));
+}
+process.stdout.write(`${reports.join('\n\n')}\n`);
+if (opts.json) {
+  mkdirSync(dirname(opts.json), { recursive: true });
+  writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+  process.stderr.write(`figures written to ${opts.json}\n`);
+}
