@@ -88,8 +88,13 @@ export abstract class OpenFile {
   abstract info(): Promise<FileInfo>;
   /** Resolves once earlier work (a commit started by a drop) is done; rejects if it failed. */
   abstract settled(): Promise<void>;
-  /** Leave the file free for `removeEntry`/`move`, which OPFS refuses while a writer is open. */
-  abstract quiesce(): Promise<void>;
+  /**
+   * Run `fn` with no writer or access handle open on the file, since OPFS refuses
+   * `removeEntry` and `move` on a locked file. With `reopen` the file is opened again
+   * afterwards (at its new path after a move); without, it stays closed and its
+   * descriptors fail with `no-entry`.
+   */
+  abstract unlocked<T>(fn: () => Promise<T>, reopen: boolean): Promise<T>;
   /** The last descriptor was dropped. */
   protected abstract release(): void;
 
@@ -112,7 +117,7 @@ export const MAX_READ = 1 << 24;
 
 /** A dedicated worker's path: one sync access handle, read and written synchronously. */
 export class SyncOpenFile extends OpenFile {
-  readonly #access: SyncAccessHandle;
+  #access: SyncAccessHandle | undefined;
 
   private constructor(handle: FileHandle, access: SyncAccessHandle) {
     super(handle, access.getSize());
@@ -127,7 +132,7 @@ export class SyncOpenFile extends OpenFile {
     const n = Math.max(0, Math.min(len, MAX_READ, this.size - pos));
     const buf = new Uint8Array(n);
     if (n === 0) return buf;
-    const got = sync(() => this.#access.read(buf, { at: pos }));
+    const got = sync(() => this.#handle().read(buf, { at: pos }));
     return got === n ? buf : buf.subarray(0, got);
   }
 
@@ -135,7 +140,7 @@ export class SyncOpenFile extends OpenFile {
     const pos = at === 'end' ? this.size : at;
     let done = 0;
     while (done < bytes.length) {
-      const n = sync(() => this.#access.write(bytes.subarray(done), { at: pos + done }));
+      const n = sync(() => this.#handle().write(bytes.subarray(done), { at: pos + done }));
       if (n <= 0) throw 'insufficient-space' satisfies ErrorCode;
       done += n;
     }
@@ -143,12 +148,12 @@ export class SyncOpenFile extends OpenFile {
   }
 
   truncate(size: number): void {
-    sync(() => this.#access.truncate(size));
+    sync(() => this.#handle().truncate(size));
     this.size = size;
   }
 
   commit(): void {
-    sync(() => this.#access.flush());
+    sync(() => this.#handle().flush());
   }
 
   async info(): Promise<FileInfo> {
@@ -156,14 +161,34 @@ export class SyncOpenFile extends OpenFile {
     return { size: this.size, lastModified: file.lastModified };
   }
 
+  #handle(): SyncAccessHandle {
+    return this.#access ?? fail('no-entry');
+  }
+
   async settled(): Promise<void> {}
 
-  async quiesce(): Promise<void> {}
+  async unlocked<T>(fn: () => Promise<T>, reopen: boolean): Promise<T> {
+    this.#access?.close();
+    this.#access = undefined;
+    let done = false;
+    try {
+      const result = await fn();
+      done = true;
+      return result;
+    } finally {
+      if (reopen || !done) this.#access = await host(() => this.handle.createSyncAccessHandle!());
+    }
+  }
 
   protected release(): void {
-    this.#access.close();
+    this.#access?.close();
+    this.#access = undefined;
     unregister(this);
   }
+}
+
+function fail(code: ErrorCode): never {
+  throw code;
 }
 
 function sync<T>(fn: () => T): T {
@@ -186,6 +211,8 @@ export class StreamOpenFile extends OpenFile {
   /** The committed contents; `getFile()` snapshots go stale after a write, so this is cleared then. */
   #snapshot: File | undefined;
   #dropFailure: ErrorCode | undefined;
+  /** Removed or replaced by an unlink or rename: there is nothing left to read or write. */
+  #gone = false;
 
   private constructor(handle: FileHandle, file: File) {
     super(handle, file.size);
@@ -197,7 +224,7 @@ export class StreamOpenFile extends OpenFile {
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => host(fn));
+    const run = this.#queue.then(() => (this.#gone ? fail('no-entry') : host(fn)));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -268,11 +295,18 @@ export class StreamOpenFile extends OpenFile {
     });
   }
 
-  quiesce(): Promise<void> {
-    return this.commit();
+  unlocked<T>(fn: () => Promise<T>, reopen: boolean): Promise<T> {
+    return this.#serial(async () => {
+      await this.#commitNow();
+      this.#snapshot = undefined;
+      const result = await fn();
+      if (!reopen) this.#gone = true;
+      return result;
+    });
   }
 
   protected release(): void {
+    if (this.#gone) return;
     // Dropping is synchronous: the commit runs on the queue, where later opens of this file wait for it.
     this.#serial(() => this.#commitNow()).then(
       () => undefined,

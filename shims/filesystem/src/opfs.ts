@@ -283,10 +283,11 @@ class OpfsDescriptor implements DescriptorBackend {
     const { parent, name, entry } = await this.#locate(path, this.#mutable());
     if (entry === undefined) fail('no-entry');
     if (parent === undefined || isDir(entry)) fail('is-directory');
+    const remove = () => host(() => parent.removeEntry(name));
     const open = await findOpen(entry);
-    await open?.quiesce();
-    await host(() => parent.removeEntry(name));
-    open?.detach();
+    if (open === undefined) return remove();
+    await open.unlocked(remove, false);
+    open.detach();
   }
 
   async renameAt(oldPath: string, newDescriptor: DescriptorBackend, newPath: string): Promise<void> {
@@ -307,10 +308,15 @@ class OpfsDescriptor implements DescriptorBackend {
     }
     if (to.entry !== undefined && isDir(to.entry)) fail('is-directory');
     const replaced = to.entry === undefined ? undefined : await findOpen(to.entry);
-    await replaced?.quiesce();
-    const moving = await findOpen(from.entry);
-    await moving?.quiesce();
-    await moveFile(moving?.handle ?? from.entry, from.parent, from.name, to.parent, to.name);
+    const source = from.entry;
+    const [fromParent, toParent] = [from.parent, to.parent];
+    const moving = await findOpen(source);
+    const move = async () => {
+      const moved = await moveFile(moving?.handle ?? source, fromParent, from.name, toParent, to.name);
+      if (moving) moving.handle = moved;
+    };
+    const moveUnlocked = () => (moving ? moving.unlocked(move, true) : move());
+    await (replaced ? replaced.unlocked(moveUnlocked, false) : moveUnlocked());
     replaced?.detach();
     if (moving) renamed(moving, moving.handle);
   }
@@ -404,18 +410,20 @@ function hashOf(root: Root, names: readonly string[], info: { size: number; last
   return { lower: fnv1a64(`${rootKey}\0${names.join('/')}`), upper: changed };
 }
 
-async function moveFile(handle: FileHandle, fromParent: DirHandle, fromName: string, toParent: DirHandle, toName: string): Promise<void> {
+/** Moves a file, answering the handle that now names it. */
+async function moveFile(handle: FileHandle, fromParent: DirHandle, fromName: string, toParent: DirHandle, toName: string): Promise<FileHandle> {
   if (typeof handle.move === 'function') {
     await host(() => handle.move!(toParent, toName));
-    return;
+    return handle;
   }
-  await copyFile(handle, toParent, toName);
+  const copy = await copyFile(handle, toParent, toName);
   await host(() => fromParent.removeEntry(fromName));
+  return copy;
 }
 
 /** Copies in slices, never holding the whole file in memory. */
-async function copyFile(handle: FileHandle, toParent: DirHandle, toName: string): Promise<void> {
-  await host(async () => {
+async function copyFile(handle: FileHandle, toParent: DirHandle, toName: string): Promise<FileHandle> {
+  return host(async () => {
     const file = await handle.getFile();
     const dest = await toParent.getFileHandle(toName, { create: true });
     const w = await dest.createWritable();
@@ -428,6 +436,7 @@ async function copyFile(handle: FileHandle, toParent: DirHandle, toName: string)
       await w.abort();
       throw e;
     }
+    return dest;
   });
 }
 

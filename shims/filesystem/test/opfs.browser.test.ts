@@ -462,4 +462,110 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
       dirSync: 'ok',
     });
   });
+
+  it('renames and unlinks files that are open', async () => {
+    const r = await browser.run(
+      where,
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const text = async (path: string) => {
+          const f = await root.openAt({}, path, {}, { read: true });
+          const [bytes] = await f.read(100n, 0n);
+          f[Symbol.dispose]();
+          return weft.text(bytes);
+        };
+        const a = await root.openAt({}, 'a', { create: true }, { read: true, write: true });
+        await a.write(weft.bytes('one'), 0n);
+        await root.renameAt('a', root, 'b');
+        await a.write(weft.bytes('two'), 3n);
+        const afterRename = await text('b');
+        const target = await root.openAt({}, 'c', { create: true }, { read: true, write: true });
+        await target.write(weft.bytes('old'), 0n);
+        await root.renameAt('b', root, 'c');
+        const replaced = await text('c');
+        const replacedRead = await weft.code(() => target.read(10n, 0n));
+        await root.unlinkFileAt('c');
+        const unlinkedRead = await weft.code(() => a.read(10n, 0n));
+        const fresh = await root.openAt({}, 'c', { create: true }, { read: true, write: true });
+        const freshSize = (await fresh.stat()).size;
+        await fresh.write(weft.bytes('new'), 0n);
+        a[Symbol.dispose]();
+        target[Symbol.dispose]();
+        fresh[Symbol.dispose]();
+        return { afterRename, replaced, replacedRead, unlinkedRead, freshSize, fresh: await text('c'), names: await weft.names(root) };
+      },
+      fresh(where),
+    );
+    expect(r).toEqual({
+      afterRename: 'onetwo',
+      replaced: 'onetwo',
+      replacedRead: 'no-entry',
+      unlinkedRead: 'no-entry',
+      freshSize: 0n,
+      fresh: 'new',
+      names: ['c:regular-file'],
+    });
+  });
+});
+
+describe('OPFS backend, per context', () => {
+  it('in a dedicated worker reads and writes synchronously through one shared sync access handle', async () => {
+    const r = await browser.run(
+      'worker',
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const a = await root.openAt({}, 'f', { create: true }, { read: true, write: true });
+        const b = await root.openAt({}, 'f', {}, { read: true, write: true });
+        const wrote = a.write(weft.bytes('abc'), 0n);
+        const read = b.read(10n, 0n);
+        const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('f');
+        type Lockable = { createSyncAccessHandle(): Promise<{ close(): void }> };
+        const whileOpen = await weft.code(() => (raw as unknown as Lockable).createSyncAccessHandle());
+        a[Symbol.dispose]();
+        const afterOneDrop = await weft.code(() => (raw as unknown as Lockable).createSyncAccessHandle());
+        const stillReads = weft.text((b.read(10n, 0n) as [Uint8Array, boolean])[0]);
+        b[Symbol.dispose]();
+        const handle = await (raw as unknown as Lockable).createSyncAccessHandle();
+        handle.close();
+        return {
+          wroteSync: !(wrote instanceof Promise),
+          readSync: !(read instanceof Promise),
+          read: weft.text((read as [Uint8Array, boolean])[0]),
+          whileOpen,
+          afterOneDrop,
+          stillReads,
+        };
+      },
+      fresh('worker'),
+    );
+    expect(r).toEqual({
+      wroteSync: true,
+      readSync: true,
+      read: 'abc',
+      whileOpen: expect.stringContaining('NoModificationAllowedError'),
+      afterOneDrop: expect.stringContaining('NoModificationAllowedError'),
+      stillReads: 'abc',
+    });
+  });
+
+  it('on the main thread answers with promises and commits one writer per file on drop', async () => {
+    const r = await browser.run(
+      'page',
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const f = await root.openAt({}, 'f', { create: true }, { write: true });
+        const pending = f.write(weft.bytes('committed on drop'), 0n);
+        const isPromise = pending instanceof Promise;
+        await pending;
+        const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('f');
+        const beforeDrop = (await raw.getFile()).size;
+        f[Symbol.dispose]();
+        const g = await root.openAt({}, 'f', {}, { read: true });
+        const reopened = weft.text((await g.read(100n, 0n))[0]);
+        return { isPromise, beforeDrop, reopened, after: await (await raw.getFile()).text() };
+      },
+      fresh('page'),
+    );
+    expect(r).toEqual({ isPromise: true, beforeDrop: 0, reopened: 'committed on drop', after: 'committed on drop' });
+  });
 });
