@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_ASYNC_VARIANTS, variantMode, variantWithoutJspi } from '../src/async-modes.js';
-import { openBrowserSession, type BrowserSession } from '../src/browser.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openBrowserSession, type BrowserSession } from '../src/browser.js';
 import { buildCFixture } from '../src/fixtures.js';
 import { fnv1a, opfsFnv1a, opfsReadText, opfsTree } from '../src/opfs-inspect.js';
 import { repoRoot } from '../src/paths.js';
@@ -171,6 +172,18 @@ function expectRun(r: PageRun, stdout: string, exitCode = 0): void {
   expect(r.exitCode).toBe(exitCode);
 }
 
+// One incognito browser for the single-page variants: each session's page gets its own context
+// and server port, hence its own origin and OPFS.
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
 describe.each(BROWSER_ASYNC_VARIANTS)('C programs with /data on OPFS in Chromium (%s)', (variant) => {
   const root = `weft-e2e/files-opfs/${variant}`;
   let entries: Record<Program, string>;
@@ -182,6 +195,7 @@ describe.each(BROWSER_ASYNC_VARIANTS)('C programs with /data on OPFS in Chromium
       files: { [WASI_PAGE_PATH]: wasiPageHtml() },
       path: WASI_PAGE_PATH,
       withoutJspi: variantWithoutJspi(variant),
+      browser,
     });
   });
 
