@@ -79,6 +79,19 @@ const FS_TREE_OUT = lines(
   'unlink a directory: refused (Is a directory)',
   'rmdir a file: refused (Not a directory)',
   'file used as a directory: refused (Not a directory)',
+  'open shared.txt twice: ok',
+  'write through one descriptor: ok',
+  'read it through the other: ok',
+  'while shared.txt is open for writing:',
+  '  d a/',
+  '  f a/moved.txt 9',
+  '  d c/',
+  '  f c/two.txt 7',
+  '  f shared.txt 5',
+  'overwrite its start: ok',
+  'the other sees the change: ok',
+  'cat /data/tree/shared.txt: FIrst',
+  'unlink shared.txt: ok',
   'unlink c/two.txt: ok',
   'rmdir c: ok',
   'unlink twice: refused (No such file or directory)',
@@ -217,7 +230,7 @@ describe.each(BROWSER_ASYNC_VARIANTS)('C programs with /data on OPFS in Chromium
     expect(await opfsReadText(session.page, `${root}/files/renamed.txt`)).toBe('written by wasm\n');
   });
 
-  it('fs_tree.c: files and directories created, rewritten, listed, renamed and deleted', async () => {
+  it('fs_tree.c: files and directories created, rewritten, shared, listed, renamed and deleted', async () => {
     expectRun(await run('fs_tree', 'tree'), FS_TREE_OUT);
     expect(await opfsTree(session.page, `${root}/tree`)).toEqual([]);
   });
