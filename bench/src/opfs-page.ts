@@ -9,6 +9,8 @@
  * Descriptor API of the OPFS backend; 'raw' uses OPFS directly the way that context can
  * best use it (a writable stream on the main thread, a sync access handle in a worker).
  * Both sides open the file, move every byte, commit and close inside the timed span.
+ * With \`fresh\`, a raw read in a worker reads each chunk into a new buffer, as any API
+ * that hands back the bytes it read must (the WASI \`read\` returns a new list<u8>).
  * A result that is a promise is awaited only then, as transpiled glue does.
  */
 export const BENCH_MODULE = `
@@ -74,14 +76,14 @@ const cases = {
     }
     return performance.now() - t0;
   },
-  async 'raw read'({ dir, total, chunk }) {
+  async 'raw read'({ dir, total, chunk, fresh }) {
     const t0 = performance.now();
     const fh = await rawFile(dir, 'raw.bin');
     let bytes = 0;
     if (inWorker) {
       const a = await fh.createSyncAccessHandle();
-      const buf = new Uint8Array(chunk);
-      for (let n = a.read(buf, { at: 0 }); n > 0; n = a.read(buf, { at: bytes })) bytes += n;
+      const reused = new Uint8Array(chunk);
+      for (let n = -1; n !== 0; bytes += n) n = a.read(fresh ? new Uint8Array(chunk) : reused, { at: bytes });
       a.close();
     } else {
       const file = await fh.getFile();

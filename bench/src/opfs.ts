@@ -18,7 +18,8 @@ import { BENCH_MODULE, PAGE_HTML, WORKER_MODULE } from './opfs-page.js';
 import { summarize, type Summary } from './stats.js';
 
 export type OpfsWhere = 'page' | 'worker';
-export type OpfsOp = 'write' | 'read';
+/** `read-fresh`: raw reads into a new buffer per chunk instead of reusing one (worker only). */
+export type OpfsOp = 'write' | 'read' | 'read-fresh';
 
 export interface OpfsRow {
   where: OpfsWhere;
@@ -101,10 +102,11 @@ export async function measureOpfs(opts: { quick?: boolean; log?: (m: string) => 
       const mbps: Record<string, number[]> = {};
       // Every op alternates who goes first, so drift in the machine falls on both alike.
       for (let i = 0; i < samples; i++) {
-        for (const op of ['write', 'read'] as const) {
+        for (const op of opsIn(where)) {
           const order = i % 2 === 0 ? (['raw', 'weft'] as const) : (['weft', 'raw'] as const);
           for (const impl of order) {
-            const { ms } = await call<{ ms: number }>(where, 'run', { ...base, impl, op });
+            const run = { ...base, impl, op: op === 'read-fresh' ? 'read' : op, fresh: op === 'read-fresh' };
+            const { ms } = await call<{ ms: number }>(where, 'run', run);
             (mbps[`${impl} ${op}`] ??= []).push(fileBytes / 1e6 / (ms / 1000));
           }
         }
@@ -116,7 +118,7 @@ export async function measureOpfs(opts: { quick?: boolean; log?: (m: string) => 
           throw new Error(`opfs bench (${where}): ${name} holds ${got.size} bytes, fnv ${got.fnv}; expected ${check.want.size}, fnv ${check.want.fnv}`);
         }
       }
-      for (const op of ['write', 'read'] as const) {
+      for (const op of opsIn(where)) {
         const raw = summarize(mbps[`raw ${op}`]!);
         const weft = summarize(mbps[`weft ${op}`]!);
         rows.push({ where, op, raw, weft, ratio: weft.median / raw.median });
@@ -130,6 +132,16 @@ export async function measureOpfs(opts: { quick?: boolean; log?: (m: string) => 
   }
 }
 
+function opsIn(where: OpfsWhere): OpfsOp[] {
+  return where === 'worker' ? ['write', 'read', 'read-fresh'] : ['write', 'read'];
+}
+
+const OPS: Record<OpfsOp, string> = {
+  write: 'write',
+  read: 'read',
+  'read-fresh': 'read, raw into a new buffer per chunk',
+};
+
 const WHERE: Record<OpfsWhere, string> = {
   page: 'main thread (writable stream)',
   worker: 'dedicated worker (sync access handle)',
@@ -139,7 +151,8 @@ export function opfsTable(r: OpfsResults): string {
   const mb = (s: Summary) => `${s.median.toFixed(s.median >= 100 ? 0 : 1)}${formatSpread(s)}`;
   return markdownTable(
     ['context', 'op', 'raw OPFS MB/s', 'weft Descriptor MB/s', 'weft / raw'],
-    r.rows.map((row) => [WHERE[row.where], row.op, mb(row.raw), mb(row.weft), formatRatio(row.ratio)]),
+    r.rows.map((row) => [WHERE[row.where], OPS[row.op], mb(row.raw), mb(row.weft), formatRatio(row.ratio)]),
+    ['left', 'left', 'right', 'right', 'right'],
   );
 }
 

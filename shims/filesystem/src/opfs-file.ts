@@ -199,18 +199,29 @@ function sync<T>(fn: () => T): T {
   }
 }
 
+/** Bytes acknowledged to the guest but not yet written, before `write` makes it wait. */
+const WRITE_BEHIND = 1 << 20;
+/** Reads fetch at least this much: every `File.slice` read is a round trip to the browser process. */
+const READ_AHEAD = 1 << 20;
+
 /**
  * The path outside a dedicated worker: one `FileSystemWritableFileStream` while there are
  * uncommitted writes, committed (closed) before anything reads the file, on sync, and when
  * the last descriptor is dropped. Every operation runs in order on one queue, so a read or
  * an open after a drop waits for that drop's commit.
+ *
+ * Like an OS page cache, `write` is acknowledged once queued (up to WRITE_BEHIND bytes
+ * pending), and reads are served from a read-ahead buffer. A failure nobody was waiting for
+ * (a queued write, a commit started by a drop) is reported by the next operation on the file.
  */
 export class StreamOpenFile extends OpenFile {
   #queue: Promise<unknown> = Promise.resolve();
   #writable: FileSystemWritableFileStream | undefined;
   /** The committed contents; `getFile()` snapshots go stale after a write, so this is cleared then. */
   #snapshot: File | undefined;
-  #dropFailure: ErrorCode | undefined;
+  #readAhead: { pos: number; bytes: Uint8Array } | undefined;
+  #late: ErrorCode | undefined;
+  #behind = 0;
   /** Removed or replaced by an unlink or rename: there is nothing left to read or write. */
   #gone = false;
 
@@ -223,8 +234,18 @@ export class StreamOpenFile extends OpenFile {
     return new StreamOpenFile(handle, await host(() => handle.getFile()));
   }
 
+  #reportLate(): void {
+    const late = this.#late;
+    this.#late = undefined;
+    if (late !== undefined) throw late;
+  }
+
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => (this.#gone ? fail('no-entry') : host(fn)));
+    const run = this.#queue.then(() => {
+      if (this.#gone) fail('no-entry');
+      this.#reportLate();
+      return host(fn);
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -234,6 +255,11 @@ export class StreamOpenFile extends OpenFile {
     if (w === undefined) return;
     this.#writable = undefined;
     await w.close();
+  }
+
+  #changed(): void {
+    this.#snapshot = undefined;
+    this.#readAhead = undefined;
   }
 
   async #file(): Promise<File> {
@@ -246,7 +272,7 @@ export class StreamOpenFile extends OpenFile {
   }
 
   async #writer(): Promise<FileSystemWritableFileStream> {
-    this.#snapshot = undefined;
+    this.#changed();
     return (this.#writable ??= await this.handle.createWritable({ keepExistingData: true }));
   }
 
@@ -255,17 +281,39 @@ export class StreamOpenFile extends OpenFile {
       const file = await this.#file();
       const end = Math.min(file.size, pos + Math.min(len, MAX_READ));
       if (pos >= end) return new Uint8Array(0);
-      return new Uint8Array(await file.slice(pos, end).arrayBuffer());
+      const ahead = this.#readAhead;
+      if (ahead && pos >= ahead.pos && end <= ahead.pos + ahead.bytes.length) return ahead.bytes.slice(pos - ahead.pos, end - ahead.pos);
+      if (end - pos >= READ_AHEAD) return new Uint8Array(await file.slice(pos, end).arrayBuffer());
+      const bytes = new Uint8Array(await file.slice(pos, Math.min(file.size, pos + READ_AHEAD)).arrayBuffer());
+      this.#readAhead = { pos, bytes };
+      return bytes.slice(0, end - pos);
     });
   }
 
-  writeAt(bytes: Uint8Array, at: WritePosition): Promise<void> {
+  /** A write on the queue, settling when it has landed; `bytes` must not change until then. */
+  queueWrite(bytes: Uint8Array, at: WritePosition): Promise<void> {
     return this.#serial(async () => {
       const w = await this.#writer();
       const position = at === 'end' ? this.size : at;
       await w.write({ type: 'write', position, data: bytes as Uint8Array<ArrayBuffer> });
       this.size = Math.max(this.size, position + bytes.length);
     });
+  }
+
+  writeAt(bytes: Uint8Array, at: WritePosition): MaybeAsync<void> {
+    this.#reportLate();
+    const n = bytes.length;
+    this.#behind += n;
+    const landed = this.queueWrite(bytes.slice(), at).then(
+      () => {
+        this.#behind -= n;
+      },
+      (code: ErrorCode) => {
+        this.#behind -= n;
+        this.#late ??= code;
+      },
+    );
+    if (this.#behind > WRITE_BEHIND) return landed.then(() => this.#reportLate());
   }
 
   truncate(size: number): Promise<void> {
@@ -288,17 +336,13 @@ export class StreamOpenFile extends OpenFile {
   }
 
   settled(): Promise<void> {
-    return this.#serial(async () => {
-      const failed = this.#dropFailure;
-      this.#dropFailure = undefined;
-      if (failed !== undefined) throw failed;
-    });
+    return this.#serial(async () => undefined);
   }
 
   unlocked<T>(fn: () => Promise<T>, reopen: boolean): Promise<T> {
     return this.#serial(async () => {
       await this.#commitNow();
-      this.#snapshot = undefined;
+      this.#changed();
       const result = await fn();
       if (!reopen) this.#gone = true;
       return result;
@@ -311,11 +355,11 @@ export class StreamOpenFile extends OpenFile {
     this.#serial(() => this.#commitNow()).then(
       () => undefined,
       (code: ErrorCode) => {
-        this.#dropFailure = code;
+        this.#late ??= code;
       },
     );
     void this.#queue.then(() => {
-      if (this.refs === 0 && this.#dropFailure === undefined) unregister(this);
+      if (this.refs === 0 && this.#late === undefined) unregister(this);
     });
   }
 }

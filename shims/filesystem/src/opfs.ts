@@ -23,6 +23,7 @@ import {
   MAX_READ,
   OpenFile,
   renamed,
+  StreamOpenFile,
   SyncOpenFile,
   then,
   type DirHandle,
@@ -568,6 +569,7 @@ function sink(file: OpenFile, start: WritePosition): ByteSink {
       },
     };
   }
+  if (!(file instanceof StreamOpenFile)) throw new TypeError('file sink: unknown kind of open file');
   let inFlight = 0;
   let flushing = false;
   let failure: unknown;
@@ -578,7 +580,7 @@ function sink(file: OpenFile, start: WritePosition): ByteSink {
       // The guest may reuse its buffer as soon as this returns; the write lands later.
       const copy = bytes.slice();
       inFlight += copy.length;
-      last = (file.writeAt(copy, pos) as Promise<void>).then(
+      last = file.queueWrite(copy, pos).then(
         () => {
           inFlight -= copy.length;
           if (inFlight === 0) flushing = false;

@@ -486,13 +486,17 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
         const replacedRead = await weft.code(() => target.read(10n, 0n));
         await root.unlinkFileAt('c');
         const unlinkedRead = await weft.code(() => a.read(10n, 0n));
+        const unlinkedWrite = await weft.code(async () => {
+          await a.write(weft.bytes('lost'), 0n);
+          await a.sync();
+        });
         const fresh = await root.openAt({}, 'c', { create: true }, { read: true, write: true });
         const freshSize = (await fresh.stat()).size;
         await fresh.write(weft.bytes('new'), 0n);
         a[Symbol.dispose]();
         target[Symbol.dispose]();
         fresh[Symbol.dispose]();
-        return { afterRename, replaced, replacedRead, unlinkedRead, freshSize, fresh: await text('c'), names: await weft.names(root) };
+        return { afterRename, replaced, replacedRead, unlinkedRead, unlinkedWrite, freshSize, fresh: await text('c'), names: await weft.names(root) };
       },
       fresh(where),
     );
@@ -501,6 +505,7 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
       replaced: 'onetwo',
       replacedRead: 'no-entry',
       unlinkedRead: 'no-entry',
+      unlinkedWrite: 'no-entry',
       freshSize: 0n,
       fresh: 'new',
       names: ['c:regular-file'],
@@ -548,24 +553,33 @@ describe('OPFS backend, per context', () => {
     });
   });
 
-  it('on the main thread answers with promises and commits one writer per file on drop', async () => {
+  it('on the main thread acknowledges writes at once, reads with promises, and commits on drop', async () => {
     const r = await browser.run(
       'page',
       async (dir) => {
         const root = await weft.opfsDirectory(dir);
-        const f = await root.openAt({}, 'f', { create: true }, { write: true });
-        const pending = f.write(weft.bytes('committed on drop'), 0n);
-        const isPromise = pending instanceof Promise;
-        await pending;
+        const f = await root.openAt({}, 'f', { create: true }, { read: true, write: true });
+        const wrote = f.write(weft.bytes('committed on drop'), 0n);
+        const read = f.read(4n, 0n);
+        const readIsPromise = read instanceof Promise;
+        const head = weft.text((await read)[0]);
+        await f.write(weft.bytes('C'), 0n);
         const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('f');
-        const beforeDrop = (await raw.getFile()).size;
+        const beforeDrop = await (await raw.getFile()).text();
         f[Symbol.dispose]();
         const g = await root.openAt({}, 'f', {}, { read: true });
         const reopened = weft.text((await g.read(100n, 0n))[0]);
-        return { isPromise, beforeDrop, reopened, after: await (await raw.getFile()).text() };
+        return { wrote, readIsPromise, head, beforeDrop, reopened, after: await (await raw.getFile()).text() };
       },
       fresh('page'),
     );
-    expect(r).toEqual({ isPromise: true, beforeDrop: 0, reopened: 'committed on drop', after: 'committed on drop' });
+    expect(r).toEqual({
+      wrote: 17n,
+      readIsPromise: true,
+      head: 'comm',
+      beforeDrop: 'committed on drop',
+      reopened: 'Committed on drop',
+      after: 'Committed on drop',
+    });
   });
 });
