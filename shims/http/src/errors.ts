@@ -102,6 +102,12 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Did the connection drop under a request (Node's fetch; a browser does not say)? */
+export function isConnectionReset(err: unknown): boolean {
+  const code = causeCode(err);
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+}
+
 /** Map a rejected `fetch` or body read to a wasi:http error code. */
 export function fetchFailure(err: unknown): RequestFailure {
   if (err instanceof RequestFailure) return err;

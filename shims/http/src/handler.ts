@@ -1,4 +1,4 @@
-import { fetchFailure, RequestFailure, type ErrorCode } from './errors.js';
+import { fetchFailure, isConnectionReset, RequestFailure, type ErrorCode } from './errors.js';
 import { toHeaderInit } from './fields.js';
 import { FutureIncomingResponse, IncomingResponse, OutgoingRequest, RequestOptions, takeRequest, type Method, type Scheme } from './types.js';
 
@@ -95,6 +95,26 @@ function timeouts(options: RequestOptions | undefined) {
   return { headersMs, headersCode, betweenBytesMs: RequestOptions.millis(options.betweenBytesTimeout()) };
 }
 
+/** RFC 9110 §9.2.2: requests a client may send again without changing their effect. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * A server may close an idle keep-alive connection just as the next request goes out on
+ * it: that request fails with a reset before any response. Browsers send it again on a
+ * new connection; Node's fetch does not, and a guest that pauses between requests longer
+ * than the server's idle limit (Node's is 5 s) would see every such request fail. So an
+ * idempotent request whose body can be replayed is sent once more.
+ */
+async function fetchResendingOnStaleConnection(url: URL, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const replayable = init.body === undefined || init.body instanceof Uint8Array;
+    if (!replayable || init.signal?.aborted || !IDEMPOTENT.has(String(init.method).toUpperCase()) || !isConnectionReset(err)) throw err;
+    return fetch(url, init);
+  }
+}
+
 /** `wasi:http/outgoing-handler#handle`: starts `fetch` and returns at once. */
 function handle(request: OutgoingRequest, options?: RequestOptions): FutureIncomingResponse {
   if (!(request instanceof OutgoingRequest)) throw new TypeError('wasi:http/outgoing-handler#handle: request must be an outgoing-request');
@@ -140,7 +160,7 @@ function handle(request: OutgoingRequest, options?: RequestOptions): FutureIncom
         const ms = limits.headersMs;
         timer = setTimeout(() => abort.abort(new RequestFailure(code, `no response headers within ${ms} ms`)), ms);
       }
-      const response = await fetch(url, init);
+      const response = await fetchResendingOnStaleConnection(url, init);
       return new IncomingResponse(response, abort, limits.betweenBytesMs);
     } catch (err) {
       const failure = abort.signal.reason instanceof RequestFailure ? abort.signal.reason : fetchFailure(err);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IoError, WouldBlockError, type InputStream, type Pollable } from '@weft/wasi-io';
 import { thrown } from '../../test-support.js';
@@ -446,5 +446,78 @@ describe('outgoing-handler over fetch', () => {
     const req = request('/');
     expect(thrown(() => outgoingHandler.handle(req))).toEqual({ tag: 'HTTP-request-denied' });
     expect(() => outgoingHandler.handle(req)).toThrow(/already sent/);
+  });
+});
+
+describe('a keep-alive connection the server reset', () => {
+  /**
+   * Answers the first request on the first connection and keeps it open, then resets that
+   * connection when a second request arrives on it: a server closing an idle connection
+   * just as the client reuses it. Requests on later connections are answered.
+   */
+  async function resettingServer(): Promise<{ authority: string; connections: () => number; resets: () => number; close: () => Promise<void> }> {
+    let connections = 0;
+    let resets = 0;
+    const sockets = new Set<Socket>();
+    const server = createNetServer((socket) => {
+      const nth = ++connections;
+      let requests = 0;
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('data', (chunk: Buffer) => {
+        if (!chunk.includes('\r\n\r\n')) return;
+        requests++;
+        if (nth === 1 && requests === 2) {
+          resets++;
+          socket.resetAndDestroy();
+        } else socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      authority: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+      connections: () => connections,
+      resets: () => resets,
+      close: () => {
+        for (const s of sockets) s.destroy();
+        return new Promise((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  // fetch puts a connection back in its pool a moment after the response ends; the next
+  // request must find it there to be sent on it.
+  const pooled = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+  it('an idempotent request is sent again on a new connection', async () => {
+    const server = await resettingServer();
+    try {
+      const first = await fetchOk(request('/', { authority: server.authority }));
+      expect(dec.decode((await readBody(first)).bytes)).toBe('ok');
+      await pooled();
+      const second = await fetchOk(request('/', { authority: server.authority }));
+      expect(dec.decode((await readBody(second)).bytes)).toBe('ok');
+      expect([server.resets(), server.connections()]).toEqual([1, 2]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a POST is not sent twice: it fails as connection-terminated', async () => {
+    const server = await resettingServer();
+    try {
+      await readBody(await fetchOk(request('/', { authority: server.authority })));
+      await pooled();
+      const post = request('/', { method: 'post', authority: server.authority });
+      const body = post.body();
+      const out = body.write();
+      out.blockingWriteAndFlush(enc.encode('once'));
+      out[Symbol.dispose]();
+      OutgoingBody.finish(body);
+      expect(await settle(outgoingHandler.handle(post))).toEqual({ tag: 'err', val: { tag: 'connection-terminated' } });
+      expect([server.resets(), server.connections()]).toEqual([1, 1]);
+    } finally {
+      await server.close();
+    }
   });
 });
