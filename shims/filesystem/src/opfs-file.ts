@@ -271,9 +271,13 @@ export class StreamOpenFile extends OpenFile {
     return this.#snapshot;
   }
 
-  async #writer(): Promise<FileSystemWritableFileStream> {
+  /**
+   * The open writable stream. Chromium starts a new one with a copy of the whole file (its
+   * swap file), unless it is told the contents go anyway (`keepExistingData: false`).
+   */
+  async #writer(keepExistingData = true): Promise<FileSystemWritableFileStream> {
     this.#changed();
-    return (this.#writable ??= await this.handle.createWritable({ keepExistingData: true }));
+    return (this.#writable ??= await this.handle.createWritable({ keepExistingData }));
   }
 
   readAt(pos: number, len: number): Promise<Uint8Array> {
@@ -290,14 +294,21 @@ export class StreamOpenFile extends OpenFile {
     });
   }
 
-  /** A write on the queue, settling when it has landed; `bytes` must not change until then. */
+  /**
+   * A write on the queue, settling when it has landed; `bytes` must not change until then.
+   * The queue moves on once the write is handed to the writable stream, which keeps writes
+   * in order and lets several be on their way at once; a commit (close) waits for them all.
+   */
   queueWrite(bytes: Uint8Array, at: WritePosition): Promise<void> {
-    return this.#serial(async () => {
+    let landed: Promise<void> | undefined;
+    const handed = this.#serial(async () => {
       const w = await this.#writer();
       const position = at === 'end' ? this.size : at;
-      await w.write({ type: 'write', position, data: bytes as Uint8Array<ArrayBuffer> });
       this.size = Math.max(this.size, position + bytes.length);
+      landed = w.write({ type: 'write', position, data: bytes as Uint8Array<ArrayBuffer> });
+      landed.catch(() => undefined);
     });
+    return handed.then(() => host(() => landed!));
   }
 
   writeAt(bytes: Uint8Array, at: WritePosition): MaybeAsync<void> {
@@ -318,7 +329,7 @@ export class StreamOpenFile extends OpenFile {
 
   truncate(size: number): Promise<void> {
     return this.#serial(async () => {
-      const w = await this.#writer();
+      const w = await this.#writer(size > 0);
       await w.truncate(size);
       this.size = size;
     });
