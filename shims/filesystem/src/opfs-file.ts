@@ -86,6 +86,8 @@ export abstract class OpenFile {
   /** Make every write so far durable and visible to `getFile()`. */
   abstract commit(): MaybeAsync<void>;
   abstract info(): Promise<FileInfo>;
+  /** Commit what is pending, for a host that wants to look at the file another way. */
+  abstract flush(): Promise<void>;
   /** Resolves once earlier work (a commit started by a drop) is done; rejects if it failed. */
   abstract settled(): Promise<void>;
   /**
@@ -165,6 +167,10 @@ export class SyncOpenFile extends OpenFile {
     return this.#access ?? fail('no-entry');
   }
 
+  async flush(): Promise<void> {
+    this.#access?.flush();
+  }
+
   async settled(): Promise<void> {}
 
   async unlocked<T>(fn: () => Promise<T>, reopen: boolean): Promise<T> {
@@ -203,6 +209,12 @@ function sync<T>(fn: () => T): T {
 const WRITE_BEHIND = 1 << 20;
 /** Reads fetch at least this much: every `File.slice` read is a round trip to the browser process. */
 const READ_AHEAD = 1 << 20;
+/**
+ * A file nobody has written to for this long is committed, so a guest that exits without
+ * closing its files (libc flushes its buffers at exit but closes nothing) still leaves
+ * them on disk. Not sooner: after a commit, the next write copies the whole file again.
+ */
+const IDLE_COMMIT_MS = 200;
 
 /**
  * The path outside a dedicated worker: one `FileSystemWritableFileStream` while there are
@@ -222,6 +234,7 @@ export class StreamOpenFile extends OpenFile {
   #readAhead: { pos: number; bytes: Uint8Array } | undefined;
   #late: ErrorCode | undefined;
   #behind = 0;
+  #idleCommit: ReturnType<typeof setTimeout> | undefined;
   /** Removed or replaced by an unlink or rename: there is nothing left to read or write. */
   #gone = false;
 
@@ -280,6 +293,24 @@ export class StreamOpenFile extends OpenFile {
     return (this.#writable ??= await this.handle.createWritable({ keepExistingData }));
   }
 
+  #commitWhenIdle(): void {
+    clearTimeout(this.#idleCommit);
+    this.#idleCommit = setTimeout(() => {
+      this.#idleCommit = undefined;
+      if (this.#writable !== undefined) this.#commitLater();
+    }, IDLE_COMMIT_MS);
+  }
+
+  /** A commit nobody waits for: its failure is reported by the next operation on the file. */
+  #commitLater(): Promise<void> {
+    return this.#serial(() => this.#commitNow()).then(
+      () => undefined,
+      (code: ErrorCode) => {
+        this.#late ??= code;
+      },
+    );
+  }
+
   readAt(pos: number, len: number): Promise<Uint8Array> {
     return this.#serial(async () => {
       const file = await this.#file();
@@ -300,6 +331,7 @@ export class StreamOpenFile extends OpenFile {
    * in order and lets several be on their way at once; a commit (close) waits for them all.
    */
   queueWrite(bytes: Uint8Array, at: WritePosition): Promise<void> {
+    this.#commitWhenIdle();
     let landed: Promise<void> | undefined;
     const handed = this.#serial(async () => {
       const w = await this.#writer();
@@ -328,6 +360,7 @@ export class StreamOpenFile extends OpenFile {
   }
 
   truncate(size: number): Promise<void> {
+    this.#commitWhenIdle();
     return this.#serial(async () => {
       const w = await this.#writer(size > 0);
       await w.truncate(size);
@@ -346,6 +379,10 @@ export class StreamOpenFile extends OpenFile {
     });
   }
 
+  flush(): Promise<void> {
+    return this.commit();
+  }
+
   settled(): Promise<void> {
     return this.#serial(async () => undefined);
   }
@@ -362,13 +399,9 @@ export class StreamOpenFile extends OpenFile {
 
   protected release(): void {
     if (this.#gone) return;
+    clearTimeout(this.#idleCommit);
     // Dropping is synchronous: the commit runs on the queue, where later opens of this file wait for it.
-    this.#serial(() => this.#commitNow()).then(
-      () => undefined,
-      (code: ErrorCode) => {
-        this.#late ??= code;
-      },
-    );
+    void this.#commitLater();
     void this.#queue.then(() => {
       if (this.refs === 0 && this.#late === undefined) unregister(this);
     });
@@ -400,6 +433,26 @@ export async function findOpen(handle: FileSystemFileHandle): Promise<OpenFile |
     if (!f.detached && (await f.handle.isSameEntry(handle))) return f;
   }
   return undefined;
+}
+
+/**
+ * Commit every open file's pending writes, and wait for the commits that dropped
+ * descriptors started. Rejects naming the first file that failed.
+ */
+export async function flushOpenFiles(): Promise<void> {
+  const files = [...registry.values()].flat();
+  const results = await Promise.allSettled(files.map((f) => f.flush()));
+  const i = results.findIndex((r) => r.status === 'rejected');
+  if (i >= 0) throw new Error(`cannot commit ${files[i]!.handle.name}: ${String((results[i] as PromiseRejectedResult).reason)}`);
+}
+
+/** Files with descriptors or pending commits anywhere under `dir`. */
+export async function openFilesUnder(dir: DirHandle): Promise<OpenFile[]> {
+  const under: OpenFile[] = [];
+  for (const f of [...registry.values()].flat()) {
+    if (!f.detached && (await dir.resolve(f.handle)) !== null) under.push(f);
+  }
+  return under;
 }
 
 /** After `move` renamed `f`'s handle, find it under its new name. */

@@ -19,9 +19,11 @@ import {
   acquire,
   errorCode,
   findOpen,
+  flushOpenFiles,
   host,
   MAX_READ,
   OpenFile,
+  openFilesUnder,
   renamed,
   StreamOpenFile,
   SyncOpenFile,
@@ -466,15 +468,11 @@ async function moveDirectory(
   await host(() => fromParent.removeEntry(fromName, { recursive: true }));
 }
 
+/** Files under `dir` with open descriptors make it `busy`; commits that drops started are waited for. */
 async function refuseOpenFiles(dir: DirHandle): Promise<void> {
-  const children: [string, FileSystemHandle][] = [];
-  await host(async () => {
-    for await (const child of dir.entries()) children.push(child);
-  });
-  for (const [, h] of children) {
-    if (h.kind === 'directory') await refuseOpenFiles(h as DirHandle);
-    else if (await findOpen(h as FileHandle)) fail('busy');
-  }
+  const open = await openFilesUnder(dir);
+  if (open.some((f) => f.refs > 0)) fail('busy');
+  await Promise.all(open.map((f) => f.flush()));
 }
 
 async function copyTree(from: DirHandle, to: DirHandle): Promise<void> {
@@ -643,4 +641,13 @@ export async function opfsDirectory(path = '', opts: OpfsDirectoryOptions = {}):
     }
   }
   return rootDescriptor(dir, names.join('/'), opts);
+}
+
+/**
+ * Resolves once everything the guest wrote through OPFS descriptors is committed, including
+ * files whose descriptors it dropped a moment ago (drops commit in the background) and files
+ * it still holds open. Call it before reading those files by other means.
+ */
+export function flushOpfs(): Promise<void> {
+  return flushOpenFiles();
 }

@@ -4,7 +4,7 @@ import type * as Fs from '../src/index.js';
 import { openOpfsBrowser, type OpfsBrowser, type Where } from './opfs-harness.js';
 
 /** What scenarios find on `globalThis.weft` in the browser (see the harness). */
-interface Weft extends Pick<typeof Opfs, 'opfsDirectory' | 'openOpfsDirectory'> {
+interface Weft extends Pick<typeof Opfs, 'opfsDirectory' | 'openOpfsDirectory' | 'flushOpfs'> {
   Descriptor: typeof Fs.Descriptor;
   code(fn: () => unknown): Promise<string>;
   text(bytes: Uint8Array): string;
@@ -496,7 +496,24 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
         a[Symbol.dispose]();
         target[Symbol.dispose]();
         fresh[Symbol.dispose]();
-        return { afterRename, replaced, replacedRead, unlinkedRead, unlinkedWrite, freshSize, fresh: await text('c'), names: await weft.names(root) };
+        await root.createDirectoryAt('d');
+        const inside = await root.openAt({}, 'd/f', { create: true }, { write: true });
+        await inside.write(weft.bytes('inside'), 0n);
+        const dirWithOpenFile = await weft.code(() => root.renameAt('d', root, 'e'));
+        inside[Symbol.dispose]();
+        await root.renameAt('d', root, 'e');
+        return {
+          afterRename,
+          replaced,
+          replacedRead,
+          unlinkedRead,
+          unlinkedWrite,
+          freshSize,
+          fresh: await text('c'),
+          dirWithOpenFile,
+          movedAfterDrop: await text('e/f'),
+          names: await weft.names(root),
+        };
       },
       fresh(where),
     );
@@ -508,7 +525,9 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
       unlinkedWrite: 'no-entry',
       freshSize: 0n,
       fresh: 'new',
-      names: ['c:regular-file'],
+      dirWithOpenFile: 'busy',
+      movedAfterDrop: 'inside',
+      names: ['c:regular-file', 'e:directory'],
     });
   });
 });
@@ -580,6 +599,45 @@ describe('OPFS backend, per context', () => {
       beforeDrop: 'committed on drop',
       reopened: 'Committed on drop',
       after: 'Committed on drop',
+    });
+  });
+
+  it('commits for a host that asks (flushOpfs), and on its own once a file sits idle', async () => {
+    const r = await browser.run(
+      'page',
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const raw = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
+        const rawText = async (name: string) => (await (await raw.getFileHandle(name)).getFile()).text();
+        const dropped = await root.openAt({}, 'dropped', { create: true }, { write: true });
+        await dropped.write(weft.bytes('dropped'), 0n);
+        dropped[Symbol.dispose]();
+        const held = await root.openAt({}, 'held', { create: true }, { write: true });
+        await held.write(weft.bytes('held'), 0n);
+        await weft.flushOpfs();
+        const flushed = [await rawText('dropped'), await rawText('held')];
+        const idle = await root.openAt({}, 'idle', { create: true }, { write: true });
+        await idle.write(weft.bytes('idle'), 0n);
+        const beforeIdle = await rawText('idle');
+        let afterIdle = '';
+        for (let i = 0; i < 100 && afterIdle === ''; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          afterIdle = await rawText('idle');
+        }
+        await held.write(weft.bytes('HELD'), 0n);
+        held[Symbol.dispose]();
+        idle[Symbol.dispose]();
+        await weft.flushOpfs();
+        return { flushed, beforeIdle, afterIdle, rewritten: await rawText('held'), names: await weft.names(root) };
+      },
+      fresh('page'),
+    );
+    expect(r).toEqual({
+      flushed: ['dropped', 'held'],
+      beforeIdle: '',
+      afterIdle: 'idle',
+      rewritten: 'HELD',
+      names: ['dropped:regular-file', 'held:regular-file', 'idle:regular-file'],
     });
   });
 });
