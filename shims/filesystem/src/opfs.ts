@@ -59,8 +59,10 @@ interface Located {
 }
 
 const SWAP_SUFFIX = '.crswap';
-const READ_AHEAD = 1 << 16;
-const READ_AHEAD_MAX = 1 << 20;
+/** Least a stream read fetches at a time. */
+const STREAM_CHUNK = 1 << 16;
+/** Most a stream read or a file copy moves at a time: files are never held whole in memory. */
+const MAX_CHUNK = 1 << 20;
 /** Bytes a write stream may have in flight before check-write makes the guest wait. */
 const WRITE_WINDOW = 1 << 20;
 
@@ -431,8 +433,8 @@ async function copyFile(handle: FileHandle, toParent: DirHandle, toName: string)
     const dest = await toParent.getFileHandle(toName, { create: true });
     const w = await dest.createWritable();
     try {
-      for (let pos = 0; pos < file.size; pos += READ_AHEAD_MAX) {
-        await w.write(new Uint8Array(await file.slice(pos, pos + READ_AHEAD_MAX).arrayBuffer()));
+      for (let pos = 0; pos < file.size; pos += MAX_CHUNK) {
+        await w.write(new Uint8Array(await file.slice(pos, pos + MAX_CHUNK).arrayBuffer()));
       }
       await w.close();
     } catch (e) {
@@ -502,7 +504,7 @@ function syncSource(file: SyncOpenFile, start: number): ByteSource {
       if (pos >= file.size) return null;
       let chunk: Uint8Array;
       try {
-        chunk = file.readAt(pos, Math.min(max, READ_AHEAD_MAX));
+        chunk = file.readAt(pos, Math.min(max, MAX_CHUNK));
       } catch (e) {
         streamError(e);
       }
@@ -520,7 +522,7 @@ function asyncSource(file: OpenFile, start: number): ByteSource {
   let failure: unknown;
   let pending: Promise<void> | undefined;
   const fetchMore = (want: number): Promise<void> =>
-    (pending ??= (file.readAt(pos, Math.min(Math.max(want, READ_AHEAD), READ_AHEAD_MAX, MAX_READ)) as Promise<Uint8Array>).then(
+    (pending ??= (file.readAt(pos, Math.min(Math.max(want, STREAM_CHUNK), MAX_CHUNK, MAX_READ)) as Promise<Uint8Array>).then(
       (bytes) => {
         pending = undefined;
         pos += bytes.length;
@@ -546,7 +548,7 @@ function asyncSource(file: OpenFile, start: number): ByteSource {
       return new Uint8Array(0);
     },
     ready,
-    block: () => (ready() ? undefined : fetchMore(READ_AHEAD)),
+    block: () => (ready() ? undefined : fetchMore(STREAM_CHUNK)),
   };
 }
 
