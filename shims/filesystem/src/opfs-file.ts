@@ -470,10 +470,11 @@ export function useSyncAccessHandles(): boolean {
 let opening: Promise<unknown> = Promise.resolve();
 
 /**
- * Open `handle` for one more descriptor. Opens run one at a time so two opens of the same
- * file cannot both miss the registry and create two writers.
+ * Open `handle` for one more descriptor, once a commit its last drop started is done. Opens
+ * run one at a time so two opens of the same file cannot both miss the registry and create
+ * two writers.
  */
-export function acquire(handle: FileHandle): Promise<OpenFile> {
+export async function acquire(handle: FileHandle): Promise<OpenFile> {
   const next = opening.then(async () => {
     let f = await findOpen(handle);
     if (f === undefined) {
@@ -481,14 +482,15 @@ export function acquire(handle: FileHandle): Promise<OpenFile> {
       register(f);
     }
     f.retain();
-    try {
-      await f.settled();
-    } catch (e) {
-      f.drop();
-      throw e;
-    }
     return f;
   });
   opening = next.catch(() => undefined);
-  return next;
+  const f = await next;
+  try {
+    await f.settled();
+  } catch (e) {
+    f.drop();
+    throw e;
+  }
+  return f;
 }

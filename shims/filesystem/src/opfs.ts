@@ -571,7 +571,6 @@ function sink(file: OpenFile, start: WritePosition): ByteSink {
   }
   if (!(file instanceof StreamOpenFile)) throw new TypeError('file sink: unknown kind of open file');
   let inFlight = 0;
-  let flushing = false;
   let failure: unknown;
   let last: Promise<void> = Promise.resolve();
   return {
@@ -583,20 +582,20 @@ function sink(file: OpenFile, start: WritePosition): ByteSink {
       last = file.queueWrite(copy, pos).then(
         () => {
           inFlight -= copy.length;
-          if (inFlight === 0) flushing = false;
         },
         (e: unknown) => {
           inFlight -= copy.length;
-          flushing = false;
           failure ??= e;
         },
       );
       advance(copy.length);
     },
-    capacity: () => (failure !== undefined ? WRITE_WINDOW : flushing ? 0 : Math.max(0, WRITE_WINDOW - inFlight)),
+    capacity: () => (failure !== undefined ? WRITE_WINDOW : Math.max(0, WRITE_WINDOW - inFlight)),
+    // Written bytes are already on the file's queue, in order, where every later read,
+    // stat and commit of the file finds them (as an OS page cache holds them): a flush has
+    // nothing to wait for. Failures surface on the next write or flush, and on sync.
     flush() {
       if (failure !== undefined) streamError(failure);
-      if (inFlight > 0) flushing = true;
     },
     block: () => last,
   };
