@@ -20,11 +20,14 @@ Options:
   --no-namespaced-exports      export interfaces only by their short name
   --minify                     minify the glue with esbuild
   --no-typescript              do not write a .d.ts file
-  --async-mode <mode>          sync (default) | jspi: blocking WASI calls may wait for
-                               promises (WebAssembly.Suspending); exports return promises.
-                               asyncify is not available yet
-  --async-imports <name>       under jspi, another import that may return a promise
+  --async-mode <mode>          sync (default) | jspi | asyncify: blocking WASI calls may
+                               wait for promises and exports return promises. jspi uses
+                               WebAssembly.Suspending; asyncify rewrites the core modules
+                               with binaryen (any engine; slower; cached in ~/.cache/weft)
+  --async-imports <name>       in an async mode, another import that may return a promise
                                (ns:pkg/iface#func or func; repeatable)
+  --async-exports <name>       an export that returns a promise (every export does in an
+                               async mode; repeatable)
   -q, --quiet                  print nothing on success
 `;
 

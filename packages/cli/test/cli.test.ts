@@ -92,6 +92,20 @@ describe('weft CLI', () => {
     expect(e.add(1, 2)).toBe(3);
   });
 
+  it('transpiles with --async-mode asyncify: the core modules that wait are rewritten', async () => {
+    const out = join(work, 'sleep-out');
+    const r = await weft(['transpile', components.clocks!, '-o', out, '--name', 'clocks', '--async-mode', 'asyncify', '-q']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const rewritten = readdirSync(out)
+      .filter((f) => f.endsWith('.wasm'))
+      .filter((f) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(out, f)))).some((e) => e.name === 'asyncify_get_state'));
+    expect(rewritten.length).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'clocks.d.ts'), 'utf8')).toMatch(/run\(\): Promise<void>/);
+    const bad = await weft(['transpile', components.clocks!, '-o', out, '--async-mode', 'fibers']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--async-mode must be sync, jspi or asyncify, got 'fibers'/);
+  });
+
   it('inspects the world', async () => {
     const r = await weft(['inspect', addWasm]);
     expect(r.code).toBe(0);

@@ -1,7 +1,7 @@
 import { decodeComponent } from './decode/component.js';
 import { writeDts } from './emit/dts.js';
 import { writeModule } from './emit/module.js';
-import { exportShortName } from './emit/names.js';
+import { exportShortName, unversioned } from './emit/names.js';
 import { resolveSpecifier } from './emit/specifiers.js';
 import { suspendingLowerings } from './emit/suspending.js';
 import type { AsyncGlue } from './emit/glue.js';
@@ -61,7 +61,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   const files: Record<string, Uint8Array> = {};
   plan.modules.forEach((m, i) => { if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice(); });
   files[`${name}.js`] = utf8.encode(js);
-  if (!opts.noTypescript) files[`${name}.d.ts`] = utf8.encode(writeDts(plan, !!opts.instantiation));
+  if (!opts.noTypescript) files[`${name}.d.ts`] = utf8.encode(writeDts(plan, !!opts.instantiation, async !== undefined));
 
   const imports = [...new Set([...plan.imports.keys()].map((n) => specifier(n).module))];
   const exports: [string, 'function' | 'instance'][] = [];
@@ -74,6 +74,17 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   return { files, imports, exports };
 }
 
+/** `ns:pkg/iface#func` (versioned or not) or a world-level `func`. */
+function hasExportFunc(plan: Plan, name: string): boolean {
+  const hash = name.indexOf('#');
+  if (hash < 0) return plan.exports.get(name)?.kind === 'func';
+  const iface = unversioned(name.slice(0, hash));
+  for (const [n, e] of plan.exports) {
+    if (e.kind === 'instance' && unversioned(n) === iface) return e.exports.get(name.slice(hash + 1))?.kind === 'func';
+  }
+  return false;
+}
+
 /** A rewritten module's unwind buffer: room for the locals of every frame on its stack. */
 function unwindBytes(moduleSize: number): number {
   return moduleSize > 1 << 20 ? 1 << 20 : 1 << 16;
@@ -82,7 +93,16 @@ function unwindBytes(moduleSize: number): number {
 /** The async mode's glue options; for asyncify, rewrites the plan's modules that need it. */
 async function asyncGlue(plan: Plan, opts: TranspileOptions): Promise<AsyncGlue | undefined> {
   const mode = opts.asyncMode ?? 'sync';
-  if (mode === 'sync') return undefined;
+  if (mode === 'sync') {
+    if (opts.asyncImports?.length || opts.asyncExports?.length) {
+      throw new WeftError(`${opts.asyncImports?.length ? 'asyncImports' : 'asyncExports'} needs asyncMode 'jspi' or 'asyncify': in 'sync' mode nothing may wait`);
+    }
+    return undefined;
+  }
+  // Every export returns a promise in the async modes: the names only have to exist.
+  for (const name of opts.asyncExports ?? []) {
+    if (!hasExportFunc(plan, name)) throw new WeftError(`asyncExports: the component exports no function '${name}'`);
+  }
   const suspends = suspendingLowerings(opts.asyncImports);
   if (mode === 'jspi') return { mode, suspends };
   const ap = planAsyncify(plan, suspends);

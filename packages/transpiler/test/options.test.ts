@@ -107,6 +107,21 @@ describe('transpile options', () => {
     expect((await emit({ noTypescript: true })).files['c.d.ts']).toBeUndefined();
   });
 
+  it('in the async modes the .d.ts says every export returns a promise', async () => {
+    for (const asyncMode of ['jspi', 'asyncify'] as const) {
+      const dts = new TextDecoder().decode((await emit({ asyncMode, asyncExports: ['twice', 'local:test/api#id'] })).files['c.d.ts']);
+      expect(dts).toMatch(/twice\(x: number\): Promise<number>;/);
+      expect(dts).toMatch(/id\(x: number\): Promise<number>;/);
+    }
+  });
+
+  it('asyncImports and asyncExports name what exists, in an async mode', async () => {
+    await expect(emit({ asyncImports: ['local:test/host#inc'] })).rejects.toThrow("asyncImports needs asyncMode 'jspi' or 'asyncify'");
+    await expect(emit({ asyncExports: ['twice'] })).rejects.toThrow("asyncExports needs asyncMode 'jspi' or 'asyncify'");
+    await expect(emit({ asyncMode: 'jspi', asyncExports: ['thrice'] })).rejects.toThrow("asyncExports: the component exports no function 'thrice'");
+    await expect(emit({ asyncMode: 'jspi', asyncExports: ['local:test/api@1.0.0#twice'] })).rejects.toThrow('no function');
+  });
+
   it('--minify shrinks the glue and keeps it working', async () => {
     const plain = await emit({ map: { 'local:test/host': hostUrl } });
     const min = await emit({ map: { 'local:test/host': hostUrl }, minify: true });

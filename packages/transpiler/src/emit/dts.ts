@@ -31,29 +31,30 @@ export function tsType(t: ValType): string {
   }
 }
 
-function signature(f: FuncType, skipSelf = false): string {
+function signature(f: FuncType, skipSelf = false, async = false): string {
   const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${tsType(p.type)}`);
   const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? tsType(f.result.ok) : 'void') : tsType(f.result);
-  return `(${params.join(', ')}): ${ret}`;
+  return `(${params.join(', ')}): ${async ? `Promise<${ret}>` : ret}`;
 }
 
-function members(m: Map<string, ExportItem>, indent: string, top = false): string[] {
+/** `async`: the exports were transpiled with an async mode and return promises. */
+function members(m: Map<string, ExportItem>, indent: string, async: boolean, top = false): string[] {
   const out: string[] = [];
   const classes = new Map<string, string[]>();
   for (const [n, e] of m) if (e.kind === 'resource') classes.set(n, []);
   for (const [n, e] of m) {
     if (e.kind === 'func') {
       const fn = parseFuncName(n);
-      if (fn.kind === 'free') out.push(`${indent}${top ? exportShortName(n) : fn.name}${signature(e.func.type)};`);
+      if (fn.kind === 'free') out.push(`${indent}${top ? exportShortName(n) : fn.name}${signature(e.func.type, false, async)};`);
       else {
         const list = classes.get(fn.resource);
         if (!list) continue;
         if (fn.kind === 'constructor') list.push(`new${signature(e.func.type).replace(/: [^:]+$/, '')}: ${pascalCase(fn.resource)};`);
-        else if (fn.kind === 'static') list.push(`${fn.name}${signature(e.func.type)};`);
-        else list.push(`prototype: { ${fn.name}${signature(e.func.type, true)} };`);
+        else if (fn.kind === 'static') list.push(`${fn.name}${signature(e.func.type, false, async)};`);
+        else list.push(`prototype: { ${fn.name}${signature(e.func.type, true, async)} };`);
       }
     } else if (e.kind === 'instance') {
-      const body = members(e.exports, indent + '  ');
+      const body = members(e.exports, indent + '  ', async);
       out.push(`${indent}${str(top ? exportShortName(n) : n)}: {`, ...body, `${indent}};`);
       if (top && exportShortName(n) !== n) out.push(`${indent}${str(n)}: Exports[${str(exportShortName(n))}];`);
     }
@@ -79,8 +80,8 @@ function importMembers(imports: Map<string, ImportItem>): string[] {
 }
 
 /** A minimal declaration file for the world: exports, and the import object in instantiation mode. */
-export function writeDts(plan: Plan, instantiation: boolean): string {
-  const exportsType = ['{', ...members(plan.exports, '  ', true), '}'].join('\n');
+export function writeDts(plan: Plan, instantiation: boolean, async: boolean): string {
+  const exportsType = ['{', ...members(plan.exports, '  ', async, true), '}'].join('\n');
   const lines: string[] = [];
   const resourceNames = new Set<string>();
   const collect = (m: Map<string, ExportItem>) => { for (const [n, e] of m) { if (e.kind === 'resource') resourceNames.add(pascalCase(n)); if (e.kind === 'instance') collect(e.exports); } };
