@@ -9,7 +9,9 @@
  * Descriptor API of the OPFS backend; 'raw' uses OPFS directly the way that context can
  * best use it (a writable stream on the main thread, a sync access handle in a worker).
  * Both sides open the file, move every byte, commit and close inside the timed span.
- * With \`fresh\`, a raw read in a worker reads each chunk into a new buffer, as any API
+ * Ops \`stream-write\` and \`stream-read\` go through write-via-stream and read-via-stream
+ * on the weft side (check-write, write, subscribe/block; blocking-read), plain raw I/O on
+ * the other. With \`fresh\`, a raw read in a worker reads each chunk into a new buffer, as any API
  * that hands back the bytes it read must (the WASI \`read\` returns a new list<u8>).
  * A result that is a promise is awaited only then, as transpiled glue does.
  */
@@ -58,6 +60,51 @@ const cases = {
     }
     f[Symbol.dispose]();
     if (bytes !== total) throw new Error('weft read ' + bytes + ' bytes of ' + total);
+    return performance.now() - t0;
+  },
+  async 'weft stream-write'({ dir, total, chunk, bufs }) {
+    const t0 = performance.now();
+    const root = await opfsDirectory(dir);
+    const f = await root.openAt({}, 'weft.bin', { create: true, truncate: true }, { write: true });
+    const out = f.writeViaStream(0n);
+    for (let pos = 0, i = 0; pos < total; i++) {
+      let room = Number(out.checkWrite());
+      while (room === 0) {
+        await out.subscribe().block();
+        room = Number(out.checkWrite());
+      }
+      const n = Math.min(room, chunk, total - pos);
+      out.write(n === chunk ? bufs[i % bufs.length] : bufs[i % bufs.length].subarray(0, n));
+      pos += n;
+    }
+    const flushed = out.blockingFlush();
+    if (flushed instanceof Promise) await flushed;
+    out[Symbol.dispose]();
+    const s = settle(f.sync());
+    if (s) await s;
+    f[Symbol.dispose]();
+    return performance.now() - t0;
+  },
+  async 'weft stream-read'({ dir, total, chunk }) {
+    const t0 = performance.now();
+    const root = await opfsDirectory(dir);
+    const f = await root.openAt({}, 'weft.bin', {}, { read: true });
+    const input = f.readViaStream(0n);
+    let bytes = 0;
+    for (;;) {
+      let got;
+      try {
+        got = input.blockingRead(BigInt(chunk));
+        if (got instanceof Promise) got = await got;
+      } catch (e) {
+        if (e && e.tag === 'closed') break;
+        throw e;
+      }
+      bytes += got.length;
+    }
+    input[Symbol.dispose]();
+    f[Symbol.dispose]();
+    if (bytes !== total) throw new Error('weft stream read ' + bytes + ' bytes of ' + total);
     return performance.now() - t0;
   },
   async 'raw write'({ dir, total, chunk, bufs }) {
@@ -113,9 +160,12 @@ export async function verify({ dir, total, chunk }) {
 
 const bufsFor = new Map();
 export async function run(opts) {
+  // Glue transpiled with an async mode allows this around every call that may wait.
+  globalThis[Symbol.for('weft.async-wait')] = true;
   const bufs = bufsFor.get(opts.chunk) ?? Array.from({ length: 16 }, (_, i) => pattern(opts.chunk, i));
   bufsFor.set(opts.chunk, bufs);
-  return { ms: await cases[opts.impl + ' ' + opts.op]({ ...opts, bufs }), inWorker };
+  const op = opts.impl === 'raw' ? opts.op.replace(/^stream-/, '') : opts.op;
+  return { ms: await cases[opts.impl + ' ' + op]({ ...opts, bufs }), inWorker };
 }
 `;
 

@@ -18,8 +18,11 @@ import { BENCH_MODULE, PAGE_HTML, WORKER_MODULE } from './opfs-page.js';
 import { summarize, type Summary } from './stats.js';
 
 export type OpfsWhere = 'page' | 'worker';
-/** `read-fresh`: raw reads into a new buffer per chunk instead of reusing one (worker only). */
-export type OpfsOp = 'write' | 'read' | 'read-fresh';
+/**
+ * `read-fresh`: raw reads into a new buffer per chunk instead of reusing one (worker only).
+ * `stream-*`: weft through wasi:io streams instead of descriptor read/write.
+ */
+export type OpfsOp = 'write' | 'read' | 'read-fresh' | 'stream-write' | 'stream-read';
 
 export interface OpfsRow {
   where: OpfsWhere;
@@ -105,7 +108,7 @@ export async function measureOpfs(opts: { quick?: boolean; log?: (m: string) => 
         for (const op of opsIn(where)) {
           const order = i % 2 === 0 ? (['raw', 'weft'] as const) : (['weft', 'raw'] as const);
           for (const impl of order) {
-            const run = { ...base, impl, op: op === 'read-fresh' ? 'read' : op, fresh: op === 'read-fresh' };
+            const run = { ...base, impl, op: op === 'read-fresh' ? 'read' : op, fresh: op === 'read-fresh' || (op === 'stream-read' && where === 'worker') };
             const { ms } = await call<{ ms: number }>(where, 'run', run);
             (mbps[`${impl} ${op}`] ??= []).push(fileBytes / 1e6 / (ms / 1000));
           }
@@ -133,13 +136,15 @@ export async function measureOpfs(opts: { quick?: boolean; log?: (m: string) => 
 }
 
 function opsIn(where: OpfsWhere): OpfsOp[] {
-  return where === 'worker' ? ['write', 'read', 'read-fresh'] : ['write', 'read'];
+  return where === 'worker' ? ['write', 'read', 'read-fresh', 'stream-write', 'stream-read'] : ['write', 'read', 'stream-write', 'stream-read'];
 }
 
 const OPS: Record<OpfsOp, string> = {
   write: 'write',
   read: 'read',
   'read-fresh': 'read, raw into a new buffer per chunk',
+  'stream-write': 'write, weft via write-via-stream',
+  'stream-read': 'read, weft via read-via-stream',
 };
 
 const WHERE: Record<OpfsWhere, string> = {
