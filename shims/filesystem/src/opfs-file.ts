@@ -49,10 +49,6 @@ export async function host<T>(fn: () => Promise<T>, overrides?: Partial<Record<s
   }
 }
 
-export function then<T, U>(value: MaybeAsync<T>, f: (v: T) => U): MaybeAsync<U> {
-  return value instanceof Promise ? value.then(f) : f(value);
-}
-
 /** Where a write lands: a byte offset, or the end of the file at the moment the write happens. */
 export type WritePosition = number | 'end';
 

@@ -27,13 +27,12 @@ import {
   renamed,
   StreamOpenFile,
   SyncOpenFile,
-  then,
   type DirHandle,
   type FileHandle,
   type WritePosition,
 } from './opfs-file.js';
 import { checkDatetime, checkOffset, datetimeFromMs, splitPath } from './paths.js';
-import { Descriptor, filesystemError } from './types.js';
+import { Descriptor, filesystemError, mapAsync } from './types.js';
 
 function fail(code: ErrorCode): never {
   throw code;
@@ -187,14 +186,14 @@ class OpfsDescriptor implements DescriptorBackend {
     const file = this.#readable();
     const len = checkOffset(length, 'read length');
     const pos = checkOffset(offset, 'read offset');
-    return then(file.readAt(pos, len), (bytes): [Uint8Array, boolean] => [bytes, pos + bytes.length >= file.size]);
+    return mapAsync(file.readAt(pos, len), (bytes): [Uint8Array, boolean] => [bytes, pos + bytes.length >= file.size]);
   }
 
   write(buffer: Uint8Array, offset: Filesize): MaybeAsync<Filesize> {
     const file = this.#writable();
     if (!(buffer instanceof Uint8Array)) throw new TypeError('write: buffer must be a Uint8Array');
     const pos = checkOffset(offset, 'write offset');
-    return then(file.writeAt(buffer, pos), () => BigInt(buffer.length));
+    return mapAsync(file.writeAt(buffer, pos), () => BigInt(buffer.length));
   }
 
   async readDirectory(): Promise<DirectoryEntryBackend> {

@@ -17,7 +17,8 @@ import type {
 } from './backend.js';
 import type { InputStream, OutputStream } from '@weft/wasi-io';
 
-function then<T, U>(value: MaybeAsync<T>, f: (v: T) => U): MaybeAsync<U> {
+/** `f` applied to a value now, or once its promise settles. (Not named `then`: a module exporting `then` is itself a thenable.) */
+export function mapAsync<T, U>(value: MaybeAsync<T>, f: (v: T) => U): MaybeAsync<U> {
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
@@ -74,7 +75,7 @@ export class Descriptor {
     return this.#op('write')(buffer, offset);
   }
   readDirectory(): MaybeAsync<DirectoryEntryStream> {
-    return then(this.#op('readDirectory')(), (entries) => new DirectoryEntryStream(entries));
+    return mapAsync(this.#op('readDirectory')(), (entries) => new DirectoryEntryStream(entries));
   }
   sync(): MaybeAsync<void> {
     return this.#op('sync')();
@@ -95,7 +96,7 @@ export class Descriptor {
     return this.#op('linkAt')(oldPathFlags, oldPath, Descriptor.#backend(newDescriptor, 'link-at'), newPath);
   }
   openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): MaybeAsync<Descriptor> {
-    return then(this.#op('openAt')(pathFlags, path, openFlags, flags), (b) => new Descriptor(b));
+    return mapAsync(this.#op('openAt')(pathFlags, path, openFlags, flags), (b) => new Descriptor(b));
   }
   readlinkAt(path: string): MaybeAsync<string> {
     return this.#op('readlinkAt')(path);

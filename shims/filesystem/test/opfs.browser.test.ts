@@ -88,6 +88,10 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
         const wo = await root.openAt({}, 'f', {}, { write: true });
         const sub = await root.openAt({}, 'd', { directory: true }, { read: true });
         const readOnly = weft.openOpfsDirectory(await navigator.storage.getDirectory(), { readOnly: true });
+        const badPaths: string[] = [];
+        for (const path of ['../x', '/abs', 'a//b']) {
+          badPaths.push(await weft.opfsDirectory(path).then(() => 'opened', (e: Error) => e.message));
+        }
         return {
           missing: await c(() => root.openAt({}, 'missing', {}, { read: true })),
           exclusive: await c(() => root.openAt({}, 'f', { create: true, exclusive: true }, { write: true })),
@@ -120,6 +124,8 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
           setTimesAt: await c(() => root.setTimesAt({}, 'f', { tag: 'no-change' }, { tag: 'timestamp', val: { seconds: 1n, nanoseconds: 0 } })),
           setTimesAtMissing: await c(() => root.setTimesAt({}, 'nope', { tag: 'no-change' }, { tag: 'no-change' })),
           advise: await c(() => f.advise(0n, 10n, 'sequential')),
+          badPaths,
+          notAHandle: await c(() => weft.openOpfsDirectory({} as FileSystemDirectoryHandle)),
         };
       },
       fresh(where),
@@ -156,6 +162,12 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
       setTimesAt: 'unsupported',
       setTimesAtMissing: 'no-entry',
       advise: 'ok',
+      badPaths: [
+        expect.stringMatching(/^opfsDirectory: "\.\.\/x" is not a relative path inside the OPFS root/),
+        expect.stringMatching(/^opfsDirectory: "\/abs" is not a relative path/),
+        expect.stringMatching(/^opfsDirectory: "a\/\/b" is not a relative path/),
+      ],
+      notAHandle: expect.stringMatching(/TypeError: openOpfsDirectory: expected a FileSystemDirectoryHandle/),
     });
   });
 
