@@ -230,6 +230,8 @@ export class StreamOpenFile extends OpenFile {
   #readAhead: { pos: number; bytes: Uint8Array } | undefined;
   #late: ErrorCode | undefined;
   #behind = 0;
+  /** When the open writer last changed the file (`Date.now()`), for stats before its commit. */
+  #writtenAt = 0;
   #idleCommit: ReturnType<typeof setTimeout> | undefined;
   /** Removed or replaced by an unlink or rename: there is nothing left to read or write. */
   #gone = false;
@@ -286,6 +288,7 @@ export class StreamOpenFile extends OpenFile {
    */
   async #writer(keepExistingData = true): Promise<FileSystemWritableFileStream> {
     this.#changed();
+    this.#writtenAt = Date.now();
     return (this.#writable ??= await this.handle.createWritable({ keepExistingData }));
   }
 
@@ -370,6 +373,9 @@ export class StreamOpenFile extends OpenFile {
 
   info(): Promise<FileInfo> {
     return this.#serial(async () => {
+      // Uncommitted writes are answered from what the queue knows: committing for a stat
+      // would make the next write copy the whole file again.
+      if (this.#writable !== undefined) return { size: this.size, lastModified: this.#writtenAt };
       const file = await this.#file();
       return { size: file.size, lastModified: file.lastModified };
     });

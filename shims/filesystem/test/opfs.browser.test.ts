@@ -584,7 +584,7 @@ describe('OPFS backend, per context', () => {
     });
   });
 
-  it('on the main thread acknowledges writes at once, reads with promises, and commits on drop', async () => {
+  it('on the main thread acknowledges writes at once, reads with promises, stats without committing, and commits on drop', async () => {
     const r = await browser.run(
       'page',
       async (dir) => {
@@ -595,12 +595,15 @@ describe('OPFS backend, per context', () => {
         const readIsPromise = read instanceof Promise;
         const head = weft.text((await read)[0]);
         await f.write(weft.bytes('C'), 0n);
+        await f.write(weft.bytes('!!'), 17n);
+        const statUncommitted = (await f.stat()).size;
+        const statAtUncommitted = (await root.statAt({}, 'f')).size;
         const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('f');
         const beforeDrop = await (await raw.getFile()).text();
         f[Symbol.dispose]();
         const g = await root.openAt({}, 'f', {}, { read: true });
         const reopened = weft.text((await g.read(100n, 0n))[0]);
-        return { wrote, readIsPromise, head, beforeDrop, reopened, after: await (await raw.getFile()).text() };
+        return { wrote, readIsPromise, head, statUncommitted, statAtUncommitted, beforeDrop, reopened, after: await (await raw.getFile()).text() };
       },
       fresh('page'),
     );
@@ -608,9 +611,11 @@ describe('OPFS backend, per context', () => {
       wrote: 17n,
       readIsPromise: true,
       head: 'comm',
+      statUncommitted: 19n,
+      statAtUncommitted: 19n,
       beforeDrop: 'committed on drop',
-      reopened: 'Committed on drop',
-      after: 'Committed on drop',
+      reopened: 'Committed on drop!!',
+      after: 'Committed on drop!!',
     });
   });
 
