@@ -211,6 +211,23 @@ const READ_AHEAD = 1 << 20;
  * them on disk. Not sooner: after a commit, the next write copies the whole file again.
  */
 const IDLE_COMMIT_MS = 200;
+/** Most bytes of uncommitted writes kept to answer reads with; past it a read commits first. */
+const OVERLAY_MAX = 8 << 20;
+
+/** What the open writer has done to the file since its last commit, in order. */
+type Change = { pos: number; bytes: Uint8Array } | { truncate: number };
+
+/** Lays `change` over `out`, which holds the file's bytes from `pos`. */
+function apply(out: Uint8Array, pos: number, change: Change): void {
+  const end = pos + out.length;
+  if ('truncate' in change) {
+    if (change.truncate < end) out.fill(0, Math.max(0, change.truncate - pos));
+    return;
+  }
+  const from = Math.max(pos, change.pos);
+  const to = Math.min(end, change.pos + change.bytes.length);
+  if (from < to) out.set(change.bytes.subarray(from - change.pos, to - change.pos), from - pos);
+}
 
 /**
  * The path outside a dedicated worker: one `FileSystemWritableFileStream` while there are
@@ -219,15 +236,20 @@ const IDLE_COMMIT_MS = 200;
  * an open after a drop waits for that drop's commit.
  *
  * Like an OS page cache, `write` is acknowledged once queued (up to WRITE_BEHIND bytes
- * pending), and reads are served from a read-ahead buffer. A failure nobody was waiting for
- * (a queued write, a commit started by a drop) is reported by the next operation on the file.
+ * pending), and reads are served from a read-ahead buffer of the committed contents with the
+ * uncommitted writes laid over it (up to OVERLAY_MAX bytes of them, else a read commits
+ * first). A failure nobody was waiting for (a queued write, a commit started by a drop) is
+ * reported by the next operation on the file.
  */
 export class StreamOpenFile extends OpenFile {
   #queue: Promise<unknown> = Promise.resolve();
   #writable: FileSystemWritableFileStream | undefined;
-  /** The committed contents; `getFile()` snapshots go stale after a write, so this is cleared then. */
+  /** The committed contents: a `getFile()` snapshot goes stale at a commit, so it is dropped then. */
   #snapshot: File | undefined;
   #readAhead: { pos: number; bytes: Uint8Array } | undefined;
+  /** Undefined once they pass OVERLAY_MAX bytes. */
+  #changes: Change[] | undefined = [];
+  #changeBytes = 0;
   #late: ErrorCode | undefined;
   #behind = 0;
   /** When the open writer last changed the file (`Date.now()`), for stats before its commit. */
@@ -265,21 +287,35 @@ export class StreamOpenFile extends OpenFile {
     const w = this.#writable;
     if (w === undefined) return;
     this.#writable = undefined;
+    this.#changes = [];
+    this.#changeBytes = 0;
+    this.#forgetCommitted();
     await w.close();
   }
 
-  #changed(): void {
+  #forgetCommitted(): void {
     this.#snapshot = undefined;
     this.#readAhead = undefined;
   }
 
-  async #file(): Promise<File> {
-    await this.#commitNow();
+  async #committed(): Promise<File> {
     if (this.#snapshot === undefined) {
       this.#snapshot = await this.handle.getFile();
-      this.size = this.#snapshot.size;
+      if (this.#writable === undefined) this.size = this.#snapshot.size;
     }
     return this.#snapshot;
+  }
+
+  async #file(): Promise<File> {
+    await this.#commitNow();
+    return this.#committed();
+  }
+
+  #record(change: Change, bytes: number): void {
+    if (this.#changes === undefined) return;
+    this.#changeBytes += bytes;
+    if (this.#changeBytes > OVERLAY_MAX) this.#changes = undefined;
+    else this.#changes.push(change);
   }
 
   /**
@@ -287,7 +323,6 @@ export class StreamOpenFile extends OpenFile {
    * swap file), unless it is told the contents go anyway (`keepExistingData: false`).
    */
   async #writer(keepExistingData = true): Promise<FileSystemWritableFileStream> {
-    this.#changed();
     this.#writtenAt = Date.now();
     return (this.#writable ??= await this.handle.createWritable({ keepExistingData }));
   }
@@ -312,16 +347,27 @@ export class StreamOpenFile extends OpenFile {
 
   readAt(pos: number, len: number): Promise<Uint8Array> {
     return this.#serial(async () => {
-      const file = await this.#file();
-      const end = Math.min(file.size, pos + Math.min(len, MAX_READ));
+      if (this.#writable !== undefined && this.#changes === undefined) await this.#commitNow();
+      const base = await this.#committed();
+      const changes = this.#writable === undefined ? undefined : this.#changes;
+      const end = Math.min(changes ? this.size : base.size, pos + Math.min(len, MAX_READ));
       if (pos >= end) return new Uint8Array(0);
-      const ahead = this.#readAhead;
-      if (ahead && pos >= ahead.pos && end <= ahead.pos + ahead.bytes.length) return ahead.bytes.slice(pos - ahead.pos, end - ahead.pos);
-      if (end - pos >= READ_AHEAD) return new Uint8Array(await file.slice(pos, end).arrayBuffer());
-      const bytes = new Uint8Array(await file.slice(pos, Math.min(file.size, pos + READ_AHEAD)).arrayBuffer());
-      this.#readAhead = { pos, bytes };
-      return bytes.slice(0, end - pos);
+      if (changes === undefined) return this.#readCommitted(base, pos, end);
+      const out = new Uint8Array(end - pos);
+      const have = Math.min(end, base.size);
+      if (pos < have) out.set(await this.#readCommitted(base, pos, have));
+      for (const change of changes) apply(out, pos, change);
+      return out;
     });
+  }
+
+  async #readCommitted(file: File, pos: number, end: number): Promise<Uint8Array> {
+    const ahead = this.#readAhead;
+    if (ahead && pos >= ahead.pos && end <= ahead.pos + ahead.bytes.length) return ahead.bytes.slice(pos - ahead.pos, end - ahead.pos);
+    if (end - pos >= READ_AHEAD) return new Uint8Array(await file.slice(pos, end).arrayBuffer());
+    const bytes = new Uint8Array(await file.slice(pos, Math.min(file.size, pos + READ_AHEAD)).arrayBuffer());
+    this.#readAhead = { pos, bytes };
+    return bytes.slice(0, end - pos);
   }
 
   /**
@@ -336,6 +382,7 @@ export class StreamOpenFile extends OpenFile {
       const w = await this.#writer();
       const position = at === 'end' ? this.size : at;
       this.size = Math.max(this.size, position + bytes.length);
+      this.#record({ pos: position, bytes }, bytes.length);
       landed = w.write({ type: 'write', position, data: bytes as Uint8Array<ArrayBuffer> });
       landed.catch(() => undefined);
     });
@@ -362,6 +409,7 @@ export class StreamOpenFile extends OpenFile {
     this.#commitWhenIdle();
     return this.#serial(async () => {
       const w = await this.#writer(size > 0);
+      this.#record({ truncate: size }, 0);
       await w.truncate(size);
       this.size = size;
     });
@@ -392,7 +440,7 @@ export class StreamOpenFile extends OpenFile {
   unlocked<T>(fn: () => Promise<T>, reopen: boolean): Promise<T> {
     return this.#serial(async () => {
       await this.#commitNow();
-      this.#changed();
+      this.#forgetCommitted();
       const result = await fn();
       if (!reopen) this.#gone = true;
       return result;

@@ -584,7 +584,7 @@ describe('OPFS backend, per context', () => {
     });
   });
 
-  it('on the main thread acknowledges writes at once, reads with promises, stats without committing, and commits on drop', async () => {
+  it('on the main thread acknowledges writes at once, reads with promises, reads and stats without committing, and commits on drop', async () => {
     const r = await browser.run(
       'page',
       async (dir) => {
@@ -613,7 +613,7 @@ describe('OPFS backend, per context', () => {
       head: 'comm',
       statUncommitted: 19n,
       statAtUncommitted: 19n,
-      beforeDrop: 'committed on drop',
+      beforeDrop: '',
       reopened: 'Committed on drop!!',
       after: 'Committed on drop!!',
     });
@@ -655,6 +655,49 @@ describe('OPFS backend, per context', () => {
       afterIdle: 'idle',
       rewritten: 'HELD',
       names: ['dropped:regular-file', 'held:regular-file', 'idle:regular-file'],
+    });
+  });
+
+  it('on the main thread reads uncommitted writes, truncations and holes without committing them', async () => {
+    const r = await browser.run(
+      'page',
+      async (dir) => {
+        const root = await weft.opfsDirectory(dir);
+        const all = async (f: Fs.Descriptor) => [...(await f.read(100n, 0n))[0]].map((b) => (b ? String.fromCharCode(b) : '.')).join('');
+        const f = await root.openAt({}, 'o', { create: true }, { read: true, write: true });
+        const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('o');
+        const committed = async () => [...new Uint8Array(await (await raw.getFile()).arrayBuffer())].map((b) => (b ? String.fromCharCode(b) : '.')).join('');
+        await f.write(weft.bytes('AAAAAAAAAA'), 0n);
+        await f.sync();
+        await f.write(weft.bytes('bb'), 2n);
+        const overlaid = await all(f);
+        const partial = weft.text((await f.read(3n, 1n))[0]);
+        await f.setSize(4n);
+        const truncated = await all(f);
+        await f.write(weft.bytes('c'), 6n);
+        const holed = await all(f);
+        const other = await root.openAt({}, 'o', {}, { read: true });
+        const seenByOther = await all(other);
+        const stillCommitted = await committed();
+        const MiB = 1 << 20;
+        for (let i = 0; i < 9; i++) await f.write(new Uint8Array(MiB).fill(0x41 + i), BigInt(i * MiB));
+        const tail = (await f.read(1n, BigInt(9 * MiB - 1)))[0][0];
+        const committedAfterOverflow = (await raw.getFile()).size;
+        f[Symbol.dispose]();
+        other[Symbol.dispose]();
+        return { overlaid, partial, truncated, holed, seenByOther, stillCommitted, tail, committedAfterOverflow };
+      },
+      fresh('page'),
+    );
+    expect(r).toEqual({
+      overlaid: 'AAbbAAAAAA',
+      partial: 'Abb',
+      truncated: 'AAbb',
+      holed: 'AAbb..c',
+      seenByOther: 'AAbb..c',
+      stillCommitted: 'AAAAAAAAAA',
+      tail: 0x41 + 8,
+      committedAfterOverflow: 9 * (1 << 20),
     });
   });
 });
