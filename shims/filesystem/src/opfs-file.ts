@@ -33,19 +33,18 @@ const DOM_CODES: Record<string, ErrorCode> = {
 };
 
 /** The WASI error code for what an OPFS call threw; an ErrorCode thrown by our own checks passes through. */
-export function errorCode(e: unknown, overrides: Partial<Record<string, ErrorCode>> = {}): ErrorCode {
+export function errorCode(e: unknown): ErrorCode {
   if (typeof e === 'string') return e as ErrorCode;
   const name = (e as { name?: unknown })?.name;
-  if (typeof name !== 'string') return 'io';
-  return overrides[name] ?? DOM_CODES[name] ?? 'io';
+  return (typeof name === 'string' && DOM_CODES[name]) || 'io';
 }
 
 /** Awaits an OPFS call, rejecting with the WASI error code instead of a DOMException. */
-export async function host<T>(fn: () => Promise<T>, overrides?: Partial<Record<string, ErrorCode>>): Promise<T> {
+export async function host<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw errorCode(e, overrides);
+    throw errorCode(e);
   }
 }
 
