@@ -38,10 +38,12 @@ function fail(code: ErrorCode): never {
   throw code;
 }
 
-/** One opened OPFS directory tree; `key` names it across roots once known (its path under the OPFS root). */
+/** One opened OPFS directory tree; `key` is its path under the OPFS root, once known. */
 interface Root {
   serial: number;
   key: string | undefined;
+  /** Settles once `key` is as known as it will be; path operations wait for it. */
+  ready: Promise<void>;
 }
 
 let roots = 0;
@@ -115,6 +117,7 @@ class OpfsDescriptor implements DescriptorBackend {
 
   async #locate(path: string, from: DirHandle = this.#dir()): Promise<Located> {
     const { names, mustBeDirectory } = splitPath(path);
+    await this.#root.ready;
     const full = [...this.#names, ...names];
     if (names.length === 0) return { parent: undefined, name: '.', entry: from, names: full };
     let parent = from;
@@ -327,11 +330,11 @@ class OpfsDescriptor implements DescriptorBackend {
 
   isSameObject(other: DescriptorBackend): boolean {
     if (!(other instanceof OpfsDescriptor)) return false;
-    const sameRoot = other.#root === this.#root || (this.#root.key !== undefined && other.#root.key === this.#root.key);
-    return sameRoot && other.#names.join('/') === this.#names.join('/');
+    return identity(this.#root, this.#names) === identity(other.#root, other.#names);
   }
 
   async metadataHash(): Promise<MetadataHashValue> {
+    await this.#root.ready;
     const info = this.#open === undefined ? undefined : await this.#file().info();
     return hashOf(this.#root, this.#names, info);
   }
@@ -405,13 +408,18 @@ function fnv1a64(text: string): bigint {
 }
 
 /**
- * OPFS has no inode numbers: an entry is its path, so the low half hashes the root and the
- * path, and the high half the file's size and modification time, as the other backends do.
+ * OPFS has no inode numbers: an entry is its path under the OPFS root where that is known,
+ * else its path under the directory it was opened from, which then counts as its own tree.
  */
+function identity(root: Root, names: readonly string[]): string {
+  if (root.key === undefined) return `#${root.serial}:${names.join('/')}`;
+  return `/${[root.key, ...names].filter((n) => n !== '').join('/')}`;
+}
+
+/** The low half hashes the entry's identity, the high half a file's size and modification time. */
 function hashOf(root: Root, names: readonly string[], info: { size: number; lastModified: number } | undefined): MetadataHashValue {
-  const rootKey = root.key ?? `#${root.serial}`;
   const changed = info === undefined ? 0n : (BigInt(Math.round(info.lastModified)) ^ (BigInt(info.size) << 23n)) & MASK64;
-  return { lower: fnv1a64(`${rootKey}\0${names.join('/')}`), upper: changed };
+  return { lower: fnv1a64(identity(root, names)), upper: changed };
 }
 
 /** Moves a file, answering the handle that now names it. */
@@ -605,9 +613,8 @@ export interface OpfsDirectoryOptions {
   readOnly?: boolean;
 }
 
-function rootDescriptor(handle: FileSystemDirectoryHandle, key: string | undefined, opts: OpfsDirectoryOptions): Descriptor {
+function rootDescriptor(handle: FileSystemDirectoryHandle, root: Root, opts: OpfsDirectoryOptions): Descriptor {
   if (!(handle instanceof FileSystemDirectoryHandle)) throw new TypeError('openOpfsDirectory: expected a FileSystemDirectoryHandle');
-  const root: Root = { serial: ++roots, key };
   return new Descriptor(new OpfsDescriptor(root, [], handle as DirHandle, { read: true, mutateDirectory: !opts.readOnly }));
 }
 
@@ -618,7 +625,20 @@ function rootDescriptor(handle: FileSystemDirectoryHandle, key: string | undefin
  * with an async mode (`jspi` or `asyncify`).
  */
 export function openOpfsDirectory(handle: FileSystemDirectoryHandle, opts: OpfsDirectoryOptions = {}): Descriptor {
-  return rootDescriptor(handle, undefined, opts);
+  const root: Root = { serial: ++roots, key: undefined, ready: Promise.resolve() };
+  const d = rootDescriptor(handle, root, opts);
+  // Its path under the OPFS root lets two roots opened on one directory agree on
+  // is-same-object and metadata hashes; a handle from outside OPFS keeps its own identity.
+  root.ready = navigator.storage
+    .getDirectory()
+    .then((top) => (top as DirHandle).resolve(handle))
+    .then(
+      (path) => {
+        if (path) root.key = path.join('/');
+      },
+      () => undefined,
+    );
+  return d;
 }
 
 /** Opens (creating when missing) `path` ('a/b', '' = the OPFS root) under navigator.storage.getDirectory(). */
@@ -640,7 +660,7 @@ export async function opfsDirectory(path = '', opts: OpfsDirectoryOptions = {}):
       throw new Error(`opfsDirectory: cannot open ${JSON.stringify(path)}: ${(e as Error).message}`);
     }
   }
-  return rootDescriptor(dir, names.join('/'), opts);
+  return rootDescriptor(dir, { serial: ++roots, key: names.join('/'), ready: Promise.resolve() }, opts);
 }
 
 /**

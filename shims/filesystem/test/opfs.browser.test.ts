@@ -446,11 +446,17 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
         await a.write(weft.bytes('longer'), 0n);
         const hAfter = await a.metadataHash();
         const again = await weft.opfsDirectory(dir);
+        const viaHandle = weft.openOpfsDirectory(await (await navigator.storage.getDirectory()).getDirectoryHandle(dir));
+        const opfsRoot = await weft.opfsDirectory('');
         return {
           same: a.isSameObject(a2),
           other: a.isSameObject(bDesc),
           rootSelf: (await root.openAt({}, '.', {}, { read: true })).isSameObject(root),
           acrossRoots: (await again.openAt({}, 'a', {}, { read: true })).isSameObject(a),
+          viaHandle: (await viaHandle.openAt({}, 'a', {}, { read: true })).isSameObject(a),
+          viaHandleHash: (await viaHandle.metadataHashAt({}, 'b')).lower === hB.lower,
+          fromOpfsRoot: (await opfsRoot.openAt({}, `${dir}/a`, {}, { read: true })).isSameObject(a),
+          fromOpfsRootHash: (await opfsRoot.metadataHashAt({}, `${dir}/b`)).lower === hB.lower,
           hashEqual: h.lower === hAt.lower && h.upper === hAt.upper,
           hashDiffers: h.lower !== hB.lower,
           changedAfterWrite: hAfter.upper !== h.upper && hAfter.lower === h.lower,
@@ -466,6 +472,10 @@ describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => 
       other: false,
       rootSelf: true,
       acrossRoots: true,
+      viaHandle: true,
+      viaHandleHash: true,
+      fromOpfsRoot: true,
+      fromOpfsRootHash: true,
       hashEqual: true,
       hashDiffers: true,
       changedAfterWrite: true,
