@@ -205,11 +205,15 @@ const WRITE_BEHIND = 1 << 20;
 /** Reads fetch at least this much: every `File.slice` read is a round trip to the browser process. */
 const READ_AHEAD = 1 << 20;
 /**
- * A file nobody has written to for this long is committed, so a guest that exits without
- * closing its files (libc flushes its buffers at exit but closes nothing) still leaves
- * them on disk. Not sooner: after a commit, the next write copies the whole file again.
+ * A file nobody has written to for a while is committed, so a guest that exits without
+ * closing its files (libc flushes its buffers at exit but closes nothing) still leaves them
+ * on disk. The wait grows with the file: after a commit the next write copies the whole
+ * file again, and waiting ten times as long as such a copy takes (at about 100 MB/s) keeps
+ * a guest that writes in bursts from spending more than a tenth of its time copying.
  */
-const IDLE_COMMIT_MS = 200;
+function idleCommitMs(size: number): number {
+  return 200 + (size / 100_000) * 10;
+}
 /** Most bytes of uncommitted writes kept to answer reads with; past it a read commits first. */
 const OVERLAY_MAX = 8 << 20;
 
@@ -331,7 +335,7 @@ export class StreamOpenFile extends OpenFile {
     this.#idleCommit = setTimeout(() => {
       this.#idleCommit = undefined;
       if (this.#writable !== undefined) this.#commitLater();
-    }, IDLE_COMMIT_MS);
+    }, idleCommitMs(this.size));
   }
 
   /** A commit nobody waits for: its failure is reported by the next operation on the file. */
