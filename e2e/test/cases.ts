@@ -135,6 +135,13 @@ export const cases: Case[] = [
     expected: { stdout: bigStdoutText(), stderr: '', exitCode: 0 },
   },
   {
+    title: 'a heap filled between waits stays intact',
+    program: 'heap_waits',
+    args: ['heap_waits'],
+    env: [],
+    expected: { stdout: '300 blocks of 256 bytes, 0 damaged\n', stderr: '', exitCode: 0 },
+  },
+  {
     title: 'stderr output',
     program: 'stderr_out',
     args: ['stderr_out'],

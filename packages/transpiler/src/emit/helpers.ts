@@ -53,13 +53,66 @@ function $wait(f) {
   // asyncify: the instances being run, innermost last, and the promise an unwound stack
   // waits for. Both are handed over synchronously (an unwind returns straight to the loop
   // in $asyRun; a rewind runs straight down to the import), so one record serves all.
-  $asy: { deps: [], code: `const $asy = { stack: [], pending: undefined, result: undefined };` },
+  // `parked`: the instances whose frames are saved while the guest waits; `regions`: how
+  // many bytes each memory lends to unwinding, counted down from its end.
+  $asy: { deps: [], code: `const $asy = { stack: [], pending: undefined, result: undefined, parked: [], regions: new WeakMap() };` },
   $asyInit: {
-    deps: [],
+    deps: ['$asy'],
     code: `function $asyInit(x, mem, bytes) {
-  let at;
-  try { at = mem.grow(bytes / 65536) * 65536; } catch (e) { throw new WebAssembly.RuntimeError(\`asyncify: cannot reserve \${bytes} bytes of memory to unwind into: \${e.message}\`); }
-  return { x, mem, at, end: at + bytes, saved: 0 };
+  const below = $asy.regions.get(mem) ?? 0;
+  $asy.regions.set(mem, below + bytes);
+  return { x, mem, bytes, below, at: 0, end: 0, saved: 0, keep: null, frames: null };
+}`,
+  },
+  // Asyncify writes the frames it unwinds into the guest's own memory, where the guest's
+  // allocator may own every byte (wasi-libc's claims all memory present at its first
+  // malloc). So the region is borrowed only while a stack unwinds or rewinds, when no
+  // guest code but asyncify's runs: its bytes are kept aside and put back, and the frames
+  // wait in JS while the guest is suspended.
+  $asyPlace: {
+    deps: ['$asy'],
+    code: `function $asyPlace(s) {
+  const need = $asy.regions.get(s.mem) - s.mem.buffer.byteLength;
+  if (need > 0) {
+    try { s.mem.grow(Math.ceil(need / 65536)); } catch (e) { throw new WebAssembly.RuntimeError(\`asyncify: memory cannot grow by the \${need} bytes needed to unwind into: \${e.message}\`); }
+  }
+  s.end = s.mem.buffer.byteLength - s.below;
+  s.at = s.end - s.bytes;
+  s.keep = new Uint8Array(s.mem.buffer, s.at, s.bytes).slice();
+}`,
+  },
+  $asyPark: {
+    deps: ['$asy'],
+    code: `function $asyPark() {
+  for (const s of $asy.parked) {
+    const used = new DataView(s.mem.buffer).getUint32(s.at, true) - (s.at + 8);
+    s.frames = new Uint8Array(s.mem.buffer, s.at + 8, used).slice();
+    new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
+    s.keep = null;
+  }
+}`,
+  },
+  $asyUnpark: {
+    deps: ['$asy', '$asyPlace'],
+    code: `function $asyUnpark() {
+  for (const s of $asy.parked) {
+    $asyPlace(s);
+    new Uint8Array(s.mem.buffer, s.at + 8, s.frames.length).set(s.frames);
+    const dv = new DataView(s.mem.buffer);
+    dv.setUint32(s.at, s.at + 8 + s.frames.length, true);
+    dv.setUint32(s.at + 4, s.end, true);
+    s.frames = null;
+  }
+}`,
+  },
+  $asyRelease: {
+    deps: ['$asy'],
+    code: `function $asyRelease() {
+  for (const s of $asy.parked) {
+    new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
+    s.keep = null;
+  }
+  $asy.parked.length = 0;
 }`,
   },
   $asyEnter: {
@@ -73,12 +126,14 @@ function $wait(f) {
   // calls the adapter): each activation unwinds on top of the ones already saved in its
   // buffer, and they rewind in the opposite order, so the buffer is reset only when empty.
   $asyUnwind: {
-    deps: [],
+    deps: ['$asy', '$asyPlace'],
     code: `function $asyUnwind(s) {
   if (s.saved++ === 0) {
+    $asyPlace(s);
     const dv = new DataView(s.mem.buffer);
     dv.setUint32(s.at, s.at + 8, true);
     dv.setUint32(s.at + 4, s.end, true);
+    $asy.parked.push(s);
   }
   s.x.asyncify_start_unwind(s.at);
 }`,
@@ -91,14 +146,16 @@ function $wait(f) {
 }`,
   },
   $asyRun: {
-    deps: ['$asy', '$asyEnter'],
+    deps: ['$asy', '$asyEnter', '$asyPark', '$asyUnpark'],
     code: `async function $asyRun(s, f, a) {
   let r = $asyEnter(s, f, a);
   while (s.x.asyncify_get_state() === 1) {
     s.x.asyncify_stop_unwind();
+    $asyPark();
     const p = $asy.pending;
     $asy.pending = undefined;
     try { $asy.result = { ok: true, v: await p }; } catch (e) { $asy.result = { ok: false, v: e }; }
+    $asyUnpark();
     s.x.asyncify_start_rewind(s.at);
     r = $asyEnter(s, f, a);
   }
@@ -106,12 +163,13 @@ function $wait(f) {
 }`,
   },
   $asyImport: {
-    deps: ['$asy', '$asyUnwind', '$asyRewound'],
+    deps: ['$asy', '$asyUnwind', '$asyRewound', '$asyRelease'],
     code: `function $asyImport(f, zero) {
   return function (...a) {
     const s = $asy.stack[$asy.stack.length - 1];
     if (s && s.x.asyncify_get_state() === 2) {
       $asyRewound(s);
+      $asyRelease();
       const r = $asy.result;
       $asy.result = undefined;
       if (!r.ok) throw r.v;
