@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 const SOURCES: Record<string, string> = {
   fs: fileURLToPath(new URL('../src/', import.meta.url)),
@@ -96,7 +96,6 @@ async function compiled(dir: string, file: string): Promise<string> {
 export type Where = 'page' | 'worker';
 
 export interface OpfsBrowser {
-  page: Page;
   /**
    * Run `fn(arg)` where `where` says; `fn` is sent as source text, so it may use only its
    * argument and `globalThis.weft`. Its result must be structured-cloneable.
@@ -146,7 +145,6 @@ export async function openOpfsBrowser(): Promise<OpfsBrowser> {
     });
     const b = browser;
     return {
-      page,
       run: <A, R>(where: Where, fn: (arg: A) => Promise<R>, arg: A): Promise<R> =>
         where === 'page'
           ? page.evaluate(({ src, arg }) => (0, eval)(`(${src})`)(arg) as Promise<R>, { src: fn.toString(), arg })
