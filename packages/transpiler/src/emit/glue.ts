@@ -428,7 +428,7 @@ export class GlueWriter {
       : `${this.liftName(l.callee.index)}(${args.join(', ')})`;
     const call = !suspend
       ? l.callee.kind === 'import' ? `${this.helpers.use('$sync')}(${direct}, ${this.text(l.name)})` : direct
-      : l.callee.kind === 'import' ? `await ${this.helpers.use('$wait')}(() => ${direct})` : `await ${direct}`;
+      : l.callee.kind === 'import' ? `(yield ${this.helpers.use('$wait')}(() => ${direct}))` : `(yield ${direct})`;
     const result = l.type.result;
     let value: string | undefined;
     // A `result` return: the host's value is the ok payload, a thrown value the err payload.
@@ -464,7 +464,10 @@ export class GlueWriter {
     if (ret) code.line(ret);
     if (async) code.line('return 2;');
     this.declareCallState(code, shared);
-    this.fns.push(`${suspend ? 'async ' : ''}function ${name}(${names.join(', ')}) {\n${code}\n}`);
+    if (suspend) {
+      this.fns.push(`function ${name}(${names.join(', ')}) { return ${this.helpers.use('$resume')}(${name}$g(${names.join(', ')})); }`);
+      this.fns.push(`function* ${name}$g(${names.join(', ')}) {\n${code}\n}`);
+    } else this.fns.push(`function ${name}(${names.join(', ')}) {\n${code}\n}`);
     return name;
   }
 

@@ -40,6 +40,19 @@ const HELPERS = {
   return v;
 }`,
   },
+  // A lowering that may wait is a generator that yields the host's answer once: a
+  // promise is awaited, anything else resumes it at once, so a host that answers
+  // immediately costs the guest no suspension (and under asyncify no unwind).
+  $resume: {
+    deps: [],
+    code: `function $resume(g) {
+  const s = g.next();
+  if (s.done) return s.value;
+  const v = s.value;
+  if (v !== null && typeof v === 'object' && typeof v.then === 'function') return Promise.resolve(v).then((x) => g.next(x).value, (e) => g.throw(e).value);
+  return g.next(v).value;
+}`,
+  },
   $wait: {
     // Tells weft's shims that this host call may return a promise instead of blocking.
     deps: [],
@@ -176,6 +189,7 @@ function $wait(f) {
       return r.v;
     }
     const p = f(...a);
+    if (!(p instanceof Promise)) return p;
     if (!s) {
       p.catch(() => {});
       throw new WebAssembly.RuntimeError('an import that waits was called where the guest cannot suspend (outside a call of one of its exports)');
