@@ -15,6 +15,7 @@ export const fixturesDir = join(repoRoot, 'packages', 'transpiler', 'test', 'fix
 export const weftCliBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
 /** Start-up samples run this compiled script in a fresh process, so it must exist as JS. */
 export const startupChild = join(benchRoot, 'dist', 'startup-child.js');
+export const asyncifyChild = join(benchRoot, 'dist', 'asyncify-child.js');
 
 /**
  * Root folder of package `name` as seen from `from`: resolve its entry point, then walk up

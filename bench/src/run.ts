@@ -1,6 +1,7 @@
 /** The whole benchmark: build the corpus, run the chosen sections, report and record. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { asyncifyTable, measureAsyncify, type AsyncifyResults } from './asyncify.js';
 import { buildCorpus, type Component } from './corpus.js';
 import { callGoalVsBaseline, callGoalVsJco, callStatus, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
 import { formatRatio } from './format.js';
@@ -13,7 +14,7 @@ import { measureStartup, startupStatus, startupTable, type StartupRow, type Star
 import { weftEngine } from './tools.js';
 import { measureTranspile, transpileGoal, transpileStatus, transpileTable, type TranspileRow, type TranspileTarget } from './transpile-time.js';
 
-export const sections = ['size', 'transpile', 'calls', 'startup'] as const;
+export const sections = ['size', 'transpile', 'calls', 'startup', 'asyncify'] as const;
 export type Section = (typeof sections)[number];
 
 export interface BenchOptions {
@@ -39,6 +40,7 @@ export interface BenchResults {
   transpile?: TranspileRow[];
   calls?: CallRow[];
   startup?: StartupRow[];
+  asyncify?: AsyncifyResults;
 }
 
 const smallId = 'bench';
@@ -50,7 +52,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
   const log = opts.log ?? (() => {});
   const only = new Set<Section>(opts.only ?? sections);
   // Sections other than size need particular components only.
-  const wanted = only.has('size') ? undefined : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : [])];
+  const wanted = only.has('size')
+    ? undefined
+    : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : []), ...(only.has('asyncify') ? [mediumId] : [])];
   log('building corpus');
   const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
   const results: BenchResults = {
@@ -108,6 +112,10 @@ async function runSections(results: BenchResults, components: Component[], only:
     if (large) targets.push({ component: large, size: 'large', call: 'api.add', hostModules: {} });
     results.startup = await measureStartup(targets, quick, log);
   }
+  const medium = byId(mediumId);
+  if (only.has('asyncify') && medium) {
+    results.asyncify = await measureAsyncify(medium, quick, log);
+  }
 }
 
 /** One line per section: how many measured rows meet their goal, and how many could not be judged. */
@@ -154,6 +162,11 @@ export function renderReport(r: BenchResults): string {
   if (r.startup) {
     out.push('', '### Start-up (import of the generated module to first call returning, fresh process per sample; median ± half the IQR; goal: weft ≤ jco)', '');
     out.push(startupTable(r.startup));
+    out.push('', tag);
+  }
+  if (r.asyncify) {
+    out.push('', `### What asyncify costs (weft \`sync\` vs \`asyncify\` builds of ${r.asyncify.component}; run time in Node, median ± half the IQR)`, '');
+    out.push(asyncifyTable(r.asyncify));
     out.push('', tag);
   }
   const goals = goalSummary(r);

@@ -16,6 +16,9 @@ export interface TranspileOpts {
   minify?: boolean;
   base64Cutoff?: number;
   map?: Record<string, string>;
+  /** weft only (the asyncify section). */
+  asyncMode?: 'sync' | 'asyncify';
+  cacheDir?: false;
 }
 
 export type Files = Record<string, Uint8Array>;
@@ -47,7 +50,11 @@ export function loadTranspiler(tool: Tool): Promise<TranspileFn> {
 async function loadJco(): Promise<TranspileFn> {
   const jco = await import('@bytecodealliance/jco');
   // jco's wrapper mutates its options object, so every call gets a fresh copy.
-  return (bytes, opts) => jco.transpile(bytes, { ...opts, map: opts.map && { ...opts.map } });
+  return async (bytes, { asyncMode, cacheDir, ...opts }) => {
+    if (asyncMode === 'asyncify') throw new Error('jco has no asyncify mode');
+    void cacheDir;
+    return jco.transpile(bytes, { ...opts, map: opts.map && { ...opts.map } });
+  };
 }
 
 async function loadWeft(): Promise<TranspileFn> {
