@@ -41,7 +41,7 @@ export type AsyncGlue =
       suspends(l: Lowering): boolean;
       /** Core instances running asyncify-rewritten code -> the memory export they unwind into. */
       instrumented: Map<number, { instance: number; name: string }>;
-      /** Bytes each instrumented instance reserves in its memory to unwind into. */
+      /** Bytes each instrumented instance may borrow from its memory while its stack unwinds. */
       unwindBytes(instance: number): number;
     };
 
