@@ -5,15 +5,15 @@
  * in 4 KiB chunks that arrive one per macrotask, so the asyncify build unwinds and
  * rewinds its stack once per chunk: the price of a wait itself.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Component } from './corpus.js';
 import { formatBytes, formatDuration, formatRatio, formatSpread, markdownTable } from './format.js';
 import { asyncifyChild, repoRoot, scratchDir } from './paths.js';
 import { isError, type Outcome } from './result.js';
 import { summarize, type Summary } from './stats.js';
-import { loadTranspiler, shortReason, timeProcess } from './tools.js';
+import { loadTranspiler, shortReason, timeProcess, writeScratch } from './tools.js';
 
 type Mode = 'sync' | 'asyncify';
 
@@ -53,20 +53,21 @@ function makeInput(bytes: number): Uint8Array {
   return new TextEncoder().encode(parts.join(' ') + '\n');
 }
 
-async function build(c: Component, mode: Mode): Promise<{ entry: string; coreBytes: number; glueBytes: number; transpileNs: number }> {
+interface Built {
+  entry: string;
+  coreBytes: number;
+  glueBytes: number;
+  transpileNs: number;
+}
+
+async function build(c: Component, mode: Mode): Promise<Built> {
   const transpile = await loadTranspiler('weft');
   const map = Object.fromEntries(SHIMS.map((s) => [`wasi:${s}/*`, `${pathToFileURL(join(repoRoot, 'shims', s, 'dist', 'index.js')).href}#*`]));
   const t0 = process.hrtime.bigint();
   const { files } = await transpile(c.bytes, { name: c.name, map, asyncMode: mode, cacheDir: false });
   const transpileNs = Number(process.hrtime.bigint() - t0);
-  const dir = join(scratchDir, `asyncify-${mode}-${c.name}`);
-  rmSync(dir, { recursive: true, force: true });
-  let coreBytes = 0;
-  for (const [f, data] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), data);
-    if (f.endsWith('.wasm')) coreBytes += data.byteLength;
-  }
+  const dir = writeScratch(`asyncify-${mode}-${c.name}`, files);
+  const coreBytes = Object.entries(files).reduce((n, [f, data]) => (f.endsWith('.wasm') ? n + data.byteLength : n), 0);
   return { entry: join(dir, `${c.name}.js`), coreBytes, glueBytes: files[`${c.name}.js`]!.byteLength, transpileNs };
 }
 
@@ -87,29 +88,31 @@ export async function measureAsyncify(c: Component, quick: boolean, log: (m: str
   mkdirSync(scratchDir, { recursive: true });
   writeFileSync(inputFile, input);
   const samples = quick ? 4 : 9;
-  const result: AsyncifyResults = { component: c.id, inputBytes: input.length, sync: { error: 'not run' }, asyncify: { error: 'not run' }, chunked: { error: 'not run' } };
-  const stdout = new Map<Mode, number>();
-  for (const mode of ['sync', 'asyncify'] as const) {
+  const measure = async (mode: Mode) => {
     log(`asyncify: ${c.id} ${mode}`);
-    result[mode] = await attempt(
-      build(c, mode).then(async (b) => {
-        const r = await runs(b.entry, inputFile, samples, 'whole');
-        stdout.set(mode, r.stdoutBytes);
-        if (mode === 'asyncify') {
-          result.chunked = await attempt(
-            runs(b.entry, inputFile, samples, 'chunked').then((ch) => {
-              if (ch.stdoutBytes !== r.stdoutBytes) throw new Error(`chunked stdin printed ${ch.stdoutBytes} bytes, whole stdin ${r.stdoutBytes}`);
-              return { run: ch.run, waits: ch.waits };
-            }),
-          );
-        }
-        return { coreBytes: b.coreBytes, glueBytes: b.glueBytes, transpileNs: b.transpileNs, run: r.run };
-      }),
-    );
+    const b = await build(c, mode);
+    return { ...b, whole: await runs(b.entry, inputFile, samples, 'whole') };
+  };
+  const sync = await attempt(measure('sync'));
+  const asy = await attempt(measure('asyncify'));
+  const figures = (m: Built & { whole: { run: Summary } }): AsyncifyBuild => ({ coreBytes: m.coreBytes, glueBytes: m.glueBytes, transpileNs: m.transpileNs, run: m.whole.run });
+  const result: AsyncifyResults = {
+    component: c.id,
+    inputBytes: input.length,
+    sync: isError(sync) ? sync : figures(sync),
+    asyncify: isError(asy) ? asy : figures(asy),
+    chunked: { error: 'not run' },
+  };
+  if (isError(asy)) return result;
+  if (!isError(sync) && sync.whole.stdoutBytes !== asy.whole.stdoutBytes) {
+    result.asyncify = { error: `printed ${asy.whole.stdoutBytes} bytes, sync printed ${sync.whole.stdoutBytes}` };
   }
-  if (stdout.size === 2 && stdout.get('sync') !== stdout.get('asyncify')) {
-    result.asyncify = { error: `printed ${stdout.get('asyncify')} bytes, sync printed ${stdout.get('sync')}` };
-  }
+  result.chunked = await attempt(
+    runs(asy.entry, inputFile, samples, 'chunked').then((ch) => {
+      if (ch.stdoutBytes !== asy.whole.stdoutBytes) throw new Error(`chunked stdin printed ${ch.stdoutBytes} bytes, whole stdin ${asy.whole.stdoutBytes}`);
+      return { run: ch.run, waits: ch.waits };
+    }),
+  );
   return result;
 }
 

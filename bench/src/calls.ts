@@ -3,17 +3,17 @@
  * baseline, all driving the same core module of bench.wat. Each contender runs in its
  * own worker thread; this thread interleaves their batches.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { callSpecs } from './call-rows.js';
 import type { Reply, Request, WorkerInit } from './calls-worker.js';
 import type { Component } from './corpus.js';
 import { formatRate, formatRatio, markdownTable } from './format.js';
-import { benchRoot, scratchDir } from './paths.js';
+import { benchRoot } from './paths.js';
 import { errorCell, isError, statusCell, type Outcome, type Status } from './result.js';
 import { summarize, type Summary } from './stats.js';
-import { loadTranspiler, shortReason, toolLabel, type Tool } from './tools.js';
+import { loadTranspiler, shortReason, toolLabel, writeScratch, type Tool } from './tools.js';
 
 export { hostCalls } from './call-rows.js';
 
@@ -44,12 +44,7 @@ export interface CallOptions {
 async function writeGlue(tool: Tool, c: Component): Promise<{ entry: string; coreWasm?: string }> {
   const transpile = await loadTranspiler(tool);
   const { files } = await transpile(c.bytes, { name: c.name, instantiation: 'async', base64Cutoff: 0 });
-  const dir = join(scratchDir, `calls-${tool}`);
-  rmSync(dir, { recursive: true, force: true });
-  for (const [f, data] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), data);
-  }
+  const dir = writeScratch(`calls-${tool}`, files);
   const core = `${c.name}.core.wasm`;
   return { entry: join(dir, `${c.name}.js`), coreWasm: files[core] ? join(dir, core) : undefined };
 }

@@ -1,13 +1,13 @@
 /** Start-up: `import` of the generated module to the first call returning, fresh process per sample. */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Component } from './corpus.js';
 import { formatBytes, formatDuration, formatRatio, formatSpread, markdownTable } from './format.js';
-import { scratchDir, startupChild } from './paths.js';
+import { startupChild } from './paths.js';
 import { atMost, errorCell, isError, statusCell, weftOverJco, type Outcome, type Status } from './result.js';
 import { interleave, type SamplePlan, type Sampler } from './sampler.js';
 import type { Summary } from './stats.js';
-import { loadTranspiler, shortReason, timeProcess, toolLabel, type Tool } from './tools.js';
+import { loadTranspiler, shortReason, timeProcess, toolLabel, writeScratch, type Tool } from './tools.js';
 
 export interface StartupTarget {
   component: Component;
@@ -39,12 +39,7 @@ async function prepare(tool: Tool, t: StartupTarget): Promise<Sampler> {
   }
   // Plain ES-module output with each tool's defaults: what `import` costs a user.
   const { files } = await transpile(c.bytes, { name: c.name, map });
-  const dir = join(scratchDir, `startup-${tool}-${c.name}`);
-  rmSync(dir, { recursive: true, force: true });
-  for (const [f, data] of Object.entries({ ...files, ...hostFiles })) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), data);
-  }
+  const dir = writeScratch(`startup-${tool}-${c.name}`, { ...files, ...hostFiles });
   const entry = join(dir, `${c.name}.js`);
   return async () => {
     const r = await timeProcess([process.execPath, startupChild, entry, t.call]);

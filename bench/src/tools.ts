@@ -3,8 +3,9 @@
  * weft column too: ratios near 1x then show the harness itself treats both sides alike.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { jcoBin, weftCliBin } from './paths.js';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { jcoBin, scratchDir, weftCliBin } from './paths.js';
 import { elapsedNs } from './stats.js';
 
 export type Tool = 'jco' | 'weft';
@@ -22,6 +23,17 @@ export interface TranspileOpts {
 }
 
 export type Files = Record<string, Uint8Array>;
+/** Writes a transpile's files into a fresh folder of this run's scratch space; returns the folder. */
+export function writeScratch(folder: string, files: Record<string, Uint8Array | string>): string {
+  const dir = join(scratchDir, folder);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [f, data] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), data);
+  }
+  return dir;
+}
+
 export type TranspileFn = (bytes: Uint8Array, opts: TranspileOpts) => Promise<{ files: Files }>;
 
 export const weftEngine: 'weft' | 'jco' = process.env.WEFT_ENGINE === 'jco' ? 'jco' : 'weft';
