@@ -85,7 +85,7 @@ function hasExportFunc(plan: Plan, name: string): boolean {
   return false;
 }
 
-/** A rewritten module's unwind buffer: room for the locals of every frame on its stack. */
+/** The memory a rewritten module borrows while its stack unwinds: room for the locals of every frame on it. */
 function unwindBytes(moduleSize: number): number {
   return moduleSize > 1 << 20 ? 1 << 20 : 1 << 16;
 }
@@ -109,9 +109,10 @@ async function asyncGlue(plan: Plan, opts: TranspileOptions): Promise<AsyncGlue 
   const cacheDir = opts.cacheDir ?? (await defaultCacheDir());
   const what = (i: number) => `core module ${i}`;
   const moduleOf = new Map(plan.steps.map((s) => [s.instance, s.module]));
-  for (const i of ap.forwarders) {
-    const m = moduleOf.get(i)!;
-    if (m.kind === 'static' && !ap.modules.has(m.index)) await checkForwarder(plan.modules[m.index]!, what(m.index));
+  // Several instances of one module need one check.
+  const forwarderModules = new Set([...ap.forwarders].map((i) => moduleOf.get(i)!).flatMap((m) => (m.kind === 'static' ? [m.index] : [])));
+  for (const index of forwarderModules) {
+    if (!ap.modules.has(index)) await checkForwarder(plan.modules[index]!, what(index));
   }
   const sizes = plan.modules.map((m) => m.length);
   for (const [index, { imports, exportMemory }] of ap.modules) {

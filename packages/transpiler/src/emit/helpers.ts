@@ -82,9 +82,11 @@ function $wait(f) {
   // malloc). So the region is borrowed only while a stack unwinds or rewinds, when no
   // guest code but asyncify's runs: its bytes are kept aside and put back, and the frames
   // wait in JS while the guest is suspended.
+  // Places the region, keeps its bytes, and writes asyncify's header (where the next
+  // frame goes, where the region ends) after the frames already saved.
   $asyPlace: {
     deps: ['$asy'],
-    code: `function $asyPlace(s) {
+    code: `function $asyPlace(s, frames) {
   const need = $asy.regions.get(s.mem) - s.mem.buffer.byteLength;
   if (need > 0) {
     try { s.mem.grow(Math.ceil(need / 65536)); } catch (e) { throw new WebAssembly.RuntimeError(\`asyncify: memory cannot grow by the \${need} bytes needed to unwind into: \${e.message}\`); }
@@ -92,6 +94,10 @@ function $wait(f) {
   s.end = s.mem.buffer.byteLength - s.below;
   s.at = s.end - s.bytes;
   s.keep = new Uint8Array(s.mem.buffer, s.at, s.bytes).slice();
+  if (frames) new Uint8Array(s.mem.buffer, s.at + 8, frames.length).set(frames);
+  const dv = new DataView(s.mem.buffer);
+  dv.setUint32(s.at, s.at + 8 + (frames ? frames.length : 0), true);
+  dv.setUint32(s.at + 4, s.end, true);
 }`,
   },
   $asyPark: {
@@ -109,11 +115,7 @@ function $wait(f) {
     deps: ['$asy', '$asyPlace'],
     code: `function $asyUnpark() {
   for (const s of $asy.parked) {
-    $asyPlace(s);
-    new Uint8Array(s.mem.buffer, s.at + 8, s.frames.length).set(s.frames);
-    const dv = new DataView(s.mem.buffer);
-    dv.setUint32(s.at, s.at + 8 + s.frames.length, true);
-    dv.setUint32(s.at + 4, s.end, true);
+    $asyPlace(s, s.frames);
     s.frames = null;
   }
 }`,
@@ -137,15 +139,12 @@ function $wait(f) {
   },
   // An instance can be on the stack more than once (a command's adapter calls main, which
   // calls the adapter): each activation unwinds on top of the ones already saved in its
-  // buffer, and they rewind in the opposite order, so the buffer is reset only when empty.
+  // region, and they rewind in the opposite order, so the region is placed only when empty.
   $asyUnwind: {
     deps: ['$asy', '$asyPlace'],
     code: `function $asyUnwind(s) {
   if (s.saved++ === 0) {
-    $asyPlace(s);
-    const dv = new DataView(s.mem.buffer);
-    dv.setUint32(s.at, s.at + 8, true);
-    dv.setUint32(s.at + 4, s.end, true);
+    $asyPlace(s, null);
     $asy.parked.push(s);
   }
   s.x.asyncify_start_unwind(s.at);
@@ -175,8 +174,14 @@ function $wait(f) {
   return r;
 }`,
   },
+  $asyOutside: {
+    deps: [],
+    code: `function $asyOutside() {
+  return new WebAssembly.RuntimeError('an import that waits was called where the guest cannot suspend (outside a call of one of its exports)');
+}`,
+  },
   $asyImport: {
-    deps: ['$asy', '$asyUnwind', '$asyRewound', '$asyRelease'],
+    deps: ['$asy', '$asyUnwind', '$asyRewound', '$asyRelease', '$asyOutside'],
     code: `function $asyImport(f, zero) {
   return function (...a) {
     const s = $asy.stack[$asy.stack.length - 1];
@@ -192,7 +197,7 @@ function $wait(f) {
     if (!(p instanceof Promise)) return p;
     if (!s) {
       p.catch(() => {});
-      throw new WebAssembly.RuntimeError('an import that waits was called where the guest cannot suspend (outside a call of one of its exports)');
+      throw $asyOutside();
     }
     $asy.pending = p;
     $asyUnwind(s);
@@ -201,7 +206,7 @@ function $wait(f) {
 }`,
   },
   $asyLink: {
-    deps: ['$asy', '$asyEnter', '$asyUnwind', '$asyRewound'],
+    deps: ['$asy', '$asyEnter', '$asyUnwind', '$asyRewound', '$asyOutside'],
     code: `function $asyLink(n, g) {
   if (typeof g !== 'function') return g;
   return function (...a) {
@@ -213,7 +218,7 @@ function $wait(f) {
     const r = $asyEnter(n, g, a);
     if (n.x.asyncify_get_state() === 1) {
       n.x.asyncify_stop_unwind();
-      if (!m) throw new WebAssembly.RuntimeError('an import that waits was called where the guest cannot suspend (outside a call of one of its exports)');
+      if (!m) throw $asyOutside();
       $asyUnwind(m);
     }
     return r;

@@ -34,14 +34,15 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
 
   const resolve = (arg: CoreInstanceVal, name: string): CoreDef | undefined =>
     arg.kind === 'runtime' ? { kind: 'export', instance: arg.index, name } : arg.exports.get(name);
-  const importsOf = (step: Step): { module: string; name: string; kind: string; def: CoreDef | undefined }[] => {
+  // Each instance's imports with what they are bound to: the fixpoint below reads them again and again.
+  const bound = new Map(plan.steps.map((step) => {
     const info = moduleInfo(step, infos);
-    if (!info) return [];
-    return info.imports.map((im) => {
+    return [step.instance, (info?.imports ?? []).map((im) => {
       const arg = step.args.find((a) => a.name === im.module);
       return { ...im, def: arg && resolve(arg.instance, im.name) };
-    });
-  };
+    })];
+  }));
+  const importsOf = (step: Step) => bound.get(step.instance)!;
   const calls = (def: CoreDef | undefined): boolean => {
     if (!def) return false;
     if (def.kind === 'lowered') return suspends(plan.lowerings[def.index]!);
