@@ -103,6 +103,21 @@ export function weftImportMap(): { imports: Record<string, string> } {
   return { imports: { ...imports, '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
 }
 
+/** A page whose module scripts import `@weft/wasi-*` through {@link weftImportMap}. */
+export function weftPageHtml(title: string, body: string): string {
+  return `<!doctype html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>${title}</title>
+<script type="importmap">${JSON.stringify(weftImportMap())}</script>
+</head>
+<body>
+${body}</body>
+</html>
+`;
+}
+
 export interface ConsoleEntry {
   type: string;
   text: string;

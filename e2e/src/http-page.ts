@@ -3,20 +3,12 @@
  * and calls its exports, reporting a returned value or a thrown error as data.
  */
 import type { Page } from 'playwright-core';
-import { weftImportMap } from './browser.js';
+import { weftPageHtml } from './browser.js';
 
 export const HTTP_PAGE_PATH = '/__weft_e2e__/http.html';
 
 export function httpPageHtml(): string {
-  return `<!doctype html>
-<html>
-<head>
-<meta charset="utf-8">
-<title>weft HTTP guests</title>
-<script type="importmap">${JSON.stringify(weftImportMap())}</script>
-</head>
-<body>
-<script type="module">
+  return weftPageHtml('weft HTTP guests', `<script type="module">
 import * as cli from '@weft/wasi-cli';
 
 const stderr = [];
@@ -37,9 +29,7 @@ window.weftCallGuest = async (entry, fn, args) => {
 };
 window.weftReady = true;
 </script>
-</body>
-</html>
-`;
+`);
 }
 
 export type GuestCallResult =

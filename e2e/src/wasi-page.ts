@@ -3,20 +3,12 @@
  * the built dist/ files through an import map, and stdout/stderr are captured in the page.
  */
 import type { Page } from 'playwright-core';
-import { weftImportMap } from './browser.js';
+import { weftPageHtml } from './browser.js';
 
 export const WASI_PAGE_PATH = '/__weft_e2e__/wasi.html';
 
 export function wasiPageHtml(): string {
-  return `<!doctype html>
-<html>
-<head>
-<meta charset="utf-8">
-<title>weft WASI commands</title>
-<script type="importmap">${JSON.stringify(weftImportMap())}</script>
-</head>
-<body>
-<pre id="stdout"></pre>
+  return weftPageHtml('weft WASI commands', `<pre id="stdout"></pre>
 <pre id="stderr"></pre>
 <script type="module">
 import * as cli from '@weft/wasi-cli';
@@ -75,9 +67,7 @@ window.weftRunCommand = async (entry, opts) => {
 };
 window.weftReady = true;
 </script>
-</body>
-</html>
-`;
+`);
 }
 
 /**
