@@ -7,7 +7,6 @@ import type {
   DescriptorStat,
   DescriptorType,
   DirectoryEntryBackend,
-  ErrorCode,
   Filesize,
   MetadataHashValue,
   NewTimestamp,
@@ -16,6 +15,7 @@ import type {
 } from './backend.js';
 import { checkDatetime, checkOffset, datetimeFromMs, splitPath } from './paths.js';
 import { Descriptor } from './types.js';
+import { fail, needRight, checkOpenRights } from './rights.js';
 
 interface Times {
   atime: Datetime;
@@ -37,10 +37,6 @@ interface DirNode extends Times {
 }
 
 type Node = FileNode | DirNode;
-
-function fail(code: ErrorCode): never {
-  throw code;
-}
 
 function now(): Datetime {
   return datetimeFromMs(Date.now());
@@ -130,7 +126,7 @@ class MemoryDescriptor implements DescriptorBackend {
 
   #mutable(): DirNode {
     const dir = this.#dir();
-    if (!this.#flags.mutateDirectory) fail('not-permitted');
+    needRight(this.#flags, 'mutateDirectory');
     return dir;
   }
 
@@ -156,13 +152,13 @@ class MemoryDescriptor implements DescriptorBackend {
 
   #readable(): FileNode {
     const file = this.#file();
-    if (!this.#flags.read) fail('bad-descriptor');
+    needRight(this.#flags, 'read');
     return file;
   }
 
   #writable(): FileNode {
     const file = this.#file();
-    if (!this.#flags.write) fail('bad-descriptor');
+    needRight(this.#flags, 'write');
     return file;
   }
 
@@ -294,9 +290,7 @@ class MemoryDescriptor implements DescriptorBackend {
 
   openAt(_pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): DescriptorBackend {
     const dir = this.#dir();
-    const wantsWrite = !!(flags.write || flags.mutateDirectory);
-    if ((openFlags.create || openFlags.truncate || wantsWrite) && !this.#flags.mutateDirectory) fail('not-permitted');
-    if (flags.read && !this.#flags.read) fail('not-permitted');
+    checkOpenRights(this.#flags, openFlags, flags);
     if (openFlags.create && openFlags.directory) fail('invalid');
     let { parent, name, node } = this.#locate(path, dir);
     if (node === undefined) {

@@ -17,6 +17,7 @@ import type {
 } from './backend.js';
 import { checkDatetime, checkOffset, datetimeFromNs, splitPath } from './paths.js';
 import { Descriptor, filesystemError } from './types.js';
+import { fail, needRight, checkOpenRights } from './rights.js';
 
 const ERRNO_CODES: Record<string, ErrorCode> = {
   EACCES: 'access',
@@ -59,10 +60,6 @@ const ERRNO_CODES: Record<string, ErrorCode> = {
   ETXTBSY: 'text-file-busy',
   EXDEV: 'cross-device',
 };
-
-function fail(code: ErrorCode): never {
-  throw code;
-}
 
 /** Runs a node:fs call, turning its errno into the WASI error code the guest expects. */
 function host<T>(fn: () => T): T {
@@ -170,19 +167,19 @@ class NodeDescriptor implements DescriptorBackend {
 
   #mutable(): string {
     const dir = this.#dir();
-    if (!this.#flags.mutateDirectory) fail('not-permitted');
+    needRight(this.#flags, 'mutateDirectory');
     return dir;
   }
 
   #readable(): number {
     const fd = this.#file();
-    if (!this.#flags.read) fail('bad-descriptor');
+    needRight(this.#flags, 'read');
     return fd;
   }
 
   #writable(): number {
     const fd = this.#file();
-    if (!this.#flags.write) fail('bad-descriptor');
+    needRight(this.#flags, 'write');
     return fd;
   }
 
@@ -395,9 +392,7 @@ class NodeDescriptor implements DescriptorBackend {
 
   openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): DescriptorBackend {
     const dir = this.#dir();
-    const wantsWrite = !!(flags.write || flags.mutateDirectory);
-    if ((openFlags.create || openFlags.truncate || wantsWrite) && !this.#flags.mutateDirectory) fail('not-permitted');
-    if (flags.read && !this.#flags.read) fail('not-permitted');
+    checkOpenRights(this.#flags, openFlags, flags);
     if (openFlags.create && openFlags.directory) fail('invalid');
     const target = this.#resolve(path, !!pathFlags.symlinkFollow, dir);
     // Without symlink-follow a final link is neither entered nor opened (O_NOFOLLOW's ELOOP).

@@ -1,4 +1,5 @@
 import type { ErrorCode, MaybeAsync } from './backend.js';
+import { fail } from './rights.js';
 
 /** The OPFS surface the DOM typings in use lack (sync access handles, `move`, directory iteration). */
 export interface SyncAccessHandle {
@@ -186,10 +187,6 @@ export class SyncOpenFile extends OpenFile {
     this.#access = undefined;
     unregister(this);
   }
-}
-
-function fail(code: ErrorCode): never {
-  throw code;
 }
 
 function sync<T>(fn: () => T): T {

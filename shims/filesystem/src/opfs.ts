@@ -7,7 +7,6 @@ import type {
   DescriptorType,
   DirectoryEntry,
   DirectoryEntryBackend,
-  ErrorCode,
   Filesize,
   MaybeAsync,
   MetadataHashValue,
@@ -33,10 +32,7 @@ import {
 } from './opfs-file.js';
 import { checkDatetime, checkOffset, datetimeFromMs, splitPath } from './paths.js';
 import { Descriptor, filesystemError, mapAsync } from './types.js';
-
-function fail(code: ErrorCode): never {
-  throw code;
-}
+import { fail, needRight, checkOpenRights } from './rights.js';
 
 /** One opened OPFS directory tree; `key` is its path under the OPFS root, once known. */
 interface Root {
@@ -99,19 +95,19 @@ class OpfsDescriptor implements DescriptorBackend {
 
   #mutable(): DirHandle {
     const dir = this.#dir();
-    if (!this.#flags.mutateDirectory) fail('not-permitted');
+    needRight(this.#flags, 'mutateDirectory');
     return dir;
   }
 
   #readable(): OpenFile {
     const file = this.#file();
-    if (!this.#flags.read) fail('bad-descriptor');
+    needRight(this.#flags, 'read');
     return file;
   }
 
   #writable(): OpenFile {
     const file = this.#file();
-    if (!this.#flags.write) fail('bad-descriptor');
+    needRight(this.#flags, 'write');
     return file;
   }
 
@@ -250,9 +246,7 @@ class OpfsDescriptor implements DescriptorBackend {
 
   async openAt(_pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Promise<DescriptorBackend> {
     const dir = this.#dir();
-    const wantsWrite = !!(flags.write || flags.mutateDirectory);
-    if ((openFlags.create || openFlags.truncate || wantsWrite) && !this.#flags.mutateDirectory) fail('not-permitted');
-    if (flags.read && !this.#flags.read) fail('not-permitted');
+    checkOpenRights(this.#flags, openFlags, flags);
     if (openFlags.create && openFlags.directory) fail('invalid');
     const { parent, name, entry, names } = await this.#locate(path, dir);
     let target = entry;
