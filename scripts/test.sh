@@ -19,6 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-pnpm() { if command -v pnpm >/dev/null; then command pnpm "$@"; else npx --yes pnpm@10 "$@"; fi; }
+# `type -P` looks for a binary only: `command -v` would find this function itself.
+pnpm() { if type -P pnpm >/dev/null; then command pnpm "$@"; else npx --yes pnpm@10 "$@"; fi; }
 pnpm install --frozen-lockfile
 pnpm test
