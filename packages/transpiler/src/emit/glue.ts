@@ -197,14 +197,16 @@ export class GlueWriter {
   private resource(r: Resource): ResourceJs {
     let js = this.resources.get(r);
     if (js) return js;
+    // Tags are numbered in order of first use, so identical input gives identical glue.
+    const id = this.resources.size + 1;
     if (r.origin === 'guest') {
-      js = { id: r.id, cls: `$r${r.id}`, guest: true, definer: r.instance! };
+      js = { id, cls: `$r${id}`, guest: true, definer: r.instance! };
       this.resources.set(r, js);
       if (r.dtor) js.dtor = this.core(r.dtor as CoreDef);
     } else if (r.origin === 'host') {
       const { importName, path, exportName } = r.host!;
       const mod = this.importInstance(importName, path);
-      js = { id: r.id, cls: this.id('$hc'), guest: false };
+      js = { id, cls: this.id('$hc'), guest: false };
       this.decls.push(`const ${js.cls} = ${exportName ? prop(mod, pascalCase(exportName)) : prop(mod, 'default')};`);
       this.resources.set(r, js);
     } else {
@@ -217,7 +219,7 @@ export class GlueWriter {
     const res = this.resource(r);
     const t = this.table(instance);
     const leave = this.leaveCheck(instance);
-    return this.once(`${op}:${r.id}:${instance}`, `$${op}`, (name) => {
+    return this.once(`${op}:${res.id}:${instance}`, `$${op}`, (name) => {
       if (op === 'new') return `function ${name}(rep) { ${leave}return ${t}.own(${res.id}, rep); }`;
       if (op === 'rep') return `function ${name}(i) { return ${t}.get(i, ${res.id}).rep; }`;
       const dtor = res.guest ? (res.dtor ? `${res.dtor}(h.rep);` : '') : `${this.helpers.use('$hostDrop')}(h.rep);`;

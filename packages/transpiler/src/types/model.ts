@@ -40,7 +40,6 @@ export interface FuncType {
  * or by whatever the instantiator supplies for an inner component.
  */
 export interface Resource {
-  id: number;
   /** The name it was declared or exported under (kebab-case). */
   name: string;
   origin: 'abstract' | 'host' | 'guest';
@@ -84,15 +83,13 @@ export type AnyType =
   /** A GC struct or array type: weft only needs to count it. */
   | { kind: 'core-gc' };
 
-let nextResourceId = 1;
-
 /** Records the name a value type is exported or imported under (the first one wins). */
 export function nameType(t: AnyType, name: string): void {
   if (t.kind === 'value' && !t.type.name && /^(record|variant|enum|flags)$/.test(t.type.kind)) t.type.name = name;
 }
 
 export function newResource(name: string, origin: Resource['origin'], extra: Partial<Resource> = {}): Resource {
-  return { id: nextResourceId++, name, origin, ...extra };
+  return { name, origin, ...extra };
 }
 
 /** Replaces resources in a type according to `subst`, sharing unchanged subtrees. */
