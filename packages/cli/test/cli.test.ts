@@ -74,6 +74,20 @@ describe('weft CLI', () => {
     expect(none.stderr).toMatch(/^error: ENOENT/);
   });
 
+  it('reports a value type nested 10,000 deep as a WeftError, no stack trace', async () => {
+    let types = '(type $t1 (list u8))';
+    for (let i = 2; i <= 10_000; i++) types += `(type $t${i} (list $t${i - 1}))`;
+    const { parse } = await import('@bytecodealliance/jco');
+    const deep = join(work, 'deep.wasm');
+    writeFileSync(deep, await parse(`(component ${types} (export "t" (type $t10000)))`));
+    for (const cmd of [['transpile', deep, '-o', join(work, 'deep-out')], ['inspect', deep]]) {
+      const r = await weft(cmd);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: type nesting is too deep: .*\(at byte offset \d+\)/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('transpiles to ESM that Node imports and calls', async () => {
     const out = join(work, 'add-out');
     const r = await weft(['transpile', addWasm, '-o', out, '--minify']);

@@ -5,15 +5,38 @@ import { alias, coreSort, coreType, coreValType, externName, externType, sort, t
 
 const COMPONENT_VERSION = 0x0d;
 
-/** Decodes a component binary into its AST. Throws `WeftError` with the offending byte offset. */
-export function decodeComponent(bytes: Uint8Array): ComponentAst {
-  const r = new Reader(bytes);
-  const ast = component(r);
-  if (!r.done) r.fail('end of input after the component');
-  return ast;
+/** A component being decoded: its reader and what has been read of it so far. */
+interface Frame {
+  r: Reader;
+  ast: ComponentAst;
+  /** Offset of the section that holds this component in its parent. */
+  sectionAt: number;
 }
 
-function component(r: Reader): ComponentAst {
+/**
+ * Decodes a component binary into its AST. Throws `WeftError` with the offending byte offset.
+ *
+ * Nested components are decoded with an explicit stack of frames instead of recursion, so
+ * input nested thousands of levels deep costs heap, not native stack.
+ */
+export function decodeComponent(bytes: Uint8Array): ComponentAst {
+  const r = new Reader(bytes);
+  const root = header(r);
+  const stack: Frame[] = [{ r, ast: root, sectionAt: 0 }];
+  for (let top = stack[0]; top; top = stack[stack.length - 1]) {
+    const nested = sections(top.r, top.ast);
+    if (nested) {
+      stack.push({ r: nested.r, ast: header(nested.r), sectionAt: nested.at });
+      continue;
+    }
+    stack.pop();
+    stack[stack.length - 1]?.ast.definitions.push({ kind: 'component', offset: top.sectionAt, component: top.ast });
+  }
+  if (!r.done) r.fail('end of input after the component');
+  return root;
+}
+
+function header(r: Reader): ComponentAst {
   const offset = r.pos;
   const magic = r.bytesN(4, 'the magic number \\0asm');
   if (magic[0] !== 0 || magic[1] !== 0x61 || magic[2] !== 0x73 || magic[3] !== 0x6d) {
@@ -25,8 +48,14 @@ function component(r: Reader): ComponentAst {
   if (layer === 0) r.fail('a component (layer 1), found a core module (layer 0)', vAt + 2);
   if (layer !== 1) r.fail(`layer 1, found ${layer}`, vAt + 2);
   if (version !== COMPONENT_VERSION) r.fail(`component version 0x${hex(COMPONENT_VERSION)}, found 0x${version.toString(16)}`, vAt);
+  return { offset, definitions: [], customSections: [] };
+}
 
-  const ast: ComponentAst = { offset, definitions: [], customSections: [] };
+/**
+ * Reads sections into `ast` until the component ends, or until a nested component section,
+ * whose reader it returns (the caller decodes it, then calls again to read on).
+ */
+function sections(r: Reader, ast: ComponentAst): { r: Reader; at: number } | undefined {
   const defs = ast.definitions;
   while (!r.done) {
     const idAt = r.pos;
@@ -35,6 +64,7 @@ function component(r: Reader): ComponentAst {
     const body = r.pos;
     if (body + size > r.end) r.fail(`a section of ${size} bytes, but only ${r.end - body} remain`, body);
     const s = new Reader(r.bytes, body, body + size);
+    r.pos = body + size;
     switch (id) {
       case 0: {
         const name = s.name('a custom section name');
@@ -48,7 +78,8 @@ function component(r: Reader): ComponentAst {
       }
       case 2: s.vec((s) => defs.push(coreInstance(s)), 'a core instance count'); break;
       case 3: s.vec((s) => defs.push({ kind: 'core-type', offset: s.pos, type: coreType(s) }), 'a core type count'); break;
-      case 4: defs.push({ kind: 'component', offset: idAt, component: component(s) }); break;
+      // A nested component fills its whole section, so there is nothing left to check here.
+      case 4: return { r: s, at: idAt };
       case 5: s.vec((s) => defs.push(instance(s)), 'an instance count'); break;
       case 6: s.vec((s) => defs.push({ kind: 'alias', offset: s.pos, alias: alias(s) }), 'an alias count'); break;
       case 7: s.vec((s) => defs.push({ kind: 'type', offset: s.pos, type: typeDef(s) }), 'a type count'); break;
@@ -66,9 +97,8 @@ function component(r: Reader): ComponentAst {
       default: r.fail(`a section id (0-12), found ${id}`, idAt);
     }
     if (!s.done) s.fail(`end of section ${id} (${s.end - s.pos} unread bytes)`);
-    r.pos = body + size;
   }
-  return ast;
+  return undefined;
 }
 
 function coreInstance(r: Reader): Definition {

@@ -1,3 +1,4 @@
+import { WeftError } from '../error.js';
 import type {
   Alias, CoreExternDesc, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
   ExternType, NameAttrs, PrimValType, Sort, TypeDef, ValTypeRef,
@@ -157,13 +158,13 @@ export function alias(r: Reader): Alias {
   }
 }
 
-function decls(r: Reader, allowImports: boolean): Decl[] {
+function decls(r: Reader, allowImports: boolean, depth: number): Decl[] {
   return r.vec((r) => {
     const offset = r.pos;
     const b = r.u8('a declarator');
     switch (b) {
       case 0x00: return { kind: 'core-type', type: coreType(r), offset };
-      case 0x01: return { kind: 'type', type: typeDef(r), offset };
+      case 0x01: return { kind: 'type', type: typeDef(r, depth + 1), offset };
       case 0x02: return { kind: 'alias', alias: alias(r), offset };
       case 0x03:
         if (!allowImports) break;
@@ -174,14 +175,25 @@ function decls(r: Reader, allowImports: boolean): Decl[] {
   }, 'a declarator count');
 }
 
-export function typeDef(r: Reader): TypeDef {
+/**
+ * How deep component and instance types may be declared inside each other. The spec sets no
+ * limit; real components nest a few levels, and a bound keeps every walk over declarations
+ * (here and in validation) far from the native stack's end.
+ */
+export const MAX_TYPE_DECL_DEPTH = 100;
+
+/** `depth` counts the component and instance types this definition is declared inside. */
+export function typeDef(r: Reader, depth = 0): TypeDef {
   const at = r.pos;
   const op = r.u8('a type definition');
+  if ((op === 0x41 || op === 0x42) && depth >= MAX_TYPE_DECL_DEPTH) {
+    throw new WeftError(`component and instance types are nested more than ${MAX_TYPE_DECL_DEPTH} deep`, at);
+  }
   switch (op) {
     case 0x40: return funcType(r, false);
     case 0x43: return funcType(r, true);
-    case 0x41: return { kind: 'component', decls: decls(r, true) };
-    case 0x42: return { kind: 'instance', decls: decls(r, false) };
+    case 0x41: return { kind: 'component', decls: decls(r, true, depth) };
+    case 0x42: return { kind: 'instance', decls: decls(r, false, depth) };
     case 0x3f: {
       const k = r.pos;
       const rep = r.u8('a resource representation');

@@ -54,8 +54,8 @@ export function inline(ast: ComponentAst): Plan {
   const moduleInfos: CoreModuleInfo[] = [];
   const importedModules = new Map<string, CoreModuleInfo>();
 
-  function evaluate(ast: ComponentAst, parent: Frame | undefined, args: Map<string, Item> | undefined): Frame {
-    const f: Frame = {
+  function newFrame(parent: Frame | undefined, args: Map<string, Item> | undefined): Frame {
+    return {
       id: plan.componentInstances++,
       types: [], coreTypes: [], funcs: [], instanceVals: [], components: [],
       coreModules: [], coreInstances: [], core: { func: [], table: [], memory: [], global: [], tag: [] },
@@ -63,9 +63,29 @@ export function inline(ast: ComponentAst): Plan {
       ...(parent ? { parent } : {}),
       ...(args ? { args } : {}),
     };
-    // Arguments that match no import are allowed and ignored, as the spec says.
-    for (const def of ast.definitions) define(f, def);
-    return f;
+  }
+
+  /**
+   * Evaluates the top-level component. An instantiation of an inner component pauses its
+   * instantiator's activation until the inner one is done; activations live on an explicit
+   * stack, so instantiation chains thousands deep cost heap, not native stack.
+   */
+  function evaluate(ast: ComponentAst): Frame {
+    const root = newFrame(undefined, undefined);
+    const stack: { f: Frame; defs: Definition[]; next: number }[] = [{ f: root, defs: ast.definitions, next: 0 }];
+    for (let top = stack[0]; top; top = stack[stack.length - 1]) {
+      const def = top.defs[top.next++];
+      if (!def) {
+        stack.pop();
+        const instantiator = stack[stack.length - 1];
+        if (instantiator) push(instantiator.f, { kind: 'instance', instance: { exports: top.f.exports } });
+        continue;
+      }
+      // Arguments that match no import are allowed and ignored, as the spec says.
+      const inner = define(top.f, def);
+      if (inner) stack.push({ f: newFrame(inner.closure.parent, inner.args), defs: inner.closure.ast.definitions, next: 0 });
+    }
+    return root;
   }
 
   function coreItem(f: Frame, sort: CoreSort, index: number, offset: number): CoreDef {
@@ -191,7 +211,8 @@ export function inline(ast: ComponentAst): Plan {
     }
   }
 
-  function define(f: Frame, def: Definition): void {
+  /** Evaluates one definition; returns the inner component it instantiates, if it does. */
+  function define(f: Frame, def: Definition): { closure: Closure; args: Map<string, Item> } | undefined {
     const at = def.offset;
     switch (def.kind) {
       case 'core-module': {
@@ -260,9 +281,7 @@ export function inline(ast: ComponentAst): Plan {
           if (args.has(a.name)) throw new WeftError(`duplicate instantiation argument '${a.name}'`, at);
           args.set(a.name, item(f, a.item, at));
         }
-        const child = evaluate(closure.ast, closure.parent, args);
-        push(f, { kind: 'instance', instance: { exports: child.exports } });
-        return;
+        return { closure, args };
       }
       case 'alias': {
         const { sort, target } = def.alias;
@@ -402,7 +421,7 @@ export function inline(ast: ComponentAst): Plan {
     }
   }
 
-  const top = evaluate(ast, undefined, undefined);
+  const top = evaluate(ast);
   for (const [name, it] of top.exports) {
     const e = exportItem(it, name, ast.offset);
     if (e) plan.exports.set(name, e);

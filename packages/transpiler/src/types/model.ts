@@ -83,6 +83,20 @@ export type AnyType =
   /** A GC struct or array type: weft only needs to count it. */
   | { kind: 'core-gc' };
 
+/** The value types directly inside `t`, in order. */
+export function childTypes(t: ValType): ValType[] {
+  switch (t.kind) {
+    case 'record': return t.fields.map((f) => f.type);
+    case 'variant': return t.cases.flatMap((c) => (c.type ? [c.type] : []));
+    case 'list': return [t.elem];
+    case 'map': return [t.key, t.value];
+    case 'tuple': return t.types;
+    case 'option': return [t.type];
+    case 'result': return [...(t.ok ? [t.ok] : []), ...(t.err ? [t.err] : [])];
+    default: return [];
+  }
+}
+
 /** Records the name a value type is exported or imported under (the first one wins). */
 export function nameType(t: AnyType, name: string): void {
   if (t.kind === 'value' && !t.type.name && /^(record|variant|enum|flags)$/.test(t.type.kind)) t.type.name = name;

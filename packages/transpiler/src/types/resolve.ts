@@ -1,7 +1,7 @@
 import type { Alias, CoreModuleInfo, CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, ValType } from './model.js';
-import { nameType, newResource } from './model.js';
+import { childTypes, nameType, newResource } from './model.js';
 
 /** A type index space with lexical parents, for outer aliases. */
 export interface TypeScope {
@@ -49,7 +49,48 @@ export function checkLabel(name: string, what: string, offset: number): void {
   if (!KEBAB_WORDS.test(name)) throw new WeftError(`${what} '${name}' is not a valid kebab-case label`, offset);
 }
 
+/**
+ * The largest value type, counted as a tree (a type used twice counts twice), that a
+ * component may define: wasmparser's limit. It also bounds every walk over a type.
+ */
+export const MAX_TYPE_SIZE = 1_000_000;
+/** The deepest nesting of value types a component may define (a primitive is 1 deep), as in wasmparser. */
+export const MAX_TYPE_DEPTH = 100;
+
+interface Measure { size: number; depth: number }
+
+/**
+ * Size and depth of each defined value type. Pure memoisation: a type's measure depends on
+ * nothing but the type, and types are never mutated once defined.
+ */
+const measures = new WeakMap<ValType, Measure>();
+
+/** Measures `t` from its children's measures; children were measured when they were defined. */
+function measure(t: ValType): Measure {
+  const known = measures.get(t);
+  if (known) return known;
+  let size = 1;
+  let depth = 0;
+  for (const c of childTypes(t)) {
+    const m = measure(c);
+    size += m.size;
+    depth = Math.max(depth, m.depth);
+  }
+  const m = { size, depth: depth + 1 };
+  measures.set(t, m);
+  return m;
+}
+
+/** Resolves a defined value type, refusing one past the size and depth limits. */
 export function resolveDefVal(def: DefValType, scope: TypeScope, offset: number): ValType {
+  const t = buildDefVal(def, scope, offset);
+  const { size, depth } = measure(t);
+  if (depth > MAX_TYPE_DEPTH) throw new WeftError(`type nesting is too deep: ${depth} levels, more than the limit of ${MAX_TYPE_DEPTH}`, offset);
+  if (size > MAX_TYPE_SIZE) throw new WeftError(`effective type size ${size} exceeds the limit of ${MAX_TYPE_SIZE}`, offset);
+  return t;
+}
+
+function buildDefVal(def: DefValType, scope: TypeScope, offset: number): ValType {
   const v = (r: ValTypeRef) => resolveValType(r, scope, offset);
   switch (def.kind) {
     case 'prim': return v(def);

@@ -57,20 +57,30 @@ interface State extends TypeScope {
  * `WeftError` naming the offending definition's byte offset.
  */
 export function validate(ast: ComponentAst): void {
-  component(ast, undefined);
+  // Components being checked, innermost last: nesting depth costs heap, not native stack.
+  const stack: { defs: Definition[]; next: number; s: State }[] = [{ defs: ast.definitions, next: 0, s: newState(undefined) }];
+  for (let top = stack[0]; top; top = stack[stack.length - 1]) {
+    const def = top.defs[top.next++];
+    if (def?.kind === 'component') {
+      stack.push({ defs: def.component.definitions, next: 0, s: newState(top.s) });
+    } else if (def) {
+      define(top.s, def);
+    } else {
+      stack.pop();
+      const type: ComponentType = { kind: 'component', imports: top.s.imports, exports: top.s.exports };
+      generative.set(type, top.s.generated);
+      stack[stack.length - 1]?.s.components.push(type);
+    }
+  }
 }
 
-function component(ast: ComponentAst, parent: State | undefined): ComponentType {
-  const s: State = {
+function newState(parent: State | undefined): State {
+  return {
     types: [], coreTypes: [], funcs: [], instances: [], components: [], coreFuncs: [],
     coreCounts: { table: 0, memory: 0, global: 0, tag: 0 }, coreModules: [], coreInstances: [],
     values: 0, names: new Names(), ownResources: new Set(), generated: new Set(), imports: new Map(), exports: new Map(),
     ...(parent ? { parent } : {}),
   };
-  for (const def of ast.definitions) define(s, def);
-  const type: ComponentType = { kind: 'component', imports: s.imports, exports: s.exports };
-  generative.set(type, s.generated);
-  return type;
 }
 
 /** The resources each instantiation of a component type creates anew. */
@@ -81,7 +91,8 @@ function at<T>(xs: T[], i: number, what: string, offset: number): T {
   return xs[i]!;
 }
 
-function define(s: State, def: Definition): void {
+/** Checks one definition; nested components are walked by `validate` itself. */
+function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void {
   const o = def.offset;
   switch (def.kind) {
     case 'core-module': {
@@ -125,9 +136,6 @@ function define(s: State, def: Definition): void {
     case 'core-type':
       checkCoreType(def.type, o);
       s.coreTypes.push(coreTypeOf(def.type, s));
-      return;
-    case 'component':
-      s.components.push(component(def.component, s));
       return;
     case 'instance': {
       const { expr } = def;
