@@ -267,8 +267,9 @@ export class GlueWriter {
   }
 
   /**
-   * An object holding imported values (an import, an instance nested in it). Only values
-   * are kept: with lazy imports the object is looked up again by each value's first read.
+   * An object holding imported values (an import, an instance nested in it). With lazy
+   * imports it is a function that looks the object up, called by each value's first read,
+   * so the object itself is never kept.
    */
   private importObject(key: string, expr: () => string): string {
     let ref = this.importRefs.get(key);
