@@ -4,7 +4,7 @@
  * preview2-shim gives them, and no environment.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ function runHost(code: string, args: string[]): { stdout: string; script: string
   const dir = realpathSync(mkdtempSync(join(cacheDir, 'host-')));
   writeFileSync(join(dir, 'host.js'), code);
   const r = spawnSync(process.execPath, ['host.js', ...args], { cwd: dir, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return { stdout: r.stdout, script: join(dir, 'host.js') };

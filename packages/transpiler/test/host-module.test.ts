@@ -4,18 +4,22 @@
  * imports (a resource and a function, not in an interface) resolve to, mapped and not.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TranspileOptions } from '../src/index.js';
 import { transpileWith } from './engine-transpile.js';
 import { assembleWat, engine, loadWat, readFixture } from './harness.js';
 
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
 /** A directory holding the transpiled component under out/ and the given host files. */
 async function project(wat: string, opts: TranspileOptions, files: Record<string, string>): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'weft-host-module-'));
+  dirs.push(dir);
   const { files: out } = await transpileWith(await assembleWat(wat), { name: 'component', noTypescript: true, ...opts });
   const all: Record<string, string | Uint8Array> = { 'package.json': '{ "type": "module" }', ...files };
   for (const [f, d] of Object.entries(out)) all[join('out', f)] = d;
