@@ -22,7 +22,8 @@ export interface Case {
 
 const utf8 = new TextEncoder();
 
-function argsEnvOutput(args: string[], env: [string, string][]): string {
+/** What args_env.c prints for these arguments and this environment. */
+export function argsEnvOutput(args: string[], env: [string, string][]): string {
   const lines = [`argc=${args.length}`, ...args.map((a, i) => `argv[${i}]=${a}`), ...env.map(([k, v]) => `env ${k}=${v}`)];
   const greeting = env.find(([k]) => k === 'GREETING');
   lines.push(`GREETING=${greeting ? greeting[1] : '(unset)'}`);

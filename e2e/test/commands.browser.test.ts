@@ -34,6 +34,15 @@ describe('WASI command components in Chromium through weft shims', () => {
     });
   }
 
+  it('gives a command no arguments by default: only in Node does the process supply them', async () => {
+    const args = await session.page.evaluate(() => {
+      const cli = (window as unknown as { weftCli: typeof import('@weft/wasi-cli') }).weftCli;
+      cli.resetConfig();
+      return cli.environment.getArguments();
+    });
+    expect(args).toEqual([]);
+  });
+
   it('sends stdout to console.log and stderr to console.error, one call per line', async () => {
     const before = session.console.length;
     const r = await runInPage(session.page, entries.get('stderr_out')!, { stdout: 'console', stderr: 'console' });

@@ -1,11 +1,12 @@
 import { InputStream, OutputStream } from '@weft/wasi-io';
+import { nodeArgs } from './node.js';
 import { makeSink, makeSource, type InputSource, type OutputTarget, type StdioSink, type StdinSource } from './stdio.js';
 
 export type { InputSource, OutputTarget, TextContainer, ChunkWriter } from './stdio.js';
 
 /** What `configure` accepts; every field is optional and replaces only itself. */
 export interface CliConfig {
-  /** `argv`, program name first. Default `[]`. */
+  /** `argv`, program name first. Default: in Node the process's (see `nodeArgs`), elsewhere `[]`. */
   args?: readonly string[];
   /** Environment variables. Default: none, so the host's never leak in by accident. */
   env?: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
@@ -27,7 +28,7 @@ interface State {
 
 function defaults(): State {
   return {
-    args: [],
+    args: nodeArgs(),
     env: [],
     cwd: undefined,
     stdin: makeSource('inherit'),
@@ -79,7 +80,7 @@ export function configure(config: CliConfig): void {
   state = next;
 }
 
-/** Back to the defaults: no args, no env, the process's (or console's) stdio. */
+/** Back to the defaults: Node's args (none elsewhere), no env, the process's (or console's) stdio. */
 export function resetConfig(): void {
   state = defaults();
 }

@@ -11,6 +11,7 @@ interface NodeFs {
 
 interface NodeProcess {
   getBuiltinModule?(id: string): unknown;
+  argv?: string[];
   stdin?: { isTTY?: boolean };
   stdout?: { isTTY?: boolean };
   stderr?: { isTTY?: boolean };
@@ -19,6 +20,14 @@ interface NodeProcess {
 export function nodeProcess(): NodeProcess | undefined {
   const p = (globalThis as { process?: NodeProcess }).process;
   return p && typeof p.getBuiltinModule === 'function' ? p : undefined;
+}
+
+/**
+ * The process's command line after the `node` binary: the script's path, then its
+ * arguments (what preview2-shim gives a guest); none outside Node.
+ */
+export function nodeArgs(): string[] {
+  return nodeProcess()?.argv?.slice(1) ?? [];
 }
 
 function nodeFs(): NodeFs {

@@ -27,10 +27,28 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describe('wasi:cli/environment', () => {
-  it('defaults to no arguments, no environment and no cwd', () => {
-    expect(environment.getArguments()).toEqual([]);
+  it("defaults to Node's arguments after the node binary, no environment and no cwd", () => {
+    expect(environment.getArguments()).toEqual(process.argv.slice(1));
+    expect(environment.getArguments()[0]).toBe(process.argv[1]);
     expect(environment.getEnvironment()).toEqual([]);
     expect(environment.initialCwd()).toBeUndefined();
+  });
+
+  it('defaults to no arguments where there is no Node process (a browser)', () => {
+    vi.stubGlobal('process', undefined);
+    try {
+      resetConfig();
+      expect(environment.getArguments()).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('configured arguments replace the default, and resetConfig brings it back', () => {
+    configure({ args: ['prog'] });
+    expect(environment.getArguments()).toEqual(['prog']);
+    resetConfig();
+    expect(environment.getArguments()).toEqual(process.argv.slice(1));
   });
 
   it('reports what configure set, from an object or from pairs', () => {

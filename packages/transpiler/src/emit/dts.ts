@@ -74,6 +74,7 @@ function importMembers(imports: Map<string, ImportItem>): string[] {
   const out: string[] = [];
   for (const [n, i] of imports) {
     if (i.kind === 'func') out.push(`  ${str(n)}: { default${signature(i.type)} };`);
+    else if (i.kind === 'resource') out.push(`  ${str(n)}: { default: Function };`);
     else if (i.kind === 'instance') out.push(`  ${str(n)}: ${instanceMembers(i)};`);
   }
   return out;
@@ -87,7 +88,7 @@ export function writeDts(plan: Plan, instantiation: boolean, async: boolean): st
   const collect = (m: Map<string, ExportItem>) => { for (const [n, e] of m) { if (e.kind === 'resource') resourceNames.add(pascalCase(n)); if (e.kind === 'instance') collect(e.exports); } };
   collect(plan.exports);
   for (const n of resourceNames) lines.push(`type ${n} = object;`);
-  for (const i of plan.imports.values()) for (const r of i.kind === 'instance' ? i.resources.keys() : []) {
+  for (const [n, i] of plan.imports) for (const r of i.kind === 'instance' ? i.resources.keys() : i.kind === 'resource' ? [n] : []) {
     if (!resourceNames.has(pascalCase(r))) { resourceNames.add(pascalCase(r)); lines.push(`type ${pascalCase(r)} = object;`); }
   }
   lines.push(`export interface Exports ${exportsType}`);

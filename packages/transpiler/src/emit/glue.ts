@@ -11,6 +11,11 @@ import { Helpers } from './helpers.js';
 import { refName } from '../link/inline.js';
 import { camelCase, exportShortName, key, parseFuncName, pascalCase, prop, str, unversioned } from './names.js';
 
+/** The keys an import may be given under in the import object: as named, and unversioned. */
+function importNames(importName: string): string {
+  return JSON.stringify([...new Set([importName, unversioned(importName)])]);
+}
+
 interface CallState {
   top: Code;
   usedRealloc: boolean;
@@ -24,6 +29,8 @@ export interface GlueOptions {
   moduleFile(i: number): string;
   instantiation: 'async' | 'sync';
   namespacedExports: boolean;
+  /** Read imported values on first use (see `importValue`); otherwise once, while instantiating. */
+  lazyImports: boolean;
   /**
    * The async modes: imports for which `suspends` says so may return a promise and suspend
    * the guest; exports return promises, queued so that one instance never runs two
@@ -206,8 +213,7 @@ export class GlueWriter {
     } else if (r.origin === 'host') {
       const { importName, path, exportName } = r.host!;
       const mod = this.importInstance(importName, path);
-      js = { id, cls: this.id('$hc'), guest: false };
-      this.decls.push(`const ${js.cls} = ${exportName ? prop(mod, pascalCase(exportName)) : prop(mod, 'default')};`);
+      js = { id, cls: this.importValue('$hc', exportName ? prop(mod, pascalCase(exportName)) : prop(mod, 'default')), guest: false };
       this.resources.set(r, js);
     } else {
       throw new WeftError(`resource type '${r.name}' is abstract: it was never bound to a host or guest resource`);
@@ -246,15 +252,40 @@ export class GlueWriter {
 
   // ---- imports ------------------------------------------------------------
 
-  /** The import object for a top-level import name, looked up once per instantiation. */
+  /**
+   * A value read from the imports. In ESM output it is read on first use, not while the
+   * component instantiates: the host module that implements the imports may itself import
+   * this module, and then its exports are still uninitialised (ES modules in a cycle).
+   * Returns the expression to use it by.
+   */
+  private importValue(prefix: string, expr: string): string {
+    const name = this.id(prefix);
+    if (!this.opts.lazyImports) {
+      this.decls.push(`const ${name} = ${expr};`);
+      return name;
+    }
+    this.decls.push(`let ${name};`);
+    return `(${name} ??= ${expr})`;
+  }
+
+  /**
+   * An object holding imported values (an import, an instance nested in it). With lazy
+   * imports it is a function that looks the object up, called by each value's first read,
+   * so the object itself is never kept.
+   */
+  private importObject(key: string, expr: () => string): string {
+    let ref = this.importRefs.get(key);
+    if (ref) return ref;
+    const name = this.id('$m');
+    this.decls.push(this.opts.lazyImports ? `const ${name} = () => ${expr()};` : `const ${name} = ${expr()};`);
+    ref = this.opts.lazyImports ? `${name}()` : name;
+    this.importRefs.set(key, ref);
+    return ref;
+  }
+
+  /** The import object for a top-level import name. */
   private importModule(importName: string): string {
-    let name = this.importRefs.get(importName);
-    if (name) return name;
-    name = this.id('$m');
-    this.importRefs.set(importName, name);
-    const names = [...new Set([importName, unversioned(importName)])];
-    this.decls.push(`const ${name} = ${this.helpers.use('$import')}(imports, ${JSON.stringify(names)}, undefined, 'import');`);
-    return name;
+    return this.importObject(importName, () => `${this.helpers.use('$import')}(imports, ${importNames(importName)}, undefined, 'import')`);
   }
 
   /** The object of an instance nested at `path` inside an imported instance. */
@@ -262,13 +293,8 @@ export class GlueWriter {
     let obj = this.importModule(importName);
     for (let i = 0; i < path.length; i++) {
       const key = `${importName}#${path.slice(0, i + 1).join('/')}`;
-      let name = this.importRefs.get(key);
-      if (!name) {
-        name = this.id('$m');
-        this.importRefs.set(key, name);
-        this.decls.push(`const ${name} = ${this.helpers.use('$need')}(${prop(obj, camelCase(path[i]!))}, ${this.text(key)}, 'instance');`);
-      }
-      obj = name;
+      const outer = obj;
+      obj = this.importObject(key, () => `${this.helpers.use('$need')}(${prop(outer, camelCase(path[i]!))}, ${this.text(key)}, 'instance')`);
     }
     return obj;
   }
@@ -276,19 +302,14 @@ export class GlueWriter {
   /** How to call a host function: returns a function building the call expression from JS args. */
   private hostCall(callee: FuncVal & { kind: 'import' }, fname: string): (args: string[]) => string {
     const { importName, path, exportName } = callee.ref;
-    const mod = this.importInstance(importName, path);
-    if (exportName === undefined) {
-      const f = this.id('$f');
-      this.decls.push(`const ${f} = ${this.helpers.use('$import')}(imports, ${JSON.stringify([...new Set([importName, unversioned(importName)])])}, 'default', 'function');`);
-      return (args) => `${f}(${args.join(', ')})`;
-    }
-    const fn = parseFuncName(exportName);
-    const need = (what: string, key: string) => {
-      const v = this.id('$f');
+    // A function the world imports itself (not through an interface) is the default export
+    // of its own import; a world's resource functions (`[constructor]r`, `[static]r.s`)
+    // belong to the resource's class, the default export of the import `r`.
+    const fn = parseFuncName(exportName ?? importName);
+    const need = (what: string, key: string) => this.importValue('$f', exportName === undefined
+      ? `${this.helpers.use('$import')}(imports, ${importNames(fn.kind === 'free' ? importName : fn.resource)}, 'default', ${str(what)})`
       // The function's name constant is shared with the error texts of its trampoline.
-      this.decls.push(`const ${v} = ${this.helpers.use('$need')}(${prop(mod, key)}, ${this.text(fname)}, ${str(what)});`);
-      return v;
-    };
+      : `${this.helpers.use('$need')}(${prop(this.importInstance(importName, path), key)}, ${this.text(fname)}, ${str(what)})`);
     switch (fn.kind) {
       case 'free': {
         const f = need('function', fn.name);
@@ -737,8 +758,7 @@ export class GlueWriter {
     if (!name) {
       name = this.id('$mi');
       this.importRefs.set(k, name);
-      const names = [...new Set([m.importName, unversioned(m.importName)])];
-      this.decls.push(`const ${name} = ${this.helpers.use('$import')}(imports, ${JSON.stringify(names)}, undefined, 'core module');`);
+      this.decls.push(`const ${name} = ${this.helpers.use('$import')}(imports, ${importNames(m.importName)}, undefined, 'core module');`);
       this.decls.push(`if (!(${name} instanceof WebAssembly.Module)) throw new TypeError(${str(`import ${m.importName}: expected a WebAssembly.Module`)});`);
     }
     return name;

@@ -1,6 +1,6 @@
 import type { Plan } from '../link/plan.js';
 import { GlueWriter, type GlueOptions } from './glue.js';
-import { exportShortName, isIdentifier, str } from './names.js';
+import { exportShortName, isIdentifier, key, str } from './names.js';
 import type { ImportSpecifier } from './specifiers.js';
 
 export interface ModuleOptions {
@@ -20,6 +20,7 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     moduleFile: (i) => opts.moduleFiles[i]!,
     instantiation: opts.instantiation ?? 'async',
     namespacedExports: opts.namespacedExports,
+    lazyImports: !opts.instantiation,
     ...(opts.async ? { async: opts.async } : {}),
   });
   const fn = glue.instantiateFunction();
@@ -32,17 +33,24 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
   // One import statement per module: named bindings of the same module are grouped.
   const named = new Map<string, string[]>();
   let n = 0;
-  for (const name of plan.imports.keys()) {
+  for (const [name, item] of plan.imports) {
     const spec = opts.specifier(name);
     const local = `$i${n++}`;
-    if (spec.name) {
+    // A function or resource the world imports itself is the module's default export (or the
+    // named one the map picks); the glue reads it as `imports[name].default`.
+    const own = item.kind === 'func' || item.kind === 'resource';
+    const binding = spec.name ?? (own ? 'default' : undefined);
+    if (binding) {
       const list = named.get(spec.module) ?? [];
       named.set(spec.module, list);
-      list.push(`${isIdentifier(spec.name) ? spec.name : str(spec.name)} as ${local}`);
+      list.push(`${key(binding)} as ${local}`);
+      // A getter: the binding may still be uninitialised while this module instantiates.
+      const get = `get ${own ? 'default' : str(name)}() { return ${local}; }`;
+      importEntries.push(own ? `${str(name)}: { ${get} }` : get);
     } else {
       lines.push(`import * as ${local} from ${str(spec.module)};`);
+      importEntries.push(`${str(name)}: ${local}`);
     }
-    importEntries.push(`${str(name)}: ${local}`);
   }
   for (const [module, bindings] of named) lines.push(`import { ${bindings.join(', ')} } from ${str(module)};`);
   // Sources are built before the helpers are rendered: inlined modules need `$b64`.

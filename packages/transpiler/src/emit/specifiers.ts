@@ -41,8 +41,10 @@ export function resolveSpecifier(importName: string, map: Record<string, string>
   return { module: base };
 }
 
+/** `module#name`: the name is the export's own, except that a kebab-case WIT name is camelCased. */
 function split(target: string): ImportSpecifier {
   const hash = target.indexOf('#');
   if (hash < 0) return { module: target };
-  return { module: target.slice(0, hash), name: camelCase(target.slice(hash + 1)) };
+  const name = target.slice(hash + 1);
+  return { module: target.slice(0, hash), name: name.includes('-') ? camelCase(name) : name };
 }

@@ -186,7 +186,9 @@ export function inline(ast: ComponentAst): Plan {
   function importTop(name: string, desc: ExternDesc, offset: number): Item {
     switch (desc.kind) {
       case 'func': {
-        plan.imports.set(name, { kind: 'func', type: desc.type });
+        // A world's resource functions (`[constructor]r`, `[method]r.m`, `[static]r.s`) come
+        // with the resource's own import `r`: the host supplies them as members of its class.
+        if (!name.startsWith('[')) plan.imports.set(name, { kind: 'func', type: desc.type });
         return { kind: 'func', func: { kind: 'import', ref: { importName: name }, type: desc.type } };
       }
       case 'instance': {
