@@ -114,7 +114,6 @@ export async function withStdio<T>(
     stdout: (chunk) => out.push(chunk.slice()),
     stderr: (chunk) => err.push(chunk.slice()),
   });
-  filesystem.setPreopens([]);
   let value: T | undefined;
   let error: unknown;
   try {

@@ -63,7 +63,8 @@ function fromJson(type: WitType, v: unknown, where: string): unknown {
 
 /**
  * The value of one argument typed into the page. Strings, chars and enum cases are taken
- * as typed; numbers, bools and 64-bit integers as written; everything else as JSON.
+ * as typed; numbers, bools and 64-bit integers as written; everything else as JSON, and
+ * a named type's text that is not JSON as a word (an enum case).
  */
 export function parseArgument(type: WitType, text: string, where: string): unknown {
   if (type.kind === 'enum') return text.trim();
@@ -84,6 +85,9 @@ export function parseArgument(type: WitType, text: string, where: string): unkno
     // A bigint has no JSON form; write 64-bit integers as plain numbers or strings.
     json = JSON.parse(text);
   } catch (e) {
+    // The signature names a type without saying what it is: words that are not JSON are
+    // most likely an enum case.
+    if (type.kind === 'named') return text.trim();
     throw new TypeError(`${where}: expected JSON for this type: ${(e as Error).message}`);
   }
   return fromJson(type, json, where);

@@ -28,6 +28,7 @@ beforeAll(async () => {
   mkdirSync(artefacts, { recursive: true });
   for (const name of ['args_env', 'exit_code', 'stderr_out']) components[name] = await buildCFixture(name);
   components.hello = await parse(readFileSync(join(repo, 'examples', 'hello', 'hello.wat'), 'utf8'));
+  components.types = await parse(readFileSync(join(root, 'test', 'fixtures', 'types.wat'), 'utf8'));
   components['js-values'] = await parse(readFileSync(join(repo, 'packages', 'transpiler', 'test', 'fixtures', 'js-values.wat'), 'utf8'));
   browser = await launchChromium();
 });
@@ -166,6 +167,25 @@ async function exercise(origin: string, screenshot: string): Promise<void> {
     expect(await callExport(page, 'add', ['1', '2'])).toBe('→ 3');
     expect(await page.textContent('#glue-size')).toMatch(/^\d+(\.\d)? KB$/);
     await page.screenshot({ path: join(artefacts, `${screenshot}-exports.png`), fullPage: true });
+
+    // Text to the JS value of each WIT type, through the glue's checks.
+    await pick(page, 'types.wasm', components.types!);
+    await loaded(page, 'types.wasm');
+    expect(await page.textContent('#wit')).toContain('\n  export sum: func(xs: list<u64>) -> u64;\n  export x-of: func(p: point) -> s32;\n');
+    expect(await callExport(page, 'sum', ['[1, 2, "18446744073709551610"]'])).toBe('→ 18446744073709551613n');
+    expect(await callExport(page, 'sum', ['[]'])).toBe('→ 0n');
+    expect(await callExport(page, 'x-of', ['{ "x": -5, "y": 1.5 }'])).toBe('→ -5');
+    expect(await callExport(page, 'payload', ['{ "tag": "dot", "val": 7 }'])).toBe('→ 7');
+    expect(await callExport(page, 'payload', ['{ "tag": "none" }'])).toBe('→ 0');
+    expect(await callExport(page, 'bits', ['{ "read": true, "writeAll": true }'])).toBe('→ 3');
+    expect(await callExport(page, 'bits', ['{ "writeAll": true }'])).toBe('→ 2');
+    expect(await callExport(page, 'or-zero', ['null'])).toBe('→ 0n');
+    expect(await callExport(page, 'or-zero', ['9007199254740993'])).toBe('→ 9007199254740992n');
+    expect(await callExport(page, 'or-zero', ['"9007199254740993"'])).toBe('→ 9007199254740993n');
+    expect(await callExport(page, 'index', ['blue'])).toBe('→ 2');
+    expect(await callExport(page, 'index', ['purple'])).toMatch(/^TypeError: .*index.*\bc\b.*purple/);
+    expect(await callExport(page, 'not', ['true'])).toBe('→ false');
+    expect(await callExport(page, 'not', ['yes'])).toBe('TypeError: b: expected true or false, got "yes"');
 
     // An import nothing in the page can answer: the WIT still shows, a call says what is missing.
     await pick(page, 'js-values.wasm', components['js-values']!);
