@@ -26,8 +26,6 @@ export interface Loaded {
   info: InspectResult;
   /** The generated ES module. */
   glue: string;
-  /** Core wasm files by name, as `transpile()` wrote them. */
-  coreFiles: Record<string, Uint8Array>;
   transpileMs: number;
   /** `wasi:*` imports the shims answer, and the imports nothing here can answer. */
   provided: string[];
@@ -56,8 +54,8 @@ export async function loadComponent(bytes: Uint8Array, fileName: string): Promis
   const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true });
   const transpileMs = performance.now() - started;
   const glue = new TextDecoder().decode(files['component.js']);
-  const coreFiles = Object.fromEntries(Object.entries(files).filter(([f]) => f.endsWith('.wasm')));
-  const modules = new Map(await Promise.all(Object.entries(coreFiles).map(async ([f, b]) => [f, await WebAssembly.compile(b as BufferSource)] as const)));
+  const wasm = Object.entries(files).filter(([f]) => f.endsWith('.wasm'));
+  const modules = new Map(await Promise.all(wasm.map(async ([f, b]) => [f, await WebAssembly.compile(b as BufferSource)] as const)));
 
   const url = URL.createObjectURL(new Blob([glue], { type: 'text/javascript' }));
   let mod: Glue;
@@ -79,7 +77,6 @@ export async function loadComponent(bytes: Uint8Array, fileName: string): Promis
     size: bytes.length,
     info,
     glue,
-    coreFiles,
     transpileMs,
     provided: Object.keys(imports),
     missing,
@@ -97,26 +94,38 @@ function decode(chunks: Uint8Array[]): string {
   return new TextDecoder().decode(all);
 }
 
+interface CliRun {
+  args?: string[];
+  env?: [string, string][];
+  stdin?: string;
+}
+
+/** The last call queued: the cli shim's configuration is global to the page, so calls take turns. */
+let turn: Promise<unknown> = Promise.resolve();
+
 /**
- * Runs `body` with the guest's stdout and stderr captured (the cli shim's configuration
- * is global to the page, so each call sets its own), and the command line given.
+ * Runs `body` with the command line given and the guest's stdout and stderr captured.
+ * Errors, the configuration's too, come back in the result, so the queue goes on.
  */
-export async function withStdio<T>(
-  config: { args?: string[]; env?: [string, string][]; stdin?: string },
-  body: () => Promise<T>,
-): Promise<{ value?: T; error?: unknown; output: Output }> {
+export function withCli<T>(config: CliRun, body: () => Promise<T>): Promise<{ value?: T; error?: unknown; output: Output }> {
+  const run = turn.then(() => captured(config, body));
+  turn = run;
+  return run;
+}
+
+async function captured<T>(config: CliRun, body: () => Promise<T>): Promise<{ value?: T; error?: unknown; output: Output }> {
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
-  cli.configure({
-    args: config.args ?? [],
-    env: config.env ?? [],
-    stdin: config.stdin ?? 'none',
-    stdout: (chunk) => out.push(chunk.slice()),
-    stderr: (chunk) => err.push(chunk.slice()),
-  });
   let value: T | undefined;
   let error: unknown;
   try {
+    cli.configure({
+      args: config.args ?? [],
+      env: config.env ?? [],
+      stdin: config.stdin ?? 'none',
+      stdout: (chunk) => out.push(chunk.slice()),
+      stderr: (chunk) => err.push(chunk.slice()),
+    });
     value = await body();
   } catch (e) {
     error = e;
@@ -148,7 +157,7 @@ export async function runCommand(
 ): Promise<CommandResult> {
   const run = runExport(loaded.info);
   if (!run) throw new Error(`${loaded.fileName} does not export wasi:cli/run`);
-  const { error, output } = await withStdio({ args: [loaded.fileName, ...opts.args], env: opts.env, stdin: opts.stdin }, async () => {
+  const { error, output } = await withCli({ args: [loaded.fileName, ...opts.args], env: opts.env, stdin: opts.stdin }, async () => {
     const instance = await loaded.instantiate();
     await (instance[run] as { run(): unknown }).run();
   });

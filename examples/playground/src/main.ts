@@ -1,7 +1,7 @@
 /** The page: pick or drop a component, then read its WIT, call its exports or run it. */
 import type { InspectEntry } from '@weft/transpiler';
 import helloUrl from '../../hello/hello.wasm?url';
-import { isComponentError, loadComponent, runCommand, runExport, withStdio, type Loaded, type Output } from './component';
+import { isComponentError, loadComponent, runCommand, runExport, withCli, type Loaded, type Output } from './component';
 import { example, parseArgument, show } from './values';
 import { parseSignature } from './wit-type';
 import { worldName, worldText } from './world';
@@ -143,7 +143,7 @@ async function call(
     return;
   }
   result.textContent = 'calling…';
-  const { value, error, output } = await withStdio({}, async () => {
+  const { value, error, output } = await withCli({}, async () => {
     shared ??= c.instantiate();
     let target = await shared;
     for (const name of fn.path.slice(0, -1)) target = member(target, name) as Record<string, unknown>;
