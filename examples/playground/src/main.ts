@@ -3,7 +3,7 @@ import type { InspectEntry } from '@weft/transpiler';
 import helloUrl from '../../hello/hello.wasm?url';
 import { isComponentError, loadComponent, runCommand, runExport, withCli, type Loaded, type Output } from './component';
 import { example, parseArgument, show } from './values';
-import { parseSignature } from './wit-type';
+import { parseSignature, type WitFunc } from './wit-type';
 import { worldName, worldText } from './world';
 import './style.css';
 
@@ -128,7 +128,7 @@ function exportForm(c: Loaded, fn: Callable): HTMLElement {
 async function call(
   c: Loaded,
   fn: Callable,
-  params: ReturnType<typeof parseSignature>['params'],
+  params: WitFunc['params'],
   inputs: HTMLInputElement[],
   result: HTMLElement,
 ): Promise<void> {
@@ -156,7 +156,8 @@ async function call(
   else if (isComponentError(error)) text = `→ error ${show(error.payload)}`;
   else {
     text = describeError(error);
-    // A trap poisons the instance and a failed instantiation leaves none: start afresh next call.
+    // A trap poisons the instance and a failed instantiation leaves none: after any failure
+    // the next call starts on a fresh instance.
     shared = undefined;
   }
   result.textContent = text + streams(output);
