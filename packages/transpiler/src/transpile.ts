@@ -53,10 +53,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
     specifier,
     ...(async ? { async } : {}),
   });
-  if (opts.minify) {
-    const { transform } = await import('esbuild');
-    js = (await transform(js, { minify: true, format: 'esm', target: 'es2022' })).code;
-  }
+  if (opts.minify) js = await minify(js);
 
   const files: Record<string, Uint8Array> = {};
   plan.modules.forEach((m, i) => { if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice(); });
@@ -72,6 +69,13 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
     if (kind === 'instance' && !opts.noNamespacedExports && exportShortName(n) !== n) exports.push([n, kind]);
   }
   return { files, imports, exports };
+}
+
+async function minify(js: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  // Browser bundles replace esbuild, a Node program, with an empty module (package.json `browser`).
+  if (typeof esbuild.transform !== 'function') throw new WeftError('minify needs esbuild, which runs only in Node: transpile without minify in a browser');
+  return (await esbuild.transform(js, { minify: true, format: 'esm', target: 'es2022' })).code;
 }
 
 /** `ns:pkg/iface#func` (versioned or not) or a world-level `func`. */

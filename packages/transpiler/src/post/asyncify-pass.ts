@@ -21,10 +21,14 @@ type BinaryenModule = InstanceType<Binaryen['Module']>;
 
 async function loadBinaryen(): Promise<Binaryen> {
   try {
-    return (await import('binaryen')).default;
+    const binaryen: Binaryen | undefined = (await import('binaryen')).default;
+    // Browser bundles replace binaryen, 12 MB that only asyncify uses, with an empty
+    // module (package.json `browser`).
+    if (typeof binaryen?.readBinaryWithFeatures === 'function') return binaryen;
   } catch (e) {
     throw new WeftError(`asyncMode 'asyncify' needs the 'binaryen' package: ${(e as Error).message}`);
   }
+  throw new WeftError("asyncMode 'asyncify' needs binaryen, which browser bundles of weft leave out: use 'jspi' in a browser, or transpile in Node");
 }
 
 /**
