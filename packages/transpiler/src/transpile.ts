@@ -1,7 +1,7 @@
 import { decodeComponent } from './decode/component.js';
 import { writeDts } from './emit/dts.js';
 import { writeModule } from './emit/module.js';
-import { exportShortName, unversioned } from './emit/names.js';
+import { exportShortName, unversioned } from './js/names.js';
 import { resolveSpecifier } from './emit/specifiers.js';
 import { suspendingLowerings } from './emit/suspending.js';
 import type { AsyncGlue } from './emit/glue.js';

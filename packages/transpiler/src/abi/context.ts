@@ -1,7 +1,7 @@
-import type { Code } from '../emit/code.js';
-import type { HelperName } from '../emit/helpers.js';
+import type { Code } from '../js/code.js';
+import type { HelperName } from '../js/helpers.js';
 import type { Resource, ValType } from '../types/model.js';
-import type { Flat } from './layout.js';
+import type { Flat } from '../types/layout.js';
 
 /** What generated lift/lower code needs to know about a resource type. */
 export interface ResourceJs {

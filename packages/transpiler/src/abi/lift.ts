@@ -1,9 +1,9 @@
-import { camelCase } from '../emit/names.js';
+import { camelCase } from '../js/names.js';
 import type { ValType } from '../types/model.js';
 import type { AbiCtx } from './context.js';
 import { narrow, optionIsTagged, typedArrayFor } from './context.js';
-import type { Flat } from './layout.js';
-import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from './layout.js';
+import type { Flat } from '../types/layout.js';
+import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from '../types/layout.js';
 
 /** Reads flat core values in order, converting joined variant slots back to the wanted type. */
 export class FlatReader {

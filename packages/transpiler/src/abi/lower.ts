@@ -1,9 +1,9 @@
-import { camelCase } from '../emit/names.js';
+import { camelCase } from '../js/names.js';
 import type { ValType } from '../types/model.js';
 import type { AbiCtx } from './context.js';
 import { ZERO, optionIsTagged, typeName, typedArrayFor, widen } from './context.js';
 import { block } from './lift.js';
-import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from './layout.js';
+import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from '../types/layout.js';
 
 const str = JSON.stringify;
 

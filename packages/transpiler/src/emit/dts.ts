@@ -1,6 +1,6 @@
 import type { ExportItem, ImportInstance, ImportItem, Plan } from '../link/plan.js';
 import type { FuncType, ValType } from '../types/model.js';
-import { camelCase, exportShortName, parseFuncName, pascalCase, str } from './names.js';
+import { camelCase, exportShortName, parseFuncName, pascalCase, str } from '../js/names.js';
 
 /** TypeScript type of a WIT value, following the JS value conventions. */
 export function tsType(t: ValType): string {

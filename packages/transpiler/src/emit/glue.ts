@@ -1,15 +1,15 @@
 import type { AbiCtx, ResourceJs } from '../abi/context.js';
-import type { Flat } from '../abi/layout.js';
-import { alignment, flatSignature, flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, recordLayout, size, unsupportedCall } from '../abi/layout.js';
+import type { Flat } from '../types/layout.js';
+import { alignment, flatSignature, flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, recordLayout, size, unsupportedCall } from '../types/layout.js';
 import { FlatReader, liftFlat, liftMem } from '../abi/lift.js';
 import { lowerFlat, lowerMem, lowerResultMem } from '../abi/lower.js';
 import { WeftError } from '../error.js';
 import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, Lift, Lowering, ModuleRef, Plan } from '../link/plan.js';
 import type { Resource } from '../types/model.js';
-import { Code } from './code.js';
-import { Helpers } from './helpers.js';
+import { Code } from '../js/code.js';
+import { Helpers } from '../js/helpers.js';
 import { refName } from '../link/inline.js';
-import { camelCase, exportShortName, key, parseFuncName, pascalCase, prop, str, unversioned } from './names.js';
+import { camelCase, exportShortName, key, parseFuncName, pascalCase, prop, str, unversioned } from '../js/names.js';
 
 /** The keys an import may be given under in the import object: as named, and unversioned. */
 function importNames(importName: string): string {

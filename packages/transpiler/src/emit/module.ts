@@ -1,6 +1,6 @@
 import type { Plan } from '../link/plan.js';
 import { GlueWriter, type GlueOptions } from './glue.js';
-import { exportShortName, isIdentifier, key, str } from './names.js';
+import { exportShortName, isIdentifier, key, str } from '../js/names.js';
 import type { ImportSpecifier } from './specifiers.js';
 
 export interface ModuleOptions {

@@ -1,4 +1,4 @@
-import { camelCase, unversioned } from './names.js';
+import { camelCase, unversioned } from '../js/names.js';
 
 /** WASI packages weft ships shims for; `wasi:<pkg>/<iface>` maps to `@weft/wasi-<pkg>#<iface>`. */
 const WASI_SHIMS = new Set(['cli', 'clocks', 'filesystem', 'http', 'io', 'random', 'sockets']);

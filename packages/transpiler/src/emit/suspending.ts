@@ -1,5 +1,5 @@
 import type { Lowering } from '../link/plan.js';
-import { unversioned } from './names.js';
+import { unversioned } from '../js/names.js';
 
 /**
  * The WASI calls that wait, and so may suspend the guest in the async modes. A trailing `*`

@@ -3,7 +3,6 @@ import type {
   Definition, ExternType, SortIdx, TypeDef,
 } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
-import { flatten, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory } from '../abi/layout.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { newResource } from './model.js';
@@ -13,7 +12,7 @@ import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import type { ModuleType } from './validate-subtype.js';
 import { aliasResource, aliasValue, canonResource, expectSub, moduleTypes, namedVia } from './validate-subtype.js';
-import { layout, MAX_ELEM_SIZE } from './validate-size.js';
+import { flatten, MAX_ELEM_SIZE, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory, size } from './layout.js';
 import { substExtern } from './validate-subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
@@ -641,8 +640,9 @@ function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
   }
   if (def.kind === 'defval') {
     const t = resolveTypeDef(def, s, o);
-    if (t.kind === 'value' && layout(t.type).size >= MAX_ELEM_SIZE) {
-      throw new WeftError(`value type exceeds maximum byte size: its element size is ${layout(t.type).size} bytes, the limit is ${MAX_ELEM_SIZE - 1}`, o);
+    // The bound is on the larger of the two layouts, a 64-bit memory's.
+    if (t.kind === 'value' && size(t.type, 8) >= MAX_ELEM_SIZE) {
+      throw new WeftError(`value type exceeds maximum byte size: its element size is ${size(t.type, 8)} bytes, the limit is ${MAX_ELEM_SIZE - 1}`, o);
     }
     return t;
   }

@@ -1,5 +1,11 @@
 import { WeftError } from '../error.js';
-import type { FuncType, ValType } from '../types/model.js';
+import type { FuncType, ValType } from './model.js';
+
+/**
+ * The canonical ABI's layout of values: size and alignment in linear memory, and the core
+ * value types a value flattens to. Validation needs it (element-size bound, flat signatures
+ * of canon definitions) and so do the lift and lower generators, so it lives with the types.
+ */
 
 /** Core wasm value types as the canonical ABI flattens component values. */
 export type Flat = 'i32' | 'i64' | 'f32' | 'f64';
@@ -61,62 +67,83 @@ export function variantCases(t: ValType): { name: string; type?: ValType }[] {
   }
 }
 
-export function alignment(t: ValType): number {
+/** Bytes in a pointer: 4 in 32-bit memories, 8 in 64-bit ones. */
+export type PtrSize = 4 | 8;
+
+/** Validation bound on the element size of every defined value type in a 64-bit memory (CanonicalABI.md, Element Size). */
+export const MAX_ELEM_SIZE = 2 ** 28;
+
+interface Layout { size: number; align: number }
+
+/**
+ * Layouts per pointer size. Pure memoisation: a layout depends on nothing but the type and
+ * the pointer size, and types are never mutated once resolved.
+ */
+const layouts: Record<PtrSize, WeakMap<ValType, Layout>> = { 4: new WeakMap(), 8: new WeakMap() };
+
+function layout(t: ValType, ptr: PtrSize): Layout {
+  const known = layouts[ptr].get(t);
+  if (known) return known;
+  const out = computeLayout(t, ptr);
+  layouts[ptr].set(t, out);
+  return out;
+}
+
+function computeLayout(t: ValType, ptr: PtrSize): Layout {
   switch (t.kind) {
-    case 'bool': case 's8': case 'u8': return 1;
-    case 's16': case 'u16': return 2;
-    case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return 4;
-    case 's64': case 'u64': case 'f64': return 8;
-    case 'string': case 'map': return 4;
-    case 'list': return t.length === undefined ? 4 : alignment(t.elem);
-    case 'record': return Math.max(1, ...t.fields.map((f) => alignment(f.type)));
-    case 'tuple': return Math.max(1, ...t.types.map(alignment));
-    case 'flags': { const s = flagsSize(t.names.length); return s > 4 ? 4 : s; }
-    case 'variant': case 'option': case 'result': case 'enum': {
-      const cases = variantCases(t);
-      return Math.max(discriminantSize(cases.length), ...cases.map((c) => (c.type ? alignment(c.type) : 1)));
+    case 'bool': case 's8': case 'u8': return { size: 1, align: 1 };
+    case 's16': case 'u16': return { size: 2, align: 2 };
+    case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return { size: 4, align: 4 };
+    case 's64': case 'u64': case 'f64': return { size: 8, align: 8 };
+    case 'string': case 'map': return { size: 2 * ptr, align: ptr };
+    case 'list': {
+      if (t.length === undefined) return { size: 2 * ptr, align: ptr };
+      const e = layout(t.elem, ptr);
+      return { size: t.length * e.size, align: e.align };
     }
+    case 'record': return recordLayout(t.fields.map((f) => f.type), ptr);
+    case 'tuple': return recordLayout(t.types, ptr);
+    case 'flags': { const s = flagsSize(t.names.length); return { size: s, align: s > 4 ? 4 : s }; }
+    case 'variant': case 'option': case 'result': case 'enum': return variantLayout(t, ptr);
     // Streams, futures and error contexts are i32 handles in the ABI.
-    case 'unsupported': return 4;
+    case 'unsupported': return { size: 4, align: 4 };
   }
 }
 
-export function size(t: ValType): number {
-  switch (t.kind) {
-    case 'bool': case 's8': case 'u8': return 1;
-    case 's16': case 'u16': return 2;
-    case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return 4;
-    case 's64': case 'u64': case 'f64': return 8;
-    case 'string': case 'map': return 8;
-    case 'list': return t.length === undefined ? 8 : t.length * size(t.elem);
-    case 'record': return recordLayout(t.fields.map((f) => f.type)).size;
-    case 'tuple': return recordLayout(t.types).size;
-    case 'flags': return flagsSize(t.names.length);
-    case 'variant': case 'option': case 'result': case 'enum': return variantLayout(t).size;
-    case 'unsupported': return 4;
-  }
+export function alignment(t: ValType, ptr: PtrSize = 4): number {
+  return layout(t, ptr).align;
 }
 
-export function recordLayout(types: ValType[]): { offsets: number[]; size: number; align: number } {
+export function size(t: ValType, ptr: PtrSize = 4): number {
+  return layout(t, ptr).size;
+}
+
+export function recordLayout(types: ValType[], ptr: PtrSize = 4): { offsets: number[]; size: number; align: number } {
   let s = 0;
   let align = 1;
   const offsets: number[] = [];
   for (const t of types) {
-    const a = alignment(t);
-    s = alignTo(s, a);
+    const l = layout(t, ptr);
+    s = alignTo(s, l.align);
     offsets.push(s);
-    s += size(t);
-    align = Math.max(align, a);
+    s += l.size;
+    align = Math.max(align, l.align);
   }
   return { offsets, size: alignTo(s, align), align };
 }
 
-export function variantLayout(t: ValType): { discSize: 1 | 2 | 4; payloadOffset: number; size: number; align: number } {
+export function variantLayout(t: ValType, ptr: PtrSize = 4): { discSize: 1 | 2 | 4; payloadOffset: number; size: number; align: number } {
   const cases = variantCases(t);
   const discSize = discriminantSize(cases.length);
-  const maxCaseAlign = Math.max(1, ...cases.map((c) => (c.type ? alignment(c.type) : 1)));
+  let maxCaseAlign = 1;
+  let maxCaseSize = 0;
+  for (const c of cases) {
+    if (!c.type) continue;
+    const l = layout(c.type, ptr);
+    maxCaseAlign = Math.max(maxCaseAlign, l.align);
+    maxCaseSize = Math.max(maxCaseSize, l.size);
+  }
   const payloadOffset = alignTo(discSize, maxCaseAlign);
-  const maxCaseSize = Math.max(0, ...cases.map((c) => (c.type ? size(c.type) : 0)));
   const align = Math.max(discSize, maxCaseAlign);
   return { discSize, payloadOffset, size: alignTo(payloadOffset + maxCaseSize, align), align };
 }
