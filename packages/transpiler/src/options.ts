@@ -17,6 +17,13 @@ export interface TranspileOptions {
   tlaCompat?: boolean;
   /** Export interfaces only by their short name, not also by `ns:pkg/iface@ver`. */
   noNamespacedExports?: boolean;
+  /**
+   * Convert every core module to JavaScript with binaryen's wasm2js, so the component runs
+   * where WebAssembly is unavailable. The output is one `<name>.js` holding the converted
+   * modules; in instantiation mode it exports `instantiate(imports)`. Memories need
+   * resizable ArrayBuffers (ES2024).
+   */
+  js?: boolean;
   /** Minify the generated glue with esbuild. */
   minify?: boolean;
   /** Do not emit `.d.ts` files. */
