@@ -5,7 +5,8 @@
 const HELPERS = {
   $trap: {
     deps: [],
-    code: `function $trap(msg) { throw new WebAssembly.RuntimeError(msg); }`,
+    // JavaScript core modules (--js) may run where there is no WebAssembly to take it from.
+    code: `function $trap(msg) { throw new (typeof WebAssembly === 'object' ? WebAssembly.RuntimeError : Error)(msg); }`,
   },
   $bad: {
     deps: [],

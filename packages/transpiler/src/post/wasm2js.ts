@@ -1,3 +1,4 @@
+import { readCoreModule } from '../decode/core-module.js';
 import { Reader } from '../decode/reader.js';
 import type { HelperName } from '../emit/helpers.js';
 import type { JsCoreModule } from '../emit/module.js';
@@ -62,19 +63,27 @@ export async function wasm2jsModules(modules: readonly Uint8Array[]): Promise<Js
 async function wasm2jsModule(bytes: Uint8Array, what: string): Promise<JsCoreModule> {
   const binaryen = await loadBinaryen();
   let m: BinaryenModule;
+  const memoryImported = readCoreModule(new Reader(bytes, 0, bytes.length)).imports.some((i) => i.kind === 'memory');
   try {
     m = binaryen.readBinaryWithFeatures(withoutNames(bytes), binaryen.Features.All);
   } catch (e) {
     throw new WeftError(`js: binaryen cannot read ${what}: ${(e as Error).message}`);
   }
   try {
-    return convert(binaryen, m, what);
+    return convert(binaryen, m, memoryImported, what);
   } finally {
     m.dispose();
   }
 }
 
-function convert(binaryen: Binaryen, m: BinaryenModule, what: string): JsCoreModule {
+/**
+ * Without a name section binaryen names what a module defines by its index and what it
+ * imports `fimport$0`, `timport$0`, ...: an import's module name may be empty, so the
+ * name is what tells the two apart.
+ */
+const isImport = (name: string) => /^[a-z]import\$/.test(name);
+
+function convert(binaryen: Binaryen, m: BinaryenModule, memoryImported: boolean, what: string): JsCoreModule {
   const helpers = new Set<HelperName>();
   const use = (h: HelperName) => (helpers.add(h), h);
   const flat = (t: number, where: string): ('i32' | 'i64' | 'f32' | 'f64')[] => binaryen.expandType(t).map((v) => {
@@ -91,14 +100,14 @@ function convert(binaryen: Binaryen, m: BinaryenModule, what: string): JsCoreMod
 
   for (let i = 0; i < m.getNumGlobals(); i++) {
     const g = binaryen.getGlobalInfo(m.getGlobalByIndex(i));
-    if (g.module) throw new WeftError(`js: ${what} imports global '${g.module}' '${g.base}'; JavaScript core modules cannot share globals`);
+    if (isImport(g.name)) throw new WeftError(`js: ${what} imports global '${g.module}' '${g.base}'; JavaScript core modules cannot share globals`);
   }
 
   if (m.hasMemory()) {
     const mem = m.getMemoryInfo();
     if (mem.shared || mem.is64) throw new WeftError(`js: ${what} has a ${mem.shared ? 'shared' : '64-bit'} memory, which wasm2js does not support`);
-    if (mem.module) {
-      prologue.push(`const $mem = ${wasmImport(mem.module, mem.base!)};`);
+    if (memoryImported) {
+      prologue.push(`const $mem = ${wasmImport(mem.module!, mem.base!)};`);
     } else {
       const max = Math.min(mem.max ?? MAX_PAGES, MAX_PAGES);
       if (mem.initial > max) throw new WeftError(`js: ${what} starts with ${mem.initial} pages of memory; JavaScript core modules hold at most ${MAX_PAGES} (2 GiB)`);
@@ -106,27 +115,29 @@ function convert(binaryen: Binaryen, m: BinaryenModule, what: string): JsCoreMod
     }
     // Defined or imported, the memory wasm2js sees is the shared object. Without a name
     // section binaryen names a defined memory by its index and an imported one `mimport$0`.
-    m.addMemoryImport(mem.module ? 'mimport$0' : '0', IMPORT_MODULE, 'memory');
+    m.addMemoryImport(memoryImported ? 'mimport$0' : '0', IMPORT_MODULE, 'memory');
     bound.push('memory: $mem');
   }
 
+  let sharesTable = false;
   for (let i = 0; i < m.getNumTables(); i++) {
     const t = binaryen.getTableInfo(m.getTableByIndex(i));
-    if (!t.module) continue;
+    if (!isImport(t.name)) continue;
+    sharesTable = true;
     m.addTableImport(t.name, IMPORT_MODULE, `t${i}`);
-    bound.push(`t${i}: ${wasmImport(t.module, t.base!)}`);
+    bound.push(`t${i}: ${wasmImport(t.module!, t.base!)}`);
   }
 
   let imported = 0;
   for (let i = 0; i < m.getNumFunctions(); i++) {
     const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (!f.module) continue;
+    if (!isImport(f.name)) continue;
     const name = `f${imported++}`;
-    const where = `import '${f.module}' '${f.base}'`;
+    const where = `import '${f.module!}' '${f.base!}'`;
     const params = flat(f.params, where);
     const results = flat(f.results, where);
     m.addFunctionImport(f.name, IMPORT_MODULE, name, f.params, f.results);
-    const fn = `${use('$coreImport')}(imports, ${str(f.module)}, ${str(f.base!)})`;
+    const fn = `${use('$coreImport')}(imports, ${str(f.module!)}, ${str(f.base!)})`;
     bound.push(`${name}: ${params.includes('i64') || results.includes('i64') ? importAdapter(fn, params, results, use) : fn}`);
   }
 
@@ -147,6 +158,7 @@ function convert(binaryen: Binaryen, m: BinaryenModule, what: string): JsCoreMod
     } else if (e.kind === binaryen.ExternalMemory) {
       exported.push(`${str(e.name)}: $mem`);
     } else if (e.kind === binaryen.ExternalTable) {
+      sharesTable = true;
       m.addTableExport(e.value, `x${k}`);
       exported.push(`${str(e.name)}: ${x}`);
     } else if (e.kind === binaryen.ExternalGlobal) {
@@ -157,7 +169,10 @@ function convert(binaryen: Binaryen, m: BinaryenModule, what: string): JsCoreMod
     }
   }
 
-  binaryen.setOptimizeLevel(2);
+  // Optimising assumes the high word of an i64 result is the module's own: it drops a
+  // write no code of the module reads and folds a read no code of it writes. Across a
+  // table shared with another module both happen, so such modules are not optimised.
+  binaryen.setOptimizeLevel(sharesTable ? 0 : 2);
   binaryen.setShrinkLevel(0);
   let js: string;
   try {
