@@ -2,7 +2,8 @@
  * `--js`: C commands (wasi-libc and the preview1 adapter: four core modules linked
  * through a shared funcref table, a memory the adapter imports, i64 clock values) with
  * every core module converted to JavaScript, run where WebAssembly does not exist:
- * Chromium with `WebAssembly` deleted before any script, and Node the same way.
+ * Chromium with `WebAssembly` deleted before any script, and Node the same way. With
+ * asyncMode 'asyncify' the converted modules unwind and rewind around a real wait too.
  */
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,7 @@ beforeAll(async () => {
   for (const name of ['clocks', 'args_env']) {
     entries[name] = (await transpileForTest(await buildCFixture(name), { name: `${name}_js`, engine: 'weft', js: true })).entry;
   }
+  entries.clocksAsyncify = (await transpileForTest(await buildCFixture('clocks'), { name: 'clocks_js_asyncify', engine: 'weft', js: true, asyncMode: 'asyncify' })).entry;
 });
 
 describe('--js in Chromium without WebAssembly', () => {
@@ -51,6 +53,12 @@ describe('--js in Chromium without WebAssembly', () => {
 
   it('runs a command reading the clocks (i64 values) and sleeping', async () => {
     const r = await runInPage(s.page, urlOf(entries.clocks!));
+    expect(r).toMatchObject({ exitCode: 0, stdout: CLOCKS, stderr: '' });
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it("runs it with asyncMode 'asyncify': the sleep suspends the converted modules", async () => {
+    const r = await runInPage(s.page, urlOf(entries.clocksAsyncify!));
     expect(r).toMatchObject({ exitCode: 0, stdout: CLOCKS, stderr: '' });
     expect(s.pageErrors).toEqual([]);
   });
