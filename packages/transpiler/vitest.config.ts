@@ -8,10 +8,10 @@ export default defineConfig({
     poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     projects: [
       { extends: true, test: { name: 'wasm', include: ['test/**/*.test.ts'] } },
-      // The value, string and resource tests again with the core modules as JavaScript (--js).
+      // The value, string, resource and trap tests again with the core modules as JavaScript (--js).
       {
         extends: true,
-        test: { name: 'js', include: ['test/values.test.ts', 'test/strings.test.ts', 'test/resources.test.ts'], env: { WEFT_JS: '1' } },
+        test: { name: 'js', include: ['test/values.test.ts', 'test/strings.test.ts', 'test/resources.test.ts', 'test/traps.test.ts'], env: { WEFT_JS: '1' } },
       },
     ],
   },

@@ -3,8 +3,8 @@
  *
  * WEFT_ENGINE=jco runs the same tests through `jco transpile` — useful to check a
  * fixture itself is right; the default engine is weft. WEFT_JS=1 transpiles with `js`
- * (core modules converted to JavaScript); vitest.config.ts runs the value, string and
- * resource tests that way too.
+ * (core modules converted to JavaScript); vitest.config.ts runs the value, string,
+ * resource and trap tests that way too.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';

@@ -63,7 +63,10 @@ export async function wasm2jsModules(modules: readonly Uint8Array[]): Promise<Js
 async function wasm2jsModule(bytes: Uint8Array, what: string): Promise<JsCoreModule> {
   const binaryen = await loadBinaryen();
   let m: BinaryenModule;
-  const memoryImported = readCoreModule(new Reader(bytes, 0, bytes.length)).imports.some((i) => i.kind === 'memory');
+  const info = readCoreModule(new Reader(bytes, 0, bytes.length));
+  const memoryImported = info.imports.some((i) => i.kind === 'memory');
+  const memories = (info.memories ?? 0) + info.imports.filter((i) => i.kind === 'memory').length;
+  if (memories > 1) throw new WeftError(`js: ${what} has ${memories} memories; wasm2js supports one`);
   try {
     m = binaryen.readBinaryWithFeatures(withoutNames(bytes), binaryen.Features.All);
   } catch (e) {
@@ -193,7 +196,7 @@ function importAdapter(fn: string, params: string[], results: string[], use: (h:
   });
   const call = `f(${args.join(', ')})`;
   const body = results[0] === 'i64'
-    ? `{ const r = ${call}; $w2jHigh = ${use('$i64hi')}(r); return ${use('$i64lo')}(r); }`
+    ? `{ const r = ${call}; ${use('$w2jHigh')} = ${use('$i64hi')}(r); return ${use('$i64lo')}(r); }`
     : call;
   return `((f) => (${names.join(', ')}) => ${body})(${fn})`;
 }
@@ -202,7 +205,7 @@ function exportAdapter(x: string, params: string[], results: string[], use: (h: 
   const names = params.map((_, i) => `a${i}`);
   const args = params.flatMap((t, i) => (t === 'i64' ? [`${use('$i64lo')}(a${i})`, `${use('$i64hi')}(a${i})`] : [`a${i}`]));
   const call = `${x}(${args.join(', ')})`;
-  return `(${names.join(', ')}) => ${results[0] === 'i64' ? `${use('$i64')}(${call}, $w2jHigh)` : call}`;
+  return `(${names.join(', ')}) => ${results[0] === 'i64' ? `${use('$i64')}(${call}, ${use('$w2jHigh')})` : call}`;
 }
 
 /**
@@ -219,6 +222,12 @@ function wrap(js: string, prologue: string[], bound: string[], exported: string[
   expect(tail > 0, 'var retasmFunc = ');
   body = body.slice(0, tail).trimEnd();
   if (body.includes('wasm2js_table_grow')) throw new WeftError(`js: ${what} grows a table, which wasm2js does not support`);
+  // A guest trap is the glue's trap, as it would be under WebAssembly.
+  const trap = "function wasm2js_trap() { throw new Error('abort'); }";
+  if (body.includes('wasm2js_trap')) {
+    expect(body.includes(trap), trap);
+    body = body.replace(trap, `function wasm2js_trap() { ${use('$trap')}('unreachable executed'); }`);
+  }
   // i64 results travel in one shared high word, so that a call between two modules (through a
   // shared table) returns both halves.
   const high = 'var i64toi32_i32$HIGH_BITS = 0;';
