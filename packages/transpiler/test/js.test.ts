@@ -92,6 +92,16 @@ console.log(JSON.stringify(out));`;
   });
 });
 
+describe('ESM output', () => {
+  it('with --tla-compat and --minify exports $init, then the functions', async () => {
+    const { entry } = await emit({ map: { 'local:test/host': hostUrl }, tlaCompat: true, minify: true });
+    const m = await import(pathToFileURL(entry).href);
+    await m.$init;
+    expect(m.sum3(1n, 2n, 2n ** 50n)).toBe(3n + 2n ** 50n);
+    expect(m.far(1)).toBe('far');
+  });
+});
+
 describe('output', () => {
   it('is byte-identical for identical input', async () => {
     const a = await transpile(bytes, { name: 'c', js: true, instantiation: 'sync' });
