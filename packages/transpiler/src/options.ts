@@ -40,8 +40,8 @@ export interface TranspileOptions {
   /** Extra exports that return a promise (under `jspi` and `asyncify` every export does). */
   asyncExports?: string[];
   /**
-   * Where rewritten core modules (asyncify) are cached by content, so a large module is
-   * rewritten once. Default `$WEFT_CACHE_DIR` or `~/.cache/weft`; `false` for none.
+   * Where rewritten core modules (asyncify) and their JavaScript (`js`) are cached by
+   * content, so a large module is rewritten once. Default `$WEFT_CACHE_DIR` or `~/.cache/weft`; `false` for none.
    */
   cacheDir?: string | false;
 }

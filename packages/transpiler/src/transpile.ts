@@ -39,7 +39,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   const plan = inline(ast);
 
   const async = await asyncGlue(plan, opts);
-  const jsCores = opts.js ? await wasm2jsModules(plan.modules) : undefined;
+  const jsCores = opts.js ? await wasm2jsModules(plan.modules, opts.cacheDir ?? (await defaultCacheDir())) : undefined;
   const moduleFiles = plan.modules.map((_, i) => `${name}.core${i === 0 ? '' : i + 1}.wasm`);
   const cutoff = opts.base64Cutoff ?? 0;
   const inlined = new Map<number, string>();

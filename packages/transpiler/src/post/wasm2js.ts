@@ -4,6 +4,7 @@ import type { HelperName } from '../emit/helpers.js';
 import type { JsCoreModule } from '../emit/module.js';
 import { str } from '../emit/names.js';
 import { WeftError } from '../error.js';
+import { cached } from './cache.js';
 
 type Binaryen = typeof import('binaryen').default;
 type BinaryenModule = InstanceType<Binaryen['Module']>;
@@ -46,10 +47,20 @@ function withoutNames(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Every core module of the plan as JavaScript (`--js`), in the plan's order. */
-export async function wasm2jsModules(modules: readonly Uint8Array[]): Promise<JsCoreModule[]> {
+// Bump when the conversion below changes, so cached output from older versions is not reused.
+const CONVERSION_VERSION = 'weft-wasm2js-1';
+
+/**
+ * Every core module of the plan as JavaScript (`--js`), in the plan's order. Converting a
+ * large module takes long, so each is cached by content like asyncify's output.
+ */
+export async function wasm2jsModules(modules: readonly Uint8Array[], cacheDir: string | false): Promise<JsCoreModule[]> {
   const out: JsCoreModule[] = [];
-  for (const [i, bytes] of modules.entries()) out.push(await wasm2jsModule(bytes, `core module ${i}`));
+  for (const [i, bytes] of modules.entries()) {
+    const json = await cached(cacheDir, 'wasm2js', bytes, [CONVERSION_VERSION], async () =>
+      new TextEncoder().encode(JSON.stringify(await wasm2jsModule(bytes, `core module ${i}`))), 'json');
+    out.push(JSON.parse(new TextDecoder().decode(json)) as JsCoreModule);
+  }
   return out;
 }
 
