@@ -115,6 +115,29 @@ describe('output', () => {
     expect(new TextDecoder().decode(files['c.d.ts'])).toContain('export function instantiate(imports: ImportObject): Exports | Promise<Exports>;');
   });
 
+  it('refuses core modules crossing the component boundary, which would be WebAssembly.Modules', async () => {
+    const imports = await assembleWat(`(component
+  (import "m" (core module $M (export "seven" (func (result i32)))))
+  (core instance $i (instantiate $M))
+  (func (export "seven") (result u32) (canon lift (core func $i "seven"))))`);
+    await expect(transpile(imports, { js: true })).rejects.toThrow(/^js: core module import 'm' would be a WebAssembly.Module supplied at run time/);
+    const exports = await assembleWat(`(component
+  (core module $M (func (export "nine") (result i32) (i32.const 9)))
+  (export "m" (core module $M)))`);
+    await expect(transpile(exports, { js: true })).rejects.toThrow(/^js: the component exports core module 0/);
+  });
+
+  it('a core module wasm2js cannot convert is a WeftError naming it, and conversion goes on working', async () => {
+    const throws = await assembleWat(`(component
+  (core module $M (tag $t)
+    (func (export "f") (result i32) (block $b (result i32) (try_table (result i32) (catch $t $b) (throw $t)))))
+  (core instance $i (instantiate $M))
+  (func (export "f") (result u32) (canon lift (core func $i "f"))))`);
+    await expect(transpile(throws, { js: true, cacheDir: false })).rejects.toThrow(/^js: binaryen's wasm2js cannot convert core module 0/);
+    const { entry } = await emit({ instantiation: 'sync', cacheDir: false });
+    expect((await import(pathToFileURL(entry).href)).instantiate(recordingHost().imports).sum3(1n, 2n, 3n)).toBe(6n);
+  });
+
   it("refuses asyncMode 'jspi', which suspends through WebAssembly", async () => {
     await expect(transpile(bytes, { js: true, asyncMode: 'jspi' })).rejects.toThrow(WeftError);
     await expect(transpile(bytes, { js: true, asyncMode: 'jspi' })).rejects.toThrow(/js: asyncMode 'jspi'/);
