@@ -7,7 +7,7 @@ export default defineConfig({
     // The finalization test forces garbage collections.
     poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     projects: [
-      { extends: true, test: { name: 'wasm', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
       // The value, string, resource and trap tests again with the core modules as JavaScript (--js).
       {
         extends: true,
