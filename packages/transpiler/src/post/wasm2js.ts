@@ -237,7 +237,8 @@ function wrap(js: string, prologue: string[], bound: string[], exported: string[
   const trap = "function wasm2js_trap() { throw new Error('abort'); }";
   if (body.includes('wasm2js_trap')) {
     expect(body.includes(trap), trap);
-    body = body.replace(trap, `function wasm2js_trap() { ${use('$trap')}('unreachable executed'); }`);
+    const glueTrap = `function wasm2js_trap() { ${use('$trap')}('unreachable executed'); }`;
+    body = body.replace(trap, () => glueTrap);
   }
   // i64 results travel in one shared high word, so that a call between two modules (through a
   // shared table) returns both halves.
@@ -253,7 +254,7 @@ function wrap(js: string, prologue: string[], bound: string[], exported: string[
     const grow = /\n function __wasm_memory_grow\(pagesToAdd\) \{\n[\s\S]*?\n \}\n/;
     expect(grow.test(body), 'function __wasm_memory_grow(pagesToAdd)');
     // The shared memory grows in place, so every module's views see the new pages.
-    body = body.replace(grow, '\n function __wasm_memory_grow(pagesToAdd) {\n  return memory.tryGrow(pagesToAdd >>> 0);\n }\n');
+    body = body.replace(grow, () => '\n function __wasm_memory_grow(pagesToAdd) {\n  return memory.tryGrow(pagesToAdd >>> 0);\n }\n');
   }
   // wasm2js hands i64 results across its boundary in the same high word.
   const env = /\b[gs]etTempRet0\b/.test(body) ? `, env: { setTempRet0: (v) => { ${use('$w2jHigh')} = v; }, getTempRet0: () => $w2jHigh }` : '';
