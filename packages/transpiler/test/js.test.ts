@@ -4,9 +4,9 @@
  * has: linking JavaScript core modules to each other, and running with no WebAssembly.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { transpile, WeftError, type TranspileOptions } from '../src/index.js';
@@ -70,6 +70,15 @@ describe.each(['async', 'sync'] as const)('instantiation %s', (instantiation) =>
     expect(exp.far(1)).toBe('far');
     expect(exp.pages()).toBe(4);
   });
+});
+
+it('the fixture gives the same answers compiled to WebAssembly', async () => {
+  const { entry } = await emit({ instantiation: 'async', js: false });
+  const host = recordingHost();
+  const exp = await (await import(pathToFileURL(entry).href)).instantiate((f: string) => WebAssembly.compile(readFileSync(join(dirname(entry), f))), host.imports);
+  expect(exp.sum3(2n ** 40n + 7n, -(2n ** 35n), 2n ** 62n + 3n)).toBe(2n ** 40n + 7n - 2n ** 35n + 2n ** 62n + 3n);
+  expect(exp.far(2)).toBe('far');
+  expect(exp.pages()).toBe(3);
 });
 
 describe('without WebAssembly', () => {
