@@ -48,7 +48,7 @@ function withoutNames(bytes: Uint8Array): Uint8Array {
 }
 
 // Bump when the conversion below changes, so cached output from older versions is not reused.
-const CONVERSION_VERSION = 'weft-wasm2js-1';
+const CONVERSION_VERSION = 'weft-wasm2js-2';
 
 /**
  * Every core module of the plan as JavaScript (`--js`), in the plan's order. Converting a
@@ -219,6 +219,8 @@ function exportAdapter(x: string, params: string[], results: string[], use: (h: 
   return `(${names.join(', ')}) => ${results[0] === 'i64' ? `${use('$i64')}(${call}, ${use('$w2jHigh')})` : call}`;
 }
 
+const object = (entries: string[]) => (entries.length ? `{ ${entries.join(', ')} }` : '{}');
+
 /**
  * Puts wasm2js's ES module into a function run once per instantiation: its module-level
  * helpers keep per-instance state. What changes in its text is found exactly or the
@@ -262,8 +264,8 @@ function wrap(js: string, prologue: string[], bound: string[], exported: string[
     'function (imports) {',
     ...prologue,
     body,
-    `const $x = asmFunc({ ${IMPORT_MODULE}: { ${bound.join(', ')} }${env} });`,
-    `return { ${exported.join(', ')} };`,
+    `const $x = asmFunc({ ${IMPORT_MODULE}: ${object(bound)}${env} });`,
+    `return ${object(exported)};`,
     '}',
   ].join('\n');
 }
