@@ -146,6 +146,8 @@ export interface BrowserSessionOptions extends StaticServerOptions {
    * runs, as in a browser without JSPI (no Chromium flag turns it off).
    */
   withoutJspi?: boolean;
+  /** Remove `WebAssembly` itself before any page script runs, as in an engine without it. */
+  withoutWebAssembly?: boolean;
   /**
    * Run Chromium on this profile directory (a persistent context) so storage such as OPFS
    * outlives the session; the default context is incognito and keeps OPFS in memory.
@@ -156,6 +158,9 @@ export interface BrowserSessionOptions extends StaticServerOptions {
 
 /** Page script that makes this Chromium look like a browser without JSPI. */
 export const REMOVE_JSPI_SCRIPT = 'delete WebAssembly.Suspending; delete WebAssembly.promising;';
+
+/** Page script that makes this Chromium look like an engine without WebAssembly. */
+export const REMOVE_WEBASSEMBLY_SCRIPT = 'delete globalThis.WebAssembly;';
 
 /** Start a static server, launch Chromium (unless given), open `path`, collect its console. */
 export async function openBrowserSession(opts: BrowserSessionOptions = {}): Promise<BrowserSession> {
@@ -178,6 +183,7 @@ export async function openBrowserSession(opts: BrowserSessionOptions = {}): Prom
       page = await browser.newPage();
     }
     if (opts.withoutJspi) await page.addInitScript(REMOVE_JSPI_SCRIPT);
+    if (opts.withoutWebAssembly) await page.addInitScript(REMOVE_WEBASSEMBLY_SCRIPT);
     const consoleEntries: ConsoleEntry[] = [];
     const pageErrors: Error[] = [];
     page.on('console', (m: ConsoleMessage) => consoleEntries.push({ type: m.type(), text: m.text() }));

@@ -18,11 +18,13 @@ export interface NodeRunOptions {
   stdinChunks?: string[];
   /** weft only: write stdio through the fds (`inherit`) or through `process.stdout` objects. */
   stdout?: 'inherit' | 'writable';
+  /** Delete `globalThis.WebAssembly` before the command is imported. */
+  withoutWebAssembly?: boolean;
 }
 
 /** Run a transpiled command in a fresh Node process; resolves once it has exited. */
 export function runInNode(entry: string, opts: NodeRunOptions): Promise<CommandRun> {
-  const spec = { entry, shims: opts.shims, args: opts.args ?? [], env: opts.env ?? [], stdout: opts.stdout };
+  const spec = { entry, shims: opts.shims, args: opts.args ?? [], env: opts.env ?? [], stdout: opts.stdout, withoutWebAssembly: !!opts.withoutWebAssembly };
   const child = spawn(process.execPath, [join(e2eRoot, 'src', 'run-command.mjs'), JSON.stringify(spec)], {
     cwd: e2eRoot,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,11 +3,13 @@
  * the shims' Node paths (fd 0/1/2) are what is tested, and exit codes reach the parent
  * as this process's own exit code.
  *
- * argv[2] is JSON: { entry, shims: 'weft' | 'preview2-shim', args, env, stdout?: 'inherit' | 'writable' }
+ * argv[2] is JSON: { entry, shims: 'weft' | 'preview2-shim', args, env, stdout?: 'inherit' | 'writable',
+ * withoutWebAssembly?: boolean }
  */
 import { pathToFileURL } from 'node:url';
 
 const spec = JSON.parse(process.argv[2]);
+if (spec.withoutWebAssembly) delete globalThis.WebAssembly;
 
 async function runWeft() {
   const cli = await import('@weft/wasi-cli');

@@ -38,6 +38,8 @@ export interface TranspileForTestOptions {
   engine?: Engine;
   /** weft's async mode (jco output is always built in sync mode). */
   asyncMode?: 'sync' | 'jspi' | 'asyncify';
+  /** weft only: core modules converted to JavaScript (`--js`). */
+  js?: boolean;
 }
 
 export interface TranspiledOutput {
@@ -79,7 +81,7 @@ export async function transpileForTest(component: Uint8Array, opts: TranspileFor
   const key = createHash('sha256')
     .update(component)
     .update(engineFingerprint(engine))
-    .update(JSON.stringify({ shims, name, map, asyncMode: opts.asyncMode ?? 'sync' }))
+    .update(JSON.stringify({ shims, name, map, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js }))
     .digest('hex')
     .slice(0, 20);
   const dir = join(cacheDir, 'out', `${engine}-${shims}`, `${name}-${key}`);
@@ -92,7 +94,7 @@ export async function transpileForTest(component: Uint8Array, opts: TranspileFor
     ({ files } = await transpile(component, { name, map, noTypescript: true }));
   } else {
     const { transpile } = await import('@weft/transpiler');
-    ({ files } = await transpile(component, { name, map, noTypescript: true, asyncMode: opts.asyncMode ?? 'sync' }));
+    ({ files } = await transpile(component, { name, map, noTypescript: true, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js }));
   }
   if (!files[`${name}.js`]) throw new Error(`${engine} produced no ${name}.js (files: ${Object.keys(files).join(', ')})`);
   writeDirAtomic(dir, files);

@@ -20,6 +20,9 @@ Options:
   --no-namespaced-exports      export interfaces only by their short name
   --minify                     minify the glue with esbuild
   --no-typescript              do not write a .d.ts file
+  --js                         convert every core module to JavaScript with binaryen's
+                               wasm2js: one .js file that runs without WebAssembly;
+                               --instantiation exports instantiate(imports)
   --async-mode <mode>          sync (default) | jspi | asyncify: blocking WASI calls may
                                wait for promises and exports return promises. jspi uses
                                WebAssembly.Suspending; asyncify rewrites the core modules
@@ -42,6 +45,7 @@ const SPEC = {
   'no-namespaced-exports': { type: 'bool' },
   minify: { type: 'bool' },
   'no-typescript': { type: 'bool' },
+  js: { type: 'bool' },
   'async-mode': { type: 'string' },
   'async-imports': { type: 'list' },
   'async-exports': { type: 'list' },
@@ -62,6 +66,7 @@ export async function transpileCommand(argv: string[], log: (s: string) => void)
     noNamespacedExports: !!flags['no-namespaced-exports'],
     minify: !!flags.minify,
     noTypescript: !!flags['no-typescript'],
+    js: !!flags.js,
   };
   const inst = flags.instantiation as string | undefined;
   if (inst !== undefined) {

@@ -106,6 +106,16 @@ describe('weft CLI', () => {
     expect(e.add(1, 2)).toBe(3);
   });
 
+  it('transpiles with --js to one JavaScript module and no core wasm', async () => {
+    const out = join(work, 'js-out');
+    const r = await weft(['transpile', addWasm, '-o', out, '--js', '--instantiation', 'sync', '-q']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(readdirSync(out).sort()).toEqual(['add.d.ts', 'add.js']);
+    const { instantiate } = await import(pathToFileURL(join(out, 'add.js')).href);
+    expect(instantiate({}).add(40, 2)).toBe(42);
+    expect((await weft(['transpile', '--help'])).stdout).toMatch(/--js +convert every core module to JavaScript/);
+  });
+
   it('transpiles with --async-mode asyncify: the core modules that wait are rewritten', async () => {
     const out = join(work, 'sleep-out');
     const r = await weft(['transpile', components.clocks!, '-o', out, '--name', 'clocks', '--async-mode', 'asyncify', '-q']);

@@ -17,6 +17,13 @@ export interface TranspileOptions {
   tlaCompat?: boolean;
   /** Export interfaces only by their short name, not also by `ns:pkg/iface@ver`. */
   noNamespacedExports?: boolean;
+  /**
+   * Convert every core module to JavaScript with binaryen's wasm2js, so the component runs
+   * where WebAssembly is unavailable. The output is one `<name>.js` holding the converted
+   * modules; in instantiation mode it exports `instantiate(imports)`. Memories need
+   * resizable ArrayBuffers (ES2024).
+   */
+  js?: boolean;
   /** Minify the generated glue with esbuild. */
   minify?: boolean;
   /** Do not emit `.d.ts` files. */
@@ -33,8 +40,8 @@ export interface TranspileOptions {
   /** Extra exports that return a promise (under `jspi` and `asyncify` every export does). */
   asyncExports?: string[];
   /**
-   * Where rewritten core modules (asyncify) are cached by content, so a large module is
-   * rewritten once. Default `$WEFT_CACHE_DIR` or `~/.cache/weft`; `false` for none.
+   * Where rewritten core modules (asyncify) and their JavaScript (`js`) are cached by
+   * content, so a large module is rewritten once. Default `$WEFT_CACHE_DIR` or `~/.cache/weft`; `false` for none.
    */
   cacheDir?: string | false;
 }

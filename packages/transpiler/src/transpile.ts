@@ -8,6 +8,7 @@ import type { AsyncGlue } from './emit/glue.js';
 import { asyncifyModule, checkForwarder } from './post/asyncify-pass.js';
 import { planAsyncify } from './post/asyncify-plan.js';
 import { defaultCacheDir } from './post/cache.js';
+import { wasm2jsModules } from './post/wasm2js.js';
 import type { Plan } from './link/plan.js';
 import { WeftError } from './error.js';
 import { inline } from './link/inline.js';
@@ -31,16 +32,18 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   if (opts.asyncMode !== undefined && opts.asyncMode !== 'sync' && opts.asyncMode !== 'jspi' && opts.asyncMode !== 'asyncify') {
     throw new WeftError(`unknown asyncMode '${String(opts.asyncMode)}': expected 'sync', 'jspi' or 'asyncify'`);
   }
+  if (opts.js && opts.asyncMode === 'jspi') throw new WeftError(`js: asyncMode 'jspi' suspends through WebAssembly, which JavaScript core modules replace; use 'asyncify' or 'sync'`);
   const name = opts.name ?? 'component';
   const ast = decodeComponent(bytes);
   validate(ast);
   const plan = inline(ast);
 
   const async = await asyncGlue(plan, opts);
+  const jsCores = opts.js ? await wasm2jsModules(plan.modules, opts.cacheDir ?? (await defaultCacheDir())) : undefined;
   const moduleFiles = plan.modules.map((_, i) => `${name}.core${i === 0 ? '' : i + 1}.wasm`);
   const cutoff = opts.base64Cutoff ?? 0;
   const inlined = new Map<number, string>();
-  if (!opts.instantiation) plan.modules.forEach((m, i) => { if (m.length < cutoff) inlined.set(i, base64(m)); });
+  if (!opts.instantiation && !jsCores) plan.modules.forEach((m, i) => { if (m.length < cutoff) inlined.set(i, base64(m)); });
 
   const map = opts.map ?? {};
   const specifier = (importName: string) => resolveSpecifier(importName, map, !opts.noWasiShim);
@@ -52,13 +55,14 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
     tlaCompat: !!opts.tlaCompat,
     specifier,
     ...(async ? { async } : {}),
+    ...(jsCores ? { jsCores } : {}),
   });
   if (opts.minify) js = await minify(js);
 
   const files: Record<string, Uint8Array> = {};
-  plan.modules.forEach((m, i) => { if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice(); });
+  if (!jsCores) plan.modules.forEach((m, i) => { if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice(); });
   files[`${name}.js`] = utf8.encode(js);
-  if (!opts.noTypescript) files[`${name}.d.ts`] = utf8.encode(writeDts(plan, !!opts.instantiation, async !== undefined));
+  if (!opts.noTypescript) files[`${name}.d.ts`] = utf8.encode(writeDts(plan, !!opts.instantiation, async !== undefined, !!jsCores));
 
   const imports = [...new Set([...plan.imports.keys()].map((n) => specifier(n).module))];
   const exports: [string, 'function' | 'instance'][] = [];

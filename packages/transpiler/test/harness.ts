@@ -2,7 +2,9 @@
  * Shared test harness: assemble component text, transpile it, instantiate the result.
  *
  * WEFT_ENGINE=jco runs the same tests through `jco transpile` — useful to check a
- * fixture itself is right; the default engine is weft.
+ * fixture itself is right; the default engine is weft. WEFT_JS=1 transpiles with `js`
+ * (core modules converted to JavaScript); vitest.config.ts runs the value, string,
+ * resource and trap tests that way too.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -30,6 +32,7 @@ export function readFixture(name: string): string {
 
 export type Engine = 'weft' | 'jco';
 export const engine: Engine = (process.env.WEFT_ENGINE as Engine) || 'weft';
+export const js = process.env.WEFT_JS === '1';
 
 let outCounter = 0;
 
@@ -51,7 +54,7 @@ export async function instantiateComponent(
     files = r.files;
   } else {
     const { transpile } = await import('../src/index.js');
-    const r = await transpile(bytes, { name, instantiation: 'async', noTypescript: true });
+    const r = await transpile(bytes, { name, instantiation: 'async', noTypescript: true, js });
     files = r.files;
   }
   const dir = join(cacheDir, 'out', `${process.pid}-${outCounter++}`);
@@ -60,6 +63,7 @@ export async function instantiateComponent(
     writeFileSync(join(dir, f), data);
   }
   const mod = await import(pathToFileURL(join(dir, `${name}.js`)).href);
+  if (js && eng === 'weft') return mod.instantiate(imports);
   const getCoreModule = (path: string) => WebAssembly.compile(readFileSync(join(dir, path)));
   return mod.instantiate(getCoreModule, imports);
 }

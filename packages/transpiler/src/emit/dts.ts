@@ -81,7 +81,7 @@ function importMembers(imports: Map<string, ImportItem>): string[] {
 }
 
 /** A minimal declaration file for the world: exports, and the import object in instantiation mode. */
-export function writeDts(plan: Plan, instantiation: boolean, async: boolean): string {
+export function writeDts(plan: Plan, instantiation: boolean, async: boolean, jsCores = false): string {
   const exportsType = ['{', ...members(plan.exports, '  ', async, true), '}'].join('\n');
   const lines: string[] = [];
   const resourceNames = new Set<string>();
@@ -94,7 +94,8 @@ export function writeDts(plan: Plan, instantiation: boolean, async: boolean): st
   lines.push(`export interface Exports ${exportsType}`);
   if (instantiation) {
     lines.push(`export interface ImportObject {`, ...importMembers(plan.imports), `}`);
-    lines.push(
+    if (jsCores) lines.push('export function instantiate(imports: ImportObject): Exports | Promise<Exports>;');
+    else lines.push(
       'export function instantiate(',
       '  getCoreModule: (path: string) => WebAssembly.Module | Promise<WebAssembly.Module>,',
       '  imports: ImportObject,',

@@ -32,6 +32,12 @@ export interface GlueOptions {
   /** Read imported values on first use (see `importValue`); otherwise once, while instantiating. */
   lazyImports: boolean;
   /**
+   * The core modules are JavaScript (`--js`): module `i` is the function `$cores[i]` at module
+   * level, called with an import object and returning an export object, and `instantiate`
+   * takes only the imports.
+   */
+  jsCores?: boolean;
+  /**
    * The async modes: imports for which `suspends` says so may return a promise and suspend
    * the guest; exports return promises, queued so that one instance never runs two
    * suspended calls at once. Under `jspi` the engine suspends (WebAssembly.Suspending and
@@ -752,6 +758,11 @@ export class GlueWriter {
 
   /** The compiled module: from getCoreModule, or a WebAssembly.Module the host supplies. */
   private moduleRef(m: ModuleRef): string {
+    if (this.opts.jsCores) {
+      throw new WeftError(m.kind === 'static'
+        ? `js: the component exports core module ${m.index}, which has no JavaScript form a host could instantiate`
+        : `js: core module import '${m.importName}' would be a WebAssembly.Module supplied at run time, which needs WebAssembly`);
+    }
     if (m.kind === 'static') return `$mods[${m.index}]`;
     const k = `module:${m.importName}`;
     let name = this.importRefs.get(k);
@@ -769,15 +780,20 @@ export class GlueWriter {
     const sync = this.opts.instantiation === 'sync';
     const steps: string[] = [];
     const modules = this.plan.modules.map((_, i) => this.opts.moduleFile(i));
-    if (modules.length) {
+    const js = this.opts.jsCores;
+    if (modules.length && !js) {
       steps.push(sync
         ? `const $mods = ${JSON.stringify(modules)}.map(getCoreModule);`
         : `const $mods = await Promise.all(${JSON.stringify(modules)}.map(getCoreModule));`);
     }
     for (const step of this.plan.steps) {
       const args = step.args.map((a) => `${key(a.name)}: ${this.coreInstanceArg(a.instance)}`).join(', ');
-      const inst = `instantiateCore(${this.moduleRef(step.module)}, { ${args} })`;
-      steps.push(`const $e${step.instance} = (${sync ? inst : `await ${inst}`}).exports;`);
+      if (js && step.module.kind === 'static') {
+        steps.push(`const $e${step.instance} = $cores[${step.module.index}]({ ${args} });`);
+      } else {
+        const inst = `instantiateCore(${this.moduleRef(step.module)}, { ${args} })`;
+        steps.push(`const $e${step.instance} = (${sync ? inst : `await ${inst}`}).exports;`);
+      }
       const a = this.opts.async;
       if (a?.mode === 'asyncify' && a.instrumented.has(step.instance)) {
         const mem = a.instrumented.get(step.instance)!;
@@ -813,7 +829,9 @@ export class GlueWriter {
       ...this.exportDecls,
       `return ${exportsExpr};`,
     ];
-    const sig = sync
+    const sig = js
+      ? `${sync ? '' : 'async '}function instantiate(imports)`
+      : sync
       ? 'function instantiate(getCoreModule, imports, instantiateCore = (m, i) => new WebAssembly.Instance(m, i))'
       : 'async function instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate)';
     return `${sig} {\n  ${body.join('\n').replaceAll('\n', '\n  ')}\n}`;

@@ -1,7 +1,18 @@
 import type { Plan } from '../link/plan.js';
 import { GlueWriter, type GlueOptions } from './glue.js';
+import type { HelperName } from '../js/helpers.js';
 import { exportShortName, isIdentifier, key, str } from '../js/names.js';
 import type { ImportSpecifier } from './specifiers.js';
+
+/**
+ * A core module converted to JavaScript (`--js`): `source` is a function expression that
+ * takes an import object shaped like WebAssembly's and returns an object shaped like an
+ * instance's `exports`; `helpers` are the glue helpers it refers to.
+ */
+export interface JsCoreModule {
+  source: string;
+  helpers: HelperName[];
+}
 
 export interface ModuleOptions {
   moduleFiles: string[];
@@ -12,6 +23,8 @@ export interface ModuleOptions {
   tlaCompat: boolean;
   specifier(importName: string): ImportSpecifier;
   async?: GlueOptions['async'];
+  /** The core modules as JavaScript, one per plan module: the glue never touches WebAssembly. */
+  jsCores?: JsCoreModule[];
 }
 
 /** Writes the generated ES module: instantiation-mode API, or self-instantiating ESM. */
@@ -22,10 +35,16 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     namespacedExports: opts.namespacedExports,
     lazyImports: !opts.instantiation,
     ...(opts.async ? { async: opts.async } : {}),
+    ...(opts.jsCores ? { jsCores: true } : {}),
   });
   const fn = glue.instantiateFunction();
+  const cores: string[] = [];
+  if (opts.jsCores) {
+    for (const m of opts.jsCores) for (const h of m.helpers) glue.helpers.use(h);
+    cores.push(`const $cores = [\n${opts.jsCores.map((m) => m.source).join(',\n')}\n];`);
+  }
   if (opts.instantiation) {
-    return `${glue.moduleCode()}\nexport ${fn}\n`;
+    return [glue.moduleCode(), ...cores, `export ${fn}`].join('\n') + '\n';
   }
 
   const lines: string[] = [];
@@ -54,9 +73,11 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
   }
   for (const [module, bindings] of named) lines.push(`import { ${bindings.join(', ')} } from ${str(module)};`);
   // Sources are built before the helpers are rendered: inlined modules need `$b64`.
-  const urls = opts.moduleFiles.map((f, i) =>
+  // JavaScript core modules are part of the glue: nothing to load.
+  const urls = opts.jsCores ? [] : opts.moduleFiles.map((f, i) =>
     opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : `new URL(${str('./' + f)}, import.meta.url)`);
   lines.push(glue.moduleCode());
+  lines.push(...cores);
   lines.push(fn);
   if (urls.length) {
     lines.push(`const $files = [${urls.join(', ')}];`);
@@ -69,10 +90,10 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
   }
   return WebAssembly.compileStreaming(fetch(src));
 };`);
-  } else {
+  } else if (!opts.jsCores) {
     lines.push(`const $load = () => { throw new Error('no core modules'); };`);
   }
-  const call = `instantiate($load, { ${importEntries.join(', ')} })`;
+  const call = `instantiate(${opts.jsCores ? '' : '$load, '}{ ${importEntries.join(', ')} })`;
   const exportNames: [string, string][] = [];
   for (const name of plan.exports.keys()) {
     const short = exportShortName(name);

@@ -5,7 +5,8 @@
 const HELPERS = {
   $trap: {
     deps: [],
-    code: `function $trap(msg) { throw new WebAssembly.RuntimeError(msg); }`,
+    // JavaScript core modules (--js) may run where there is no WebAssembly to take it from.
+    code: `function $trap(msg) { throw new (typeof WebAssembly === 'object' ? WebAssembly.RuntimeError : Error)(msg); }`,
   },
   $bad: {
     deps: [],
@@ -451,6 +452,34 @@ function $lowerUtf8(s, view, realloc, fn, path) {
   $b64: {
     deps: [],
     code: `function $b64(s) { return typeof Buffer === 'function' ? Buffer.from(s, 'base64') : Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); }`,
+  },
+  // --js: what core modules converted to JavaScript share. A memory is one resizable
+  // ArrayBuffer that grows in place, so the views of every module using it stay valid.
+  $JsMemory: {
+    deps: [],
+    code: `class $JsMemory {
+  constructor(initial, maximum) { this.max = maximum; this.buffer = new ArrayBuffer(initial * 65536, { maxByteLength: maximum * 65536 }); }
+  grow(delta) {
+    const old = this.buffer.byteLength / 65536;
+    if (!(delta >= 0 && old + delta <= this.max)) throw new RangeError(\`memory cannot grow by \${delta} pages past \${this.max}\`);
+    this.buffer.resize((old + delta) * 65536);
+    return old;
+  }
+  tryGrow(delta) { return delta <= this.max - this.buffer.byteLength / 65536 ? this.grow(delta) : -1; }
+}`,
+  },
+  // The high word of an i64 while it crosses between JavaScript core modules or into one.
+  $w2jHigh: { deps: [], code: `let $w2jHigh = 0;` },
+  $i64: { deps: [], code: `function $i64(lo, hi) { return (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0); }` },
+  $i64lo: { deps: [], code: `function $i64lo(v) { return Number(BigInt.asIntN(64, v) & 0xffffffffn) | 0; }` },
+  $i64hi: { deps: [], code: `function $i64hi(v) { return Number(BigInt.asIntN(64, v) >> 32n); }` },
+  $coreImport: {
+    deps: [],
+    code: `function $coreImport(imports, module, name) {
+  const f = imports[module] === undefined ? undefined : imports[module][name];
+  if (typeof f !== 'function') throw new TypeError(\`core import \${module} \${name}: expected a function, got \${typeof f}\`);
+  return f;
+}`,
   },
 } satisfies Record<string, { deps: string[]; code: string }>;
 

@@ -13,7 +13,7 @@ async function digest(bytes: Uint8Array, key: string[]): Promise<string> {
   return [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The name an entry's file has in a cache folder, without its `.wasm` suffix. */
+/** The name an entry's file has in a cache folder, without its suffix (`.wasm`, `.json`). */
 export async function entryId(kind: string, bytes: Uint8Array, key: string[]): Promise<string> {
   return `${kind}-${await digest(bytes, key)}`;
 }
@@ -32,23 +32,24 @@ export async function cached(
   bytes: Uint8Array,
   key: string[],
   compute: () => Promise<Uint8Array>,
+  suffix = 'wasm',
 ): Promise<Uint8Array> {
   const id = await entryId(kind, bytes, key);
   // Keyed by folder too, so that naming a new cache folder fills it.
   const slot = `${dir || ''}\0${id}`;
   let result = memory.get(slot);
   if (!result) {
-    result = dir ? fromDisk(dir, id, compute) : compute();
+    result = dir ? fromDisk(dir, `${id}.${suffix}`, compute) : compute();
     memory.set(slot, result);
     result.catch(() => memory.delete(slot));
   }
   return result;
 }
 
-async function fromDisk(dir: string, id: string, compute: () => Promise<Uint8Array>): Promise<Uint8Array> {
+async function fromDisk(dir: string, name: string, compute: () => Promise<Uint8Array>): Promise<Uint8Array> {
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const file = join(dir, `${id}.wasm`);
+  const file = join(dir, name);
   const lock = `${file}.lock`;
   for (;;) {
     try {

@@ -1,0 +1,81 @@
+/**
+ * `--js`: C commands (wasi-libc and the preview1 adapter: four core modules linked
+ * through a shared funcref table, a memory the adapter imports, i64 clock values) with
+ * every core module converted to JavaScript, run where WebAssembly does not exist:
+ * Chromium with `WebAssembly` deleted before any script, and Node the same way. With
+ * asyncMode 'asyncify' the converted modules unwind and rewind around a real wait too.
+ */
+import { relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openBrowserSession, type BrowserSession } from '../src/browser.js';
+import { buildCFixture } from '../src/fixtures.js';
+import { runInNode } from '../src/node-run.js';
+import { repoRoot } from '../src/paths.js';
+import { transpileForTest } from '../src/transpile-for-test.js';
+import { runInPage, wasiPageHtml, WASI_PAGE_PATH } from '../src/wasi-page.js';
+
+const urlOf = (entry: string) => '/' + relative(repoRoot, entry).split('\\').join('/');
+const CLOCKS = [
+  'monotonic resolution ok',
+  'slept at least 30ms: yes',
+  'wall clock plausible: yes',
+  'wall nanoseconds in range: yes',
+  'time() agrees with realtime: yes',
+  '',
+].join('\n');
+
+const entries: Record<string, string> = {};
+
+beforeAll(async () => {
+  for (const name of ['clocks', 'args_env']) {
+    entries[name] = (await transpileForTest(await buildCFixture(name), { name: `${name}_js`, engine: 'weft', js: true })).entry;
+  }
+  entries.clocksAsyncify = (await transpileForTest(await buildCFixture('clocks'), { name: 'clocks_js_asyncify', engine: 'weft', js: true, asyncMode: 'asyncify' })).entry;
+});
+
+describe('--js in Chromium without WebAssembly', () => {
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let s: BrowserSession;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    s = await openBrowserSession({ browser, files: { [WASI_PAGE_PATH]: wasiPageHtml() }, path: WASI_PAGE_PATH, withoutWebAssembly: true });
+  });
+
+  afterAll(async () => {
+    await s?.close();
+    await browser?.close();
+  });
+
+  it('the page has no WebAssembly', async () => {
+    expect(await s.page.evaluate(() => typeof (globalThis as { WebAssembly?: unknown }).WebAssembly)).toBe('undefined');
+  });
+
+  it('runs a command reading the clocks (i64 values) and sleeping', async () => {
+    const r = await runInPage(s.page, urlOf(entries.clocks!));
+    expect(r).toMatchObject({ exitCode: 0, stdout: CLOCKS, stderr: '' });
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it("runs it with asyncMode 'asyncify': the sleep suspends the converted modules", async () => {
+    const r = await runInPage(s.page, urlOf(entries.clocksAsyncify!));
+    expect(r).toMatchObject({ exitCode: 0, stdout: CLOCKS, stderr: '' });
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('runs a command reading its arguments and environment', async () => {
+    const r = await runInPage(s.page, urlOf(entries.args_env!), { args: ['args_env', 'one', 'two'], env: [['GREETING', 'hi']] });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('argv[2]=two\n');
+    expect(r.stdout).toContain('GREETING=hi\n');
+  });
+});
+
+describe('--js in Node without WebAssembly', () => {
+  it('runs a command reading the clocks', async () => {
+    const r = await runInNode(entries.clocks!, { shims: 'weft', args: ['clocks'], withoutWebAssembly: true });
+    expect(r.stderr.toString()).toBe('');
+    expect(r.stdout.toString()).toBe(CLOCKS);
+    expect(r.exitCode).toBe(0);
+  });
+});
