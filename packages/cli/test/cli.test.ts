@@ -92,6 +92,20 @@ describe('weft CLI', () => {
     expect(e.add(1, 2)).toBe(3);
   });
 
+  it('--target browser writes glue without a Node branch; --instantiation writes the host module', async () => {
+    const out = join(work, 'browser-out');
+    expect((await weft(['transpile', components.hello!, '-o', out, '--target', 'browser', '-q'])).code).toBe(0);
+    const js = readFileSync(join(out, 'hello.js'), 'utf8');
+    expect(js).not.toMatch(/node:|process/);
+    expect(js).toContain('fetch(url)');
+    const inst = join(work, 'host-out');
+    expect((await weft(['transpile', components.hello!, '-o', inst, '--target', 'node', '--instantiation', 'async', '-q'])).code).toBe(0);
+    expect(readFileSync(join(inst, 'hello.host.js'), 'utf8')).toMatch(/from "@weft\/wasi-cli";[\s\S]*node:fs\/promises/);
+    const bad = await weft(['transpile', components.hello!, '-o', out, '--target', 'deno']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--target must be universal, browser or node, got 'deno'/);
+  });
+
   it('transpiles with --async-mode asyncify: the core modules that wait are rewritten', async () => {
     const out = join(work, 'sleep-out');
     const r = await weft(['transpile', components.clocks!, '-o', out, '--name', 'clocks', '--async-mode', 'asyncify', '-q']);

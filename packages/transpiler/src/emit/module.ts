@@ -1,10 +1,14 @@
 import type { Plan } from '../link/plan.js';
 import { GlueWriter, type GlueOptions } from './glue.js';
 import { exportShortName, isIdentifier, str } from './names.js';
+import { writeLoader, type Target } from './loader.js';
 import type { ImportSpecifier } from './specifiers.js';
 
 export interface ModuleOptions {
   moduleFiles: string[];
+  /** URL expression of each core module that is not inlined. */
+  coreModuleUrl(file: string): string;
+  target: Target;
   /** Modules (by index) to inline as base64 instead of loading from their file. */
   inline: Map<number, string>;
   instantiation?: 'async' | 'sync';
@@ -27,43 +31,14 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     return `${glue.moduleCode()}\nexport ${fn}\n`;
   }
 
-  const lines: string[] = [];
-  const importEntries: string[] = [];
-  // One import statement per module: named bindings of the same module are grouped.
-  const named = new Map<string, string[]>();
-  let n = 0;
-  for (const name of plan.imports.keys()) {
-    const spec = opts.specifier(name);
-    const local = `$i${n++}`;
-    if (spec.name) {
-      const list = named.get(spec.module) ?? [];
-      named.set(spec.module, list);
-      list.push(`${isIdentifier(spec.name) ? spec.name : str(spec.name)} as ${local}`);
-    } else {
-      lines.push(`import * as ${local} from ${str(spec.module)};`);
-    }
-    importEntries.push(`${str(name)}: ${local}`);
-  }
-  for (const [module, bindings] of named) lines.push(`import { ${bindings.join(', ')} } from ${str(module)};`);
+  const { lines, entries } = importBindings([...plan.imports.keys()], opts.specifier);
   // Sources are built before the helpers are rendered: inlined modules need `$b64`.
-  const urls = opts.moduleFiles.map((f, i) =>
-    opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : `new URL(${str('./' + f)}, import.meta.url)`);
+  const sources = opts.moduleFiles.map((f, i) =>
+    opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : opts.coreModuleUrl(f));
   lines.push(glue.moduleCode());
   lines.push(fn);
-  if (urls.length) {
-    lines.push(`const $files = [${urls.join(', ')}];`);
-    lines.push(`const $load = async (f) => {
-  const src = $files[${JSON.stringify(opts.moduleFiles)}.indexOf(f)];
-  if (!(src instanceof URL)) return WebAssembly.compile(src);
-  if (typeof process === 'object' && process.versions && process.versions.node && src.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
-    return WebAssembly.compile(await fs.readFile(src));
-  }
-  return WebAssembly.compileStreaming(fetch(src));
-};`);
-  } else {
-    lines.push(`const $load = () => { throw new Error('no core modules'); };`);
-  }
+  lines.push(writeLoader(opts.moduleFiles, sources, opts.target));
+  const importEntries = entries.map(([name, local]) => `${str(name)}: ${local}`);
   const call = `instantiate($load, { ${importEntries.join(', ')} })`;
   const exportNames: [string, string][] = [];
   for (const name of plan.exports.keys()) {
@@ -84,4 +59,28 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     lines.push(`export { ${exportNames.map(([name, short]) => `${locals.get(short)} as ${isIdentifier(name) ? name : str(name)}`).join(', ')} };`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Import statements for `names` (one per module: named bindings of a module are grouped)
+ * and, per import name, the local it is bound to.
+ */
+export function importBindings(names: string[], specifier: (name: string) => ImportSpecifier): { lines: string[]; entries: [string, string][] } {
+  const lines: string[] = [];
+  const entries: [string, string][] = [];
+  const named = new Map<string, string[]>();
+  for (const name of names) {
+    const spec = specifier(name);
+    const local = `$i${entries.length}`;
+    if (spec.name) {
+      const list = named.get(spec.module) ?? [];
+      named.set(spec.module, list);
+      list.push(`${isIdentifier(spec.name) ? spec.name : str(spec.name)} as ${local}`);
+    } else {
+      lines.push(`import * as ${local} from ${str(spec.module)};`);
+    }
+    entries.push([name, local]);
+  }
+  for (const [module, bindings] of named) lines.push(`import { ${bindings.join(', ')} } from ${str(module)};`);
+  return { lines, entries };
 }
