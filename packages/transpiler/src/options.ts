@@ -16,8 +16,9 @@ export interface TranspileOptions {
   target?: 'browser' | 'node' | 'universal';
   /**
    * The JS expression the glue loads a core module from, given its file name (e.g.
-   * \`c.core.wasm\`); it must evaluate to a URL or a URL string. Default
-   * \`new URL('./<file>', import.meta.url)\`. Not used for modules inlined as base64.
+   * `c.core.wasm`); it must evaluate to a URL or an absolute URL string (a relative one
+   * resolves against the page). Default `new URL('./<file>', import.meta.url)`. Not used for
+   * modules inlined as base64.
    */
   coreModuleUrl?: (file: string) => string;
   /** Import specifier remapping: `{ 'wasi:io/*': '@my/io#*' }`. */

@@ -12,7 +12,9 @@ export function defaultCoreModuleUrl(file: string): string {
 
 /**
  * Writes `$files` and `$load(file)`, which compiles a core module from its source: bytes
- * (inlined), or a URL (or URL string) fetched — or, on Node, read from disk.
+ * (inlined), or a URL (or URL string) fetched — or, on Node, read from disk. A string is
+ * resolved against the page, not `import.meta.url`: bundlers treat `new URL(x, import.meta.url)`
+ * with a non-literal `x` as a request for every file nearby.
  */
 export function writeLoader(moduleFiles: string[], sources: string[], target: Target): string {
   if (!sources.length) return `const $load = () => { throw new Error('no core modules'); };`;
@@ -32,7 +34,7 @@ const $load = async (f) => {
   if (i < 0) throw new Error(\`no core module named \${f}\`);
   const src = $files[i];
   if (ArrayBuffer.isView(src)) return WebAssembly.compile(src);
-  const url = new URL(src, import.meta.url);${node}
+  const url = src instanceof URL ? src : new URL(src, globalThis.location?.href);${node}
   const res = await fetch(url);
   if (!res.ok) throw new Error(\`could not load core module \${f} from \${url}: HTTP \${res.status} \${res.statusText}\`);
   if (!/^application\\/wasm$/i.test((res.headers.get('content-type') || '').trim())) return WebAssembly.compile(await res.arrayBuffer());
