@@ -1,0 +1,95 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { build, createServer, preview, type InlineConfig } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '@weft/e2e/browser';
+import { auditBuild, auditPage } from '@weft/e2e/page-audit';
+import weft from '../src/vite.js';
+import { APP_OPTIONS, EXPECTED, writeApp } from './app.js';
+
+const appDir = fileURLToPath(new URL('../.cache/vite-app', import.meta.url));
+let browser: Browser;
+
+const config = (): InlineConfig => ({
+  root: appDir,
+  logLevel: 'warn',
+  configFile: false,
+  plugins: [weft({ ...APP_OPTIONS, crossOriginIsolation: true })],
+  worker: { format: 'es', plugins: () => [weft(APP_OPTIONS)] },
+  server: { host: '127.0.0.1', port: 0 },
+  preview: { host: '127.0.0.1', port: 0 },
+});
+
+async function runPage(url: string): Promise<{ result: unknown; problems: string[]; wasm: string[]; isolated: boolean }> {
+  const page = await browser.newPage();
+  const audit = auditPage(page);
+  await page.goto(url);
+  await page.waitForFunction(() => document.title === 'done' || document.title === 'failed', undefined, { timeout: 60_000 }).catch(() => {});
+  const result = JSON.parse((await page.textContent('#out')) || 'null');
+  const isolated = await page.evaluate(() => crossOriginIsolated);
+  await page.close();
+  return { result, problems: audit.problems(), wasm: audit.wasm, isolated };
+}
+
+beforeAll(async () => {
+  await writeApp(appDir);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('Vite plugin', () => {
+  it('vite build: hashed core wasm, no node: or build paths; the preview runs eager, lazy, core wasm and worker imports', async () => {
+    await build({ ...config(), build: { outDir: 'dist', emptyOutDir: true } });
+    const audit = auditBuild(join(appDir, 'dist'), appDir);
+    expect(audit.problems).toEqual([]);
+    expect(audit.wasm.some((f) => /hello\.core-[\w-]+\.wasm$/.test(f))).toBe(true);
+    const server = await preview(config());
+    try {
+      const run = await runPage(server.resolvedUrls!.local[0]!);
+      expect(run.problems).toEqual([]);
+      expect(run.result).toEqual(EXPECTED);
+      expect(run.wasm.length).toBeGreaterThan(0);
+      expect(run.isolated).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('vite dev: serves the cached core modules as application/wasm and reloads when a component changes', async () => {
+    const server = await createServer(config());
+    await server.listen();
+    try {
+      const url = server.resolvedUrls!.local[0]!;
+      const run = await runPage(url);
+      expect(run.problems).toEqual([]);
+      expect(run.result).toEqual(EXPECTED);
+      expect(run.wasm.some((u) => u.includes('/node_modules/.cache/weft/'))).toBe(true);
+
+      const page = await browser.newPage();
+      const audit = auditPage(page);
+      await page.goto(url);
+      await page.waitForFunction(() => document.title === 'done');
+      // Swap the eager component for another program: the page must reload and show its output.
+      const reloaded = page.waitForEvent('load');
+      writeFileSync(join(appDir, 'src', 'hello.wasm'), readFileSync(join(appDir, 'src', 'args.wasm')));
+      await reloaded;
+      await page.waitForFunction(() => document.title === 'done');
+      const after = JSON.parse((await page.textContent('#out'))!);
+      expect(after.hello).toBe('argc=0\nGREETING=(unset)\n');
+      expect(audit.problems()).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('writes precise types beside each component it loads', () => {
+    expect(readFileSync(join(appDir, 'src', 'hello.d.wasm.ts'), 'utf8')).toMatch(/export declare const run: Exports\["run"\];/);
+    expect(readFileSync(join(appDir, 'src', 'args.d.wasm.ts'), 'utf8')).toMatch(/export declare function instantiate\(overrides\?: Record<string, unknown>\): Promise<Exports>;/);
+  });
+});
