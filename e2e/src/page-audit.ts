@@ -60,7 +60,7 @@ export function auditBuild(outDir: string, buildRoot: string): BuildAudit {
   const wasm = files.filter((f) => f.endsWith('.wasm'));
   const problems: string[] = [];
   if (!wasm.length) problems.push('no .wasm files in the build');
-  for (const f of wasm) if (!/[-.][A-Za-z0-9_-]{8,}\.wasm$|(^|\/)[0-9a-f]{16,}\.wasm$/.test(f)) problems.push(`${f}: no content hash in the name`);
+  for (const f of wasm) if (!/[-.][A-Za-z0-9_-]{8,}\.wasm$|(^|\/)[0-9a-f]{16,}(\.module)?\.wasm$/.test(f)) problems.push(`${f}: no content hash in the name`);
   for (const f of files.filter((x) => /\.(m?js|html)$/.test(x))) {
     const text = readFileSync(join(outDir, f), 'utf8');
     if (/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'`]node:/.test(text)) problems.push(`${f}: imports node:*`);

@@ -1,5 +1,5 @@
 import type { LoaderContext } from 'webpack';
-import { ComponentCompiler, partOf, type Env } from './compile.js';
+import { partOf, type Env } from './compile.js';
 import { compilers } from './webpack-registry.js';
 
 export interface LoaderOptions {
@@ -14,7 +14,11 @@ export interface LoaderOptions {
 export default function weftLoader(this: LoaderContext<LoaderOptions>, source: Buffer): void {
   const done = this.async();
   const { compiler: id, env } = this.getOptions();
-  const compiler = compilers.get(id) ?? new ComponentCompiler(this.rootContext);
+  const compiler = compilers.get(id);
+  if (!compiler) {
+    done(new Error(`@weft/bundler's loader runs only under the WeftPlugin that adds it (plugin '${id}' is not in this process): use new WeftPlugin() instead of listing the loader`));
+    return;
+  }
   const part = partOf(this.resourceQuery) ?? 'module';
   compiler.module(this.resourcePath, part, env, new Uint8Array(source.buffer, source.byteOffset, source.byteLength)).then(
     (code) => done(null, code),
