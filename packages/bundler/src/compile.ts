@@ -55,7 +55,8 @@ export class ComponentCompiler {
 
   constructor(readonly root: string, readonly options: WeftOptions = {}) {
     this.cacheDir = options.cacheDir ?? join(root, 'node_modules', '.cache', 'weft');
-    this.versions = [packageVersion('@weft/transpiler', here), packageVersion('@weft/bundler', here)].join(' ');
+    const own = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string };
+    this.versions = `${packageVersion('@weft/transpiler', here)} @weft/bundler@${own.version}`;
   }
 
   /** The component's path as shown in messages and matched by `files` globs. */

@@ -1,26 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The WASI shim packages weft's glue imports. */
 export const SHIM_PACKAGES = ['cli', 'clocks', 'filesystem', 'http', 'io', 'random', 'sockets'].map((p) => `@weft/wasi-${p}`);
 
 /**
- * The directory of package `name` as resolved from `fromDir` (walking up from its entry
- * point: packages need not export their package.json), or undefined if it is not installed.
+ * The directory of package `name` as a bundler finds it from `fromDir` (`node_modules` of
+ * each parent directory; not `NODE_PATH`, which bundlers ignore), or undefined.
  */
 export function packageDir(name: string, fromDir: string): string | undefined {
-  let entry: string;
-  try {
-    entry = createRequire(join(fromDir, 'noop.js')).resolve(name);
-  } catch {
-    return undefined;
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dir === dirname(dir)) return undefined;
   }
-  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === name) return dir;
-  }
-  return undefined;
 }
 
 /** `name@version` of an installed package, for cache keys. */

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -86,6 +86,17 @@ describe('Vite plugin', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('an eager component in an iife worker is an error naming the fix', async () => {
+    const root = join(appDir, 'iife');
+    mkdirSync(root, { recursive: true });
+    copyFileSync(join(appDir, 'src', 'args.wasm'), join(root, 'app.wasm'));
+    writeFileSync(join(root, 'index.html'), '<script type="module">new Worker(new URL("./worker.js", import.meta.url));</script>');
+    writeFileSync(join(root, 'worker.js'), "import { run } from './app.wasm';\nrun.run();\n");
+    await expect(build({ ...config(), root, worker: { plugins: () => [weft()] }, build: { write: false } })).rejects.toThrow(
+      /app\.wasm is imported in a worker built as 'iife', which cannot hold top-level await: set worker: \{ format: 'es', plugins: \(\) => \[weft\(\)\] \}/,
+    );
   });
 
   it('writes precise types beside each component it loads', () => {
