@@ -41,10 +41,11 @@ export class WeftPlugin {
     compiler.options.module.rules.push(rule);
 
     // One copy of each shim: the glue and the app's own configure() must share its state.
+    // Exact matches only: a subpath (`@weft/wasi-filesystem/opfs`) goes through the package's exports.
     const shims = components.installedShims();
     const alias = compiler.options.resolve.alias;
-    if (Array.isArray(alias)) for (const [name, dir] of Object.entries(shims)) alias.push({ name, alias: dir });
-    else compiler.options.resolve.alias = { ...Object.fromEntries(Object.entries(shims)), ...alias };
+    if (Array.isArray(alias)) for (const [name, dir] of Object.entries(shims)) alias.push({ name, alias: dir, onlyModule: true });
+    else compiler.options.resolve.alias = { ...Object.fromEntries(Object.entries(shims).map(([name, dir]) => [`${name}$`, dir])), ...alias };
 
     const cache = compiler.options.cache;
     if (cache && typeof cache === 'object' && cache.type === 'filesystem') {
