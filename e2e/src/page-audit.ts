@@ -16,8 +16,11 @@ export interface PageAudit {
   problems(): string[];
 }
 
-/** Watch `page` from now on. Module requests for `.wasm` ids (a dev server's JS) are scripts, not wasm. */
-export function auditPage(page: Page): PageAudit {
+/**
+ * Watch `page` from now on. Module requests for `.wasm` ids (a dev server's JS) are scripts,
+ * not wasm. `expectedErrors` are URLs a test requests to get an error status on purpose.
+ */
+export function auditPage(page: Page, expectedErrors: readonly string[] = []): PageAudit {
   const pageErrors: string[] = [];
   const failedRequests: string[] = [];
   const wasm: string[] = [];
@@ -26,7 +29,7 @@ export function auditPage(page: Page): PageAudit {
   page.on('requestfailed', (r) => failedRequests.push(`${r.url()}: ${r.failure()?.errorText ?? 'failed'}`));
   page.on('response', (r) => {
     const url = new URL(r.url());
-    if (r.status() >= 400 && url.pathname !== '/favicon.ico') failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
+    if (r.status() >= 400 && url.pathname !== '/favicon.ico' && !expectedErrors.includes(r.url())) failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
     if (url.pathname.endsWith('.wasm') && r.request().resourceType() !== 'script') {
       wasm.push(r.url());
       const type = r.headers()['content-type'];
