@@ -88,6 +88,20 @@ describe('Vite plugin', () => {
     }
   });
 
+  it('SSR in the dev server gets Node glue that reads the core modules from disk', async () => {
+    const server = await createServer({ ...config(), server: { middlewareMode: true, hmr: false } });
+    try {
+      const { configure } = await server.ssrLoadModule('@weft/wasi-cli');
+      let out = '';
+      configure({ stdout: (b: Uint8Array) => { out += new TextDecoder().decode(b); }, args: ['ssr'] });
+      const { instantiate } = await server.ssrLoadModule('/src/args.wasm');
+      (await instantiate()).run.run();
+      expect(out).toBe('argc=1\nargv[0]=ssr\nGREETING=(unset)\n');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('an eager component in an iife worker is an error naming the fix', async () => {
     const root = join(appDir, 'iife');
     mkdirSync(root, { recursive: true });

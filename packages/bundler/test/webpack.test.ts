@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -66,6 +67,28 @@ describe('webpack plugin', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('target node: the bundle reads its core modules from disk and runs in Node', async () => {
+    const dir = join(appDir, 'node');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'entry.js'), [
+      "import { configure } from '@weft/wasi-cli';",
+      "import { run } from '../src/hello.wasm';",
+      'let out = "";',
+      'configure({ stdout: (b) => { out += new TextDecoder().decode(b); } });',
+      'run.run();',
+      'export const result = out;',
+      '',
+    ].join('\n'));
+    const stats = await new Promise<webpack.Stats>((resolve, reject) => {
+      const compiler = webpack({ ...config('production'), target: 'node', entry: './node/entry.js', output: { path: join(dir, 'dist'), filename: 'main.cjs', clean: true, library: { type: 'commonjs2' } } });
+      compiler.run((err, s) => compiler.close(() => (err ? reject(err) : resolve(s!))));
+    });
+    expect(stats.toJson({ all: false, errors: true })).toMatchObject({ errors: [] });
+    // The entry waits on top-level await: require() gives a promise of its exports.
+    const out = execFileSync(process.execPath, ['-e', `Promise.resolve(require(${JSON.stringify(join(dir, 'dist', 'main.cjs'))})).then((m) => process.stdout.write(m.result))`], { encoding: 'utf8' });
+    expect(out).toBe('Hello, weft!\n');
   });
 
   it('webpack-dev-server serves application/wasm and reloads when a component changes', async () => {
