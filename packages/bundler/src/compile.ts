@@ -93,6 +93,7 @@ export class ComponentCompiler {
 
   /** Types of a lazy import: `instantiate` resolves to the `Exports` of the instantiation-mode types in the cache. */
   private lazyTypes(file: string, out: Output, name: string): void {
+    if (out.files[`${name}.d.ts`] === undefined) return;
     const dts = relative(dirname(file), join(this.cacheDir, out.key, `${name}.js`));
     this.writeTypes(file, [
       `import type { Exports } from ${JSON.stringify(toPosix(dts.startsWith('.') ? dts : `./${dts}`))};`,
