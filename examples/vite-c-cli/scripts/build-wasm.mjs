@@ -1,10 +1,12 @@
 /**
  * Builds src/wc.wasm from wc.c: clang with wasi-libc makes a WASI Preview 1 core module, and
  * `jco new --wasi-command` wraps it into a WASI Preview 2 command component. Skips the work when
- * the output is newer than its inputs. As a module, `buildComponent` builds variants for tests.
+ * a stamp says this output was built from these inputs (the test overwrites src/wc.wasm with a
+ * variant, so a date comparison is not enough). As a module, `buildComponent` builds variants.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -20,11 +22,16 @@ export function buildComponent(out, defines = []) {
   execFileSync(process.execPath, [jco, 'new', core, '--wasi-command', '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+const sha = (...files) => files.reduce((h, f) => h.update(readFileSync(f)), createHash('sha256')).digest('hex');
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const out = join(root, 'src', 'wc.wasm');
-  const inputs = [join(root, 'wc.c'), fileURLToPath(import.meta.url)];
-  if (!existsSync(out) || inputs.some((f) => statSync(f).mtimeMs > statSync(out).mtimeMs)) {
+  const stampFile = join(root, 'node_modules', '.cache', 'wc', 'stamp');
+  const inputs = sha(join(root, 'wc.c'), fileURLToPath(import.meta.url));
+  const stamp = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : '';
+  if (!existsSync(out) || stamp !== `${inputs} ${sha(out)}`) {
     buildComponent(out);
+    writeFileSync(stampFile, `${inputs} ${sha(out)}`);
     console.log(`built ${out}`);
   }
 }
