@@ -33,7 +33,11 @@ export default function weft(options: WeftOptions = {}): Plugin {
     },
     configResolved(resolved) {
       config = resolved;
-      compiler = new ComponentCompiler(resolved.root, options);
+      // Vite 7 transforms with esbuild, whose default browser targets reject string export
+      // names (`export { x as "wasi:cli/run@0.2.12" }`): export interfaces by short name there.
+      const major = Number(this.meta.viteVersion.split('.')[0]);
+      const defaults = major < 8 ? { noNamespacedExports: true } : {};
+      compiler = new ComponentCompiler(resolved.root, { ...options, transpile: { ...defaults, ...options.transpile } });
     },
     async load(id, loadOptions) {
       const [file, query] = split(id);

@@ -21,7 +21,7 @@ const MAIN = `import { configure, ComponentExit } from '@weft/wasi-cli';
 import { run } from './hello.wasm';
 import { instantiate } from './args.wasm';
 import { instantiate as helloAgain } from './hello.wasm?instantiate';
-import { add } from './add.wasm';
+/*core*/import { add } from './add.wasm';
 
 const decoder = new TextDecoder();
 let text = '';
@@ -39,7 +39,7 @@ for (const args of [['args', 'one'], ['args', 'two', 'three']]) {
   try { instance.run.run(); } catch (e) { if (!(e instanceof ComponentExit)) throw e; }
   result.lazy.push(take());
 }
-result.add = add(2, 3);
+/*core*/result.add = add(2, 3);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 result.worker = await new Promise((resolve, reject) => {
   worker.onmessage = (e) => resolve(e.data);
@@ -57,6 +57,7 @@ run.run();
 postMessage(text);
 `;
 
+/** What the page shows; `add` comes from the core module. */
 export const EXPECTED = {
   hello: 'Hello, weft!\n',
   helloAgain: 'Hello, weft!\n',
@@ -68,15 +69,18 @@ export const EXPECTED = {
 /** The plugin options the app needs. */
 export const APP_OPTIONS = { files: { '**/args.wasm': { lazy: true } } };
 
-/** Writes the app's sources into `dir` (emptied first) and returns its src directory. */
-export async function writeApp(dir: string): Promise<string> {
+/**
+ * Writes the app's sources into `dir` (emptied first) and returns its src directory. Without
+ * `coreWasm` the app leaves out the core `.wasm` import (Vite 7 has no direct `.wasm` imports).
+ */
+export async function writeApp(dir: string, { coreWasm = true } = {}): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   const src = join(dir, 'src');
   mkdirSync(src, { recursive: true });
   writeFileSync(join(src, 'hello.wasm'), await buildCFixture('hello'));
   writeFileSync(join(src, 'args.wasm'), await buildCFixture('args_env'));
   writeFileSync(join(src, 'add.wasm'), ADD_CORE_WASM);
-  writeFileSync(join(src, 'main.js'), MAIN);
+  writeFileSync(join(src, 'main.js'), coreWasm ? MAIN.replaceAll('/*core*/', '') : MAIN.split('\n').filter((l) => !l.startsWith('/*core*/')).join('\n'));
   writeFileSync(join(src, 'worker.js'), WORKER);
   writeFileSync(join(dir, 'index.html'), '<!doctype html>\n<meta charset="utf-8">\n<title>app</title>\n<pre id="out"></pre>\n<script type="module" src="/src/main.js"></script>\n');
   return src;

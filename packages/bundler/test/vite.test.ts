@@ -88,6 +88,24 @@ describe('Vite plugin', () => {
     }
   });
 
+  it('Vite 7: build and preview run the app', async () => {
+    const vite7 = (await import('vite7')) as unknown as typeof import('vite');
+    const root = fileURLToPath(new URL('../.cache/vite7-app', import.meta.url));
+    await writeApp(root, { coreWasm: false });
+    const options = { ...config(), root, plugins: [weft(APP_OPTIONS)], worker: { format: 'es' as const, plugins: () => [weft(APP_OPTIONS)] } };
+    await vite7.build({ ...options, build: { outDir: 'dist', emptyOutDir: true } });
+    expect(auditBuild(join(root, 'dist'), root).problems).toEqual([]);
+    const server = await vite7.preview(options);
+    try {
+      const run = await runPage(server.resolvedUrls!.local[0]!);
+      expect(run.problems).toEqual([]);
+      const { add: _, ...withoutCore } = EXPECTED;
+      expect(run.result).toEqual(withoutCore);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('SSR in the dev server gets Node glue that reads the core modules from disk', async () => {
     const server = await createServer({ ...config(), server: { middlewareMode: true, hmr: false } });
     try {
