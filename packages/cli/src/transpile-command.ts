@@ -11,7 +11,11 @@ Options:
   -o, --out-dir <dir>          where to write the output (required)
   -n, --name <name>            base name of the output files (default: the input's name)
   --instantiation <mode>       async | sync: export instantiate(getCoreModule, imports)
-                               instead of instantiating on import
+                               instead of instantiating on import, and write <name>.host.js
+                               (imports(overrides) wired to the shims, loadCoreModule)
+  --target <where>             universal (default) | browser | node: browser glue only
+                               fetches its core modules (no node:fs branch for bundlers);
+                               node glue reads file: URLs from disk
   --map <from=to>              remap an import specifier; '*' matches a suffix, '#name'
                                picks a named export (repeatable)
   --no-wasi-shim               do not map wasi:* imports to the @weft/wasi-* shims
@@ -38,6 +42,7 @@ const SPEC = {
   'out-dir': { type: 'string', short: 'o' },
   name: { type: 'string', short: 'n' },
   instantiation: { type: 'string' },
+  target: { type: 'string' },
   map: { type: 'list' },
   'no-wasi-shim': { type: 'bool' },
   'base64-cutoff': { type: 'string' },
@@ -72,6 +77,11 @@ export async function transpileCommand(argv: string[], log: (s: string) => void)
   if (inst !== undefined) {
     if (inst !== 'async' && inst !== 'sync') throw new UsageError(`weft transpile: --instantiation must be async or sync, got '${inst}'`);
     opts.instantiation = inst;
+  }
+  const target = flags.target as string | undefined;
+  if (target !== undefined) {
+    if (target !== 'universal' && target !== 'browser' && target !== 'node') throw new UsageError(`weft transpile: --target must be universal, browser or node, got '${target}'`);
+    opts.target = target;
   }
   const cutoff = flags['base64-cutoff'] as string | undefined;
   if (cutoff !== undefined) {

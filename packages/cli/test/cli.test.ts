@@ -110,10 +110,24 @@ describe('weft CLI', () => {
     const out = join(work, 'js-out');
     const r = await weft(['transpile', addWasm, '-o', out, '--js', '--instantiation', 'sync', '-q']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(readdirSync(out).sort()).toEqual(['add.d.ts', 'add.js']);
+    expect(readdirSync(out).sort()).toEqual(['add.d.ts', 'add.host.d.ts', 'add.host.js', 'add.js']);
     const { instantiate } = await import(pathToFileURL(join(out, 'add.js')).href);
     expect(instantiate({}).add(40, 2)).toBe(42);
     expect((await weft(['transpile', '--help'])).stdout).toMatch(/--js +convert every core module to JavaScript/);
+  });
+
+  it('--target browser writes glue without a Node branch; --instantiation writes the host module', async () => {
+    const out = join(work, 'browser-out');
+    expect((await weft(['transpile', components.hello!, '-o', out, '--target', 'browser', '-q'])).code).toBe(0);
+    const js = readFileSync(join(out, 'hello.js'), 'utf8');
+    expect(js).not.toMatch(/node:|process/);
+    expect(js).toContain('fetch(url)');
+    const inst = join(work, 'host-out');
+    expect((await weft(['transpile', components.hello!, '-o', inst, '--target', 'node', '--instantiation', 'async', '-q'])).code).toBe(0);
+    expect(readFileSync(join(inst, 'hello.host.js'), 'utf8')).toMatch(/from "@weft\/wasi-cli";[\s\S]*node:fs\/promises/);
+    const bad = await weft(['transpile', components.hello!, '-o', out, '--target', 'deno']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--target must be universal, browser or node, got 'deno'/);
   });
 
   it('transpiles with --async-mode asyncify: the core modules that wait are rewritten', async () => {

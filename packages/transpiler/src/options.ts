@@ -4,9 +4,23 @@ export interface TranspileOptions {
   name?: string;
   /**
    * Omit for ESM output that instantiates itself on import. `async` or `sync` emits
-   * `instantiate(getCoreModule, imports)` instead.
+   * `instantiate(getCoreModule, imports)` instead, plus `<name>.host.js`: `imports(overrides?)`
+   * wired to the WASI shims and `loadCoreModule`, a `getCoreModule` for async instantiation.
    */
   instantiation?: 'async' | 'sync';
+  /**
+   * Where the glue runs. `universal` (default) fetches core modules, or reads them from disk
+   * on Node; `browser` only fetches (no Node branch for a bundler to trip on); `node` reads
+   * `file:` URLs from disk and fetches anything else.
+   */
+  target?: 'browser' | 'node' | 'universal';
+  /**
+   * The JS expression the glue loads a core module from, given its file name (e.g.
+   * `c.core.wasm`); it must evaluate to a URL or an absolute URL string (a relative one
+   * resolves against the page). Default `new URL('./<file>', import.meta.url)`. Not used for
+   * modules inlined as base64.
+   */
+  coreModuleUrl?: (file: string) => string;
   /** Import specifier remapping: `{ 'wasi:io/*': '@my/io#*' }`. */
   map?: Record<string, string>;
   /** Do not map `wasi:*` imports onto the `@weft/wasi-*` shim packages. */

@@ -1,5 +1,7 @@
 import { decodeComponent } from './decode/component.js';
 import { writeDts } from './emit/dts.js';
+import { HOST_DTS, writeHost } from './emit/host.js';
+import { defaultCoreModuleUrl, TARGETS } from './emit/loader.js';
 import { writeModule } from './emit/module.js';
 import { exportShortName, unversioned } from './js/names.js';
 import { resolveSpecifier } from './emit/specifiers.js';
@@ -33,6 +35,14 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
     throw new WeftError(`unknown asyncMode '${String(opts.asyncMode)}': expected 'sync', 'jspi' or 'asyncify'`);
   }
   if (opts.js && opts.asyncMode === 'jspi') throw new WeftError(`js: asyncMode 'jspi' suspends through WebAssembly, which JavaScript core modules replace; use 'asyncify' or 'sync'`);
+  if (opts.target !== undefined && !TARGETS.includes(opts.target)) {
+    throw new WeftError(`unknown target '${String(opts.target)}': expected ${TARGETS.map((t) => `'${t}'`).join(', ')}`);
+  }
+  if (opts.coreModuleUrl !== undefined && typeof opts.coreModuleUrl !== 'function') {
+    throw new TypeError('transpile: coreModuleUrl must be a function (file name) => JS expression');
+  }
+  const target = opts.target ?? 'universal';
+  const coreModuleUrl = opts.coreModuleUrl ?? defaultCoreModuleUrl;
   const name = opts.name ?? 'component';
   const ast = decodeComponent(bytes);
   validate(ast);
@@ -49,6 +59,8 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   const specifier = (importName: string) => resolveSpecifier(importName, map, !opts.noWasiShim);
   let js = writeModule(plan, {
     moduleFiles,
+    coreModuleUrl,
+    target,
     inline: inlined,
     ...(opts.instantiation ? { instantiation: opts.instantiation } : {}),
     namespacedExports: !opts.noNamespacedExports,
@@ -63,6 +75,11 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   if (!jsCores) plan.modules.forEach((m, i) => { if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice(); });
   files[`${name}.js`] = utf8.encode(js);
   if (!opts.noTypescript) files[`${name}.d.ts`] = utf8.encode(writeDts(plan, !!opts.instantiation, async !== undefined, !!jsCores));
+  if (opts.instantiation) {
+    // JavaScript core modules are part of the glue: the host file has none to load.
+    files[`${name}.host.js`] = utf8.encode(writeHost([...plan.imports], { moduleFiles: jsCores ? [] : moduleFiles, coreModuleUrl, target, specifier }));
+    if (!opts.noTypescript) files[`${name}.host.d.ts`] = utf8.encode(HOST_DTS);
+  }
 
   const imports = [...new Set([...plan.imports.keys()].map((n) => specifier(n).module))];
   const exports: [string, 'function' | 'instance'][] = [];

@@ -44,7 +44,7 @@ describe.each(['async', 'sync'] as const)('instantiation %s', (instantiation) =>
 
   beforeAll(async () => {
     const { entry, files } = await emit({ instantiation });
-    expect(Object.keys(files).sort()).toEqual(['c.d.ts', 'c.js']);
+    expect(Object.keys(files).sort()).toEqual(['c.d.ts', 'c.host.d.ts', 'c.host.js', 'c.js']);
     host = recordingHost();
     const result = (await import(pathToFileURL(entry).href)).instantiate(host.imports);
     expect(result instanceof Promise).toBe(instantiation === 'async');

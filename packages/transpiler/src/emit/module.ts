@@ -2,6 +2,8 @@ import type { Plan } from '../link/plan.js';
 import { GlueWriter, type GlueOptions } from './glue.js';
 import type { HelperName } from '../js/helpers.js';
 import { exportShortName, isIdentifier, key, str } from '../js/names.js';
+import type { ImportItem } from '../link/plan.js';
+import { writeLoader, type Target } from './loader.js';
 import type { ImportSpecifier } from './specifiers.js';
 
 /**
@@ -16,6 +18,9 @@ export interface JsCoreModule {
 
 export interface ModuleOptions {
   moduleFiles: string[];
+  /** URL expression of each core module that is not inlined. */
+  coreModuleUrl(file: string): string;
+  target: Target;
   /** Modules (by index) to inline as base64 instead of loading from their file. */
   inline: Map<number, string>;
   instantiation?: 'async' | 'sync';
@@ -47,53 +52,16 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     return [glue.moduleCode(), ...cores, `export ${fn}`].join('\n') + '\n';
   }
 
-  const lines: string[] = [];
-  const importEntries: string[] = [];
-  // One import statement per module: named bindings of the same module are grouped.
-  const named = new Map<string, string[]>();
-  let n = 0;
-  for (const [name, item] of plan.imports) {
-    const spec = opts.specifier(name);
-    const local = `$i${n++}`;
-    // A function or resource the world imports itself is the module's default export (or the
-    // named one the map picks); the glue reads it as `imports[name].default`.
-    const own = item.kind === 'func' || item.kind === 'resource';
-    const binding = spec.name ?? (own ? 'default' : undefined);
-    if (binding) {
-      const list = named.get(spec.module) ?? [];
-      named.set(spec.module, list);
-      list.push(`${key(binding)} as ${local}`);
-      // A getter: the binding may still be uninitialised while this module instantiates.
-      const get = `get ${own ? 'default' : str(name)}() { return ${local}; }`;
-      importEntries.push(own ? `${str(name)}: { ${get} }` : get);
-    } else {
-      lines.push(`import * as ${local} from ${str(spec.module)};`);
-      importEntries.push(`${str(name)}: ${local}`);
-    }
-  }
-  for (const [module, bindings] of named) lines.push(`import { ${bindings.join(', ')} } from ${str(module)};`);
+  const { lines, entries } = importBindings([...plan.imports], opts.specifier);
   // Sources are built before the helpers are rendered: inlined modules need `$b64`.
   // JavaScript core modules are part of the glue: nothing to load.
-  const urls = opts.jsCores ? [] : opts.moduleFiles.map((f, i) =>
-    opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : `new URL(${str('./' + f)}, import.meta.url)`);
+  const sources = opts.jsCores ? undefined : opts.moduleFiles.map((f, i) =>
+    opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : opts.coreModuleUrl(f));
   lines.push(glue.moduleCode());
   lines.push(...cores);
   lines.push(fn);
-  if (urls.length) {
-    lines.push(`const $files = [${urls.join(', ')}];`);
-    lines.push(`const $load = async (f) => {
-  const src = $files[${JSON.stringify(opts.moduleFiles)}.indexOf(f)];
-  if (!(src instanceof URL)) return WebAssembly.compile(src);
-  if (typeof process === 'object' && process.versions && process.versions.node && src.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
-    return WebAssembly.compile(await fs.readFile(src));
-  }
-  return WebAssembly.compileStreaming(fetch(src));
-};`);
-  } else if (!opts.jsCores) {
-    lines.push(`const $load = () => { throw new Error('no core modules'); };`);
-  }
-  const call = `instantiate(${opts.jsCores ? '' : '$load, '}{ ${importEntries.join(', ')} })`;
+  if (sources) lines.push(writeLoader(opts.moduleFiles, sources, opts.target));
+  const call = `instantiate(${opts.jsCores ? '' : '$load, '}{ ${entries.join(', ')} })`;
   const exportNames: [string, string][] = [];
   for (const name of plan.exports.keys()) {
     const short = exportShortName(name);
@@ -113,4 +81,35 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
     lines.push(`export { ${exportNames.map(([name, short]) => `${locals.get(short)} as ${isIdentifier(name) ? name : str(name)}`).join(', ')} };`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Import statements for `imports` (one per module: named bindings of a module are grouped)
+ * and the members of the import object that hands them to `instantiate`.
+ */
+export function importBindings(imports: [string, ImportItem][], specifier: (name: string) => ImportSpecifier): { lines: string[]; entries: string[] } {
+  const lines: string[] = [];
+  const entries: string[] = [];
+  const named = new Map<string, string[]>();
+  for (const [name, item] of imports) {
+    const spec = specifier(name);
+    const local = `$i${entries.length}`;
+    // A function or resource the world imports itself is the module's default export (or the
+    // named one the map picks); the glue reads it as `imports[name].default`.
+    const own = item.kind === 'func' || item.kind === 'resource';
+    const binding = spec.name ?? (own ? 'default' : undefined);
+    if (binding) {
+      const list = named.get(spec.module) ?? [];
+      named.set(spec.module, list);
+      list.push(`${key(binding)} as ${local}`);
+      // A getter: the binding may still be uninitialised while this module instantiates.
+      const get = `get ${own ? 'default' : str(name)}() { return ${local}; }`;
+      entries.push(own ? `${str(name)}: { ${get} }` : get);
+    } else {
+      lines.push(`import * as ${local} from ${str(spec.module)};`);
+      entries.push(`${str(name)}: ${local}`);
+    }
+  }
+  for (const [module, bindings] of named) lines.push(`import { ${bindings.join(', ')} } from ${str(module)};`);
+  return { lines, entries };
 }

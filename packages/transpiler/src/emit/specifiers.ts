@@ -8,6 +8,8 @@ export interface ImportSpecifier {
   module: string;
   /** Named export of that module, when the map target has `#name`; otherwise the namespace. */
   name?: string;
+  /** False when nothing maps the import: the specifier is just its unversioned name. */
+  mapped: boolean;
 }
 
 function matchPattern(pattern: string, name: string): string | undefined {
@@ -32,17 +34,17 @@ export function resolveSpecifier(importName: string, map: Record<string, string>
     for (const [pattern, target] of Object.entries(map)) {
       const m = matchPattern(pattern, name);
       // What `*` captured names an interface: its version is not part of the JS name.
-      if (m !== undefined) return split(target.replace('*', unversioned(m)));
+      if (m !== undefined) return { ...split(target.replace('*', unversioned(m))), mapped: true };
     }
   }
   const base = unversioned(importName);
   const wasi = /^wasi:([a-z-]+)\/(.+)$/.exec(base);
-  if (wasiShim && wasi && WASI_SHIMS.has(wasi[1]!)) return { module: `@weft/wasi-${wasi[1]}`, name: camelCase(wasi[2]!) };
-  return { module: base };
+  if (wasiShim && wasi && WASI_SHIMS.has(wasi[1]!)) return { module: `@weft/wasi-${wasi[1]}`, name: camelCase(wasi[2]!), mapped: true };
+  return { module: base, mapped: false };
 }
 
 /** `module#name`: the name is the export's own, except that a kebab-case WIT name is camelCased. */
-function split(target: string): ImportSpecifier {
+function split(target: string): Omit<ImportSpecifier, 'mapped'> {
   const hash = target.indexOf('#');
   if (hash < 0) return { module: target };
   const name = target.slice(hash + 1);
