@@ -5,6 +5,7 @@
  * in 4 KiB chunks that arrive one per macrotask, so the asyncify build unwinds and
  * rewinds its stack once per chunk: the price of a wait itself.
  */
+import { WASI_PACKAGES } from '@weft/wasi-manifest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +37,6 @@ export interface AsyncifyResults {
   chunked: Outcome<{ run: Summary; waits: number }>;
 }
 
-const SHIMS = ['cli', 'clocks', 'filesystem', 'io', 'random', 'sockets'];
 
 /** Words from a fixed vocabulary in a fixed pseudo-random order: the same text on every run. */
 function makeInput(bytes: number): Uint8Array {
@@ -62,7 +62,7 @@ interface Built {
 
 async function build(c: Component, mode: Mode): Promise<Built> {
   const transpile = await loadTranspiler('weft');
-  const map = Object.fromEntries(SHIMS.map((s) => [`wasi:${s}/*`, `${pathToFileURL(join(repoRoot, 'shims', s, 'dist', 'index.js')).href}#*`]));
+  const map = Object.fromEntries(WASI_PACKAGES.map((s) => [`wasi:${s}/*`, `${pathToFileURL(join(repoRoot, 'shims', s, 'dist', 'index.js')).href}#*`]));
   const t0 = process.hrtime.bigint();
   const { files } = await transpile(c.bytes, { name: c.name, map, asyncMode: mode, cacheDir: false });
   const transpileNs = Number(process.hrtime.bigint() - t0);

@@ -3,6 +3,7 @@
  * Chromium driven by playwright-core, and a page whose console output and uncaught
  * errors are collected.
  */
+import { shimPackage, WASI_PACKAGES } from '@weft/wasi-manifest';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -98,8 +99,7 @@ export async function launchChromium(): Promise<Browser> {
 
 /** An import map sending `@weft/wasi-*` to the built shims, as served from the repo root. */
 export function weftImportMap(): { imports: Record<string, string> } {
-  const pkgs = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets', 'http'];
-  const imports = Object.fromEntries(pkgs.map((p) => [`@weft/wasi-${p}`, `/shims/${p}/dist/index.js`]));
+  const imports = Object.fromEntries(WASI_PACKAGES.map((p) => [shimPackage(p), `/shims/${p}/dist/index.js`]));
   return { imports: { ...imports, '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
 }
 

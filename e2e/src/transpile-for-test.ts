@@ -7,6 +7,7 @@
  * and `@bytecodealliance/preview2-shim/*` specifiers it imports resolve through this
  * package's own dependencies.
  */
+import { shimPackage, WASI_PACKAGES } from '@weft/wasi-manifest';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,12 +22,10 @@ export function currentEngine(): Engine {
   return e;
 }
 
-/** The WASI packages weft ships a shim for. */
-export const WEFT_WASI_PACKAGES = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets', 'http'] as const;
 
 /** `wasi:<pkg>/*` -> `@weft/wasi-<pkg>#*`: the interface name picks the named export. */
 export function weftWasiMap(): Record<string, string> {
-  return Object.fromEntries(WEFT_WASI_PACKAGES.map((p) => [`wasi:${p}/*`, `@weft/wasi-${p}#*`]));
+  return Object.fromEntries(WASI_PACKAGES.map((p) => [`wasi:${p}/*`, `${shimPackage(p)}#*`]));
 }
 
 export interface TranspileForTestOptions {

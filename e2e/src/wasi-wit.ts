@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { e2eRoot } from './paths.js';
 
 export const WASI_VERSION = '0.2.12';
-export const SHIMMED_PACKAGES = ['io', 'clocks', 'random', 'cli', 'filesystem', 'sockets', 'http'] as const;
+import { WASI_PACKAGES } from '@weft/wasi-manifest';
 
 export interface WitInterface {
   pkg: string;
@@ -84,7 +84,7 @@ export const pascal = (kebab: string) => camel(kebab).replace(/^[a-z]/, (c) => c
  */
 export function allImportsWorldSource(): string {
   let src = `package local:all-imports;\n\nworld all-imports {\n  include wasi:cli/imports@${WASI_VERSION};\n}\n`;
-  for (const pkg of SHIMMED_PACKAGES) {
+  for (const pkg of WASI_PACKAGES) {
     src += witPackageText(pkg).replace(/^package ([^;]+);/m, 'package $1 {') + '\n}\n';
   }
   return src;

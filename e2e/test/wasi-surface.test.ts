@@ -4,12 +4,13 @@
  * against the shims.
  */
 import { describe, expect, it } from 'vitest';
+import { MAY_WAIT, WASI_PACKAGES, type WasiPackage } from '@weft/wasi-manifest';
 import { pathToFileURL } from 'node:url';
 import { buildAllImportsComponent } from '../src/fixtures.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
-import { camel, guestInterfaces, parseWitInterfaces, pascal, SHIMMED_PACKAGES, witPackageText } from '../src/wasi-wit.js';
+import { camel, guestInterfaces, parseWitInterfaces, pascal, witPackageText } from '../src/wasi-wit.js';
 
-const shimModules: Record<string, () => Promise<Record<string, unknown>>> = {
+const shimModules: Record<WasiPackage, () => Promise<Record<string, unknown>>> = {
   io: () => import('@weft/wasi-io'),
   clocks: () => import('@weft/wasi-clocks'),
   random: () => import('@weft/wasi-random'),
@@ -20,7 +21,7 @@ const shimModules: Record<string, () => Promise<Record<string, unknown>>> = {
 };
 
 describe('WASI 0.2 surface of the weft shims', () => {
-  for (const pkg of SHIMMED_PACKAGES) {
+  for (const pkg of WASI_PACKAGES) {
     it(`@weft/wasi-${pkg} has every function, resource and method of wasi:${pkg}`, async () => {
       const mod = await shimModules[pkg]!();
       const text = witPackageText(pkg);
@@ -56,6 +57,21 @@ describe('WASI 0.2 surface of the weft shims', () => {
       expect(checked).toBeGreaterThan(0);
     });
   }
+
+  it('every call the manifest says may wait is a function or method a shim provides', async () => {
+    expect(MAY_WAIT.length).toBeGreaterThan(0);
+    const missing: string[] = [];
+    for (const entry of MAY_WAIT) {
+      const m = /^wasi:([a-z-]+)\/([a-z-]+)#(?:\[method\]([a-z-]+)\.)?([a-z-]+|\*)$/.exec(entry);
+      if (!m) { missing.push(`${entry} (not wasi:<pkg>/<iface>#<function>)`); continue; }
+      const [, pkg, iface, resource, func] = m;
+      if (!(WASI_PACKAGES as readonly string[]).includes(pkg!)) { missing.push(`${entry} (no shim for wasi:${pkg})`); continue; }
+      const obj = (await shimModules[pkg as WasiPackage]())[camel(iface!)] as Record<string, unknown> | undefined;
+      const owner = resource ? (obj?.[pascal(resource)] as { prototype?: Record<string, unknown> } | undefined)?.prototype : obj;
+      if (!owner || (func !== '*' && typeof owner[camel(func!)] !== 'function')) missing.push(entry);
+    }
+    expect(missing).toEqual([]);
+  });
 
   it('a component importing all of wasi:cli/imports links against the shims in Node', async () => {
     const out = await transpileForTest(await buildAllImportsComponent(), { name: 'all_imports' });

@@ -1,3 +1,4 @@
+import { WASI_PACKAGES, type WasiPackage } from '@weft/wasi-manifest';
 /**
  * A component loaded into the page: transpiled here with `instantiation: 'async'`, its
  * glue imported from a blob URL, its core modules compiled from the in-memory files, and
@@ -12,7 +13,8 @@ import * as io from '@weft/wasi-io';
 import * as random from '@weft/wasi-random';
 import * as sockets from '@weft/wasi-sockets';
 
-const SHIMS: Record<string, Record<string, unknown>> = { cli, clocks, filesystem, http, io, random, sockets };
+// Typed by the manifest's package list, so a shim added there must be added here.
+const SHIMS: Record<WasiPackage, Record<string, unknown>> = { cli, clocks, filesystem, http, io, random, sockets };
 
 type Instance = Record<string, unknown>;
 
@@ -44,7 +46,8 @@ function shimFor(importName: string): unknown {
   const m = /^wasi:([a-z-]+)\/([a-z-]+)(@.*)?$/.exec(importName);
   if (!m) return undefined;
   const iface = m[2]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return SHIMS[m[1]!]?.[iface];
+  const pkg = m[1]!;
+  return (WASI_PACKAGES as readonly string[]).includes(pkg) ? SHIMS[pkg as WasiPackage][iface] : undefined;
 }
 
 /** Transpile and compile a component; throws `WeftError` for bytes that are not one. */

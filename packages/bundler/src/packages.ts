@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** The WASI shim packages weft's glue imports. */
-export const SHIM_PACKAGES = ['cli', 'clocks', 'filesystem', 'http', 'io', 'random', 'sockets'].map((p) => `@weft/wasi-${p}`);
+export { SHIM_PACKAGES } from '@weft/wasi-manifest';
 
 /**
  * The directory of package `name` as a bundler finds it from `fromDir` (`node_modules` of

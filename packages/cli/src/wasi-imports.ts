@@ -1,3 +1,4 @@
+import type { WasiPackage } from '@weft/wasi-manifest';
 import * as cli from '@weft/wasi-cli';
 import * as clocks from '@weft/wasi-clocks';
 import * as filesystem from '@weft/wasi-filesystem';
@@ -6,7 +7,8 @@ import * as io from '@weft/wasi-io';
 import * as random from '@weft/wasi-random';
 import * as sockets from '@weft/wasi-sockets';
 
-const PACKAGES: Record<string, Record<string, unknown>> = { cli, clocks, filesystem, http, io, random, sockets };
+// Typed by the manifest's package list, so a shim added there must be added here.
+const PACKAGES: Record<WasiPackage, Record<string, unknown>> = { cli, clocks, filesystem, http, io, random, sockets };
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

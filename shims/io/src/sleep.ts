@@ -1,3 +1,4 @@
+import { ASYNC_WAIT_KEY } from '@weft/wasi-manifest';
 /**
  * Synchronous waiting. `Atomics.wait` sleeps without burning CPU where the platform allows
  * it (Node, workers); a browser main thread forbids it, so there we spin on
@@ -24,7 +25,7 @@ function atomicsCell(): Int32Array | null {
   return waitCell;
 }
 
-const ASYNC_WAIT = Symbol.for('weft.async-wait');
+const ASYNC_WAIT = Symbol.for(ASYNC_WAIT_KEY);
 
 /**
  * True while weft glue transpiled with an async mode calls a host function that may

@@ -1,7 +1,8 @@
+import { ASYNC_WAIT_KEY } from '@weft/wasi-manifest';
 import { describe, expect, it } from 'vitest';
 import { asyncWaitAllowed, poll, timerPollable, WouldBlockError } from '../src/index.js';
 
-const FLAG = Symbol.for('weft.async-wait');
+const FLAG = Symbol.for(ASYNC_WAIT_KEY);
 
 function allowingAsync<T>(f: () => T): T {
   (globalThis as Record<symbol, unknown>)[FLAG] = true;

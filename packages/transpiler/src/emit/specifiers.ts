@@ -1,7 +1,6 @@
 import { camelCase, unversioned } from '../js/names.js';
 
-/** WASI packages weft ships shims for; `wasi:<pkg>/<iface>` maps to `@weft/wasi-<pkg>#<iface>`. */
-const WASI_SHIMS = new Set(['cli', 'clocks', 'filesystem', 'http', 'io', 'random', 'sockets']);
+import { shimPackage, WASI_PACKAGES, type WasiPackage } from '@weft/wasi-manifest';
 
 export interface ImportSpecifier {
   /** Module specifier to import from. */
@@ -39,7 +38,8 @@ export function resolveSpecifier(importName: string, map: Record<string, string>
   }
   const base = unversioned(importName);
   const wasi = /^wasi:([a-z-]+)\/(.+)$/.exec(base);
-  if (wasiShim && wasi && WASI_SHIMS.has(wasi[1]!)) return { module: `@weft/wasi-${wasi[1]}`, name: camelCase(wasi[2]!), mapped: true };
+  // `wasi:<pkg>/<iface>` maps to the interface's export of the package's shim.
+  if (wasiShim && wasi && isShimmed(wasi[1]!)) return { module: shimPackage(wasi[1]), name: camelCase(wasi[2]!), mapped: true };
   return { module: base, mapped: false };
 }
 
@@ -49,4 +49,8 @@ function split(target: string): Omit<ImportSpecifier, 'mapped'> {
   if (hash < 0) return { module: target };
   const name = target.slice(hash + 1);
   return { module: target.slice(0, hash), name: name.includes('-') ? camelCase(name) : name };
+}
+
+function isShimmed(pkg: string): pkg is WasiPackage {
+  return (WASI_PACKAGES as readonly string[]).includes(pkg);
 }

@@ -1,3 +1,4 @@
+import { ASYNC_WAIT_KEY } from '@weft/wasi-manifest';
 /**
  * Runtime helpers the glue may need. Each is emitted only when generated code uses it,
  * once, at module level (shared by every instantiation).
@@ -57,7 +58,7 @@ const HELPERS = {
   $wait: {
     // Tells weft's shims that this host call may return a promise instead of blocking.
     deps: [],
-    code: `const $waitFlag = Symbol.for('weft.async-wait');
+    code: `const $waitFlag = Symbol.for(${JSON.stringify(ASYNC_WAIT_KEY)});
 function $wait(f) {
   const prev = globalThis[$waitFlag];
   globalThis[$waitFlag] = true;
