@@ -48,9 +48,9 @@ function distDir(specifier: string): string {
   return dirname(fileURLToPath(import.meta.resolve(specifier)));
 }
 
-/** Serves the built shims (bare `@weft/wasi-io` imports rewritten, since workers have no import maps) and the bench modules. */
+/** Serves the built shims (bare `@weft/wasi-io` and `@weft/wasi-manifest` imports rewritten, since workers have no import maps) and the bench modules. */
 async function serve(): Promise<{ origin: string; close(): Promise<void> }> {
-  const roots: Record<string, string> = { fs: distDir('@weft/wasi-filesystem/opfs'), io: distDir('@weft/wasi-io') };
+  const roots: Record<string, string> = { fs: distDir('@weft/wasi-filesystem/opfs'), io: distDir('@weft/wasi-io'), manifest: distDir('@weft/wasi-manifest') };
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const send = (type: string, body: string) => {
@@ -61,10 +61,10 @@ async function serve(): Promise<{ origin: string; close(): Promise<void> }> {
       if (path === '/') return send('text/html; charset=utf-8', PAGE_HTML);
       if (path === '/bench.js') return send('text/javascript', BENCH_MODULE);
       if (path === '/worker.js') return send('text/javascript', WORKER_MODULE);
-      const m = /^\/(fs|io)\/([a-z-]+\.js)$/.exec(path);
+      const m = /^\/(fs|io|manifest)\/([a-z-]+\.js)$/.exec(path);
       if (!m) throw new Error('not found');
       const js = await readFile(join(roots[m[1]!]!, m[2]!), 'utf8');
-      return send('text/javascript', js.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'"));
+      return send('text/javascript', js.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'").replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'"));
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');

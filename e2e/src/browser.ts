@@ -100,7 +100,7 @@ export async function launchChromium(): Promise<Browser> {
 /** An import map sending `@weft/wasi-*` to the built shims, as served from the repo root. */
 export function weftImportMap(): { imports: Record<string, string> } {
   const imports = Object.fromEntries(WASI_PACKAGES.map((p) => [shimPackage(p), `/shims/${p}/dist/index.js`]));
-  return { imports: { ...imports, '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
+  return { imports: { ...imports, '@weft/wasi-manifest': '/shims/manifest/dist/index.js', '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
 }
 
 /** A page whose module scripts import `@weft/wasi-*` through {@link weftImportMap}. */

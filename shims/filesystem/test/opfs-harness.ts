@@ -13,6 +13,7 @@ import { chromium, type Browser } from 'playwright-core';
 const SOURCES: Record<string, string> = {
   fs: fileURLToPath(new URL('../src/', import.meta.url)),
   io: fileURLToPath(new URL('../../io/src/', import.meta.url)),
+  manifest: fileURLToPath(new URL('../../manifest/src/', import.meta.url)),
 };
 
 /** Loads the backend into `globalThis.weft`, with helpers scenarios share in both places. */
@@ -90,7 +91,7 @@ async function compiled(dir: string, file: string): Promise<string> {
   const out = ts.transpileModule(src, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
   }).outputText;
-  return out.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'");
+  return out.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'").replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'");
 }
 
 export type Where = 'page' | 'worker';
@@ -114,7 +115,7 @@ export async function openOpfsBrowser(): Promise<OpfsBrowser> {
     try {
       if (path === '/') return send('text/html; charset=utf-8', PAGE);
       if (path === '/worker.js') return send('text/javascript', WORKER);
-      const m = /^\/(fs|io)\/([a-z-]+\.js)$/.exec(path);
+      const m = /^\/(fs|io|manifest)\/([a-z-]+\.js)$/.exec(path);
       if (m) return send('text/javascript', await compiled(SOURCES[m[1]!]!, m[2]!));
       throw new Error('not found');
     } catch {
