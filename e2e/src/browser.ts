@@ -48,6 +48,18 @@ export interface StaticServerOptions {
    * included, so a test that relaunches a browser on a profile serves it from the same port.
    */
   port?: number;
+  /**
+   * Rewrite the bare `@weft/wasi-*` specifiers in served `.js` files to the URLs of
+   * {@link weftImportMap}: a page's import map does not apply inside its workers.
+   */
+  resolveBareImports?: boolean;
+}
+
+const BARE_WEFT_IMPORT = /(['"])(@weft\/wasi-[a-z]+(?:\/opfs)?)\1/g;
+
+function resolveBare(js: string): string {
+  const { imports } = weftImportMap();
+  return js.replace(BARE_WEFT_IMPORT, (whole, quote: string, spec: string) => (imports[spec] ? quote + imports[spec] + quote : whole));
 }
 
 /** Serve `root` over HTTP on 127.0.0.1, on a free port. */
@@ -58,10 +70,12 @@ export async function startStaticServer(opts: StaticServerOptions = {}): Promise
     const headers = { 'cache-control': 'no-store', ...opts.headers };
     try {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      const rewrite = (body: string | Uint8Array) =>
+        opts.resolveBareImports && extname(path) === '.js' ? resolveBare(typeof body === 'string' ? body : new TextDecoder().decode(body)) : body;
       const inMemory = files[path];
       if (inMemory !== undefined) {
         res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' });
-        res.end(inMemory);
+        res.end(rewrite(inMemory));
         return;
       }
       const file = join(root, path);
@@ -69,7 +83,7 @@ export async function startStaticServer(opts: StaticServerOptions = {}): Promise
       if (rel.startsWith('..') || rel.includes(`..${sep}`) || !(await stat(file)).isFile()) throw new Error('not found');
       const body = await readFile(file);
       res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
+      res.end(rewrite(body));
     } catch {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' });
       res.end('not found');
@@ -103,6 +117,25 @@ export function weftImportMap(): { imports: Record<string, string> } {
   return { imports: { ...imports, '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
 }
 
+/**
+ * A classic script every weft test page runs first, so a test can read in any engine what
+ * only some drivers report: `window.weftConsole` records console calls and `window.weftErrors`
+ * uncaught errors and rejections. With `?nojspi` in its URL the page removes
+ * `WebAssembly.Suspending`/`promising` before any module runs, as in a browser without JSPI.
+ */
+export const PAGE_PRELUDE = `window.weftConsole = [];
+window.weftErrors = [];
+for (const type of ['log', 'info', 'warn', 'error', 'debug']) {
+  const original = console[type];
+  console[type] = function (...args) {
+    window.weftConsole.push({ type, text: args.map(String).join(' ') });
+    return original.apply(this, args);
+  };
+}
+addEventListener('error', (e) => window.weftErrors.push(String(e.message || e.error)));
+addEventListener('unhandledrejection', (e) => window.weftErrors.push(String((e.reason && e.reason.message) || e.reason)));
+if (new URLSearchParams(location.search).has('nojspi')) { delete WebAssembly.Suspending; delete WebAssembly.promising; }`;
+
 /** A page whose module scripts import `@weft/wasi-*` through {@link weftImportMap}. */
 export function weftPageHtml(title: string, body: string): string {
   return `<!doctype html>
@@ -110,6 +143,7 @@ export function weftPageHtml(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <title>${title}</title>
+<script>${PAGE_PRELUDE}</script>
 <script type="importmap">${JSON.stringify(weftImportMap())}</script>
 </head>
 <body>

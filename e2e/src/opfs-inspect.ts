@@ -2,7 +2,7 @@
  * Looks at a page's origin private file system with nothing but the browser's own OPFS API,
  * to check what a guest wrote through weft's shim independently of the shim.
  */
-import type { Page } from 'playwright-core';
+import type { EnginePage } from './engines.js';
 
 export interface OpfsEntry {
   /** Path under the inspected directory, `/`-separated; directories end in `/`. */
@@ -12,8 +12,8 @@ export interface OpfsEntry {
 }
 
 /** Every entry under OPFS directory `dir` ('' = the root), depth first, sorted by path. */
-export function opfsTree(page: Page, dir: string): Promise<OpfsEntry[]> {
-  return page.evaluate(async (dirPath) => {
+export function opfsTree(page: EnginePage, dir: string): Promise<OpfsEntry[]> {
+  return page.evaluate<OpfsEntry[], string>(async (dirPath) => {
     let handle = await navigator.storage.getDirectory();
     for (const part of dirPath.split('/').filter(Boolean)) handle = await handle.getDirectoryHandle(part);
     const out: { path: string; size: number }[] = [];
@@ -35,8 +35,8 @@ export function opfsTree(page: Page, dir: string): Promise<OpfsEntry[]> {
 }
 
 /** Contents of the OPFS file at `path` as text (UTF-8). */
-export function opfsReadText(page: Page, path: string): Promise<string> {
-  return page.evaluate(async (filePath) => {
+export function opfsReadText(page: EnginePage, path: string): Promise<string> {
+  return page.evaluate<string, string>(async (filePath) => {
     const parts = filePath.split('/').filter(Boolean);
     let d = await navigator.storage.getDirectory();
     for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
@@ -46,8 +46,8 @@ export function opfsReadText(page: Page, path: string): Promise<string> {
 }
 
 /** Size and 32-bit FNV-1a hash (8 hex digits) of the OPFS file at `path`, computed in the page. */
-export function opfsFnv1a(page: Page, path: string): Promise<{ size: number; fnv1a: string }> {
-  return page.evaluate(async (filePath) => {
+export function opfsFnv1a(page: EnginePage, path: string): Promise<{ size: number; fnv1a: string }> {
+  return page.evaluate<{ size: number; fnv1a: string }, string>(async (filePath) => {
     const parts = filePath.split('/').filter(Boolean);
     let d = await navigator.storage.getDirectory();
     for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
