@@ -31,6 +31,7 @@ const DOM_CODES: Record<string, ErrorCode> = {
   NotAllowedError: 'access',
   SecurityError: 'access',
   TypeError: 'invalid',
+  NotSupportedError: 'unsupported',
 };
 
 /** The WASI error code for what an OPFS call threw; an ErrorCode thrown by our own checks passes through. */
@@ -512,9 +513,32 @@ export function renamed(f: OpenFile, handle: FileHandle): void {
   register(f);
 }
 
-/** Sync access handles exist only in dedicated workers, where they are the fast path. */
-export function useSyncAccessHandles(): boolean {
-  return typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle === 'function';
+/**
+ * Whether this thread opens files through sync access handles: they exist only in dedicated
+ * workers, and some engines that have the method refuse every handle (WebKitGTK rejects with
+ * `NotSupportedError`). Undecided until the first open tries one.
+ */
+let syncAccess: boolean | undefined;
+
+/**
+ * The fast path where sync access handles work, else writable streams as on a main thread:
+ * the component then needs an async mode, as it does there.
+ */
+async function openFile(handle: FileHandle): Promise<OpenFile> {
+  if (syncAccess === undefined && typeof handle.createSyncAccessHandle === 'function') {
+    try {
+      const f = await SyncOpenFile.open(handle);
+      syncAccess = true;
+      return f;
+    } catch (e) {
+      // Any other refusal (a handle already open elsewhere, say) is about this file.
+      if (e !== 'unsupported') throw e;
+      syncAccess = false;
+    }
+  } else if (syncAccess) {
+    return SyncOpenFile.open(handle);
+  }
+  return StreamOpenFile.open(handle);
 }
 
 let opening: Promise<unknown> = Promise.resolve();
@@ -528,7 +552,7 @@ export async function acquire(handle: FileHandle): Promise<OpenFile> {
   const next = opening.then(async () => {
     let f = await findOpen(handle);
     if (f === undefined) {
-      f = useSyncAccessHandles() ? await SyncOpenFile.open(handle) : await StreamOpenFile.open(handle);
+      f = await openFile(handle);
       register(f);
     }
     f.retain();
