@@ -24,6 +24,12 @@ function variantsIn(engine: EngineName): readonly BrowserAsyncVariant[] {
   return engine === 'webkit' ? ['jspi', 'asyncify'] : BROWSER_ASYNC_VARIANTS;
 }
 
+/** What every WouldBlockError in a browser says about waiting in a worker. */
+const WORKER_ADVICE =
+  'a dedicated worker can wait with Atomics.wait only given SharedArrayBuffer, which browsers grant only to cross-origin isolated ' +
+  'pages and their workers (served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); ' +
+  'Chromium and Firefox grant it there, WebKitGTK does not even then';
+
 /** WebKitGTK gives no SharedArrayBuffer even to a cross-origin isolated worker. */
 const sabInIsolatedWorker = (engine: EngineName) => engine !== 'webkit';
 
@@ -77,7 +83,8 @@ describe.each(ENGINES)('long sleep in %s', (engine) => {
   it("asyncMode 'sync' cannot sleep long on the main thread and says which modes can", async () => {
     const r = await withPage(server, (page) => runInPage(page, syncEntry));
     expect(r.exitCode).toBeNull();
-    expect(r.error).toMatch(/^WouldBlockError: .*cannot block synchronously.*asyncMode: "jspi" or "asyncify"/);
+    expect(r.error).toMatch(/^WouldBlockError: .*cannot block synchronously \(a page's main thread may not Atomics\.wait\).*asyncMode: "jspi" or "asyncify"/);
+    expect(r.error).toContain(WORKER_ADVICE);
   });
 
   for (const variant of variantsIn(engine)) {
@@ -132,7 +139,10 @@ describe.each(ENGINES)('long sleep in %s', (engine) => {
       } else {
         expect(env.sab).toBe('undefined');
         expect(r.exitCode).toBeNull();
-        expect(r.error).toMatch(/^WouldBlockError: .*cannot block synchronously/);
+        expect(r.error).toMatch(
+          /^WouldBlockError: .*cannot block synchronously \(this engine gives no SharedArrayBuffer even to a cross-origin isolated context\)/,
+        );
+        expect(r.error).toContain(WORKER_ADVICE);
       }
     },
   );
@@ -140,7 +150,8 @@ describe.each(ENGINES)('long sleep in %s', (engine) => {
   it("asyncMode 'sync' cannot sleep in a worker without cross-origin isolation, and says so", async () => {
     const r = await withPage(server, (page) => runInWorker(page, syncEntry));
     expect(r.exitCode).toBeNull();
-    expect(r.error).toMatch(/^WouldBlockError: .*cannot block synchronously/);
+    expect(r.error).toMatch(/^WouldBlockError: .*cannot block synchronously \(there is no SharedArrayBuffer here: the page is not cross-origin isolated\)/);
+    expect(r.error).toContain(WORKER_ADVICE);
   });
 
   it("asyncify: the worker's guest suspends for the sleep in every engine", async () => {
