@@ -53,7 +53,12 @@ export interface StaticServerOptions {
    * {@link weftImportMap}: a page's import map does not apply inside its workers.
    */
   resolveBareImports?: boolean;
+  /** Receives the body of every POST to `/__report__`: how a page nothing drives hands back its result. */
+  onReport?: (body: string) => void;
 }
+
+/** Where a page POSTs what `onReport` receives. */
+export const REPORT_PATH = '/__report__';
 
 const BARE_WEFT_IMPORT = /(['"])(@weft\/wasi-[a-z]+(?:\/opfs)?)\1/g;
 
@@ -70,6 +75,14 @@ export async function startStaticServer(opts: StaticServerOptions = {}): Promise
     const headers = { 'cache-control': 'no-store', ...opts.headers };
     try {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      if (req.method === 'POST' && path === REPORT_PATH && opts.onReport) {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        opts.onReport(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(204, headers);
+        res.end();
+        return;
+      }
       const rewrite = (body: string | Uint8Array) =>
         opts.resolveBareImports && extname(path) === '.js' ? resolveBare(typeof body === 'string' ? body : new TextDecoder().decode(body)) : body;
       const inMemory = files[path];

@@ -31,6 +31,13 @@ export const ENGINES: readonly EngineName[] = (() => {
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER_PATH = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 export const XVFB_PATH = process.env.XVFB_PATH ?? 'Xvfb';
+export const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
+/**
+ * WebKitGTK's OPFS, off by default: `+AccessHandle` is what exposes `createWritable` (and a
+ * `createSyncAccessHandle` that refuses every handle).
+ */
+export const WEBKIT_OPFS_FEATURES = '+StorageAPI,+StorageAPIEstimate,+FileSystem,+FileSystemWritableStream,+AccessHandle';
 
 /** Longest a page script may run: a whole C program with a 1 MiB file runs in one call. */
 const SCRIPT_TIMEOUT_MS = 120_000;
@@ -303,6 +310,36 @@ async function launchWebKitEngine(): Promise<EngineBrowser> {
     await closeAll();
     throw e;
   }
+}
+
+export interface DirectBrowser {
+  close(): Promise<void>;
+}
+
+/**
+ * MiniBrowser without WebDriver, showing `url` with OPFS turned on and its data in `home`:
+ * automation sessions keep no storage, so this is the only way to reach WebKitGTK's OPFS.
+ * Nothing drives the page; it reports back to the test server by itself. A second launch on
+ * the same `home` (and the same origin) finds what the first stored.
+ */
+export async function openInMiniBrowser(url: string, home: string): Promise<DirectBrowser> {
+  const xvfb = await startXvfb();
+  const browser = started(
+    spawn(MINIBROWSER_PATH, [`--features=${WEBKIT_OPFS_FEATURES}`, url], {
+      env: webkitEnv(xvfb.display, home),
+      stdio: 'ignore',
+      detached: true,
+    }),
+  );
+  return {
+    async close() {
+      try {
+        await stop(browser);
+      } finally {
+        await stop(xvfb.process);
+      }
+    },
+  };
 }
 
 /** Launch `engine` headless (WebKitGTK on a private Xvfb). */

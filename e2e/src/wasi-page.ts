@@ -2,7 +2,7 @@
  * A page that runs transpiled WASI commands with weft's shims: `@weft/wasi-*` come from
  * the built dist/ files through an import map, and stdout/stderr are captured in the page.
  */
-import { weftPageHtml } from './browser.js';
+import { REPORT_PATH, weftPageHtml } from './browser.js';
 import { waitInPage, type EnginePage } from './engines.js';
 
 export const WASI_PAGE_PATH = '/__weft_e2e__/wasi.html';
@@ -68,6 +68,10 @@ export async function runCommand(entry, opts) {
     else { exitCode = null; error = ((e && e.name) ? e.name + ': ' : '') + String((e && e.message) || e); }
   }
   cli.flushStdio();
+  if ((opts.preopens ?? []).some((p) => p.opfs !== undefined) && error === undefined) {
+    // Drops commit in the background: wait, so whoever looks next (or a browser about to be closed) sees the files.
+    await (await import('@weft/wasi-filesystem/opfs')).flushOpfs();
+  }
   return { stdout: concat(chunks.stdout), stderr: concat(chunks.stderr), exitCode, error };
 }
 `;
@@ -96,6 +100,15 @@ window.weftRunInWorker = (entry, opts) => new Promise((ok, fail) => {
   worker.postMessage({ entry, opts });
 });
 window.weftReady = true;
+
+// ?auto={"entry", "opts", "worker"}: run once by itself and POST the result, for a browser nothing drives.
+const auto = new URLSearchParams(location.search).get('auto');
+if (auto !== null) {
+  const { entry, opts, worker } = JSON.parse(auto);
+  const result = await (worker ? window.weftRunInWorker : runCommand)(entry, opts)
+    .catch((e) => ({ stdout: '', stderr: '', exitCode: null, error: 'the run failed: ' + String((e && e.message) || e) }));
+  await fetch('${REPORT_PATH}', { method: 'POST', body: JSON.stringify(result) });
+}
 </script>
 `);
 }
@@ -137,6 +150,14 @@ export async function runInPage(page: EnginePage, entryPath: string, opts: PageR
 export async function runInWorker(page: EnginePage, entryPath: string, opts: PageRunOptions = {}): Promise<PageRun> {
   await waitInPage(page, '() => window.weftReady === true', 'the WASI page loading');
   return page.evaluate('({ entry, opts }) => window.weftRunInWorker(entry, opts)', { entry: entryPath, opts });
+}
+
+/**
+ * The URL of the WASI page that runs `entryPath` by itself (on its main thread, or in a worker)
+ * and POSTs the {@link PageRun} to the server's `onReport`.
+ */
+export function autoRunUrl(origin: string, entryPath: string, opts: PageRunOptions, worker = false): string {
+  return `${origin}${WASI_PAGE_PATH}?auto=${encodeURIComponent(JSON.stringify({ entry: entryPath, opts, worker }))}`;
 }
 
 /** What the page's console and error recorders (see PAGE_PRELUDE) hold. */

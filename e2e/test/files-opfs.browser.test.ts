@@ -4,7 +4,9 @@
  * (Chromium: all; Firefox: asyncify, the mode every engine can run). What the guest wrote is
  * checked again with the page's own OPFS API, and a browser profile shows the files outlive a
  * reload and a browser restart. WebKitGTK under WebDriver has no OPFS: there the preopen
- * must fail with an error naming the missing feature.
+ * must fail with an error naming the missing feature; MiniBrowser launched directly with OPFS
+ * turned on and a data directory runs the programs there, in the page and in a worker (whose
+ * sync access handles WebKitGTK refuses), and keeps the files across a restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +14,22 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_ASYNC_VARIANTS, variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../src/async-modes.js';
 import { startStaticServer, type StaticServer } from '../src/browser.js';
-import { ENGINES, launchEngine, type EngineBrowser, type EngineName, type EnginePage } from '../src/engines.js';
+import { ENGINES, launchEngine, openInMiniBrowser, type EngineBrowser, type EngineName, type EnginePage } from '../src/engines.js';
 import { buildCFixture } from '../src/fixtures.js';
 import { fnv1a, opfsFnv1a, opfsReadText, opfsTree } from '../src/opfs-inspect.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
-import { pageErrors, runInPage, runInWorker, wasiPageFiles, WASI_PAGE_PATH, type PagePreopen, type PageRun } from '../src/wasi-page.js';
+import {
+  autoRunUrl,
+  pageErrors,
+  runInPage,
+  runInWorker,
+  wasiPageFiles,
+  WASI_PAGE_PATH,
+  type PageRunOptions,
+  type PagePreopen,
+  type PageRun,
+} from '../src/wasi-page.js';
 
 /** The variants each engine runs the OPFS programs in; WebKitGTK has no OPFS to run them on. */
 const OPFS_VARIANTS: Record<EngineName, readonly BrowserAsyncVariant[]> = {
@@ -428,5 +440,52 @@ describe.each(PERSIST_VARIANTS)('OPFS data outlives a reload and a restart of %s
   it('left no uncaught errors in the pages', async () => {
     await close();
     expect(errors).toEqual([]);
+  });
+});
+
+describe.each(ENGINES.filter((e) => e === 'webkit'))('OPFS in %s outside WebDriver: MiniBrowser with OPFS turned on', () => {
+  let entries: Record<Program, string>;
+  let server: StaticServer;
+  let home: string;
+  let report: ((body: string) => void) | undefined;
+
+  /** One launch of MiniBrowser on `home` that runs `entry` by itself and reports the run. */
+  const runDirect = async (entry: string, opts: PageRunOptions, worker = false): Promise<PageRun> => {
+    const reported = new Promise<string>((ok) => {
+      report = ok;
+    });
+    const browser = await openInMiniBrowser(autoRunUrl(server.origin, entry, opts, worker), home);
+    try {
+      return JSON.parse(await reported) as PageRun;
+    } finally {
+      report = undefined;
+      await browser.close();
+    }
+  };
+
+  beforeAll(async () => {
+    entries = await transpilePrograms('asyncify');
+    home = mkdtempSync(join(tmpdir(), 'weft-minibrowser-'));
+    // OPFS belongs to the origin, port included: one server serves every launch.
+    server = await startStaticServer({ files: wasiPageFiles(), resolveBareImports: true, onReport: (body) => report?.(body) });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('files.c on the page', async () => {
+    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/page') }), FILES_OUT);
+  });
+
+  it('files.c in a worker, through writable streams since WebKitGTK refuses sync access handles', async () => {
+    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/worker') }, true), FILES_OUT);
+  });
+
+  it('fs_persist.c: what one launch wrote, the next launch on the same data directory finds', async () => {
+    const opts = (mode: string): PageRunOptions => ({ args: ['fs_persist', mode], preopens: dataOn('direct/persist') });
+    expectRun(await runDirect(entries.fs_persist, opts('write')), PERSIST_WRITE_OUT);
+    expectRun(await runDirect(entries.fs_persist, opts('read')), PERSIST_READ_OUT);
   });
 });

@@ -513,32 +513,41 @@ export function renamed(f: OpenFile, handle: FileHandle): void {
   register(f);
 }
 
+/** Whether this thread's engine grants sync access handles; asked once. */
+let syncAccess: Promise<boolean> | undefined;
+
 /**
- * Whether this thread opens files through sync access handles: they exist only in dedicated
- * workers, and some engines that have the method refuse every handle (WebKitGTK rejects with
- * `NotSupportedError`). Undecided until the first open tries one.
+ * Sync access handles exist only in dedicated workers, and some engines that have the method
+ * refuse every handle (WebKitGTK rejects with `NotSupportedError`). A refused file then
+ * refuses writable streams too, so the question is put to a scratch file in the OPFS root,
+ * removed again, never to a file the guest uses.
  */
-let syncAccess: boolean | undefined;
+async function probeSyncAccess(): Promise<boolean> {
+  const proto = (globalThis as { FileSystemFileHandle?: { prototype: FileHandle } }).FileSystemFileHandle?.prototype;
+  if (typeof proto?.createSyncAccessHandle !== 'function') return false;
+  try {
+    const root = await navigator.storage.getDirectory();
+    const name = `.weft-sync-access-probe-${Math.random().toString(36).slice(2)}`;
+    const scratch = (await root.getFileHandle(name, { create: true })) as FileHandle;
+    try {
+      (await scratch.createSyncAccessHandle!()).close();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await root.removeEntry(name).catch(() => undefined);
+    }
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The fast path where sync access handles work, else writable streams as on a main thread:
- * the component then needs an async mode, as it does there.
+ * the component needs an async mode either way (opening is asynchronous).
  */
 async function openFile(handle: FileHandle): Promise<OpenFile> {
-  if (syncAccess === undefined && typeof handle.createSyncAccessHandle === 'function') {
-    try {
-      const f = await SyncOpenFile.open(handle);
-      syncAccess = true;
-      return f;
-    } catch (e) {
-      // Any other refusal (a handle already open elsewhere, say) is about this file.
-      if (e !== 'unsupported') throw e;
-      syncAccess = false;
-    }
-  } else if (syncAccess) {
-    return SyncOpenFile.open(handle);
-  }
-  return StreamOpenFile.open(handle);
+  return (await (syncAccess ??= probeSyncAccess())) ? SyncOpenFile.open(handle) : StreamOpenFile.open(handle);
 }
 
 let opening: Promise<unknown> = Promise.resolve();
