@@ -10,7 +10,8 @@ import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_ASYNC_VARIANTS, variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../src/async-modes.js';
 import { startStaticServer, type StaticServer } from '../src/browser.js';
-import { ENGINES, launchEngine, type EngineBrowser, type EngineName, type EnginePage } from '../src/engines.js';
+import { asyncVariants, HAS_JSPI, SAB_IN_ISOLATED_WORKER } from '../src/engine-matrix.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildCFixture } from '../src/fixtures.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
@@ -19,19 +20,11 @@ import { pageErrors, runInPage, runInWorker, wasiPageFiles, WASI_PAGE_PATH } fro
 const urlOf = (entry: string) => '/' + relative(repoRoot, entry).split('\\').join('/');
 const COI_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
-/** WebKit has no JSPI; without it, asyncify-no-jspi is the same run as asyncify. */
-function variantsIn(engine: EngineName): readonly BrowserAsyncVariant[] {
-  return engine === 'webkit' ? ['jspi', 'asyncify'] : BROWSER_ASYNC_VARIANTS;
-}
-
 /** What every WouldBlockError in a browser says about waiting in a worker. */
 const WORKER_ADVICE =
   'a dedicated worker can wait with Atomics.wait only given SharedArrayBuffer, which browsers grant only to cross-origin isolated ' +
   'pages and their workers (served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); ' +
   'Chromium and Firefox grant it there, WebKitGTK does not even then';
-
-/** WebKitGTK gives no SharedArrayBuffer even to a cross-origin isolated worker. */
-const sabInIsolatedWorker = (engine: EngineName) => engine !== 'webkit';
 
 let component: Uint8Array;
 let syncEntry: string;
@@ -87,8 +80,8 @@ describe.each(ENGINES)('long sleep in %s', (engine) => {
     expect(r.error).toContain(WORKER_ADVICE);
   });
 
-  for (const variant of variantsIn(engine)) {
-    if (variant === 'jspi' && engine === 'webkit') {
+  for (const variant of asyncVariants(engine)) {
+    if (variant === 'jspi' && !HAS_JSPI[engine]) {
       it('jspi: an engine without JSPI refuses the component and names what it lacks', async () => {
         const r = await withPage(server, async (page) => {
           expect(await page.evaluate(() => typeof (WebAssembly as { Suspending?: unknown }).Suspending)).toBe('undefined');
@@ -116,7 +109,7 @@ describe.each(ENGINES)('long sleep in %s', (engine) => {
         },
         variantWithoutJspi(variant),
       );
-      expect(hasJspi).toBe(engine !== 'webkit' && !variantWithoutJspi(variant));
+      expect(hasJspi).toBe(HAS_JSPI[engine] && !variantWithoutJspi(variant));
       expect(r).toMatchObject({ exitCode: 0, stdout: 'slept 1.5 s\n', stderr: '' });
       // Timers ran while the guest slept: the thread was free, not spinning.
       expect(ticks).toBeGreaterThan(0);
@@ -124,7 +117,7 @@ describe.each(ENGINES)('long sleep in %s', (engine) => {
   }
 
   it(
-    sabInIsolatedWorker(engine)
+    SAB_IN_ISOLATED_WORKER[engine]
       ? "asyncMode 'sync' sleeps with Atomics.wait in a cross-origin isolated worker"
       : "asyncMode 'sync' cannot sleep in a cross-origin isolated worker: no SharedArrayBuffer, and the error says so",
     async () => {
@@ -133,7 +126,7 @@ describe.each(ENGINES)('long sleep in %s', (engine) => {
         r: await runInWorker(page, syncEntry),
       }));
       expect(env.isolated).toBe(true);
-      if (sabInIsolatedWorker(engine)) {
+      if (SAB_IN_ISOLATED_WORKER[engine]) {
         expect(r).toMatchObject({ exitCode: 0, stdout: 'slept 1.5 s\n', stderr: '' });
         expect(r.error).toBeUndefined();
       } else {

@@ -12,9 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_ASYNC_VARIANTS, variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../src/async-modes.js';
+import { variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../src/async-modes.js';
+import { OPFS_UNDER_DRIVER, suiteVariants } from '../src/engine-matrix.js';
 import { startStaticServer, type StaticServer } from '../src/browser.js';
-import { ENGINES, launchEngine, openInMiniBrowser, type EngineBrowser, type EngineName, type EnginePage } from '../src/engines.js';
+import { ENGINES, launchEngine, openInMiniBrowser, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildCFixture } from '../src/fixtures.js';
 import { fnv1a, opfsFnv1a, opfsReadText, opfsTree } from '../src/opfs-inspect.js';
 import { repoRoot } from '../src/paths.js';
@@ -30,13 +31,6 @@ import {
   type PagePreopen,
   type PageRun,
 } from '../src/wasi-page.js';
-
-/** The variants each engine runs the OPFS programs in; WebKitGTK has no OPFS to run them on. */
-const OPFS_VARIANTS: Record<EngineName, readonly BrowserAsyncVariant[]> = {
-  chromium: BROWSER_ASYNC_VARIANTS,
-  firefox: ['asyncify'],
-  webkit: [],
-};
 
 const PROGRAMS = ['files', 'fs_tree', 'fs_big', 'fs_persist', 'fs_escape'] as const;
 type Program = (typeof PROGRAMS)[number];
@@ -215,7 +209,7 @@ const pageUrl = (server: StaticServer, variant: BrowserAsyncVariant) =>
   `${server.origin}${WASI_PAGE_PATH}${variantWithoutJspi(variant) ? '?nojspi' : ''}`;
 
 // Every suite's page has its own server port, hence its own origin and OPFS.
-const ENGINE_VARIANTS = ENGINES.flatMap((engine) => OPFS_VARIANTS[engine].map((variant) => [engine, variant] as const));
+const ENGINE_VARIANTS = ENGINES.flatMap((engine) => suiteVariants('opfs', engine).map((variant) => [engine, variant] as const));
 
 describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engine, variant) => {
   const root = `weft-e2e/files-opfs/${variant}`;
@@ -312,7 +306,7 @@ describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engi
   });
 });
 
-describe.each(ENGINES.filter((e) => OPFS_VARIANTS[e].length === 0))('no OPFS in %s under WebDriver', (engine) => {
+describe.each(ENGINES.filter((e) => !OPFS_UNDER_DRIVER[e]))('no OPFS in %s under WebDriver', (engine) => {
   let server: StaticServer;
   let browser: EngineBrowser;
   let page: EnginePage;
@@ -350,7 +344,7 @@ describe.each(ENGINES.filter((e) => OPFS_VARIANTS[e].length === 0))('no OPFS in 
 });
 
 const PERSIST_VARIANTS = ENGINES.flatMap((engine) =>
-  OPFS_VARIANTS[engine].filter((v) => engine === 'chromium' || v === 'asyncify').map((variant) => [engine, variant] as const),
+  suiteVariants('opfs', engine).filter((v) => engine === 'chromium' || v === 'asyncify').map((variant) => [engine, variant] as const),
 );
 
 describe.each(PERSIST_VARIANTS)('OPFS data outlives a reload and a restart of %s (%s)', (engine, variant) => {

@@ -6,9 +6,10 @@
  */
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_ASYNC_VARIANTS, variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../src/async-modes.js';
+import { variantMode, variantWithoutJspi } from '../src/async-modes.js';
+import { suiteVariants } from '../src/engine-matrix.js';
 import { startStaticServer, type StaticServer } from '../src/browser.js';
-import { ENGINES, launchEngine, type EngineBrowser, type EngineName, type EnginePage } from '../src/engines.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { callGuestInPage, HTTP_PAGE_PATH, httpPageHtml } from '../src/http-page.js';
 import { startTestHttpServer, unusedPort, type TestHttpServer } from '../src/http-server.js';
 import { buildJsFixture, HTTP_GUEST } from '../src/js-fixtures.js';
@@ -16,12 +17,6 @@ import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
 import { pageErrors } from '../src/wasi-page.js';
 import { HTTP_CASES, type HttpCaseContext } from './http-cases.js';
-
-const HTTP_VARIANTS: Record<EngineName, readonly BrowserAsyncVariant[]> = {
-  chromium: BROWSER_ASYNC_VARIANTS,
-  firefox: ['asyncify'],
-  webkit: ['asyncify'],
-};
 
 const urlOf = (entry: string) => '/' + relative(repoRoot, entry).split('\\').join('/');
 
@@ -55,7 +50,7 @@ describe.each(ENGINES)('JS guest fetch() over wasi:http in %s', (engine) => {
     await browser?.close();
   });
 
-  describe.each(HTTP_VARIANTS[engine])('%s', (variant) => {
+  describe.each(suiteVariants('http', engine))('%s', (variant) => {
     let page: EnginePage;
     let entry: string;
     let ctx: HttpCaseContext;
