@@ -87,12 +87,14 @@ process.on('exit', () => {
   for (const p of live) killGroup(p, 'SIGKILL');
 });
 
+/** End `p`'s process group (it was started `detached`), or `p` alone when it leads none. */
 function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
   if (p.pid === undefined || p.exitCode !== null || p.signalCode !== null) return;
   try {
     process.kill(-p.pid, signal);
   } catch {
-    // already gone
+    // Not a group leader (a driver started it): end the process itself.
+    p.kill(signal);
   }
 }
 
