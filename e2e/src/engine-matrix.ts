@@ -15,6 +15,17 @@ export const SAB_IN_ISOLATED_WORKER: Record<EngineName, boolean> = { chromium: t
 /** `navigator.storage.getDirectory` in a page the driver opens (WebKitGTK: off, and ephemeral under WebDriver). */
 export const OPFS_UNDER_DRIVER: Record<EngineName, boolean> = { chromium: true, firefox: true, webkit: false };
 
+/**
+ * OPFS sync access handles granted in a dedicated worker (WebKitGTK, with OPFS turned on, has
+ * the method but refuses every handle with NotSupportedError).
+ */
+export const SYNC_ACCESS_IN_WORKER: Record<EngineName, boolean> = { chromium: true, firefox: true, webkit: false };
+
+/** What the sync access probe (opfs-inspect.ts) answers in a worker of `engine`. */
+export function expectedSyncAccess(engine: EngineName): string {
+  return SYNC_ACCESS_IN_WORKER[engine] ? 'granted' : 'refused: NotSupportedError';
+}
+
 /** The async variants an engine runs in: without JSPI, asyncify-no-jspi is the same run as asyncify. */
 export function asyncVariants(engine: EngineName): readonly BrowserAsyncVariant[] {
   return HAS_JSPI[engine] ? BROWSER_ASYNC_VARIANTS : ['jspi', 'asyncify'];
@@ -54,7 +65,7 @@ export function engineMatrixMarkdown(): string {
       'OPFS `/data` (page and worker), tested in',
       (e) => (OPFS_UNDER_DRIVER[e] ? `pass: ${list(suiteVariants('opfs', e))}` : 'error: no OPFS under WebDriver'),
     ],
-    ['OPFS in a worker through', (e) => (e === 'webkit' ? 'writable streams (sync access refused)' : 'sync access handles')],
+    ['OPFS in a worker through', (e) => (SYNC_ACCESS_IN_WORKER[e] ? 'sync access handles' : 'writable streams (sync access refused)')],
     [
       'OPFS outlives a browser restart',
       (e) => (OPFS_UNDER_DRIVER[e] ? `pass: ${list(suiteVariants('opfs', e).filter((v) => e === 'chromium' || v === 'asyncify'))}` : ''),

@@ -64,3 +64,47 @@ export function fnv1a(bytes: Uint8Array): string {
   for (const b of bytes) h = Math.imul(h ^ b, 16777619) >>> 0;
   return h.toString(16).padStart(8, '0');
 }
+
+/**
+ * A dedicated worker's source that asks whether this engine grants OPFS sync access handles
+ * (on a scratch file it removes again) and posts `granted`, `missing` or `refused: <name>`.
+ */
+const SYNC_ACCESS_PROBE_WORKER = `
+const root = await navigator.storage.getDirectory();
+const name = 'sync-access-probe-' + Math.random().toString(36).slice(2);
+const file = await root.getFileHandle(name, { create: true });
+let answer;
+if (typeof file.createSyncAccessHandle !== 'function') answer = 'missing';
+else {
+  try { (await file.createSyncAccessHandle()).close(); answer = 'granted'; } catch (e) { answer = 'refused: ' + e.name; }
+}
+await root.removeEntry(name);
+postMessage(answer);
+`;
+
+/** Page-side: run the probe in a worker, answering what it posted. */
+const runSyncAccessProbe = (src: string): Promise<string> =>
+  new Promise((ok, fail) => {
+    const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
+    worker.onmessage = (e) => {
+      worker.terminate();
+      ok(String(e.data));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      fail(new Error(`sync access probe: ${e.message}`));
+    };
+  });
+
+/** Whether a dedicated worker of `page` gets OPFS sync access handles. */
+export function syncAccessInWorker(page: EnginePage): Promise<string> {
+  return page.evaluate(runSyncAccessProbe, SYNC_ACCESS_PROBE_WORKER);
+}
+
+/** A page that runs the same probe by itself and POSTs the answer to `reportPath`. */
+export function syncAccessProbePage(reportPath: string): string {
+  return `<!doctype html><meta charset="utf-8"><script type="module">
+const answer = await (${runSyncAccessProbe.toString()})(${JSON.stringify(SYNC_ACCESS_PROBE_WORKER)}).catch((e) => 'probe failed: ' + e.message);
+await fetch(${JSON.stringify(reportPath)}, { method: 'POST', body: answer });
+</script>`;
+}

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../src/async-modes.js';
-import { OPFS_UNDER_DRIVER, suiteVariants } from '../src/engine-matrix.js';
-import { startStaticServer, type StaticServer } from '../src/browser.js';
+import { expectedSyncAccess, OPFS_UNDER_DRIVER, suiteVariants } from '../src/engine-matrix.js';
+import { REPORT_PATH, startStaticServer, type StaticServer } from '../src/browser.js';
 import { ENGINES, launchEngine, openInMiniBrowser, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildCFixture } from '../src/fixtures.js';
-import { fnv1a, opfsFnv1a, opfsReadText, opfsTree } from '../src/opfs-inspect.js';
+import { fnv1a, opfsFnv1a, opfsReadText, opfsTree, syncAccessInWorker, syncAccessProbePage } from '../src/opfs-inspect.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
 import {
@@ -248,7 +248,7 @@ describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engi
     expect(await opfsReadText(page, `${root}/files/renamed.txt`)).toBe('written by wasm\n');
   });
 
-  it('files.c in a dedicated worker (sync access handles)', async () => {
+  it('files.c in a dedicated worker', async () => {
     expectRun(
       await runInWorker(page, entries.files, { args: ['files'], preopens: dataOn(`${root}/worker-files`) }),
       FILES_OUT,
@@ -262,6 +262,10 @@ describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engi
   });
 
   if (variant === 'asyncify') {
+    it('a dedicated worker gets OPFS sync access handles exactly where the engine matrix says', async () => {
+      expect(await syncAccessInWorker(page)).toBe(expectedSyncAccess(engine));
+    });
+
     it("a sync-mode component cannot use OPFS even in a worker, and the error names the async modes", async () => {
       const sync = urlOf((await transpileForTest(await buildCFixture('files'), { name: 'files' })).entry);
       const r = await runInWorker(page, sync, { args: ['files'], preopens: dataOn(`${root}/sync-worker`) });
@@ -437,31 +441,39 @@ describe.each(PERSIST_VARIANTS)('OPFS data outlives a reload and a restart of %s
   });
 });
 
-describe.each(ENGINES.filter((e) => e === 'webkit'))('OPFS in %s outside WebDriver: MiniBrowser with OPFS turned on', () => {
+describe.each(ENGINES.filter((e) => e === 'webkit'))('OPFS in %s outside WebDriver: MiniBrowser with OPFS turned on', (engine) => {
   let entries: Record<Program, string>;
   let server: StaticServer;
   let home: string;
   let report: ((body: string) => void) | undefined;
 
-  /** One launch of MiniBrowser on `home` that runs `entry` by itself and reports the run. */
-  const runDirect = async (entry: string, opts: PageRunOptions, worker = false): Promise<PageRun> => {
+  const SYNC_PROBE_PATH = '/__weft_e2e__/sync-access-probe.html';
+
+  /** One launch of MiniBrowser on `home` showing `url`, answering what the page reported. */
+  const reportFrom = async (url: string): Promise<string> => {
     const reported = new Promise<string>((ok) => {
       report = ok;
     });
-    const browser = await openInMiniBrowser(autoRunUrl(server.origin, entry, opts, worker), home);
+    const browser = await openInMiniBrowser(url, home);
     try {
-      return JSON.parse(await reported) as PageRun;
+      return await reported;
     } finally {
       report = undefined;
       await browser.close();
     }
   };
+  const runDirect = async (entry: string, opts: PageRunOptions, worker = false): Promise<PageRun> =>
+    JSON.parse(await reportFrom(autoRunUrl(server.origin, entry, opts, worker))) as PageRun;
 
   beforeAll(async () => {
     entries = await transpilePrograms('asyncify');
     home = mkdtempSync(join(tmpdir(), 'weft-minibrowser-'));
     // OPFS belongs to the origin, port included: one server serves every launch.
-    server = await startStaticServer({ files: wasiPageFiles(), resolveBareImports: true, onReport: (body) => report?.(body) });
+    server = await startStaticServer({
+      files: { ...wasiPageFiles(), [SYNC_PROBE_PATH]: syncAccessProbePage(REPORT_PATH) },
+      resolveBareImports: true,
+      onReport: (body) => report?.(body),
+    });
   });
 
   afterAll(async () => {
@@ -471,6 +483,10 @@ describe.each(ENGINES.filter((e) => e === 'webkit'))('OPFS in %s outside WebDriv
 
   it('files.c on the page', async () => {
     expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/page') }), FILES_OUT);
+  });
+
+  it('a dedicated worker gets OPFS sync access handles exactly where the engine matrix says', async () => {
+    expect(await reportFrom(server.origin + SYNC_PROBE_PATH)).toBe(expectedSyncAccess(engine));
   });
 
   it('files.c in a worker, through writable streams since WebKitGTK refuses sync access handles', async () => {
