@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh machine with Node 20: installs what the tests drive
-# (Chromium, clang + wasi-libc for the C fixtures, pnpm), the workspace, then runs every
+# (Chromium, Firefox ESR, WebKitGTK's WebDriver with an Xvfb for its MiniBrowser, clang +
+# wasi-libc for the C fixtures, pnpm), the workspace, then runs every
 # package's tests. Installing Debian packages needs root (or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+command -v firefox-esr >/dev/null || need+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || need+=(xvfb)
 command -v clang >/dev/null || need+=(clang)
 command -v wasm-ld >/dev/null || need+=(lld)
 [ -d /usr/include/wasm32-wasi ] || need+=(wasi-libc)

@@ -1,14 +1,14 @@
 /**
- * Chromium for tests: a static server on 127.0.0.1 that the test owns, a headless
- * Chromium driven by playwright-core, and a page whose console output and uncaught
- * errors are collected.
+ * What browser tests serve and launch: a static server on 127.0.0.1 that the test owns, the
+ * weft test pages' common parts, and headless Chromium driven by playwright-core (the other
+ * engines are in engines.ts).
  */
 import { shimPackage, WASI_PACKAGES } from '@weft/wasi-manifest';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { repoRoot } from './paths.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,6 +49,23 @@ export interface StaticServerOptions {
    * included, so a test that relaunches a browser on a profile serves it from the same port.
    */
   port?: number;
+  /**
+   * Rewrite the bare `@weft/wasi-*` specifiers in served `.js` files to the URLs of
+   * {@link weftImportMap}: a page's import map does not apply inside its workers.
+   */
+  resolveBareImports?: boolean;
+  /** Receives the body of every POST to `/__report__`: how a page nothing drives hands back its result. */
+  onReport?: (body: string) => void;
+}
+
+/** Where a page POSTs what `onReport` receives. */
+export const REPORT_PATH = '/__report__';
+
+const BARE_WEFT_IMPORT = /(['"])(@weft\/wasi-[a-z]+(?:\/opfs)?)\1/g;
+
+function resolveBare(js: string): string {
+  const { imports } = weftImportMap();
+  return js.replace(BARE_WEFT_IMPORT, (whole, quote: string, spec: string) => (imports[spec] ? quote + imports[spec] + quote : whole));
 }
 
 /** Serve `root` over HTTP on 127.0.0.1, on a free port. */
@@ -59,10 +76,20 @@ export async function startStaticServer(opts: StaticServerOptions = {}): Promise
     const headers = { 'cache-control': 'no-store', ...opts.headers };
     try {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      if (req.method === 'POST' && path === REPORT_PATH && opts.onReport) {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        opts.onReport(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(204, headers);
+        res.end();
+        return;
+      }
+      const rewrite = (body: string | Uint8Array) =>
+        opts.resolveBareImports && extname(path) === '.js' ? resolveBare(typeof body === 'string' ? body : new TextDecoder().decode(body)) : body;
       const inMemory = files[path];
       if (inMemory !== undefined) {
         res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' });
-        res.end(inMemory);
+        res.end(rewrite(inMemory));
         return;
       }
       const file = join(root, path);
@@ -70,7 +97,7 @@ export async function startStaticServer(opts: StaticServerOptions = {}): Promise
       if (rel.startsWith('..') || rel.includes(`..${sep}`) || !(await stat(file)).isFile()) throw new Error('not found');
       const body = await readFile(file);
       res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
+      res.end(rewrite(body));
     } catch {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' });
       res.end('not found');
@@ -103,6 +130,25 @@ export function weftImportMap(): { imports: Record<string, string> } {
   return { imports: { ...imports, '@weft/wasi-manifest': '/shims/manifest/dist/index.js', '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
 }
 
+/**
+ * A classic script every weft test page runs first, so a test can read in any engine what
+ * only some drivers report: `window.weftConsole` records console calls and `window.weftErrors`
+ * uncaught errors and rejections. With `?nojspi` in its URL the page removes
+ * `WebAssembly.Suspending`/`promising` before any module runs, as in a browser without JSPI.
+ */
+export const PAGE_PRELUDE = `window.weftConsole = [];
+window.weftErrors = [];
+for (const type of ['log', 'info', 'warn', 'error', 'debug']) {
+  const original = console[type];
+  console[type] = function (...args) {
+    window.weftConsole.push({ type, text: args.map(String).join(' ') });
+    return original.apply(this, args);
+  };
+}
+addEventListener('error', (e) => window.weftErrors.push(String(e.message || e.error)));
+addEventListener('unhandledrejection', (e) => window.weftErrors.push(String((e.reason && e.reason.message) || e.reason)));
+if (new URLSearchParams(location.search).has('nojspi')) { delete WebAssembly.Suspending; delete WebAssembly.promising; }`;
+
 /** A page whose module scripts import `@weft/wasi-*` through {@link weftImportMap}. */
 export function weftPageHtml(title: string, body: string): string {
   return `<!doctype html>
@@ -110,6 +156,7 @@ export function weftPageHtml(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <title>${title}</title>
+<script>${PAGE_PRELUDE}</script>
 <script type="importmap">${JSON.stringify(weftImportMap())}</script>
 </head>
 <body>

@@ -2,8 +2,8 @@
  * A page that loads a transpiled HTTP guest with weft's shims (through the import map)
  * and calls its exports, reporting a returned value or a thrown error as data.
  */
-import type { Page } from 'playwright-core';
 import { weftPageHtml } from './browser.js';
+import { waitInPage, type EnginePage } from './engines.js';
 
 export const HTTP_PAGE_PATH = '/__weft_e2e__/http.html';
 
@@ -37,11 +37,7 @@ export type GuestCallResult =
   | { ok: false; error: string; name: string; stderr: string };
 
 /** Call export `fn` of the module at `entry` (a URL path on the page's server) in the page. */
-export async function callGuestInPage(page: Page, entry: string, fn: string, args: unknown[]): Promise<GuestCallResult> {
-  await page.waitForFunction(() => (window as unknown as { weftReady?: boolean }).weftReady === true);
-  return page.evaluate(
-    ([e, f, a]) =>
-      (window as unknown as { weftCallGuest(e: string, f: string, a: unknown[]): Promise<GuestCallResult> }).weftCallGuest(e, f, a),
-    [entry, fn, args] as [string, string, unknown[]],
-  );
+export async function callGuestInPage(page: EnginePage, entry: string, fn: string, args: unknown[]): Promise<GuestCallResult> {
+  await waitInPage(page, '() => window.weftReady === true', 'the HTTP page loading');
+  return page.evaluate('({ entry, fn, args }) => window.weftCallGuest(entry, fn, args)', { entry, fn, args });
 }

@@ -1,21 +1,36 @@
 /**
- * C programs (clang + wasi-libc) whose /data is a directory in Chromium's origin private
- * file system, through weft's OPFS backend, in every browser async mode. What the guest
- * wrote is checked again with the page's own OPFS API, and a persistent Chromium profile
- * shows the files outlive a reload and a browser restart.
+ * C programs (clang + wasi-libc) whose /data is a directory in the browser's origin private
+ * file system, through weft's OPFS backend, in each browser async mode the engine runs
+ * (Chromium: all; Firefox: asyncify, the mode every engine can run). What the guest wrote is
+ * checked again with the page's own OPFS API, and a browser profile shows the files outlive a
+ * reload and a browser restart. WebKitGTK under WebDriver has no OPFS: there the preopen
+ * must fail with an error naming the missing feature; MiniBrowser launched directly with OPFS
+ * turned on and a data directory runs the programs there, in the page and in a worker (whose
+ * sync access handles WebKitGTK refuses), and keeps the files across a restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_ASYNC_VARIANTS, variantMode, variantWithoutJspi } from '../src/async-modes.js';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openBrowserSession, type BrowserSession } from '../src/browser.js';
+import { variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../src/async-modes.js';
+import { expectedSyncAccess, OPFS_UNDER_DRIVER, suiteVariants } from '../src/engine-matrix.js';
+import { REPORT_PATH, startStaticServer, type StaticServer } from '../src/browser.js';
+import { ENGINES, launchEngine, openInMiniBrowser, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildCFixture } from '../src/fixtures.js';
-import { fnv1a, opfsFnv1a, opfsReadText, opfsTree } from '../src/opfs-inspect.js';
+import { fnv1a, opfsFnv1a, opfsReadText, opfsTree, syncAccessInWorker, syncAccessProbePage } from '../src/opfs-inspect.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
-import { runInPage, wasiPageHtml, WASI_PAGE_PATH, type PagePreopen, type PageRun } from '../src/wasi-page.js';
+import {
+  autoRunUrl,
+  pageErrors,
+  runInPage,
+  runInWorker,
+  wasiPageFiles,
+  WASI_PAGE_PATH,
+  type PageRunOptions,
+  type PagePreopen,
+  type PageRun,
+} from '../src/wasi-page.js';
 
 const PROGRAMS = ['files', 'fs_tree', 'fs_big', 'fs_persist', 'fs_escape'] as const;
 type Program = (typeof PROGRAMS)[number];
@@ -190,55 +205,74 @@ function expectRun(r: PageRun, stdout: string, exitCode = 0): void {
   expect(r.exitCode).toBe(exitCode);
 }
 
-// One incognito browser for the single-page variants: each session's page gets its own context
-// and server port, hence its own origin and OPFS.
-let browser: Browser;
+const pageUrl = (server: StaticServer, variant: BrowserAsyncVariant) =>
+  `${server.origin}${WASI_PAGE_PATH}${variantWithoutJspi(variant) ? '?nojspi' : ''}`;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
+// Every suite's page has its own server port, hence its own origin and OPFS.
+const ENGINE_VARIANTS = ENGINES.flatMap((engine) => suiteVariants('opfs', engine).map((variant) => [engine, variant] as const));
 
-afterAll(async () => {
-  await browser?.close();
-});
-
-describe.each(BROWSER_ASYNC_VARIANTS)('C programs with /data on OPFS in Chromium (%s)', (variant) => {
+describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engine, variant) => {
   const root = `weft-e2e/files-opfs/${variant}`;
   let entries: Record<Program, string>;
-  let session: BrowserSession;
+  let server: StaticServer;
+  let browser: EngineBrowser;
+  let page: EnginePage;
 
   beforeAll(async () => {
     entries = await transpilePrograms(variantMode(variant));
-    session = await openBrowserSession({
-      files: { [WASI_PAGE_PATH]: wasiPageHtml() },
-      path: WASI_PAGE_PATH,
-      withoutJspi: variantWithoutJspi(variant),
-      browser,
-    });
+    server = await startStaticServer({ files: wasiPageFiles(), resolveBareImports: true });
+    browser = await launchEngine(engine);
+    page = await browser.newPage();
+    await page.goto(pageUrl(server, variant));
   });
 
   afterAll(async () => {
-    await session?.close();
+    try {
+      await browser?.close();
+    } finally {
+      await server?.close();
+    }
   });
 
   const run = (program: Program, dir: string, args: string[] = []) =>
-    runInPage(session.page, entries[program], { args: [program, ...args], preopens: dataOn(`${root}/${dir}`) });
+    runInPage(page, entries[program], { args: [program, ...args], preopens: dataOn(`${root}/${dir}`) });
 
   it('the page has JSPI exactly when the variant does', async () => {
-    const hasJspi = await session.page.evaluate(() => 'Suspending' in WebAssembly && 'promising' in WebAssembly);
+    const hasJspi = await page.evaluate(() => 'Suspending' in WebAssembly && 'promising' in WebAssembly);
     expect(hasJspi).toBe(!variantWithoutJspi(variant));
   });
 
   it('files.c: mkdir, create, read back, list, rename, unlink, stat, escapes refused', async () => {
     expectRun(await run('files', 'files'), FILES_OUT);
-    expect(await opfsTree(session.page, `${root}/files`)).toEqual([{ path: 'renamed.txt', size: 16 }]);
-    expect(await opfsReadText(session.page, `${root}/files/renamed.txt`)).toBe('written by wasm\n');
+    expect(await opfsTree(page, `${root}/files`)).toEqual([{ path: 'renamed.txt', size: 16 }]);
+    expect(await opfsReadText(page, `${root}/files/renamed.txt`)).toBe('written by wasm\n');
+  });
+
+  it('files.c in a dedicated worker', async () => {
+    expectRun(
+      await runInWorker(page, entries.files, { args: ['files'], preopens: dataOn(`${root}/worker-files`) }),
+      FILES_OUT,
+    );
+    expect(await opfsTree(page, `${root}/worker-files`)).toEqual([{ path: 'renamed.txt', size: 16 }]);
   });
 
   it('fs_tree.c: files and directories created, rewritten, shared, listed, renamed and deleted', async () => {
     expectRun(await run('fs_tree', 'tree'), FS_TREE_OUT);
-    expect(await opfsTree(session.page, `${root}/tree`)).toEqual([]);
+    expect(await opfsTree(page, `${root}/tree`)).toEqual([]);
   });
+
+  if (variant === 'asyncify') {
+    it('a dedicated worker gets OPFS sync access handles exactly where the engine matrix says', async () => {
+      expect(await syncAccessInWorker(page)).toBe(expectedSyncAccess(engine));
+    });
+
+    it("a sync-mode component cannot use OPFS even in a worker, and the error names the async modes", async () => {
+      const sync = urlOf((await transpileForTest(await buildCFixture('files'), { name: 'files' })).entry);
+      const r = await runInWorker(page, sync, { args: ['files'], preopens: dataOn(`${root}/sync-worker`) });
+      expect(r).toMatchObject({ exitCode: null, stdout: '' });
+      expect(r.error).toMatch(/returned a Promise; the component waits for it only when transpiled with asyncMode 'jspi' or 'asyncify'/);
+    });
+  }
 
   it('fs_big.c: 1 MiB in 4 KiB writes reads back with the same checksum, here and in OPFS', async () => {
     const expected = fnv1a(bigFileBytes());
@@ -252,78 +286,122 @@ describe.each(BROWSER_ASYNC_VARIANTS)('C programs with /data on OPFS in Chromium
         'seek to end 1048576, read there 0',
       ),
     );
-    expect(await opfsFnv1a(session.page, `${root}/big/big.bin`)).toEqual({ size: 1 << 20, fnv1a: expected });
+    expect(await opfsFnv1a(page, `${root}/big/big.bin`)).toEqual({ size: 1 << 20, fnv1a: expected });
   });
 
   it('fs_escape.c: no path, rename or link reaches outside /data, and nothing appeared outside it', async () => {
     expectRun(await run('fs_escape', 'escape'), FS_ESCAPE_OUT);
-    const everything = await opfsTree(session.page, '');
+    const everything = await opfsTree(page, '');
     const ancestors = root.split('/').map((_, i, parts) => `${parts.slice(0, i + 1).join('/')}/`);
     const outside = everything.filter((e) => !ancestors.includes(e.path) && !e.path.startsWith(`${root}/`));
     expect(outside).toEqual([]);
     expect(everything.filter((e) => /(^|\/)(x|xdir\/)$/.test(e.path))).toEqual([]);
-    expect(await opfsTree(session.page, `${root}/escape`)).toEqual([]);
+    expect(await opfsTree(page, `${root}/escape`)).toEqual([]);
   });
 
   it('fs_persist.c: a later run in the same page finds the tree, and OPFS holds it', async () => {
     expectRun(await run('fs_persist', 'persist', ['write']), PERSIST_WRITE_OUT);
     expectRun(await run('fs_persist', 'persist', ['read']), PERSIST_READ_OUT);
-    expect(await opfsFnv1a(session.page, `${root}/persist/keep/sub/data.bin`)).toEqual({ size: 10000, fnv1a: BIN_FNV });
+    expect(await opfsFnv1a(page, `${root}/persist/keep/sub/data.bin`)).toEqual({ size: 10000, fnv1a: BIN_FNV });
   });
 
-  it('left no uncaught errors in the page', () => {
-    expect(session.pageErrors).toEqual([]);
+  it('left no uncaught errors in the page', async () => {
+    expect(await pageErrors(page)).toEqual([]);
   });
 });
 
-describe.each(BROWSER_ASYNC_VARIANTS)('OPFS data outlives a reload and a Chromium restart (%s)', (variant) => {
+describe.each(ENGINES.filter((e) => !OPFS_UNDER_DRIVER[e]))('no OPFS in %s under WebDriver', (engine) => {
+  let server: StaticServer;
+  let browser: EngineBrowser;
+  let page: EnginePage;
+  let entry: string;
+
+  beforeAll(async () => {
+    entry = (await transpilePrograms('asyncify')).files;
+    server = await startStaticServer({ files: wasiPageFiles(), resolveBareImports: true });
+    browser = await launchEngine(engine);
+    page = await browser.newPage();
+    await page.goto(pageUrl(server, 'asyncify'));
+  });
+
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await server?.close();
+    }
+  });
+
+  it('the page has no navigator.storage', async () => {
+    expect(await page.evaluate(() => typeof navigator.storage)).toBe('undefined');
+  });
+
+  for (const where of ['page', 'worker'] as const) {
+    it(`an OPFS preopen in the ${where} fails before the guest starts`, async () => {
+      const r = await (where === 'page' ? runInPage : runInWorker)(page, entry, { args: ['files'], preopens: dataOn('files') });
+      expect(r).toMatchObject({ exitCode: null, stdout: '', stderr: '' });
+      expect(r.error).toMatch(
+        /^Error: opfsDirectory: this environment has no origin private file system \(navigator\.storage\.getDirectory is missing\): it needs a browser with OPFS/,
+      );
+    });
+  }
+});
+
+const PERSIST_VARIANTS = ENGINES.flatMap((engine) =>
+  suiteVariants('opfs', engine).filter((v) => engine === 'chromium' || v === 'asyncify').map((variant) => [engine, variant] as const),
+);
+
+describe.each(PERSIST_VARIANTS)('OPFS data outlives a reload and a restart of %s (%s)', (engine, variant) => {
   const dir = `weft-e2e/files-opfs-persist/${variant}`;
   let entries: Record<Program, string>;
   let profile: string;
-  let port: number;
-  let session: BrowserSession | undefined;
-  const pageErrors: Error[] = [];
+  // OPFS belongs to the origin, port included: one server serves every launch.
+  let server: StaticServer;
+  let browser: EngineBrowser | undefined;
+  let page: EnginePage;
+  const errors: string[] = [];
 
   const open = async () => {
-    session = await openBrowserSession({
-      files: { [WASI_PAGE_PATH]: wasiPageHtml() },
-      path: WASI_PAGE_PATH,
-      withoutJspi: variantWithoutJspi(variant),
-      userDataDir: profile,
-      port,
-    });
-    port = Number(new URL(session.server.origin).port);
-    return session;
+    browser = await launchEngine(engine, { userDataDir: profile });
+    page = await browser.newPage();
+    await page.goto(pageUrl(server, variant));
+    return page;
   };
   const close = async () => {
-    if (!session) return;
-    pageErrors.push(...session.pageErrors);
-    await session.close();
-    session = undefined;
+    if (!browser) return;
+    try {
+      errors.push(...(await pageErrors(page)));
+    } finally {
+      await browser.close();
+      browser = undefined;
+    }
   };
-  const run = (s: BrowserSession, mode: 'write' | 'update' | 'read') =>
-    runInPage(s.page, entries.fs_persist, { args: ['fs_persist', mode], preopens: dataOn(dir) });
+  const run = (p: EnginePage, mode: 'write' | 'update' | 'read') =>
+    runInPage(p, entries.fs_persist, { args: ['fs_persist', mode], preopens: dataOn(dir) });
 
   beforeAll(async () => {
     entries = await transpilePrograms(variantMode(variant));
     profile = mkdtempSync(join(tmpdir(), 'weft-opfs-profile-'));
-    port = 0;
+    server = await startStaticServer({ files: wasiPageFiles(), resolveBareImports: true });
   });
 
   afterAll(async () => {
-    await close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    try {
+      await close();
+    } finally {
+      await server?.close();
+      if (profile) rmSync(profile, { recursive: true, force: true });
+    }
   });
 
   it('a fresh profile has nothing kept', async () => {
-    const s = await open();
-    expectRun(await run(s, 'read'), 'no keep/ in /data: No such file or directory\n', 1);
+    const p = await open();
+    expectRun(await run(p, 'read'), 'no keep/ in /data: No such file or directory\n', 1);
   });
 
   it('the written tree is in OPFS as the page itself sees it', async () => {
-    const s = session!;
-    expectRun(await run(s, 'write'), PERSIST_WRITE_OUT);
-    expect(await opfsTree(s.page, dir)).toEqual([
+    expectRun(await run(page, 'write'), PERSIST_WRITE_OUT);
+    expect(await opfsTree(page, dir)).toEqual([
       { path: 'keep/', size: 0 },
       { path: 'keep/empty/', size: 0 },
       { path: 'keep/readme.txt', size: 23 },
@@ -332,33 +410,92 @@ describe.each(BROWSER_ASYNC_VARIANTS)('OPFS data outlives a reload and a Chromiu
       { path: 'keep/sub/deep/', size: 0 },
       { path: 'keep/sub/deep/note.txt', size: 10 },
     ]);
-    expect(await opfsReadText(s.page, `${dir}/keep/readme.txt`)).toBe('kept across page loads\n');
-    expect(await opfsFnv1a(s.page, `${dir}/keep/sub/data.bin`)).toEqual({ size: 10000, fnv1a: BIN_FNV });
+    expect(await opfsReadText(page, `${dir}/keep/readme.txt`)).toBe('kept across page loads\n');
+    expect(await opfsFnv1a(page, `${dir}/keep/sub/data.bin`)).toEqual({ size: 10000, fnv1a: BIN_FNV });
   });
 
   it('after a reload the reader finds the tree; memory /tmp starts empty again', async () => {
-    const s = session!;
-    await s.page.reload();
-    expectRun(await run(s, 'read'), PERSIST_READ_OUT);
-    expectRun(await run(s, 'update'), 'updated keep/\n');
+    errors.push(...(await pageErrors(page)));
+    await page.goto(pageUrl(server, variant));
+    expectRun(await run(page, 'read'), PERSIST_READ_OUT);
+    expectRun(await run(page, 'update'), 'updated keep/\n');
   });
 
-  it('after closing Chromium and relaunching it on the profile the reader finds the updated tree', async () => {
+  it('after closing the browser and relaunching it on the profile the reader finds the updated tree', async () => {
     await close();
-    const s = await open();
-    expectRun(await run(s, 'read'), PERSIST_UPDATED_OUT);
-    expect(await opfsTree(s.page, dir)).toEqual([
+    const p = await open();
+    expectRun(await run(p, 'read'), PERSIST_UPDATED_OUT);
+    expect(await opfsTree(p, dir)).toEqual([
       { path: 'keep/', size: 0 },
       { path: 'keep/readme.txt', size: 37 },
       { path: 'keep/renamed/', size: 0 },
       { path: 'keep/sub/', size: 0 },
       { path: 'keep/sub/note.txt', size: 10 },
     ]);
-    expect(await opfsReadText(s.page, `${dir}/keep/readme.txt`)).toBe('kept across page loads\nupdated later\n');
+    expect(await opfsReadText(p, `${dir}/keep/readme.txt`)).toBe('kept across page loads\nupdated later\n');
   });
 
   it('left no uncaught errors in the pages', async () => {
     await close();
-    expect(pageErrors).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe.each(ENGINES.filter((e) => e === 'webkit'))('OPFS in %s outside WebDriver: MiniBrowser with OPFS turned on', (engine) => {
+  let entries: Record<Program, string>;
+  let server: StaticServer;
+  let home: string;
+  let report: ((body: string) => void) | undefined;
+
+  const SYNC_PROBE_PATH = '/__weft_e2e__/sync-access-probe.html';
+
+  /** One launch of MiniBrowser on `home` showing `url`, answering what the page reported. */
+  const reportFrom = async (url: string): Promise<string> => {
+    const reported = new Promise<string>((ok) => {
+      report = ok;
+    });
+    const browser = await openInMiniBrowser(url, home);
+    try {
+      return await reported;
+    } finally {
+      report = undefined;
+      await browser.close();
+    }
+  };
+  const runDirect = async (entry: string, opts: PageRunOptions, worker = false): Promise<PageRun> =>
+    JSON.parse(await reportFrom(autoRunUrl(server.origin, entry, opts, worker))) as PageRun;
+
+  beforeAll(async () => {
+    entries = await transpilePrograms('asyncify');
+    home = mkdtempSync(join(tmpdir(), 'weft-minibrowser-'));
+    // OPFS belongs to the origin, port included: one server serves every launch.
+    server = await startStaticServer({
+      files: { ...wasiPageFiles(), [SYNC_PROBE_PATH]: syncAccessProbePage(REPORT_PATH) },
+      resolveBareImports: true,
+      onReport: (body) => report?.(body),
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('files.c on the page', async () => {
+    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/page') }), FILES_OUT);
+  });
+
+  it('a dedicated worker gets OPFS sync access handles exactly where the engine matrix says', async () => {
+    expect(await reportFrom(server.origin + SYNC_PROBE_PATH)).toBe(expectedSyncAccess(engine));
+  });
+
+  it('files.c in a worker, through writable streams since WebKitGTK refuses sync access handles', async () => {
+    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/worker') }, true), FILES_OUT);
+  });
+
+  it('fs_persist.c: what one launch wrote, the next launch on the same data directory finds', async () => {
+    const opts = (mode: string): PageRunOptions => ({ args: ['fs_persist', mode], preopens: dataOn('direct/persist') });
+    expectRun(await runDirect(entries.fs_persist, opts('write')), PERSIST_WRITE_OUT);
+    expectRun(await runDirect(entries.fs_persist, opts('read')), PERSIST_READ_OUT);
   });
 });

@@ -1,70 +1,82 @@
 /**
- * A componentize-js guest whose fetch() goes through wasi:http, run in Chromium with
- * @weft/wasi-http under every browser async variant, against a local server on another
- * port (so every request is cross-origin and CORS applies).
+ * A componentize-js guest whose fetch() goes through wasi:http, run with @weft/wasi-http
+ * against a local server on another port (so every request is cross-origin and CORS
+ * applies): in Chromium under every browser async variant, in Firefox and WebKitGTK under
+ * asyncify (the mode every engine runs).
  */
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_ASYNC_VARIANTS, variantMode, variantWithoutJspi } from '../src/async-modes.js';
-import { launchChromium, openBrowserSession, type BrowserSession } from '../src/browser.js';
+import { variantMode, variantWithoutJspi } from '../src/async-modes.js';
+import { suiteVariants } from '../src/engine-matrix.js';
+import { startStaticServer, type StaticServer } from '../src/browser.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { callGuestInPage, HTTP_PAGE_PATH, httpPageHtml } from '../src/http-page.js';
 import { startTestHttpServer, unusedPort, type TestHttpServer } from '../src/http-server.js';
 import { buildJsFixture, HTTP_GUEST } from '../src/js-fixtures.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
+import { pageErrors } from '../src/wasi-page.js';
 import { HTTP_CASES, type HttpCaseContext } from './http-cases.js';
 
 const urlOf = (entry: string) => '/' + relative(repoRoot, entry).split('\\').join('/');
 
 let component: Uint8Array;
 let server: TestHttpServer;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let pages: StaticServer;
 let deadOrigin: string;
 
 beforeAll(async () => {
-  [component, server, browser, deadOrigin] = await Promise.all([
+  [component, server, pages, deadOrigin] = await Promise.all([
     buildJsFixture(HTTP_GUEST.name, HTTP_GUEST),
     startTestHttpServer(),
-    launchChromium(),
+    startStaticServer({ files: { [HTTP_PAGE_PATH]: httpPageHtml() } }),
     unusedPort().then((p) => `http://127.0.0.1:${p}`),
   ]);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await pages?.close();
   await server?.close();
 });
 
-describe.each(BROWSER_ASYNC_VARIANTS)('JS guest fetch() over wasi:http in Chromium (%s)', (variant) => {
-  let session: BrowserSession;
-  let entry: string;
-  let ctx: HttpCaseContext;
+describe.each(ENGINES)('JS guest fetch() over wasi:http in %s', (engine) => {
+  let browser: EngineBrowser;
 
   beforeAll(async () => {
-    const out = await transpileForTest(component, { name: `http_guest_${variant.replace(/-/g, '_')}`, asyncMode: variantMode(variant) });
-    entry = urlOf(out.entry);
-    session = await openBrowserSession({
-      browser,
-      files: { [HTTP_PAGE_PATH]: httpPageHtml() },
-      path: HTTP_PAGE_PATH,
-      withoutJspi: variantWithoutJspi(variant),
-    });
-    ctx = { origin: server.origin, deadOrigin, serverLog: server.log, host: 'browser' };
+    browser = await launchEngine(engine);
   });
 
   afterAll(async () => {
-    await session?.close();
+    await browser?.close();
   });
 
-  for (const c of HTTP_CASES) {
-    it(c.name, async () => {
-      const r = await callGuestInPage(session.page, entry, c.fn, c.args(ctx));
-      if (!r.ok) throw new Error(`${c.fn} failed in the page: ${r.name}: ${r.error}${r.stderr ? `\nguest stderr:\n${r.stderr}` : ''}`);
-      c.check(r.value, ctx);
-    });
-  }
+  describe.each(suiteVariants('http', engine))('%s', (variant) => {
+    let page: EnginePage;
+    let entry: string;
+    let ctx: HttpCaseContext;
 
-  it('left no uncaught errors in the page', () => {
-    expect(session.pageErrors).toEqual([]);
+    beforeAll(async () => {
+      const out = await transpileForTest(component, { name: `http_guest_${variant.replace(/-/g, '_')}`, asyncMode: variantMode(variant) });
+      entry = urlOf(out.entry);
+      page = await browser.newPage();
+      await page.goto(`${pages.origin}${HTTP_PAGE_PATH}${variantWithoutJspi(variant) ? '?nojspi' : ''}`);
+      ctx = { origin: server.origin, deadOrigin, serverLog: server.log, host: 'browser' };
+    });
+
+    afterAll(async () => {
+      await page?.close();
+    });
+
+    for (const c of HTTP_CASES) {
+      it(c.name, async () => {
+        const r = await callGuestInPage(page, entry, c.fn, c.args(ctx));
+        if (!r.ok) throw new Error(`${c.fn} failed in the page: ${r.name}: ${r.error}${r.stderr ? `\nguest stderr:\n${r.stderr}` : ''}`);
+        c.check(r.value, ctx);
+      });
+    }
+
+    it('left no uncaught errors in the page', async () => {
+      expect(await pageErrors(page)).toEqual([]);
+    });
   });
 });

@@ -31,6 +31,7 @@ const DOM_CODES: Record<string, ErrorCode> = {
   NotAllowedError: 'access',
   SecurityError: 'access',
   TypeError: 'invalid',
+  NotSupportedError: 'unsupported',
 };
 
 /** The WASI error code for what an OPFS call threw; an ErrorCode thrown by our own checks passes through. */
@@ -512,9 +513,41 @@ export function renamed(f: OpenFile, handle: FileHandle): void {
   register(f);
 }
 
-/** Sync access handles exist only in dedicated workers, where they are the fast path. */
-export function useSyncAccessHandles(): boolean {
-  return typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle === 'function';
+/** Whether this thread's engine grants sync access handles; asked once. */
+let syncAccess: Promise<boolean> | undefined;
+
+/**
+ * Sync access handles exist only in dedicated workers, and some engines that have the method
+ * refuse every handle (WebKitGTK rejects with `NotSupportedError`). A refused file then
+ * refuses writable streams too, so the question is put to a scratch file in the OPFS root,
+ * removed again, never to a file the guest uses.
+ */
+async function probeSyncAccess(): Promise<boolean> {
+  const proto = (globalThis as { FileSystemFileHandle?: { prototype: FileHandle } }).FileSystemFileHandle?.prototype;
+  if (typeof proto?.createSyncAccessHandle !== 'function') return false;
+  try {
+    const root = await navigator.storage.getDirectory();
+    const name = `.weft-sync-access-probe-${Math.random().toString(36).slice(2)}`;
+    const scratch = (await root.getFileHandle(name, { create: true })) as FileHandle;
+    try {
+      (await scratch.createSyncAccessHandle!()).close();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await root.removeEntry(name).catch(() => undefined);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The fast path where sync access handles work, else writable streams as on a main thread:
+ * the component needs an async mode either way (opening is asynchronous).
+ */
+async function openFile(handle: FileHandle): Promise<OpenFile> {
+  return (await (syncAccess ??= probeSyncAccess())) ? SyncOpenFile.open(handle) : StreamOpenFile.open(handle);
 }
 
 let opening: Promise<unknown> = Promise.resolve();
@@ -528,7 +561,7 @@ export async function acquire(handle: FileHandle): Promise<OpenFile> {
   const next = opening.then(async () => {
     let f = await findOpen(handle);
     if (f === undefined) {
-      f = useSyncAccessHandles() ? await SyncOpenFile.open(handle) : await StreamOpenFile.open(handle);
+      f = await openFile(handle);
       register(f);
     }
     f.retain();

@@ -613,18 +613,19 @@ function rootDescriptor(handle: FileSystemDirectoryHandle, root: Root, opts: Opf
 }
 
 /**
- * An OPFS directory as a directory `Descriptor` for `setPreopens`. Inside a dedicated worker
- * files are read and written through sync access handles, synchronously; elsewhere through
- * writable streams, and the operations return promises, so the component must be transpiled
- * with an async mode (`jspi` or `asyncify`).
+ * An OPFS directory as a directory `Descriptor` for `setPreopens`. The component must be
+ * transpiled with an async mode (`asyncMode: 'jspi'` or `'asyncify'`) everywhere, a worker
+ * included: opening, listing and stat-ing go through OPFS's promise-only API. In a dedicated
+ * worker whose engine grants sync access handles, reads and writes of open files then run
+ * synchronously through them; elsewhere (a page, or a worker refused such handles, as in
+ * WebKitGTK) through writable streams, with promises.
  */
 export function openOpfsDirectory(handle: FileSystemDirectoryHandle, opts: OpfsDirectoryOptions = {}): Descriptor {
   const root: Root = { serial: ++roots, key: undefined, ready: Promise.resolve() };
   const d = rootDescriptor(handle, root, opts);
   // Its path under the OPFS root lets two roots opened on one directory agree on
   // is-same-object and metadata hashes; a handle from outside OPFS keeps its own identity.
-  root.ready = navigator.storage
-    .getDirectory()
+  root.ready = (hasOpfs() ? navigator.storage.getDirectory() : Promise.reject(new Error('no OPFS root')))
     .then((top) => (top as DirHandle).resolve(handle))
     .then(
       (path) => {
@@ -635,7 +636,14 @@ export function openOpfsDirectory(handle: FileSystemDirectoryHandle, opts: OpfsD
   return d;
 }
 
-/** Opens (creating when missing) `path` ('a/b', '' = the OPFS root) under navigator.storage.getDirectory(). */
+function hasOpfs(): boolean {
+  return typeof (globalThis.navigator as Navigator | undefined)?.storage?.getDirectory === 'function';
+}
+
+/**
+ * Opens (creating when missing) `path` ('a/b', '' = the OPFS root) under
+ * navigator.storage.getDirectory(). Needs an async mode like {@link openOpfsDirectory}.
+ */
 export async function opfsDirectory(path = '', opts: OpfsDirectoryOptions = {}): Promise<Descriptor> {
   if (typeof path !== 'string') throw new TypeError('opfsDirectory: path must be a string');
   let names: string[] = [];
@@ -645,6 +653,12 @@ export async function opfsDirectory(path = '', opts: OpfsDirectoryOptions = {}):
     } catch (code) {
       throw new Error(`opfsDirectory: ${JSON.stringify(path)} is not a relative path inside the OPFS root (${String(code)})`);
     }
+  }
+  if (!hasOpfs()) {
+    throw new Error(
+      'opfsDirectory: this environment has no origin private file system (navigator.storage.getDirectory is missing): ' +
+        'it needs a browser with OPFS (Chromium, Firefox, Safari; WebKitGTK turns it off by default) and a secure context (https or localhost)',
+    );
   }
   let dir = await navigator.storage.getDirectory();
   for (const name of names) {

@@ -61,3 +61,14 @@ describe('wasi:filesystem/types', () => {
     expect(() => types.filesystemErrorCode({} as IoError)).toThrow(TypeError);
   });
 });
+
+describe('OPFS where there is none', () => {
+  it('opfsDirectory names the missing browser feature instead of failing on navigator.storage', async () => {
+    // Node has no origin private file system: navigator.storage is missing, as in WebKitGTK.
+    expect((globalThis.navigator as Navigator | undefined)?.storage).toBeUndefined();
+    const { opfsDirectory } = await import('../src/opfs.js');
+    await expect(opfsDirectory('data')).rejects.toThrow(
+      /^opfsDirectory: this environment has no origin private file system \(navigator\.storage\.getDirectory is missing\)/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Runs code against the OPFS backend in headless Chromium, in the page itself or in a
- * dedicated worker. The backend is served straight from its TypeScript sources, compiled
+ * dedicated worker; also in workers whose sync access handles are missing or refused, as
+ * some engines have them. The backend is served straight from its TypeScript sources, compiled
  * per request, so the tests never see a stale build.
  */
 import { readFile } from 'node:fs/promises';
@@ -49,6 +50,20 @@ globalThis.weft = {
 };
 `;
 
+/**
+ * What a worker of each kind does before the backend first opens a file: Chromium's sync
+ * access handles removed, or refused the way WebKitGTK refuses every one. Files then take the
+ * main thread's path, whose host calls wait with promises as under an async mode's glue.
+ */
+const ASYNC_WAIT = "globalThis[Symbol.for('weft.async-wait')] = true;";
+const WORKER_PRELUDES: Record<Exclude<Where, 'page'>, string> = {
+  worker: '',
+  'worker-no-sync-access': `${ASYNC_WAIT}\ndelete FileSystemFileHandle.prototype.createSyncAccessHandle;`,
+  'worker-refusing-sync-access': `${ASYNC_WAIT}\nFileSystemFileHandle.prototype.createSyncAccessHandle = function () {
+  return Promise.reject(new DOMException('Backend does not support this operation', 'NotSupportedError'));
+};`,
+};
+
 const WORKER = `${BOOT}
 onmessage = async ({ data: { id, src, arg } }) => {
   try {
@@ -65,12 +80,14 @@ const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
 ${BOOT}
 // Host calls may wait with promises here, as they do under glue transpiled with an async mode.
 globalThis[Symbol.for('weft.async-wait')] = true;
-let worker;
+const workers = new Map();
 let nextId = 0;
 const waiting = new Map();
-globalThis.inWorker = async (src, arg) => {
+globalThis.inWorker = async (kind, src, arg) => {
+  let worker = workers.get(kind);
   if (!worker) {
-    worker = new Worker('/worker.js', { type: 'module' });
+    worker = new Worker('/' + kind + '.js', { type: 'module' });
+    workers.set(kind, worker);
     await new Promise((ready, fail) => {
       worker.onmessage = (e) => e.data === 'ready' && ready();
       worker.onerror = (e) => fail(new Error('worker failed to start: ' + e.message));
@@ -94,7 +111,7 @@ async function compiled(dir: string, file: string): Promise<string> {
   return out.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'").replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'");
 }
 
-export type Where = 'page' | 'worker';
+export type Where = 'page' | 'worker' | 'worker-no-sync-access' | 'worker-refusing-sync-access';
 
 export interface OpfsBrowser {
   /**
@@ -114,7 +131,10 @@ export async function openOpfsBrowser(): Promise<OpfsBrowser> {
     };
     try {
       if (path === '/') return send('text/html; charset=utf-8', PAGE);
-      if (path === '/worker.js') return send('text/javascript', WORKER);
+      const kind = /^\/([a-z-]+)\.js$/.exec(path)?.[1];
+      if (kind && Object.hasOwn(WORKER_PRELUDES, kind)) {
+        return send('text/javascript', `${WORKER_PRELUDES[kind as keyof typeof WORKER_PRELUDES]}\n${WORKER}`);
+      }
       const m = /^\/(fs|io|manifest)\/([a-z-]+\.js)$/.exec(path);
       if (m) return send('text/javascript', await compiled(SOURCES[m[1]!]!, m[2]!));
       throw new Error('not found');
@@ -150,8 +170,9 @@ export async function openOpfsBrowser(): Promise<OpfsBrowser> {
         where === 'page'
           ? page.evaluate(({ src, arg }) => (0, eval)(`(${src})`)(arg) as Promise<R>, { src: fn.toString(), arg })
           : page.evaluate(
-              ({ src, arg }) => (globalThis as unknown as { inWorker(s: string, a: unknown): Promise<R> }).inWorker(src, arg),
-              { src: fn.toString(), arg },
+              ({ where, src, arg }) =>
+                (globalThis as unknown as { inWorker(w: string, s: string, a: unknown): Promise<R> }).inWorker(where, src, arg),
+              { where, src: fn.toString(), arg },
             ),
       async close() {
         await b.close();

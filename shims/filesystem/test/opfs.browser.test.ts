@@ -26,7 +26,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.each(['page', 'worker'] as const)('OPFS backend in the %s', (where) => {
+// A worker without working sync access handles takes the main thread's path: every scenario must still hold.
+describe.each(['page', 'worker', 'worker-no-sync-access', 'worker-refusing-sync-access'] as const)('OPFS backend in the %s', (where) => {
   it('creates, writes, reads, stats and lists files', async () => {
     const r = await browser.run(
       where,
@@ -599,6 +600,31 @@ describe('OPFS backend, per context', () => {
       stillReads: 'abc',
     });
   });
+
+  it.each(['worker-no-sync-access', 'worker-refusing-sync-access'] as const)(
+    'in a %s falls back to writable streams: operations answer with promises, and the file is committed on drop',
+    async (where) => {
+      const r = await browser.run(
+        where,
+        async (dir) => {
+          const root = await weft.opfsDirectory(dir);
+          const f = await root.openAt({}, 'f', { create: true }, { read: true, write: true });
+          const read = f.read(4n, 0n);
+          const readIsPromise = read instanceof Promise;
+          await read;
+          await f.write(weft.bytes('written by streams'), 0n);
+          const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('f');
+          const beforeCommit = await (await raw.getFile()).text();
+          await f.sync();
+          const afterSync = await (await raw.getFile()).text();
+          f[Symbol.dispose]();
+          return { readIsPromise, beforeCommit, afterSync };
+        },
+        fresh(where),
+      );
+      expect(r).toEqual({ readIsPromise: true, beforeCommit: '', afterSync: 'written by streams' });
+    },
+  );
 
   it('on the main thread acknowledges writes at once, reads with promises, reads and stats without committing, and commits on drop', async () => {
     const r = await browser.run(

@@ -40,12 +40,34 @@ export function canBlock(): boolean {
   return atomicsCell() !== null;
 }
 
+/** How to get a thread that can wait with `Atomics.wait`, and which engines cannot give one. */
+const WORKER_WAIT =
+  'a dedicated worker can wait with Atomics.wait only given SharedArrayBuffer, which browsers grant only to ' +
+  'cross-origin isolated pages and their workers (served with Cross-Origin-Opener-Policy: same-origin and ' +
+  'Cross-Origin-Embedder-Policy: require-corp); Chromium and Firefox grant it there, WebKitGTK does not even then';
+
+/** Why this thread cannot wait synchronously, as far as it can tell; '' when it could, but the wait is for a promise. */
+function whyNoWait(): string {
+  const g = globalThis as { document?: unknown; crossOriginIsolated?: boolean };
+  if (atomicsCell() !== null) return '';
+  if (g.document !== undefined) return "a page's main thread may not Atomics.wait";
+  if (typeof SharedArrayBuffer !== 'function') {
+    if (g.crossOriginIsolated === true) return 'this engine gives no SharedArrayBuffer even to a cross-origin isolated context';
+    if (g.crossOriginIsolated === false) return 'there is no SharedArrayBuffer here: the page is not cross-origin isolated';
+    return 'there is no SharedArrayBuffer here';
+  }
+  return 'Atomics.wait is not allowed here';
+}
+
 /** Error for a wait that the synchronous mode cannot perform on this thread. */
 export class WouldBlockError extends Error {
   constructor(what: string) {
+    const why = whyNoWait();
     super(
-      `${what} must wait, and this thread cannot block synchronously; ` +
-        'transpile with an async mode (asyncMode: "jspi" or "asyncify") or run the component in a worker',
+      why === ''
+        ? `${what} must wait for a promise, which a synchronous call cannot; transpile with an async mode (asyncMode: "jspi" or "asyncify")`
+        : `${what} must wait, and this thread cannot block synchronously (${why}); ` +
+            `transpile with an async mode (asyncMode: "jspi" or "asyncify"), or run the component where it can block: ${WORKER_WAIT}`,
     );
     this.name = 'WouldBlockError';
   }

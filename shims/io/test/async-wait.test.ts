@@ -40,6 +40,10 @@ describe('waits under an async mode', () => {
   it('without the async mode a source that can only wait asynchronously is a WouldBlockError', () => {
     const p = new poll.Pollable({ ready: () => false, block: () => new Promise(() => {}), label: 'never' });
     expect(() => p.block()).toThrow(WouldBlockError);
+    // Node can block, so the promise alone is the trouble: a worker would not help.
+    expect(() => p.block()).toThrow(
+      /^wasi:io\/poll#poll on never must wait for a promise, which a synchronous call cannot; transpile with an async mode \(asyncMode: "jspi" or "asyncify"\)$/,
+    );
   });
 });
 
