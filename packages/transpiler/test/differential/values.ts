@@ -1,0 +1,147 @@
+/**
+ * Type-directed values for the differential run. fast-check generates a plain description
+ * of a value from its WIT type (seeded, so runs repeat); `materialize` turns the description
+ * into the JS value one engine receives, creating resources through that engine's own
+ * classes. Each engine gets its own copy, so neither can see what the other did to it.
+ */
+import fc from 'fast-check';
+import type { FuncType, Resource, ValType } from '../../src/types/model.js';
+import { camelCase } from '../../src/emit/names.js';
+
+/** Stands for a resource instance until an engine makes one. */
+export interface ResourceSeed {
+  resourceSeed: number;
+  resource: Resource;
+}
+
+const TYPED: Partial<Record<ValType['kind'], { new (a: ArrayLike<any>): ArrayBufferView }>> = {
+  u8: Uint8Array, s8: Int8Array, u16: Uint16Array, s16: Int16Array, u32: Uint32Array, s32: Int32Array,
+  u64: BigUint64Array, s64: BigInt64Array, f32: Float32Array, f64: Float64Array,
+};
+
+const MAX_LIST = 6;
+
+const scalar: Partial<Record<ValType['kind'], fc.Arbitrary<unknown>>> = {
+  bool: fc.boolean(),
+  u8: fc.integer({ min: 0, max: 255 }),
+  s8: fc.integer({ min: -128, max: 127 }),
+  u16: fc.integer({ min: 0, max: 65535 }),
+  s16: fc.integer({ min: -32768, max: 32767 }),
+  u32: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  s32: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+  u64: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+  s64: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+  // f32 values come as any double: lowering rounds them.
+  f32: fc.double(),
+  f64: fc.double(),
+  char: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  string: fc.string({ unit: 'binary', maxLength: 12 }),
+};
+
+/** The generated JS value of `t` (resources as ResourceSeed). */
+export function arbitrary(t: ValType): fc.Arbitrary<unknown> {
+  const s = scalar[t.kind];
+  if (s) return s;
+  switch (t.kind) {
+    case 'list': {
+      if (t.length !== undefined) return fc.array(arbitrary(t.elem), { minLength: t.length, maxLength: t.length });
+      const typed = TYPED[t.elem.kind];
+      const elems = fc.array(arbitrary(t.elem), { maxLength: MAX_LIST });
+      return typed ? elems.map((a) => new typed(a as ArrayLike<number>)) : elems;
+    }
+    case 'map':
+      return fc.array(fc.tuple(arbitrary(t.key), arbitrary(t.value)), { maxLength: MAX_LIST }).map((es) => new Map(es));
+    case 'record':
+      return fc.record(Object.fromEntries(t.fields.map((f) => [camelCase(f.name), arbitrary(f.type)])));
+    case 'tuple':
+      return fc.tuple(...t.types.map(arbitrary));
+    case 'flags':
+      return fc.record(Object.fromEntries(t.names.map((n) => [camelCase(n), fc.boolean()])));
+    case 'enum':
+      return fc.constantFrom(...t.names);
+    case 'option':
+      // A nested option is tagged, so `none` of the inner one stays distinct from the outer one.
+      if (t.type.kind === 'option') return fc.oneof(fc.constant({ tag: 'none' }), arbitrary(t.type).map((val) => ({ tag: 'some', val })));
+      return fc.option(arbitrary(t.type), { nil: undefined });
+    case 'result':
+      return fc.oneof(
+        (t.ok ? arbitrary(t.ok) : fc.constant(undefined)).map((val) => ({ tag: 'ok', val })),
+        (t.err ? arbitrary(t.err) : fc.constant(undefined)).map((val) => ({ tag: 'err', val })),
+      );
+    case 'variant':
+      return fc.oneof(...t.cases.map((c) => (c.type ? arbitrary(c.type).map((val) => ({ tag: c.name, val })) : fc.constant({ tag: c.name }))));
+    case 'own': case 'borrow':
+      return fc.nat().map((resourceSeed): ResourceSeed => ({ resourceSeed, resource: t.resource }));
+    default:
+      throw new Error(`no generator for ${t.kind}`);
+  }
+}
+
+/** `n` argument lists for `f`, the same for every run with the same seed. */
+export function argumentLists(f: FuncType, seed: number, n: number): unknown[][] {
+  return fc.sample(fc.tuple(...f.params.map((p) => arbitrary(p.type))), { seed, numRuns: n });
+}
+
+const POOL = 64;
+const pools = new WeakMap<ValType, unknown[]>();
+
+/**
+ * One value of `t` for a seed (a host import's answer), from a pool sampled once per type:
+ * sampling afresh for each of thousands of host calls would dominate the run.
+ */
+export function valueFor(t: ValType, seed: number): unknown {
+  let pool = pools.get(t);
+  if (!pool) pools.set(t, (pool = fc.sample(arbitrary(t), { seed: POOL, numRuns: POOL })));
+  return pool[seed % POOL];
+}
+
+/** Copies a generated value for one engine, making its resources with `make`. */
+export function materialize(t: ValType, v: unknown, make: (r: ResourceSeed) => unknown): unknown {
+  switch (t.kind) {
+    case 'own': case 'borrow': return make(v as ResourceSeed);
+    case 'list': {
+      if (ArrayBuffer.isView(v)) return (v as unknown as { slice(): unknown }).slice();
+      return (v as unknown[]).map((x) => materialize(t.elem, x, make));
+    }
+    case 'map': return new Map([...(v as Map<unknown, unknown>)].map(([k, x]) => [materialize(t.key, k, make), materialize(t.value, x, make)]));
+    case 'record': {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(t.fields.map((f) => [camelCase(f.name), materialize(f.type, o[camelCase(f.name)], make)]));
+    }
+    case 'tuple': return t.types.map((x, i) => materialize(x, (v as unknown[])[i], make));
+    case 'flags': return { ...(v as object) };
+    case 'option': {
+      if (t.type.kind === 'option') {
+        const o = v as { tag: string; val?: unknown };
+        return o.tag === 'none' ? { tag: 'none' } : { tag: 'some', val: materialize(t.type, o.val, make) };
+      }
+      return v === undefined ? undefined : materialize(t.type, v, make);
+    }
+    case 'result': {
+      const o = v as { tag: 'ok' | 'err'; val: unknown };
+      const p = o.tag === 'ok' ? t.ok : t.err;
+      return { tag: o.tag, val: p ? materialize(p, o.val, make) : undefined };
+    }
+    case 'variant': {
+      const o = v as { tag: string; val?: unknown };
+      const c = t.cases.find((k) => k.name === o.tag)!;
+      return c.type ? { tag: o.tag, val: materialize(c.type, o.val, make) } : { tag: o.tag };
+    }
+    default: return v;
+  }
+}
+
+/** Does a value of `t` contain a resource handle? */
+export function hasResource(t: ValType): boolean {
+  switch (t.kind) {
+    case 'own': case 'borrow': return true;
+    case 'list': return hasResource(t.elem);
+    case 'map': return hasResource(t.key) || hasResource(t.value);
+    case 'record': return t.fields.some((f) => hasResource(f.type));
+    case 'tuple': return t.types.some(hasResource);
+    case 'option': return hasResource(t.type);
+    case 'result': return (!!t.ok && hasResource(t.ok)) || (!!t.err && hasResource(t.err));
+    case 'variant': return t.cases.some((c) => !!c.type && hasResource(c.type));
+    default: return false;
+  }
+}
