@@ -9,7 +9,7 @@ import type { Engine } from '../harness.js';
 import type { Resource, ValType } from '../../src/types/model.js';
 import { engines, type Loaded } from './engines.js';
 import type { ExportFn, ImportFn, Surface } from './surface.js';
-import { argumentLists, materialize, type ResourceSeed, valueFor } from './values.js';
+import { argumentLists, materialize, type ResourceSeed, type Spelling, valueFor } from './values.js';
 
 export interface ThrownRecord {
   /** The class name of what was thrown (or its typeof). */
@@ -28,6 +28,7 @@ export interface CallRecord {
 export interface Difference {
   component: string;
   call: string;
+  spelling: Spelling;
   /** The generated arguments (resources as ResourceSeed). */
   generated: unknown[];
   weft: CallRecord;
@@ -50,11 +51,9 @@ export function seedOf(...parts: (string | number)[]): number {
  * Host-import calls allowed in one export call. A guest that loops as often as an argument
  * says would otherwise make millions; the host's throw ends the call the same way in both.
  */
-const MAX_HOST_CALLS = 200;
+const MAX_HOST_CALLS = 64;
 
 class HostCallLimit extends Error {}
-
-const NULLARY_CALLS = 3;
 
 /** A host error carrying the err payload of a `result`. */
 class HostError extends Error {
@@ -68,8 +67,14 @@ class Side {
   exports: any;
   log: CallRecord['hostCalls'] = [];
   private seedBase = 0;
+  private spelling: Spelling = 'canonical';
   private hostIndex = 0;
-  private readonly tokens = new WeakMap<object, string>();
+  /**
+   * Identities of resource objects: the export call that first saw one and the order it was
+   * seen in there, so one call that makes an extra object does not renumber every later one.
+   */
+  private readonly tokens = new WeakMap<object, { call: string; k: number }>();
+  private call = '';
   private tokenCount = 0;
   private readonly hostClasses = new Map<Resource, new () => object>();
   readonly imports: Record<string, any> = {};
@@ -108,9 +113,12 @@ class Side {
   }
 
   /** Starts an export call: host answers are seeded by the call, so one stray call does not shift the rest. */
-  begin(call: string, index: number): void {
+  begin(call: string, index: number, spelling: Spelling): void {
     this.log = [];
-    this.seedBase = seedOf(this.component, call, index);
+    this.spelling = spelling;
+    this.seedBase = seedOf(this.component, call, index, spelling);
+    this.call = `${call} ${spelling} ${index}`;
+    this.tokenCount = 0;
     this.hostIndex = 0;
   }
 
@@ -122,13 +130,13 @@ class Side {
     if (!t || imp.call.kind === 'constructor') return undefined;
     const make = (r: ResourceSeed) => this.hostObject(r.resource);
     if (t.kind === 'result') {
-      const v = valueFor(t, seed) as { tag: 'ok' | 'err'; val: unknown };
+      const v = valueFor(t, seed, this.spelling) as { tag: 'ok' | 'err'; val?: unknown };
       const payload = v.tag === 'ok' ? t.ok : t.err;
       const val = payload ? materialize(payload, v.val, make) : undefined;
       if (v.tag === 'err') throw new HostError(val);
       return val;
     }
-    return materialize(t, valueFor(t, seed), make);
+    return materialize(t, valueFor(t, seed, this.spelling), make);
   }
 
   /** A host resource object made by the host itself (no constructor call to record). */
@@ -136,7 +144,7 @@ class Side {
     const cls = this.hostClassOf(r);
     if (!cls) throw new Error(`the differential host cannot make a ${r.origin} resource '${r.name}'`);
     const o = Object.create(cls.prototype) as object;
-    this.tokens.set(o, `${cls.name}#${this.tokenCount++}`);
+    this.identify(o);
     return o;
   }
 
@@ -152,7 +160,7 @@ class Side {
       if (!ctor) throw new Error(`the differential host cannot make a guest resource '${r.resource.name}': it has no exported constructor`);
       const [args] = argumentLists(ctor.type, r.resourceSeed, 1);
       const o = this.invoke(ctor, ctor.type.params.map((p, i) => this.argument(p.type, args![i])));
-      this.tokens.set(o, `${o.constructor.name}#${this.tokenCount++}`);
+      this.identify(o);
       return o;
     });
   }
@@ -184,9 +192,14 @@ class Side {
       return o;
     }
     if (v instanceof Error) return this.error(v);
-    let t = this.tokens.get(v);
-    if (!t) this.tokens.set(v, (t = `${v.constructor?.name}#${this.tokenCount++}`));
-    return { resource: t };
+    const t = this.identify(v);
+    return { resource: `${v.constructor?.name}#${t.k}${t.call === this.call ? '' : ` of ${t.call}`}` };
+  }
+
+  private identify(o: object): { call: string; k: number } {
+    let t = this.tokens.get(o);
+    if (!t) this.tokens.set(o, (t = { call: this.call, k: this.tokenCount++ }));
+    return t;
   }
 
   error(e: unknown): ThrownRecord {
@@ -210,17 +223,24 @@ export function render(v: unknown): string {
   return inspect(v, { depth: 8, breakLength: 160, maxArrayLength: 20, maxStringLength: 80 });
 }
 
-export async function drive(component: string, surface: Surface, loaded: Record<Engine, Loaded>, callsPerFunction: number): Promise<DriveResult> {
+/** Generated calls per function and spelling; a function without parameters gets a few, enough to see state carried between calls. */
+export interface CallCounts {
+  canonical: number;
+  loose: number;
+  nullary: number;
+}
+
+export async function drive(component: string, surface: Surface, loaded: Record<Engine, Loaded>, counts: CallCounts): Promise<DriveResult> {
   const sides = engines.map((e) => new Side(e, loaded[e], surface, component));
   const instantiateAll = () => Promise.all(sides.map((s) => s.instantiate()));
   await instantiateAll();
   const result: DriveResult = { calls: 0, hostCalls: 0, differences: [], shapes: { weft: shape(sides[0]!.exports), jco: shape(sides[1]!.exports) } };
-  for (const fn of surface.exports) {
-    // A function without parameters gets a few calls: enough to see state carried between them.
-    const lists = argumentLists(fn.type, seedOf(component, fn.name), fn.type.params.length ? callsPerFunction : NULLARY_CALLS);
+  for (const spelling of ['canonical', 'loose'] as const) for (const fn of surface.exports) {
+    const n = fn.type.params.length ? counts[spelling] : counts.nullary;
+    const lists = argumentLists(fn.type, seedOf(component, fn.name, spelling), n, spelling);
     for (const [index, generated] of lists.entries()) {
       const records = sides.map((s) => {
-        s.begin(fn.name, index);
+        s.begin(fn.name, index, spelling);
         let outcome: CallRecord['outcome'];
         try {
           const args = fn.type.params.map((p, i) => s.argument(p.type, generated[i]));
@@ -233,7 +253,7 @@ export async function drive(component: string, surface: Surface, loaded: Record<
       const [weft, jco] = records as [CallRecord, CallRecord];
       result.calls++;
       result.hostCalls += weft.hostCalls.length;
-      if (!isDeepStrictEqual(weft, jco)) result.differences.push({ component, call: fn.name, generated, weft, jco });
+      if (!isDeepStrictEqual(weft, jco)) result.differences.push({ component, call: fn.name, spelling, generated, weft, jco });
       // A trap poisons an instance (and a wrong value may have left one half-called): start afresh.
       if (records.some((r) => 'threw' in r.outcome && r.outcome.threw.error !== 'ComponentError')) await instantiateAll();
     }

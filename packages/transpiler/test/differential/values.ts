@@ -38,38 +38,61 @@ const scalar: Partial<Record<ValType['kind'], fc.Arbitrary<unknown>>> = {
   string: fc.string({ unit: 'binary', maxLength: 12 }),
 };
 
+/**
+ * How generated values are written. `canonical`: as the engines lift them. `loose`: the other
+ * spellings jco's glue accepts from JS and host code uses: plain arrays for numeric lists,
+ * `val: undefined` on cases without a payload, flags with only the set ones, records without
+ * their optional fields.
+ */
+export type Spelling = 'canonical' | 'loose';
+
+/** With `undefined` as a possible value, so the key may be present and undefined, or absent. */
+function maybeVal(loose: boolean, tag: string): fc.Arbitrary<unknown> {
+  return loose ? fc.constantFrom({ tag }, { tag, val: undefined }) : fc.constant({ tag });
+}
+
 /** The generated JS value of `t` (resources as ResourceSeed). */
-export function arbitrary(t: ValType): fc.Arbitrary<unknown> {
+export function arbitrary(t: ValType, spelling: Spelling = 'canonical'): fc.Arbitrary<unknown> {
   const s = scalar[t.kind];
   if (s) return s;
+  const loose = spelling === 'loose';
+  const arb = (x: ValType) => arbitrary(x, spelling);
   switch (t.kind) {
     case 'list': {
-      if (t.length !== undefined) return fc.array(arbitrary(t.elem), { minLength: t.length, maxLength: t.length });
+      if (t.length !== undefined) return fc.array(arb(t.elem), { minLength: t.length, maxLength: t.length });
       const typed = TYPED[t.elem.kind];
-      const elems = fc.array(arbitrary(t.elem), { maxLength: MAX_LIST });
-      return typed ? elems.map((a) => new typed(a as ArrayLike<number>)) : elems;
+      const elems = fc.array(arb(t.elem), { maxLength: MAX_LIST });
+      if (!typed) return elems;
+      const typedArrays = elems.map((a) => new typed(a as ArrayLike<number>));
+      return loose ? fc.oneof(typedArrays, elems) : typedArrays;
     }
     case 'map':
-      return fc.array(fc.tuple(arbitrary(t.key), arbitrary(t.value)), { maxLength: MAX_LIST }).map((es) => new Map(es));
-    case 'record':
-      return fc.record(Object.fromEntries(t.fields.map((f) => [camelCase(f.name), arbitrary(f.type)])));
+      return fc.array(fc.tuple(arb(t.key), arb(t.value)), { maxLength: MAX_LIST }).map((es) => new Map(es));
+    case 'record': {
+      const optional = t.fields.filter((f) => f.type.kind === 'option').map((f) => camelCase(f.name));
+      return fc.record(
+        Object.fromEntries(t.fields.map((f) => [camelCase(f.name), arb(f.type)])),
+        loose ? { requiredKeys: t.fields.map((f) => camelCase(f.name)).filter((k) => !optional.includes(k)) } : {},
+      );
+    }
     case 'tuple':
-      return fc.tuple(...t.types.map(arbitrary));
-    case 'flags':
-      return fc.record(Object.fromEntries(t.names.map((n) => [camelCase(n), fc.boolean()])));
+      return fc.tuple(...t.types.map(arb));
+    case 'flags': {
+      const all = fc.record(Object.fromEntries(t.names.map((n) => [camelCase(n), fc.boolean()])));
+      return loose ? all.map((o) => Object.fromEntries(Object.entries(o).filter(([, b]) => b))) : all;
+    }
     case 'enum':
       return fc.constantFrom(...t.names);
     case 'option':
       // A nested option is tagged, so `none` of the inner one stays distinct from the outer one.
-      if (t.type.kind === 'option') return fc.oneof(fc.constant({ tag: 'none' }), arbitrary(t.type).map((val) => ({ tag: 'some', val })));
-      return fc.option(arbitrary(t.type), { nil: undefined });
-    case 'result':
-      return fc.oneof(
-        (t.ok ? arbitrary(t.ok) : fc.constant(undefined)).map((val) => ({ tag: 'ok', val })),
-        (t.err ? arbitrary(t.err) : fc.constant(undefined)).map((val) => ({ tag: 'err', val })),
-      );
+      if (t.type.kind === 'option') return fc.oneof(maybeVal(loose, 'none'), arb(t.type).map((val) => ({ tag: 'some', val })));
+      return fc.option(arb(t.type), { nil: undefined });
+    case 'result': {
+      const side = (tag: string, p: ValType | undefined) => (p ? arb(p).map((val) => ({ tag, val })) : loose ? maybeVal(true, tag) : fc.constant({ tag, val: undefined }));
+      return fc.oneof(side('ok', t.ok), side('err', t.err));
+    }
     case 'variant':
-      return fc.oneof(...t.cases.map((c) => (c.type ? arbitrary(c.type).map((val) => ({ tag: c.name, val })) : fc.constant({ tag: c.name }))));
+      return fc.oneof(...t.cases.map((c) => (c.type ? arb(c.type).map((val) => ({ tag: c.name, val })) : maybeVal(loose, c.name))));
     case 'own': case 'borrow':
       return fc.nat().map((resourceSeed): ResourceSeed => ({ resourceSeed, resource: t.resource }));
     default:
@@ -78,24 +101,24 @@ export function arbitrary(t: ValType): fc.Arbitrary<unknown> {
 }
 
 /** `n` argument lists for `f`, the same for every run with the same seed. */
-export function argumentLists(f: FuncType, seed: number, n: number): unknown[][] {
-  return fc.sample(fc.tuple(...f.params.map((p) => arbitrary(p.type))), { seed, numRuns: n });
+export function argumentLists(f: FuncType, seed: number, n: number, spelling: Spelling = 'canonical'): unknown[][] {
+  return fc.sample(fc.tuple(...f.params.map((p) => arbitrary(p.type, spelling))), { seed, numRuns: n });
 }
 
 const POOL = 64;
-const pools = new WeakMap<ValType, unknown[]>();
+const pools: Record<Spelling, WeakMap<ValType, unknown[]>> = { canonical: new WeakMap(), loose: new WeakMap() };
 
 /**
  * One value of `t` for a seed (a host import's answer), from a pool sampled once per type:
  * sampling afresh for each of thousands of host calls would dominate the run.
  */
-export function valueFor(t: ValType, seed: number): unknown {
-  let pool = pools.get(t);
-  if (!pool) pools.set(t, (pool = fc.sample(arbitrary(t), { seed: POOL, numRuns: POOL })));
+export function valueFor(t: ValType, seed: number, spelling: Spelling): unknown {
+  let pool = pools[spelling].get(t);
+  if (!pool) pools[spelling].set(t, (pool = fc.sample(arbitrary(t, spelling), { seed: POOL, numRuns: POOL })));
   return pool[seed % POOL];
 }
 
-/** Copies a generated value for one engine, making its resources with `make`. */
+/** Copies a generated value for one engine, making its resources with `make`; absent keys stay absent. */
 export function materialize(t: ValType, v: unknown, make: (r: ResourceSeed) => unknown): unknown {
   switch (t.kind) {
     case 'own': case 'borrow': return make(v as ResourceSeed);
@@ -106,42 +129,27 @@ export function materialize(t: ValType, v: unknown, make: (r: ResourceSeed) => u
     case 'map': return new Map([...(v as Map<unknown, unknown>)].map(([k, x]) => [materialize(t.key, k, make), materialize(t.value, x, make)]));
     case 'record': {
       const o = v as Record<string, unknown>;
-      return Object.fromEntries(t.fields.map((f) => [camelCase(f.name), materialize(f.type, o[camelCase(f.name)], make)]));
+      return Object.fromEntries(t.fields.filter((f) => camelCase(f.name) in o).map((f) => [camelCase(f.name), materialize(f.type, o[camelCase(f.name)], make)]));
     }
     case 'tuple': return t.types.map((x, i) => materialize(x, (v as unknown[])[i], make));
     case 'flags': return { ...(v as object) };
     case 'option': {
       if (t.type.kind === 'option') {
         const o = v as { tag: string; val?: unknown };
-        return o.tag === 'none' ? { tag: 'none' } : { tag: 'some', val: materialize(t.type, o.val, make) };
+        return o.tag === 'none' ? { ...o } : { tag: 'some', val: materialize(t.type, o.val, make) };
       }
       return v === undefined ? undefined : materialize(t.type, v, make);
     }
     case 'result': {
-      const o = v as { tag: 'ok' | 'err'; val: unknown };
+      const o = v as { tag: 'ok' | 'err'; val?: unknown };
       const p = o.tag === 'ok' ? t.ok : t.err;
-      return { tag: o.tag, val: p ? materialize(p, o.val, make) : undefined };
+      return p ? { tag: o.tag, val: materialize(p, o.val, make) } : { ...o };
     }
     case 'variant': {
       const o = v as { tag: string; val?: unknown };
       const c = t.cases.find((k) => k.name === o.tag)!;
-      return c.type ? { tag: o.tag, val: materialize(c.type, o.val, make) } : { tag: o.tag };
+      return c.type ? { tag: o.tag, val: materialize(c.type, o.val, make) } : { ...o };
     }
     default: return v;
-  }
-}
-
-/** Does a value of `t` contain a resource handle? */
-export function hasResource(t: ValType): boolean {
-  switch (t.kind) {
-    case 'own': case 'borrow': return true;
-    case 'list': return hasResource(t.elem);
-    case 'map': return hasResource(t.key) || hasResource(t.value);
-    case 'record': return t.fields.some((f) => hasResource(f.type));
-    case 'tuple': return t.types.some(hasResource);
-    case 'option': return hasResource(t.type);
-    case 'result': return (!!t.ok && hasResource(t.ok)) || (!!t.err && hasResource(t.err));
-    case 'variant': return t.cases.some((c) => !!c.type && hasResource(c.type));
-    default: return false;
   }
 }
