@@ -19,14 +19,17 @@ import { drive, render, type CallRecord, type Difference } from './differential/
 import { jcoRejects, load } from './differential/engines.js';
 import { surfaceOf } from './differential/surface.js';
 
-/** Generated calls per exported function: with canonical values, with jco's other accepted spellings, and for a function without parameters. */
-const CALLS = { canonical: 50, loose: 20, nullary: 3 };
+/**
+ * Generated calls per exported function: with canonical values, with jco's other accepted
+ * spellings, with some wrong values, and for a function without parameters (per spelling).
+ */
+const CALLS = { canonical: 50, loose: 10, wrong: 10, nullary: 3 };
 
 interface CallRule {
   id: string;
   reason: string;
-  /** Component -> the exports (`iface#func` as the plan names them) where the difference is expected. */
-  scope: Record<string, string[]>;
+  /** Component -> the exports (`iface#func` as the plan names them) where the difference is expected; `any`: wherever the rule holds. */
+  scope: Record<string, string[]> | 'any';
   /** Does the rule account for this difference? */
   explains(d: Difference): boolean;
 }
@@ -62,6 +65,13 @@ export const deliberate = {
   /** Messages of thrown errors other than ComponentError (whose message is its payload) are compared by class only. */
   errorMessages: 'weft words its own messages: a wrong value names function, parameter and WIT type; a trap names what the canonical ABI rejected',
   calls: [
+    {
+      id: 'js-value-check',
+      reason: 'weft checks every JS value against its WIT type and throws a TypeError/RangeError naming function and parameter (or return value); jco converts many wrong values (a number for a u64, 300 for a u8, a lone surrogate to U+FFFD) or fails elsewhere',
+      scope: 'any',
+      explains: (d) => d.spelling === 'wrong' && /^(TypeError|RangeError)$/.test(threw(d.weft)?.error ?? '')
+        && /: (parameter|return value)\b/.test(threw(d.weft)!.message!) && stoppedEarlier(d),
+    },
     {
       id: 'spec-trap',
       reason: 'weft traps (WebAssembly.RuntimeError, instance poisoned) where the canonical ABI says trap; jco throws TypeError/RangeError or goes on with a value',
@@ -138,7 +148,7 @@ const totals = { ran: 0, components: 0, calls: 0, hostCalls: 0, explained: new M
 
 function explain(d: Difference): string | undefined {
   if (isDeepStrictEqual(withoutMessages(d.weft), withoutMessages(d.jco))) return 'errorMessages';
-  const rule = deliberate.calls.find((r) => r.scope[d.component]?.includes(d.call) && r.explains(d));
+  const rule = deliberate.calls.find((r: CallRule) => (r.scope === 'any' || r.scope[d.component]?.includes(d.call)) && r.explains(d));
   return rule?.id;
 }
 

@@ -9,7 +9,7 @@ import type { Engine } from '../harness.js';
 import type { Resource, ValType } from '../../src/types/model.js';
 import { engines, type Loaded } from './engines.js';
 import type { ExportFn, ImportFn, Surface } from './surface.js';
-import { argumentLists, materialize, type ResourceSeed, type Spelling, valueFor } from './values.js';
+import { argumentLists, materialize, type ResourceSeed, type Spelling, spellings, valueFor } from './values.js';
 
 export interface ThrownRecord {
   /** The class name of what was thrown (or its typeof). */
@@ -224,18 +224,14 @@ export function render(v: unknown): string {
 }
 
 /** Generated calls per function and spelling; a function without parameters gets a few, enough to see state carried between calls. */
-export interface CallCounts {
-  canonical: number;
-  loose: number;
-  nullary: number;
-}
+export type CallCounts = Record<Spelling | 'nullary', number>;
 
 export async function drive(component: string, surface: Surface, loaded: Record<Engine, Loaded>, counts: CallCounts): Promise<DriveResult> {
   const sides = engines.map((e) => new Side(e, loaded[e], surface, component));
   const instantiateAll = () => Promise.all(sides.map((s) => s.instantiate()));
   await instantiateAll();
   const result: DriveResult = { calls: 0, hostCalls: 0, differences: [], shapes: { weft: shape(sides[0]!.exports), jco: shape(sides[1]!.exports) } };
-  for (const spelling of ['canonical', 'loose'] as const) for (const fn of surface.exports) {
+  for (const spelling of spellings) for (const fn of surface.exports) {
     const n = fn.type.params.length ? counts[spelling] : counts.nullary;
     const lists = argumentLists(fn.type, seedOf(component, fn.name, spelling), n, spelling);
     for (const [index, generated] of lists.entries()) {

@@ -41,10 +41,25 @@ const scalar: Partial<Record<ValType['kind'], fc.Arbitrary<unknown>>> = {
 /**
  * How generated values are written. `canonical`: as the engines lift them. `loose`: the other
  * spellings jco's glue accepts from JS and host code uses: plain arrays for numeric lists,
- * `val: undefined` on cases without a payload, flags with only the set ones, records without
- * their optional fields.
+ * `val: undefined` on cases without a payload, `null` for none, flags with only the set ones,
+ * records without their optional fields. `wrong`: now and then a value that is not of its
+ * type at all (a number for a u64, 300 for a u8, an unknown enum case, null for a record).
  */
-export type Spelling = 'canonical' | 'loose';
+export type Spelling = 'canonical' | 'loose' | 'wrong';
+export const spellings: readonly Spelling[] = ['canonical', 'loose', 'wrong'];
+
+/** Values of the wrong JS type or out of range, per WIT type. */
+const wrongScalar: Partial<Record<ValType['kind'], unknown[]>> = {
+  bool: [1, 'true'],
+  u8: [256, -1, 1.5, '7', 7n], s8: [128, -129, 0.5, '7'], u16: [65536, -1, 7n], s16: [32768, NaN],
+  u32: [2 ** 32, -1, 2.5, '7', 7n], s32: [2 ** 31, 1e10, Infinity],
+  u64: [7, -1n, 2n ** 64n, '7'], s64: [7, 2n ** 63n, 1.5],
+  f32: ['1.5', 1n, null], f64: ['1.5', 1n, undefined],
+  char: ['', 'ab', '\ud800', 65], string: [42, null, '\udc00x'],
+};
+
+/** A value that is wrong for any non-scalar type. */
+const wrongComposite = fc.constantFrom(null, 42, 'text', true);
 
 /** With `undefined` as a possible value, so the key may be present and undefined, or absent. */
 function maybeVal(loose: boolean, tag: string): fc.Arbitrary<unknown> {
@@ -53,9 +68,17 @@ function maybeVal(loose: boolean, tag: string): fc.Arbitrary<unknown> {
 
 /** The generated JS value of `t` (resources as ResourceSeed). */
 export function arbitrary(t: ValType, spelling: Spelling = 'canonical'): fc.Arbitrary<unknown> {
+  const right = rightly(t, spelling);
+  if (spelling !== 'wrong' || t.kind === 'option') return right;
+  const wrong = wrongScalar[t.kind];
+  return fc.oneof({ arbitrary: right, weight: 5 }, { arbitrary: wrong ? fc.constantFrom(...wrong) : wrongComposite, weight: 1 });
+}
+
+/** A value of `t` (its parts spelt as asked). */
+function rightly(t: ValType, spelling: Spelling): fc.Arbitrary<unknown> {
   const s = scalar[t.kind];
   if (s) return s;
-  const loose = spelling === 'loose';
+  const loose = spelling !== 'canonical';
   const arb = (x: ValType) => arbitrary(x, spelling);
   switch (t.kind) {
     case 'list': {
@@ -63,7 +86,7 @@ export function arbitrary(t: ValType, spelling: Spelling = 'canonical'): fc.Arbi
       const typed = TYPED[t.elem.kind];
       const elems = fc.array(arb(t.elem), { maxLength: MAX_LIST });
       if (!typed) return elems;
-      const typedArrays = elems.map((a) => new typed(a as ArrayLike<number>));
+      const typedArrays = fc.array(arbitrary(t.elem), { maxLength: MAX_LIST }).map((a) => new typed(a as ArrayLike<number>));
       return loose ? fc.oneof(typedArrays, elems) : typedArrays;
     }
     case 'map':
@@ -86,7 +109,7 @@ export function arbitrary(t: ValType, spelling: Spelling = 'canonical'): fc.Arbi
     case 'option':
       // A nested option is tagged, so `none` of the inner one stays distinct from the outer one.
       if (t.type.kind === 'option') return fc.oneof(maybeVal(loose, 'none'), arb(t.type).map((val) => ({ tag: 'some', val })));
-      return fc.option(arb(t.type), { nil: undefined });
+      return loose ? fc.oneof(fc.constant(null), fc.option(arb(t.type), { nil: undefined })) : fc.option(arb(t.type), { nil: undefined });
     case 'result': {
       const side = (tag: string, p: ValType | undefined) => (p ? arb(p).map((val) => ({ tag, val })) : loose ? maybeVal(true, tag) : fc.constant({ tag, val: undefined }));
       return fc.oneof(side('ok', t.ok), side('err', t.err));
@@ -106,7 +129,7 @@ export function argumentLists(f: FuncType, seed: number, n: number, spelling: Sp
 }
 
 const POOL = 64;
-const pools: Record<Spelling, WeakMap<ValType, unknown[]>> = { canonical: new WeakMap(), loose: new WeakMap() };
+const pools: Record<Spelling, WeakMap<ValType, unknown[]>> = { canonical: new WeakMap(), loose: new WeakMap(), wrong: new WeakMap() };
 
 /**
  * One value of `t` for a seed (a host import's answer), from a pool sampled once per type:
@@ -118,37 +141,33 @@ export function valueFor(t: ValType, seed: number, spelling: Spelling): unknown 
   return pool[seed % POOL];
 }
 
-/** Copies a generated value for one engine, making its resources with `make`; absent keys stay absent. */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
+const isSeed = (v: unknown): v is ResourceSeed => isObject(v) && 'resourceSeed' in v;
+
+/**
+ * Copies a generated value for one engine, making its resources with `make`. Absent keys stay
+ * absent, and a value not shaped like its type (a `wrong` one) is passed as it is.
+ */
 export function materialize(t: ValType, v: unknown, make: (r: ResourceSeed) => unknown): unknown {
+  const m = (x: ValType, y: unknown) => materialize(x, y, make);
   switch (t.kind) {
-    case 'own': case 'borrow': return make(v as ResourceSeed);
-    case 'list': {
+    case 'own': case 'borrow': return isSeed(v) ? make(v) : v;
+    case 'list':
       if (ArrayBuffer.isView(v)) return (v as unknown as { slice(): unknown }).slice();
-      return (v as unknown[]).map((x) => materialize(t.elem, x, make));
-    }
-    case 'map': return new Map([...(v as Map<unknown, unknown>)].map(([k, x]) => [materialize(t.key, k, make), materialize(t.value, x, make)]));
-    case 'record': {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(t.fields.filter((f) => camelCase(f.name) in o).map((f) => [camelCase(f.name), materialize(f.type, o[camelCase(f.name)], make)]));
-    }
-    case 'tuple': return t.types.map((x, i) => materialize(x, (v as unknown[])[i], make));
-    case 'flags': return { ...(v as object) };
-    case 'option': {
-      if (t.type.kind === 'option') {
-        const o = v as { tag: string; val?: unknown };
-        return o.tag === 'none' ? { ...o } : { tag: 'some', val: materialize(t.type, o.val, make) };
-      }
-      return v === undefined ? undefined : materialize(t.type, v, make);
-    }
-    case 'result': {
-      const o = v as { tag: 'ok' | 'err'; val?: unknown };
-      const p = o.tag === 'ok' ? t.ok : t.err;
-      return p ? { tag: o.tag, val: materialize(p, o.val, make) } : { ...o };
-    }
-    case 'variant': {
-      const o = v as { tag: string; val?: unknown };
-      const c = t.cases.find((k) => k.name === o.tag)!;
-      return c.type ? { tag: o.tag, val: materialize(c.type, o.val, make) } : { ...o };
+      return Array.isArray(v) ? v.map((x) => m(t.elem, x)) : v;
+    case 'map': return v instanceof Map ? new Map([...v].map(([k, x]) => [m(t.key, k), m(t.value, x)])) : v;
+    case 'record':
+      if (!isObject(v)) return v;
+      return Object.fromEntries(t.fields.filter((f) => camelCase(f.name) in v).map((f) => [camelCase(f.name), m(f.type, v[camelCase(f.name)])]));
+    case 'tuple': return Array.isArray(v) ? t.types.map((x, i) => m(x, v[i])) : v;
+    case 'flags': return isObject(v) ? { ...v } : v;
+    case 'option':
+      if (t.type.kind !== 'option') return v === undefined || v === null ? v : m(t.type, v);
+      return isObject(v) && v.tag === 'some' ? { tag: 'some', val: m(t.type, v.val) } : isObject(v) ? { ...v } : v;
+    case 'result': case 'variant': {
+      if (!isObject(v)) return v;
+      const payload = t.kind === 'result' ? (v.tag === 'ok' ? t.ok : v.tag === 'err' ? t.err : undefined) : t.cases.find((k) => k.name === v.tag)?.type;
+      return payload ? { tag: v.tag, val: m(payload, v.val) } : { ...v };
     }
     default: return v;
   }
