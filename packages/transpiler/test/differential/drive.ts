@@ -83,9 +83,11 @@ class Side {
     for (const h of surface.hostClasses) {
       const holder = this.holder(h.path);
       const side = this;
+      const ctor = surface.imports.find((i) => i.call.kind === 'constructor' && i.call.cls === h.cls && isDeepStrictEqual(i.path, h.path));
       const cls = class {
         constructor(...args: unknown[]) {
-          side.hostCall(surface.imports.find((i) => i.call.kind === 'constructor' && i.call.cls === h.cls && i.path.join('/') === h.path.join('/'))!, undefined, args);
+          // The glue constructs a host class only through its [constructor] import.
+          side.hostCall(ctor!, undefined, args);
         }
       };
       Object.defineProperty(cls, 'name', { value: h.cls });
@@ -149,7 +151,7 @@ class Side {
   }
 
   private hostClassOf(r: Resource): (new () => object) | undefined {
-    return this.hostClasses.get(r) ?? [...this.hostClasses].find(([k]) => k.origin === 'host' && r.origin === 'host' && isDeepStrictEqual(k.host, r.host))?.[1];
+    return this.hostClasses.get(r);
   }
 
   /** The JS value for a generated argument; resources come from the host or the guest's constructor. */
