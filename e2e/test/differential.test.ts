@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect } from '@weft/transpiler';
 import { buildCFixture } from '../src/fixtures.js';
 import { runInNode, type CommandRun } from '../src/node-run.js';
@@ -69,6 +69,8 @@ async function runRecorded(program: string, engine: Engine, c: Case, imports: st
 }
 
 describe("weft's glue vs jco's glue, both on preview2-shim: every call into the shim", () => {
+  let compared = 0;
+  afterAll(() => console.log(`glue differential: ${cases.length} command runs, ${compared} calls into preview2-shim compared`));
   for (const c of cases) {
     it(c.title, async () => {
       const component = await buildCFixture(c.program);
@@ -79,6 +81,7 @@ describe("weft's glue vs jco's glue, both on preview2-shim: every call into the 
       const first = weft.calls.findIndex((line, i) => line !== jco.calls[i]);
       const at = first < 0 ? weft.calls.length : first;
       expect(weft.calls[at], `call ${at} of ${jco.calls.length} (weft made ${weft.calls.length})`).toBe(jco.calls[at]);
+      compared += jco.calls.length;
       expect(sameText(weft.stdout.toString('latin1'), jco.stdout.toString('latin1')).where, 'same stdout bytes').toBe('');
       expect(weft.stderr.toString()).toBe(jco.stderr.toString());
       expect(weft.exitCode).toBe(jco.exitCode);
