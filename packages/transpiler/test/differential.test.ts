@@ -164,8 +164,8 @@ describe('weft against jco: the values JS sees', () => {
       expect(jcoRejects(bytes), `jco was listed as unable to transpile ${name}`).toBeDefined();
       return;
     }
-    const loaded = { weft: await load(bytes, 'weft'), jco: await load(bytes, 'jco') };
     if (surface.exports.length === 0) return;
+    const loaded = { weft: await load(bytes, 'weft'), jco: await load(bytes, 'jco') };
 
     const r = await drive(name, surface, loaded, calls ?? CALLS);
     totals.components++;

@@ -135,7 +135,8 @@ class Side {
       const v = valueFor(t, seed, this.spelling) as { tag: 'ok' | 'err'; val?: unknown };
       const payload = v.tag === 'ok' ? t.ok : t.err;
       const val = payload ? materialize(payload, v.val, make) : undefined;
-      if (v.tag === 'err') throw new HostError(val);
+      // A host may also throw the err payload itself (when it is not an object), as jco's glue allows.
+      if (v.tag === 'err') throw this.spelling !== 'canonical' && (val === null || typeof val !== 'object') ? val : new HostError(val);
       return val;
     }
     return materialize(t, valueFor(t, seed, this.spelling), make);
