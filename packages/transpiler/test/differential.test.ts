@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { componentizeCached } from './componentize.js';
 import { assembleWat, readFixture } from './harness.js';
-import { drive, render, type CallRecord, type Difference } from './differential/drive.js';
+import { drive, render, sameRecord, type CallRecord, type Difference } from './differential/drive.js';
 import { jcoRejects, load } from './differential/engines.js';
 import { surfaceOf } from './differential/surface.js';
 
@@ -149,7 +149,7 @@ function withoutMessages(r: CallRecord): CallRecord {
 const totals = { ran: 0, components: 0, calls: 0, hostCalls: 0, explained: new Map<string, number>() };
 
 function explain(d: Difference): string | undefined {
-  if (isDeepStrictEqual(withoutMessages(d.weft), withoutMessages(d.jco))) return 'errorMessages';
+  if (sameRecord(withoutMessages(d.weft), withoutMessages(d.jco))) return 'errorMessages';
   const rule = deliberate.calls.find((r: CallRule) => (r.scope === 'any' || r.scope[d.component]?.includes(d.call)) && r.explains(d));
   return rule?.id;
 }

@@ -196,7 +196,8 @@ class Side {
     }
     if (v instanceof Error) return this.error(v);
     const t = this.identify(v);
-    return { resource: `${v.constructor?.name}#${t.k}${t.call === this.call ? '' : ` of ${t.call}`}` };
+    const disposable = typeof (v as { [Symbol.dispose]?: unknown })[Symbol.dispose] === 'function';
+    return { resource: `${v.constructor?.name}#${t.k}${t.call === this.call ? '' : ` of ${t.call}`}`, disposable };
   }
 
   private identify(o: object): { call: string; k: number } {
@@ -215,11 +216,34 @@ class Side {
 
 class MissingExport extends Error {}
 
-/** The export object's keys and what each holds. */
+/**
+ * The export object's keys and what each holds; for a class, its methods and static functions
+ * (`Symbol.dispose` is compared on each resource object instead: jco sets it per object).
+ */
 function shape(v: unknown, depth = 0): unknown {
-  if (typeof v === 'function') return 'function';
+  if (typeof v === 'function') {
+    const methods = Object.getOwnPropertyNames(v.prototype ?? {}).filter((k) => k !== 'constructor').sort();
+    const statics = Object.getOwnPropertyNames(v).filter((k) => typeof (v as any)[k] === 'function').sort();
+    return methods.length || statics.length ? { methods, statics } : 'function';
+  }
   if (v === null || typeof v !== 'object' || depth > 3) return typeof v;
   return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape((v as any)[k], depth + 1)]));
+}
+
+/**
+ * Every object's keys in order, depth first: deep equality ignores the order, but JSON.stringify
+ * and `for...in` in host code do not.
+ */
+function keyOrder(v: unknown, out: string[] = []): string[] {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return out;
+  if (!Array.isArray(v) && !(v instanceof Map)) out.push(Object.keys(v).join(','));
+  for (const x of v instanceof Map ? v.values() : Object.values(v)) keyOrder(x, out);
+  return out;
+}
+
+/** Deep-strict-equal, keys in the same order. */
+export function sameRecord(a: CallRecord, b: CallRecord): boolean {
+  return isDeepStrictEqual(a, b) && isDeepStrictEqual(keyOrder(a), keyOrder(b));
 }
 
 export function render(v: unknown): string {
@@ -252,7 +276,7 @@ export async function drive(component: string, surface: Surface, loaded: Record<
       const [weft, jco] = records as [CallRecord, CallRecord];
       result.calls++;
       result.hostCalls += weft.hostCalls.length;
-      if (!isDeepStrictEqual(weft, jco)) result.differences.push({ component, call: fn.name, spelling, generated, weft, jco });
+      if (!sameRecord(weft, jco)) result.differences.push({ component, call: fn.name, spelling, generated, weft, jco });
       // A trap poisons an instance (and a wrong value may have left one half-called): start afresh.
       if (records.some((r) => 'threw' in r.outcome && r.outcome.threw.error !== 'ComponentError')) await instantiateAll();
     }
