@@ -1,6 +1,6 @@
 /**
  * weft against jco 1.35, value by value. Every component of the corpus that has exports (the
- * WAT fixtures and the componentize-js guest) is transpiled by both in `--instantiation async`
+ * WAT fixtures, the example, the componentize-js guests of the tests and the bench) is transpiled by both in `--instantiation async`
  * mode and driven with the same seeded, type-directed arguments (fast-check) and the same
  * recording host, whose answers are seeded too. Each export call's result or thrown error
  * (class, payload) and the arguments of every host-import call made during it must be
@@ -10,7 +10,7 @@
  * root README points here. An entry that no longer explains any difference fails the run.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { componentizeCached } from './componentize.js';
@@ -126,16 +126,27 @@ interface Corpus {
   calls?: typeof CALLS;
 }
 
-const jsGuest = (f: string) => fileURLToPath(new URL(`./fixtures/js-guest/${f}`, import.meta.url));
+const repoFile = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+const fewerCalls = { canonical: 25, loose: 5, wrong: 5, nullary: 3 };
 
 const corpus: Corpus[] = [
   ...readdirSync(new URL('./fixtures', import.meta.url))
     .filter((f) => f.endsWith('.wat'))
     .sort()
     .map((f) => ({ name: f, bytes: () => assembleWat(readFixture(f)) })),
-  // componentize-js: the first build takes tens of seconds, then it is cached.
-  // Fewer calls: each one runs SpiderMonkey, and each trap re-instantiates an 11 MB guest twice.
-  { name: 'js-guest', bytes: () => componentizeCached(jsGuest('guest.js'), jsGuest('guest.wit'), 'guest'), calls: { canonical: 25, loose: 5, wrong: 5, nullary: 3 } },
+  { name: 'examples/hello.wat', bytes: () => assembleWat(readFileSync(repoFile('examples/hello/hello.wat'), 'utf8')) },
+  // componentize-js: the first build takes tens of seconds, then it is cached. Fewer calls:
+  // each one runs SpiderMonkey, and each trap re-instantiates an 11 MB guest twice.
+  {
+    name: 'js-guest',
+    bytes: () => componentizeCached(repoFile('packages/transpiler/test/fixtures/js-guest/guest.js'), repoFile('packages/transpiler/test/fixtures/js-guest/guest.wit'), 'guest'),
+    calls: fewerCalls,
+  },
+  {
+    name: 'bench/js-guest',
+    bytes: () => componentizeCached(repoFile('bench/corpus/js-guest/guest.js'), repoFile('bench/corpus/js-guest/guest.wit'), 'big'),
+    calls: fewerCalls,
+  },
 ];
 
 /** The difference with messages of non-ComponentError throws removed (deliberate.errorMessages). */
