@@ -54,15 +54,21 @@ function blankEmptyPointers(v: unknown): unknown {
   return v;
 }
 
+interface Deliberate {
+  /** Component -> why jco 1.35 cannot transpile it (weft's side is covered by the component's own tests). */
+  jcoCannotTranspile: Record<string, string>;
+  /** Messages of thrown errors other than ComponentError (whose message is its payload) are compared by class only. */
+  errorMessages: string;
+  calls: CallRule[];
+}
+
 /** Every deliberate difference from jco's output. */
-export const deliberate = {
-  /** Components jco 1.35 cannot transpile: weft's side is covered by their own tests. */
+export const deliberate: Deliberate = {
   jcoCannotTranspile: {
     'instances-reexport.wat': 'jco does not implement an export that re-exports an imported function',
     'nested-resources.wat': 'jco cannot transpile a resource type shared by two inner components',
     'strings-latin1-utf16.wat': 'jco does not implement the latin1+utf16 string encoding',
-  } as Record<string, string>,
-  /** Messages of thrown errors other than ComponentError (whose message is its payload) are compared by class only. */
+  },
   errorMessages: 'weft words its own messages: a wrong value names function, parameter and WIT type; a trap names what the canonical ABI rejected',
   calls: [
     {
@@ -117,7 +123,7 @@ export const deliberate = {
         return shape.tag === 'rect' && shape.val!.x < 0;
       },
     },
-  ] satisfies CallRule[],
+  ],
 };
 
 interface Corpus {
@@ -161,7 +167,7 @@ const totals = { ran: 0, components: 0, calls: 0, hostCalls: 0, explained: new M
 
 function explain(d: Difference): string | undefined {
   if (sameRecord(withoutMessages(d.weft), withoutMessages(d.jco))) return 'errorMessages';
-  const rule = deliberate.calls.find((r: CallRule) => (r.scope === 'any' || r.scope[d.component]?.includes(d.call)) && r.explains(d));
+  const rule = deliberate.calls.find((r) => (r.scope === 'any' || r.scope[d.component]?.includes(d.call)) && r.explains(d));
   return rule?.id;
 }
 

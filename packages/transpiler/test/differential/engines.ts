@@ -59,7 +59,7 @@ export async function load(bytes: Uint8Array, engine: Engine): Promise<Loaded> {
   const compiled = new Map<string, Promise<WebAssembly.Module>>();
   const getCoreModule = (path: string) => {
     let m = compiled.get(path);
-    if (!m) compiled.set(path, (m = WebAssembly.compile(files[path]!)));
+    if (!m) compiled.set(path, (m = WebAssembly.compile(files[path]!.slice())));
     return m;
   };
   return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
