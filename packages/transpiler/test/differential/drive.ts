@@ -43,7 +43,8 @@ export interface DriveResult {
   shapes: Record<Engine, unknown>;
 }
 
-export function seedOf(...parts: (string | number)[]): number {
+/** A 31-bit seed from the parts naming a call. */
+function seedOf(...parts: (string | number)[]): number {
   return createHash('sha256').update(parts.join('\0')).digest().readUInt32LE(0) >>> 1;
 }
 
@@ -79,7 +80,7 @@ class Side {
   private readonly hostClasses = new Map<Resource, new () => object>();
   readonly imports: Record<string, any> = {};
 
-  constructor(readonly engine: Engine, private readonly loaded: Loaded, private readonly surface: Surface, private readonly component: string) {
+  constructor(private readonly loaded: Loaded, private readonly surface: Surface, private readonly component: string) {
     for (const h of surface.hostClasses) {
       const holder = this.holder(h.path);
       const side = this;
@@ -254,7 +255,7 @@ export function render(v: unknown): string {
 export type CallCounts = Record<Spelling | 'nullary', number>;
 
 export async function drive(component: string, surface: Surface, loaded: Record<Engine, Loaded>, counts: CallCounts): Promise<DriveResult> {
-  const sides = engines.map((e) => new Side(e, loaded[e], surface, component));
+  const sides = engines.map((e) => new Side(loaded[e], surface, component));
   const instantiateAll = () => Promise.all(sides.map((s) => s.instantiate()));
   await instantiateAll();
   const result: DriveResult = { calls: 0, hostCalls: 0, differences: [], shapes: { weft: shape(sides[0]!.exports), jco: shape(sides[1]!.exports) } };
