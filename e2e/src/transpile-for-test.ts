@@ -39,6 +39,8 @@ export interface TranspileForTestOptions {
   asyncMode?: 'sync' | 'jspi' | 'asyncify';
   /** weft only: core modules converted to JavaScript (`--js`). */
   js?: boolean;
+  /** Emit `instantiate(getCoreModule, imports)` instead of a module that instantiates itself. */
+  instantiation?: 'async';
 }
 
 export interface TranspiledOutput {
@@ -70,17 +72,18 @@ function engineFingerprint(engine: Engine): string {
   return h.digest('hex');
 }
 
-/** Transpile a component to plain ESM (it instantiates itself on import) under .cache/out. */
+/** Transpile a component to ESM (by default one that instantiates itself on import) under .cache/out. */
 export async function transpileForTest(component: Uint8Array, opts: TranspileForTestOptions): Promise<TranspiledOutput> {
   const shims = opts.shims ?? 'weft';
   const engine: Engine = shims === 'preview2-shim' ? 'jco' : (opts.engine ?? currentEngine());
   const name = opts.name;
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`transpileForTest: bad output name ${JSON.stringify(name)}`);
-  const map = shims === 'weft' ? weftWasiMap() : undefined;
+  // An instantiated module takes its imports keyed by WIT name: no specifiers to map.
+  const map = shims === 'weft' && !opts.instantiation ? weftWasiMap() : undefined;
   const key = createHash('sha256')
     .update(component)
     .update(engineFingerprint(engine))
-    .update(JSON.stringify({ shims, name, map, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js }))
+    .update(JSON.stringify({ shims, name, map, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js, instantiation: opts.instantiation }))
     .digest('hex')
     .slice(0, 20);
   const dir = join(cacheDir, 'out', `${engine}-${shims}`, `${name}-${key}`);
@@ -90,10 +93,10 @@ export async function transpileForTest(component: Uint8Array, opts: TranspileFor
   let files: Record<string, Uint8Array>;
   if (engine === 'jco') {
     const { transpile } = await import('@bytecodealliance/jco');
-    ({ files } = await transpile(component, { name, map, noTypescript: true }));
+    ({ files } = await transpile(component, { name, map, noTypescript: true, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
   } else {
     const { transpile } = await import('@weft/transpiler');
-    ({ files } = await transpile(component, { name, map, noTypescript: true, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js }));
+    ({ files } = await transpile(component, { name, map, noTypescript: true, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
   }
   if (!files[`${name}.js`]) throw new Error(`${engine} produced no ${name}.js (files: ${Object.keys(files).join(', ')})`);
   writeDirAtomic(dir, files);

@@ -118,6 +118,10 @@ describe('JS guest built with componentize-js', () => {
     expect(Counter.created - before).toBe(2);
   });
 
+  test('an interface using an imported resource exports only its own classes', () => {
+    expect(Object.keys(api).filter((k) => /^[A-Z]/.test(k))).toEqual(['Accumulator']);
+  });
+
   test('a guest resource: constructor, methods, borrow, dispose', () => {
     const a = new api.Accumulator('acc ✓');
     a.add(5);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
+import assert from 'node:assert';
 import { engine, loadWat, readFixture } from './harness.js';
 
 /** A host error carrying the err payload of a `result`, the way host imports signal err. */
@@ -624,5 +625,58 @@ describe('lowering while the guest grows its memory', () => {
     expect(exp.nested(nested)).toEqual(nested);
     const pairs = Array.from({ length: 2000 }, (_, i) => [`k${i}${'y'.repeat(50)}`, BigInt(i) * 2n ** 40n] as [string, bigint]);
     expect(exp.pairs(pairs)).toEqual(pairs);
+  });
+});
+
+describe('shapes: cases without payloads, optional record fields, variant-like values in lists', () => {
+  // Host code compares with assert.deepStrictEqual, which tells a missing key from one set to undefined.
+  const received: Record<string, unknown[]> = {};
+  const echo = (name: string) => (x: unknown) => {
+    (received[name] ??= []).push(x);
+    if (x !== null && typeof x === 'object' && 'tag' in x && (name === 'fwdUnitOk' || name === 'fwdUnitErr' || name === 'fwdEmptyResult')) {
+      const r = x as { tag: string; val: unknown };
+      if (r.tag === 'err') throw new HostError(r.val);
+      return r.val;
+    }
+    return x;
+  };
+  let exp: any;
+  beforeAll(async () => {
+    const names = ['fwdUnitOk', 'fwdUnitErr', 'fwdEmptyResult', 'fwdOptionalFields', 'fwdOptionResult', 'fwdListResults',
+      'fwdListOptions', 'fwdListNestedOptions', 'fwdListVariants', 'fwdListEnums', 'fwdListFlags', 'fwdListTuples'];
+    exp = await loadWat(readFixture('values-shapes.wat'), { 'local:test/host': Object.fromEntries(names.map((n) => [n, echo(n)])) });
+  });
+
+  test('a result case without a payload reaches the host as { tag, val: undefined }', () => {
+    expect(exp.fwdUnitOk({ tag: 'ok', val: undefined })).toBeUndefined();
+    assert.deepStrictEqual(received.fwdUnitOk!.at(-1), { tag: 'ok', val: undefined });
+    expect(() => exp.fwdUnitErr({ tag: 'err', val: undefined })).toThrow(/see error.payload/);
+    assert.deepStrictEqual(received.fwdUnitErr!.at(-1), { tag: 'err', val: undefined });
+    exp.fwdEmptyResult({ tag: 'ok' });
+    assert.deepStrictEqual(received.fwdEmptyResult!.at(-1), { tag: 'ok', val: undefined });
+  });
+
+  test('results nested in options and lists carry val both ways', () => {
+    const inOption = { tag: 'ok', val: undefined };
+    assert.deepStrictEqual(exp.fwdOptionResult(inOption), inOption);
+    assert.deepStrictEqual(received.fwdOptionResult!.at(-1), inOption);
+    const list = [{ tag: 'ok', val: undefined }, { tag: 'err', val: 7 }];
+    assert.deepStrictEqual(exp.fwdListResults(list), list);
+    assert.deepStrictEqual(received.fwdListResults!.at(-1), list);
+  });
+
+  test('a variant case without a payload and a nested none have no val key', () => {
+    const list = [{ tag: 'none' }, { tag: 'small', val: 3 }];
+    assert.deepStrictEqual(exp.fwdListVariants(list), list);
+    assert.deepStrictEqual(received.fwdListVariants!.at(-1), list);
+    const nested = [{ tag: 'none' }, { tag: 'some', val: undefined }, { tag: 'some', val: 5 }];
+    assert.deepStrictEqual(exp.fwdListNestedOptions(nested), nested);
+    assert.deepStrictEqual(received.fwdListNestedOptions!.at(-1), nested);
+  });
+
+  test('an absent optional record field is present as undefined', () => {
+    const r = { count: undefined, label: undefined, tag: 1 };
+    assert.deepStrictEqual(exp.fwdOptionalFields({ tag: 1 }), r);
+    assert.deepStrictEqual(received.fwdOptionalFields!.at(-1), r);
   });
 });

@@ -114,7 +114,10 @@ function liftCases(ctx: AbiCtx, t: ValType, d: string, payload: (t: ValType) => 
     const body = block(ctx, () => {
       const val = k.type ? payload(k.type) : undefined;
       if (t.kind === 'option' && !optionIsTagged(t)) c.line(`${v} = ${val ?? 'undefined'};`);
-      else c.line(`${v} = { tag: ${JSON.stringify(k.name)}${val !== undefined ? `, val: ${val}` : ''} };`);
+      // jco's convention: a result case always has `val` (undefined without a payload); a
+      // variant case or a nested option's none has no `val` key without a payload.
+      else if (val !== undefined || t.kind === 'result') c.line(`${v} = { tag: ${JSON.stringify(k.name)}, val: ${val ?? 'undefined'} };`);
+      else c.line(`${v} = { tag: ${JSON.stringify(k.name)} };`);
     });
     c.line(`case ${i}: {`);
     c.lines.push(...body.map((l) => '  ' + l));

@@ -41,7 +41,7 @@ function signature(f: FuncType, skipSelf = false, async = false): string {
 function members(m: Map<string, ExportItem>, indent: string, async: boolean, top = false): string[] {
   const out: string[] = [];
   const classes = new Map<string, string[]>();
-  for (const [n, e] of m) if (e.kind === 'resource') classes.set(n, []);
+  for (const [n, e] of m) if (e.kind === 'resource' && e.resource.origin === 'guest') classes.set(n, []);
   for (const [n, e] of m) {
     if (e.kind === 'func') {
       const fn = parseFuncName(n);

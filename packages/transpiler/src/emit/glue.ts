@@ -697,7 +697,8 @@ export class GlueWriter {
         const fn = parseFuncName(n);
         if (fn.kind === 'free') entries.push(`${key(top ? exportShortName(n) : fn.name)}: ${this.funcRef(e.func)}`);
       } else if (e.kind === 'resource') {
-        entries.push(`${key(pascalCase(n))}: ${this.resource(e.resource).cls}`);
+        // An interface that uses an imported resource re-exports its type; the class is the host's own, so (as in jco) it is not handed back.
+        if (e.resource.origin === 'guest') entries.push(`${key(pascalCase(n))}: ${this.resource(e.resource).cls}`);
       } else if (e.kind === 'module') {
         entries.push(`${key(exportShortName(n))}: ${this.moduleRef(e.module)}`);
       } else {
