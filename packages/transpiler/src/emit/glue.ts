@@ -30,6 +30,11 @@ function funcHint(name: string): string {
   return `${pascalCase(fn.resource)}_${fn.kind === 'constructor' ? 'constructor' : fn.name}`;
 }
 
+/** A line comment naming a function; the names in it were validated (kebab case), so fit on one line. */
+function comment(text: string): string {
+  return `// ${text}\n`;
+}
+
 interface CallState {
   top: Code;
   usedRealloc: boolean;
@@ -440,7 +445,7 @@ export class GlueWriter {
     const callee = l.callee.kind === 'lifted' ? this.plan.lifts[l.callee.index]!.name : l.name;
     name = this.name(`lower_${funcHint(callee)}`);
     this.loweringNames.set(l.index, name);
-    const doc = `// ${l.callee.kind === 'import' ? 'import' : 'calls'} ${callee}: ${witFunc(l.type)}\n`;
+    const doc = comment(`${l.callee.kind === 'import' ? 'import' : 'calls'} ${callee}: ${witFunc(l.type)}`);
     const missing = unsupportedCall(l.type, l.opts.callback);
     if (missing) {
       this.fns.push(`${doc}function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
@@ -538,8 +543,8 @@ export class GlueWriter {
   }
 
   private emitLift(l: Lift, name: string): void {
-    // Lifts no export names keep the name linking gave them.
-    const doc = `// ${l.name === `lifted function ${l.index}` ? '' : 'export '}${l.name}: ${witFunc(l.type)}\n`;
+    // Linking names a lift that no export names `lifted function <index>`.
+    const doc = comment(`${l.name === `lifted function ${l.index}` ? '' : 'export '}${l.name}: ${witFunc(l.type)}`);
     const missing = unsupportedCall(l.type, l.opts.callback);
     if (missing) {
       this.fns.push(`${doc}function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
