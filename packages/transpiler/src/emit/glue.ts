@@ -7,13 +7,32 @@ import { WeftError } from '../error.js';
 import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, Lift, Lowering, ModuleRef, Plan } from '../link/plan.js';
 import type { Resource } from '../types/model.js';
 import { Code } from '../js/code.js';
-import { Helpers } from '../js/helpers.js';
+import { HELPER_NAMES, Helpers, instanceState } from '../js/helpers.js';
 import { refName } from '../link/inline.js';
 import { camelCase, exportShortName, key, parseFuncName, pascalCase, prop, str, unversioned } from '../js/names.js';
+import { witFunc } from './wit.js';
 
 /** The keys an import may be given under in the import object: as named, and unversioned. */
 function importNames(importName: string): string {
   return JSON.stringify([...new Set([importName, unversioned(importName)])]);
+}
+
+/**
+ * Names the glue writes by pattern or fixed spelling, at module level or in `instantiate`;
+ * generated names never take them (nor a helper's), so nothing is shadowed.
+ */
+const FIXED_NAMES = /^\$(?:[eahik]\d+|ctx\d+|x_\d+|st|mods|cores|bp|task|tail|queued|files|load|exports|init|none|b64)$/;
+
+/** A readable name for a WIT function: `ns:pkg/iface#do-it` -> `doIt`, `[method]r.get` -> `R_get`. */
+function funcHint(name: string): string {
+  const fn = parseFuncName(name.slice(name.lastIndexOf('#') + 1));
+  if (fn.kind === 'free') return fn.name;
+  return `${pascalCase(fn.resource)}_${fn.kind === 'constructor' ? 'constructor' : fn.name}`;
+}
+
+/** A line comment naming a function; the names in it were validated (kebab case), so fit on one line. */
+function comment(text: string): string {
+  return `// ${text}\n`;
 }
 
 interface CallState {
@@ -79,22 +98,31 @@ export class GlueWriter {
   private readonly liftNames = new Map<number, string>();
   private readonly importRefs = new Map<string, string>();
   private readonly usesState = new Set<number>();
-  private nextId = 0;
+  /** Names given so far (see `name`). */
+  private readonly taken = new Set<string>();
   private backpressure = false;
   private tasks = false;
   private queue = false;
 
   constructor(private readonly plan: Plan, private readonly opts: GlueOptions) {}
 
-  private id(prefix: string): string {
-    return `${prefix}${this.nextId++}`;
+  /**
+   * A fresh `$` name saying what it holds: `hint` made an identifier, with `_2`, `_3`, ...
+   * added in order of first use when taken. The `$` keeps it from shadowing JS globals.
+   */
+  private name(hint: string): string {
+    const base = `$${hint.replace(/\W+/g, '_')}`;
+    let name = base;
+    for (let n = 2; this.taken.has(name) || HELPER_NAMES.has(name) || FIXED_NAMES.test(name); n++) name = `${base}_${n}`;
+    this.taken.add(name);
+    return name;
   }
 
   /** The function generated for `key`, written by `write(name)` on first use. */
-  private once(key: string, prefix: string, write: (name: string) => string): string {
+  private once(key: string, hint: string, write: (name: string) => string): string {
     let name = this.generated.get(key);
     if (!name) {
-      name = this.id(prefix);
+      name = this.name(hint);
       this.generated.set(key, name);
       this.fns.push(write(name));
     }
@@ -141,14 +169,14 @@ export class GlueWriter {
         if (this.opts.async?.mode === 'asyncify') {
           // While unwinding, the core caller gets a dummy result of its own type.
           const zero = this.loweredResult(l) === 'i64' ? '0n' : '0';
-          return this.once(`suspending:${name}`, '$s', (s) => `const ${s} = ${this.helpers.use('$asyImport')}(${name}, ${zero});`);
+          return this.once(`suspending:${name}`, `${name.slice(1)}_suspending`, (s) => `const ${s} = ${this.helpers.use('$asyImport')}(${name}, ${zero});`);
         }
-        return this.once(`suspending:${name}`, '$s', (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
+        return this.once(`suspending:${name}`, `${name.slice(1)}_suspending`, (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
       }
       case 'resource': return this.resourceFn(def.op, def.resource, def.instance);
       case 'context': {
         const slot = `$ctx${def.instance}[${def.index}]`;
-        return this.once(`ctx:${def.op}:${def.index}:${def.instance}`, `$ctx${def.op}`, (name) => (def.op === 'get'
+        return this.once(`ctx:${def.op}:${def.index}:${def.instance}`, `context_${def.op}${def.index}`, (name) => (def.op === 'get'
           ? `function ${name}() { return ${slot}; }`
           : `function ${name}(v) { ${slot} = v; }`));
       }
@@ -156,12 +184,12 @@ export class GlueWriter {
       case 'backpressure': {
         const counter = `$bp[${def.instance}]`;
         this.backpressure = true;
-        return this.once(`bp:${def.op}:${def.instance}`, `$bp${def.op}`, (name) => (def.op === 'inc'
+        return this.once(`bp:${def.op}:${def.instance}`, `backpressure_${def.op}`, (name) => (def.op === 'inc'
           ? `function ${name}() { if (${counter} === 0xffff) ${this.helpers.use('$trap')}('backpressure counter overflow'); ${counter}++; }`
           : `function ${name}() { if (${counter} === 0) ${this.helpers.use('$trap')}('backpressure counter underflow'); ${counter}--; }`));
       }
       case 'trap': {
-        const name = this.id('$nyi');
+        const name = this.name('nyi');
         this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(def.message)}); }`);
         return name;
       }
@@ -169,7 +197,7 @@ export class GlueWriter {
         const k = `${def.instance}:${def.name}`;
         let name = this.coreRefs.get(k);
         if (!name) {
-          name = this.id('$c');
+          name = this.name(`${def.name}${def.instance}`);
           this.coreRefs.set(k, name);
           this.decls.push(`let ${name};`);
           this.after(def.instance, `${name} = ${prop(`$e${def.instance}`, def.name)};`);
@@ -185,9 +213,9 @@ export class GlueWriter {
     let m = this.memories.get(k);
     if (!m) {
       const mem = this.core(def);
-      const view = this.id('$v');
-      const b = this.id('$b');
-      const d = this.id('$d');
+      const view = this.name(`${mem.slice(1)}_view`);
+      const b = this.name(`${mem.slice(1)}_buffer`);
+      const d = this.name(`${mem.slice(1)}_dataView`);
       // Growing a (non-shared) memory detaches its old buffer, so a view stays valid
       // while its buffer has a length: no need to read the slow `memory.buffer` per access.
       this.decls.push(`let ${b} = new ArrayBuffer(0), ${d};`, `function ${view}() { if (${b}.byteLength === 0) ${d} = new DataView(${b} = ${mem}.buffer); return ${d}; }`);
@@ -213,13 +241,13 @@ export class GlueWriter {
     // Tags are numbered in order of first use, so identical input gives identical glue.
     const id = this.resources.size + 1;
     if (r.origin === 'guest') {
-      js = { id, cls: `$r${id}`, guest: true, definer: r.instance! };
+      js = { id, cls: this.name(pascalCase(r.name)), guest: true, definer: r.instance! };
       this.resources.set(r, js);
       if (r.dtor) js.dtor = this.core(r.dtor as CoreDef);
     } else if (r.origin === 'host') {
       const { importName, path, exportName } = r.host!;
       const mod = this.importInstance(importName, path);
-      js = { id, cls: this.importValue('$hc', exportName ? prop(mod, pascalCase(exportName)) : prop(mod, 'default')), guest: false };
+      js = { id, cls: this.importValue(pascalCase(r.name), exportName ? prop(mod, pascalCase(exportName)) : prop(mod, 'default')), guest: false };
       this.resources.set(r, js);
     } else {
       throw new WeftError(`resource type '${r.name}' is abstract: it was never bound to a host or guest resource`);
@@ -231,7 +259,7 @@ export class GlueWriter {
     const res = this.resource(r);
     const t = this.table(instance);
     const leave = this.leaveCheck(instance);
-    return this.once(`${op}:${res.id}:${instance}`, `$${op}`, (name) => {
+    return this.once(`${op}:${res.id}:${instance}`, `${pascalCase(r.name)}_${op}`, (name) => {
       if (op === 'new') return `function ${name}(rep) { ${leave}return ${t}.own(${res.id}, rep); }`;
       if (op === 'rep') return `function ${name}(i) { return ${t}.get(i, ${res.id}).rep; }`;
       const dtor = res.guest ? (res.dtor ? `${res.dtor}(h.rep);` : '') : `${this.helpers.use('$hostDrop')}(h.rep);`;
@@ -240,20 +268,20 @@ export class GlueWriter {
   }
 
   /**
-   * The spec's `may_leave`: while an instance runs post-return or realloc ($st 3), calling
-   * out of it (imports, resource.new/drop) traps.
+   * The spec's `may_leave`: while an instance runs post-return or realloc, calling out of it
+   * (imports, resource.new/drop) traps.
    */
   private leaveCheck(instance: number): string {
     this.usesState.add(instance);
-    return `if ($st[${instance}] === 3) ${this.helpers.use('$cannotLeave')}(); `;
+    return `if ($st[${instance}] === ${instanceState('MAY_NOT_LEAVE')}) ${this.helpers.use('$cannotLeave')}(); `;
   }
 
   /** `realloc` of `instance`, run with the instance unable to leave (see leaveCheck). */
   private reallocFor(def: CoreDef, instance: number): string {
     const realloc = this.core(def);
     this.usesState.add(instance);
-    return this.once(`realloc:${instance}:${realloc}`, '$realloc', (name) =>
-      `function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = 3; try { return ${realloc}(a, b, c, d); } finally { $st[${instance}] = s; } }`);
+    return this.once(`realloc:${instance}:${realloc}`, `${realloc.slice(1)}_guarded`, (name) =>
+      `function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = ${instanceState('MAY_NOT_LEAVE')}; try { return ${realloc}(a, b, c, d); } finally { $st[${instance}] = s; } }`);
   }
 
   // ---- imports ------------------------------------------------------------
@@ -264,8 +292,8 @@ export class GlueWriter {
    * this module, and then its exports are still uninitialised (ES modules in a cycle).
    * Returns the expression to use it by.
    */
-  private importValue(prefix: string, expr: string): string {
-    const name = this.id(prefix);
+  private importValue(hint: string, expr: string): string {
+    const name = this.name(hint);
     if (!this.opts.lazyImports) {
       this.decls.push(`const ${name} = ${expr};`);
       return name;
@@ -282,7 +310,7 @@ export class GlueWriter {
   private importObject(key: string, expr: () => string): string {
     let ref = this.importRefs.get(key);
     if (ref) return ref;
-    const name = this.id('$m');
+    const name = this.name(`imports_${unversioned(key)}`);
     this.decls.push(this.opts.lazyImports ? `const ${name} = () => ${expr()};` : `const ${name} = ${expr()};`);
     ref = this.opts.lazyImports ? `${name}()` : name;
     this.importRefs.set(key, ref);
@@ -312,7 +340,7 @@ export class GlueWriter {
     // of its own import; a world's resource functions (`[constructor]r`, `[static]r.s`)
     // belong to the resource's class, the default export of the import `r`.
     const fn = parseFuncName(exportName ?? importName);
-    const need = (what: string, key: string) => this.importValue('$f', exportName === undefined
+    const need = (what: string, key: string) => this.importValue(`host_${key}`, exportName === undefined
       ? `${this.helpers.use('$import')}(imports, ${importNames(fn.kind === 'free' ? importName : fn.resource)}, 'default', ${str(what)})`
       // The function's name constant is shared with the error texts of its trampoline.
       : `${this.helpers.use('$need')}(${prop(this.importInstance(importName, path), key)}, ${this.text(fname)}, ${str(what)})`);
@@ -414,11 +442,13 @@ export class GlueWriter {
   private lowering(l: Lowering): string {
     let name = this.loweringNames.get(l.index);
     if (name) return name;
-    name = `$lower${l.index}`;
+    const callee = l.callee.kind === 'lifted' ? this.plan.lifts[l.callee.index]!.name : l.name;
+    name = this.name(`lower_${funcHint(callee)}`);
     this.loweringNames.set(l.index, name);
+    const doc = comment(`${l.callee.kind === 'import' ? 'import' : 'calls'} ${callee}: ${witFunc(l.type)}`);
     const missing = unsupportedCall(l.type, l.opts.callback);
     if (missing) {
-      this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
+      this.fns.push(`${doc}function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
       return name;
     }
     const code = new Code();
@@ -494,9 +524,9 @@ export class GlueWriter {
     if (async) code.line('return 2;');
     this.declareCallState(code, shared);
     if (suspend) {
-      this.fns.push(`function ${name}(${names.join(', ')}) { return ${this.helpers.use('$resume')}(${name}$g(${names.join(', ')})); }`);
+      this.fns.push(`${doc}function ${name}(${names.join(', ')}) { return ${this.helpers.use('$resume')}(${name}$g(${names.join(', ')})); }`);
       this.fns.push(`function* ${name}$g(${names.join(', ')}) {\n${code}\n}`);
-    } else this.fns.push(`function ${name}(${names.join(', ')}) {\n${code}\n}`);
+    } else this.fns.push(`${doc}function ${name}(${names.join(', ')}) {\n${code}\n}`);
     return name;
   }
 
@@ -505,16 +535,19 @@ export class GlueWriter {
   liftName(index: number): string {
     let name = this.liftNames.get(index);
     if (name) return name;
-    name = `$lift${index}`;
+    const l = this.plan.lifts[index]!;
+    name = this.name(funcHint(l.name));
     this.liftNames.set(index, name);
-    this.emitLift(this.plan.lifts[index]!, name);
+    this.emitLift(l, name);
     return name;
   }
 
   private emitLift(l: Lift, name: string): void {
+    // Linking names a lift that no export names `lifted function <index>`.
+    const doc = comment(`${l.name === `lifted function ${l.index}` ? '' : 'export '}${l.name}: ${witFunc(l.type)}`);
     const missing = unsupportedCall(l.type, l.opts.callback);
     if (missing) {
-      this.fns.push(`function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
+      this.fns.push(`${doc}function ${name}() { ${this.helpers.use('$trap')}(${str(`${l.name}: calls with ${missing} are not supported by weft`)}); }`);
       return;
     }
     const code = new Code();
@@ -523,7 +556,7 @@ export class GlueWriter {
     const params = l.type.params.map((_, i) => `a${i}`);
     const k = l.instance;
     this.usesState.add(k);
-    code.line(`if ($st[${k}] !== 0) ${this.helpers.use('$enterErr')}($st[${k}]);`);
+    code.line(`if ($st[${k}] !== ${instanceState('IDLE')}) ${this.helpers.use('$enterErr')}($st[${k}]);`);
     // Each call is a new task: its context slots start at zero.
     const slots = this.plan.contextSlots.get(k);
     if (slots) code.line(`$ctx${k}.fill(0);`);
@@ -546,7 +579,7 @@ export class GlueWriter {
     // `ok` tells a bad argument (no harm done) from a trap (the instance is poisoned).
     const guarded = shared.usedRealloc;
     if (!guarded) code.lines.push(...lowering.lines);
-    code.line(`$st[${k}] = 1;`);
+    code.line(`$st[${k}] = ${instanceState('RUNNING')};`);
 
     const body = new Code('w');
     const coreFn = this.core(l.core);
@@ -583,7 +616,7 @@ export class GlueWriter {
     lifting.bindView();
     if (shared.scope) body.line(`if (${shared.scope}.n !== 0) ${this.helpers.use('$trap')}('borrowed handles were not dropped before the call returned');`);
     if (l.opts.postReturn) {
-      body.line(`$st[${k}] = 3;`);
+      body.line(`$st[${k}] = ${instanceState('MAY_NOT_LEAVE')};`);
       body.line(`${this.core(l.opts.postReturn)}(${ret ?? ''});`);
     }
     if (value) code.line(`let ${value};`);
@@ -591,8 +624,8 @@ export class GlueWriter {
     code.line('try {');
     if (guarded) code.lines.push(...lowering.lines.map((s) => '  ' + s), '  ok = 1;');
     code.lines.push(...body.lines.map((s) => '  ' + s));
-    code.line(`} catch (e) { $st[${k}] = ${guarded ? 'ok ? 2 : 0' : '2'}; throw e; }`);
-    code.line(`$st[${k}] = 0;`);
+    code.line(`} catch (e) { $st[${k}] = ${guarded ? `ok ? ${instanceState('POISONED')} : ${instanceState('IDLE')}` : instanceState('POISONED')}; throw e; }`);
+    code.line(`$st[${k}] = ${instanceState('IDLE')};`);
     if (result && value) {
       if (result.kind === 'result') {
         code.line(`if (${value}.tag === 'err') throw new ${this.helpers.use('ComponentError')}(${value}.val);`);
@@ -600,7 +633,7 @@ export class GlueWriter {
       } else code.line(`return ${value};`);
     }
     this.declareCallState(code, shared);
-    this.fns.push(`${this.opts.async ? 'async ' : ''}function ${name}(${params.join(', ')}) {\n${code}\n}`);
+    this.fns.push(`${doc}${this.opts.async ? 'async ' : ''}function ${name}(${params.join(', ')}) {\n${code}\n}`);
   }
 
   private suspends(l: Lowering): boolean {
@@ -626,7 +659,7 @@ export class GlueWriter {
     const key = `promising:${fn}`;
     let name = this.generated.get(key);
     if (!name) {
-      name = this.id('$p');
+      name = this.name(`${fn.slice(1)}_promising`);
       this.generated.set(key, name);
       this.decls.push(`let ${name};`);
       this.after(def.instance, `${name} = WebAssembly.promising(${fn});`);
@@ -677,12 +710,12 @@ export class GlueWriter {
     if (f.kind === 'lifted' && this.opts.async) {
       const lift = this.liftName(f.index);
       this.queue = true;
-      return this.once(`queued:${lift}`, '$q', (q) => `const ${q} = $queued(${lift});`);
+      return this.once(`queued:${lift}`, `${lift.slice(1)}_queued`, (q) => `const ${q} = $queued(${lift});`);
     }
     if (f.kind === 'lifted') return this.liftName(f.index);
     const call = this.hostCall(f, refName(f.ref));
     const ps = f.type.params.map((_, i) => `a${i}`);
-    const name = this.id('$reexport');
+    const name = this.name(`reexport_${funcHint(refName(f.ref))}`);
     this.fns.push(`function ${name}(${ps.join(', ')}) { return ${call(ps)}; }`);
     return name;
   }
@@ -702,7 +735,7 @@ export class GlueWriter {
       } else if (e.kind === 'module') {
         entries.push(`${key(exportShortName(n))}: ${this.moduleRef(e.module)}`);
       } else {
-        const obj = this.id('$x');
+        const obj = this.name(`exports_${exportShortName(n)}`);
         this.exportDecls.push(`const ${obj} = ${this.exportsObject(e.exports, false)};`);
         entries.push(`${key(top ? exportShortName(n) : parseFuncName(n).kind === 'free' ? exportShortName(n) : n)}: ${obj}`);
         if (top && this.opts.namespacedExports && n !== exportShortName(n)) entries.push(`${str(n)}: ${obj}`);
@@ -730,7 +763,7 @@ export class GlueWriter {
 
   /** `task.return`: lifts the async call's result from its flat arguments and records it. */
   private taskReturn(def: CoreDef & { kind: 'task-return' }): string {
-    const name = this.id('$taskReturn');
+    const name = this.name('task_return');
     const k = def.instance;
     this.tasks = true;
     const code = new Code();
@@ -768,7 +801,7 @@ export class GlueWriter {
     const k = `module:${m.importName}`;
     let name = this.importRefs.get(k);
     if (!name) {
-      name = this.id('$mi');
+      name = this.name(`module_${m.importName}`);
       this.importRefs.set(k, name);
       this.decls.push(`const ${name} = ${this.helpers.use('$import')}(imports, ${importNames(m.importName)}, undefined, 'core module');`);
       this.decls.push(`if (!(${name} instanceof WebAssembly.Module)) throw new TypeError(${str(`import ${m.importName}: expected a WebAssembly.Module`)});`);

@@ -1,4 +1,21 @@
 import { ASYNC_WAIT_KEY } from '@weft/wasi-manifest';
+
+/**
+ * What `$st[instance]` holds for each component instance: the spec's flags folded into one
+ * state. MAY_NOT_LEAVE: the instance runs post-return or realloc, so it may not call out
+ * (and, still running, may not be entered).
+ */
+const INSTANCE_STATES = { IDLE: 0, RUNNING: 1, POISONED: 2, MAY_NOT_LEAVE: 3 } as const;
+
+/**
+ * An instance state as generated code writes it: the number, named in a comment. Named
+ * constants would cost minified output bytes (a minifier inlines them, but their symbols
+ * still take short names from others); the comment vanishes.
+ */
+export function instanceState(s: keyof typeof INSTANCE_STATES): string {
+  return `${INSTANCE_STATES[s]} /* ${s} */`;
+}
+
 /**
  * Runtime helpers the glue may need. Each is emitted only when generated code uses it,
  * once, at module level (shared by every instantiation).
@@ -239,7 +256,7 @@ function $wait(f) {
   },
   $enterErr: {
     deps: ['$trap'],
-    code: `function $enterErr(s) { $trap(s === 2 ? 'component instance is poisoned by an earlier trap' : 'cannot reenter a component instance that is already running'); }`,
+    code: `function $enterErr(s) { $trap(s === ${instanceState('POISONED')} ? 'component instance is poisoned by an earlier trap' : 'cannot reenter a component instance that is already running'); }`,
   },
   $range: {
     deps: ['$trap'],
@@ -485,6 +502,9 @@ function $lowerUtf8(s, view, realloc, fn, path) {
 } satisfies Record<string, { deps: string[]; code: string }>;
 
 export type HelperName = keyof typeof HELPERS;
+
+/** Every `$` name the helpers declare or use: generated names must not shadow them. */
+export const HELPER_NAMES: ReadonlySet<string> = new Set(Object.values(HELPERS).flatMap((h) => h.code.match(/\$\w+/g) ?? []));
 
 export class Helpers {
   private readonly used = new Set<HelperName>();
