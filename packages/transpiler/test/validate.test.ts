@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleWat } from './harness.js';
+import { assembleWat, componentFromWit, readFixture } from './harness.js';
 import { transpile, WeftError } from '../src/index.js';
 
 async function rejects(wat: string, message: RegExp): Promise<void> {
@@ -93,6 +93,60 @@ describe('validation: external visibility', () => {
       (func $f (result $Rec) (canon lift (core func $i "f")))
       (export $Rec' "rec" (type $Rec))
       (export "f" (func $f) (func (result $Rec'))))`);
+  });
+});
+
+describe('validation: types named through instances', () => {
+  const twoRecords = `
+    (type $I (instance
+      (type $t0 (record (field "s" u64))) (export "t" (type (eq $t0)))
+      (type $u0 (record (field "n" u32))) (export "u" (type (eq $u0)))))
+    (import "a:b/types" (instance $types (type $I)))
+    (alias export $types "t" (type $t))
+    (alias export $types "u" (type $u))`;
+
+  it('an instantiated component\'s export uses the arguments of its type imports, every one of them', async () => {
+    await accepts(`(component ${twoRecords}
+      (component $shim
+        (type $t0 (record (field "s" u64))) (import "import-type-t" (type $t (eq $t0)))
+        (type $u0 (record (field "n" u32))) (import "import-type-u" (type $u (eq $u0)))
+        (type $o (record (field "at" (option $u))))
+        (export "o" (type $o)))
+      (instance $s (instantiate $shim (with "import-type-t" (type $t)) (with "import-type-u" (type $u))))
+      (export "a:b/h" (instance $s)))`);
+  });
+
+  it('wit-component\'s export shim: a resource, then records re-exported under a second name', async () => {
+    await accepts(readFixture('validation-shim-reexport.wat'));
+  });
+
+  it('a guest of wasi:http@0.3\'s shape, as wit-component encodes it', async () => {
+    const wit = readFixture('wit/http-service.wit');
+    const { files } = await transpile(await componentFromWit(wit, 'wasi:http/service@0.3.0'), { name: 'service' });
+    expect(new TextDecoder().decode(files['service.js'])).toMatch(/as "wasi:http\/handler@0\.3\.0"/);
+  });
+
+  it('a type exported by an inner instance and aliased out is not named in the outer component', async () => {
+    await rejects(`(component ${liftF.replace('(result i32) unreachable', '(param i32)')}
+      (type $I (instance (type $t0 (record (field "x" u32))) (export "t" (type (eq $t0)))))
+      (import "a:b/types" (instance $types (type $I)))
+      (alias export $types "t" (type $t))
+      (component $c (type $t0 (record (field "x" u32))) (import "t" (type $t (eq $t0))) (export "t2" (type $t)))
+      (instance $s (instantiate $c (with "t" (type $t))))
+      (alias export $s "t2" (type $t2))
+      (func $f (param "a" $t2) (canon lift (core func $i "f")))
+      (instance $j (export "f" (func $f)))
+      (export "a:b/j" (instance $j)))`, /instance not valid to be used as export: it uses a record type/);
+  });
+
+  it('an instance\'s export may only use the types it exported before it', async () => {
+    const bag = (exports: string) => `(component ${liftF.replace('(result i32) unreachable', '(param i32)')}
+      (type $t (record (field "x" u32)))
+      (func $f (param "a" $t) (canon lift (core func $i "f")))
+      (instance $j ${exports})
+      (export "a:b/j" (instance $j)))`;
+    await rejects(bag('(export "f" (func $f)) (export "t" (type $t))'), /instance not valid to be used as export: it uses a record type/);
+    await accepts(bag('(export "t" (type $t)) (export "f" (func $f))'));
   });
 });
 

@@ -425,8 +425,11 @@ function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number
     subst.set(r, fresh);
     generated.add(fresh);
   }
-  const memo = new Map<object, object>();
-  const substitute = (d: ExternDesc): ExternDesc => substExtern(d, withAliases(subst), memo);
+  // Imported value types bound to their arguments so far. Each substitution starts from these
+  // alone: a shared cache would remember an import's own type as unchanged while checking it,
+  // before it is bound, and later exports would keep referring to the inner, unnamed type.
+  const bound = new Map<object, object>();
+  const substitute = (d: ExternDesc): ExternDesc => substExtern(d, withAliases(subst), new Map(bound));
   for (const [name, want] of ct.imports) {
     const arg = args.get(name);
     if (!arg) throw new WeftError(`missing import named \`${name}\``, o);
@@ -436,23 +439,24 @@ function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number
     }
     if (want.kind === 'instance' && arg.kind === 'instance') bindInstanceResources(want.type, arg.type, subst);
     expectSub(arg, substitute(want), `type mismatch in import \`${name}\``, o);
-    bindValueTypes(want, arg, memo);
+    bindValueTypes(want, arg, bound);
   }
   freshExportedResources(ct.exports, subst, generated);
   const all = withAliases(subst);
+  const memo = new Map(bound);
   const exports = new Map<string, ExternDesc>();
   for (const [n, d] of ct.exports) exports.set(n, substExtern(d, all, memo));
   return { kind: 'instance', exports };
 }
 
 /** An imported named value type stands for the argument's type in the instance's exports. */
-function bindValueTypes(want: ExternDesc, arg: ExternDesc, memo: Map<object, object>): void {
+function bindValueTypes(want: ExternDesc, arg: ExternDesc, bound: Map<object, object>): void {
   if (want.kind === 'type' && want.type.kind === 'value' && arg.kind === 'type' && arg.type.kind === 'value') {
-    if (!memo.has(want.type.type)) memo.set(want.type.type, arg.type.type);
+    if (!bound.has(want.type.type)) bound.set(want.type.type, arg.type.type);
   } else if (want.kind === 'instance' && arg.kind === 'instance') {
     for (const [n, d] of want.type.exports) {
       const g = arg.type.exports.get(n);
-      if (g) bindValueTypes(d, g, memo);
+      if (g) bindValueTypes(d, g, bound);
     }
   }
 }
@@ -539,12 +543,15 @@ function isFresh(t: ExternType): boolean {
 }
 
 function markInstance(t: InstanceType, set: Set<object>): void {
-  for (const d of t.exports.values()) {
-    if (d.kind === 'type') {
-      if (d.type.kind === 'resource') set.add(d.type.resource);
-      else if (d.type.kind === 'value') set.add(d.type.type);
-    } else if (d.kind === 'instance') markInstance(d.type, set);
-  }
+  for (const d of t.exports.values()) markExport(d, set);
+}
+
+/** The types an instance export names: a type export's type, and a nested instance's types. */
+function markExport(d: ExternDesc, set: Set<object>): void {
+  if (d.kind === 'type') {
+    if (d.type.kind === 'resource') set.add(d.type.resource);
+    else if (d.type.kind === 'value') set.add(d.type.type);
+  } else if (d.kind === 'instance') markInstance(d.type, set);
 }
 
 const NAMED = /^(record|variant|enum|flags)$/;
@@ -571,14 +578,15 @@ function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: st
     f.params.forEach((p) => val(p.type, what, vis));
     if (f.result) val(f.result, what, vis);
   };
+  /** An instance's exports name types in order: an export may only use the types named before it. */
   const instance = (t: InstanceType, what: string, outer: (x: object) => boolean) => {
     const local = new Set<object>();
-    markInstance(t, local);
     const vis = (x: object) => namedVia(x, (y) => local.has(y)) || outer(x);
     for (const d of t.exports.values()) {
       if (d.kind === 'func') func(d.type, what, vis);
       else if (d.kind === 'type' && d.type.kind === 'value') children(d.type.type, what, vis);
       else if (d.kind === 'instance') instance(d.type, what, vis);
+      markExport(d, local);
     }
   };
   switch (desc.kind) {
