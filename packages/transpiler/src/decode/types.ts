@@ -145,8 +145,14 @@ export function externName(r: Reader): { name: string; attrs?: NameAttrs } {
   return { name, attrs };
 }
 
+/** Core sort 0x20, an exact function (the custom-descriptors proposal): allowed only as the sort of a core export alias. */
+const CORE_EXACT_FUNC = 0x20;
+
 export function alias(r: Reader): Alias {
-  const s = sort(r);
+  const b = r.bytes;
+  const exactFunc = b[r.pos] === 0x00 && b[r.pos + 1] === CORE_EXACT_FUNC && b[r.pos + 2] === 0x01 && r.pos + 2 < r.end;
+  if (exactFunc) r.pos += 2;
+  const s: Sort = exactFunc ? { core: 'func' } : sort(r);
   const at = r.pos;
   const tag = r.u8('an alias target');
   switch (tag) {
