@@ -181,6 +181,38 @@ describe('validation: Preview 3 types and options', () => {
     await rejects('(component (import "f" (func $f)) (core func (canon lower (func $f) async)))', /`async` canonical option requires an async function type/);
   });
 
+  it('an async lift\'s core function takes the flat parameters and returns a status only with a callback', async () => {
+    const lift = (core: string, opts: string) => `(component
+      (core module $m (func (export "f") ${core}) (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+      (core instance $i (instantiate $m))
+      (func (export "f") async (param "x" u32) (result u32) (canon lift (core func $i "f") async ${opts})))`;
+    await rejects(lift('(param i32 i32)', ''), /lowered parameter types `\[i32\]` do not match/);
+    await accepts(lift('(param i32)', ''));
+    await rejects(lift('(param i32)', '(callback (core func $i "cb"))'), /lowered result types `\[i32\]` do not match/);
+    await accepts(lift('(param i32) (result i32) unreachable', '(callback (core func $i "cb"))'));
+  });
+
+  it('an async lower passes more than four flat parameters through memory, and the result by pointer', async () => {
+    const lower = (core: string) => `(component
+      (import "g" (func $g async (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32) (result u32)))
+      (core module $mem (memory (export "m") 1))
+      (core instance $mi (instantiate $mem))
+      (alias core export $mi "m" (core memory $m))
+      (core func $lg (canon lower (func $g) async (memory $m)))
+      (core module $x (import "" "g" (func ${core})))
+      (core instance (instantiate $x (with "" (instance (export "g" (func $lg)))))))`;
+    await accepts(lower('(param i32 i32) (result i32)'));
+    await rejects(lower('(param i32 i32 i32 i32 i32 i32) (result i32)'), /type mismatch for export `g`/);
+  });
+
+  it('an async lift has no post-return', async () => {
+    await rejects(`(component
+      (core module $m (func (export "f") (result i32) unreachable) (func (export "pr") (param i32)))
+      (core instance $i (instantiate $m))
+      (func (export "f") async (result u32) (canon lift (core func $i "f") async (post-return (core func $i "pr")))))`,
+    /`post-return` cannot be specified for an async function/);
+  });
+
   it('a value type must fit the element size limit', async () => {
     await rejects('(component (type (list u64 33554432)))', /exceeds maximum byte size/);
     await accepts('(component (type (list u64 33554431)))');

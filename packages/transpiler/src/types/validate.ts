@@ -3,7 +3,7 @@ import type {
   Definition, ExternType, SortIdx, TypeDef,
 } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
-import { flatten, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory } from '../abi/layout.js';
+import { flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory } from '../abi/layout.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { newResource } from './model.js';
@@ -719,31 +719,17 @@ function canonDef(s: State, c: Canon, o: number): void {
       const core = at(s.coreFuncs, c.coreFunc, 'core func', o);
       const t = typeAt(s, c.typeIndex, o);
       if (t.kind !== 'func') throw new WeftError(`canon lift: type index ${c.typeIndex} is not a function type`, o);
-      asyncOptions(c.options, t.type, o);
-      if (!c.options.async) {
-        const { params, results } = flatFunc(t.type);
-        const want: CoreFuncSig = {
-          params: params.length > MAX_FLAT_PARAMS ? ['i32'] : params,
-          results: results.length > MAX_FLAT_RESULTS ? ['i32'] : results,
-        };
-        if (core) {
-          if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
-          if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
-        }
-        options(s, c.options, t.type, 'lift', o, want.results);
+      const want = options(s, c.options, t.type, 'lift', o);
+      if (core) {
+        if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
+        if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
       }
       s.funcs.push(t.type);
       return;
     }
     case 'lower': {
       const f = at(s.funcs, c.func, 'func', o);
-      asyncOptions(c.options, f, o);
-      if (c.options.async) { s.coreFuncs.push(undefined); return; }
-      options(s, c.options, f, 'lower', o, []);
-      const { params, results } = flatFunc(f);
-      const sig: CoreFuncSig = { params: params.length > MAX_FLAT_PARAMS ? ['i32'] : [...params], results };
-      if (results.length > MAX_FLAT_RESULTS) { sig.params.push('i32'); sig.results = []; }
-      s.coreFuncs.push(sig);
+      s.coreFuncs.push(options(s, c.options, f, 'lower', o));
       return;
     }
     case 'resource.new':
@@ -762,36 +748,68 @@ function canonDef(s: State, c: Canon, o: number): void {
   }
 }
 
-/** Preview 3 options: checked for consistency only; their ABI is not validated here. */
-function asyncOptions(opts: CanonOptions, f: FuncType, o: number): void {
+/**
+ * Checks a lift's or lower's canonical options against the function type and returns the core
+ * signature it has (the canonical ABI's flattening, sync or async).
+ */
+function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower', o: number): CoreFuncSig {
   if (opts.async && !f.async) throw new WeftError('the `async` canonical option requires an async function type', o);
   if (opts.callback !== undefined && !opts.async) throw new WeftError('canonical option `callback` requires `async`', o);
-}
-
-
-function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower', o: number, liftedResults: CoreValType[]): void {
+  if (opts.callback !== undefined && dir === 'lower') throw new WeftError('canonical option `callback` cannot be specified for lowerings', o);
+  if (opts.postReturn !== undefined && dir === 'lower') throw new WeftError('canonical option `post-return` cannot be specified for lowerings', o);
+  if (opts.postReturn !== undefined && opts.async) throw new WeftError('canonical option `post-return` cannot be specified for an async function', o);
   if (opts.memory !== undefined && opts.memory >= s.coreCounts.memory) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
   const realloc = opts.realloc === undefined ? undefined : { sig: at(s.coreFuncs, opts.realloc, 'core func', o) };
   const post = opts.postReturn === undefined ? undefined : { sig: at(s.coreFuncs, opts.postReturn, 'core func', o) };
-  if (post && dir === 'lower') throw new WeftError('canonical option `post-return` cannot be specified for lowerings', o);
+  const callback = opts.callback === undefined ? undefined : { sig: at(s.coreFuncs, opts.callback, 'core func', o) };
   if (realloc && opts.memory === undefined) throw new WeftError('canonical option `realloc` requires `memory` to also be specified', o);
   if (realloc?.sig && !sameSig(realloc.sig, { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] })) {
     throw new WeftError(`canonical option \`realloc\` uses a core function with an incorrect signature: ${showSig(realloc.sig)}`, o);
   }
-  if (post?.sig && !sameSig(post.sig, { params: liftedResults, results: [] })) {
+  // The callback's results are left to the engine: only its parameters are fixed.
+  if (callback?.sig && !sameTypes(callback.sig.params, ['i32', 'i32', 'i32']) && !sameTypes(callback.sig.params, ['i32'])) {
+    throw new WeftError(`canonical option \`callback\` uses a core function with an incorrect signature: ${showSig(callback.sig)}`, o);
+  }
+  const { sig, memory, realloc: needRealloc } = coreSignature(f, dir, opts);
+  if (post?.sig && !sameSig(post.sig, { params: sig.results, results: [] })) {
     throw new WeftError(`canonical option \`post-return\` uses a core function with an incorrect signature: ${showSig(post.sig)}`, o);
   }
-  const { params, results } = flatFunc(f);
-  const paramsInMemory = f.params.some((p) => needsMemory(p.type));
-  const resultInMemory = f.result !== undefined && needsMemory(f.result);
-  const needMemory = paramsInMemory || resultInMemory || params.length > MAX_FLAT_PARAMS || results.length > MAX_FLAT_RESULTS;
-  const needRealloc = dir === 'lift' ? paramsInMemory || params.length > MAX_FLAT_PARAMS : resultInMemory;
-  if (needMemory && opts.memory === undefined) throw new WeftError('canonical option `memory` is required', o);
+  if ((memory || needRealloc) && opts.memory === undefined) throw new WeftError('canonical option `memory` is required', o);
   if (needRealloc && !realloc) throw new WeftError('canonical option `realloc` is required', o);
+  return sig;
 }
 
-function flatFunc(f: FuncType): { params: CoreValType[]; results: CoreValType[] } {
-  return { params: f.params.flatMap((p) => flatten(p.type)), results: f.result ? flatten(f.result) : [] };
+/**
+ * The core signature of a lifted or lowered function and whether it needs `memory` and
+ * `realloc`. Async lowers take at most MAX_FLAT_ASYNC_PARAMS flat parameters, return a status
+ * and write a result through a pointer; async lifts return their result through `task.return`
+ * and return a status only when they have a callback.
+ */
+function coreSignature(f: FuncType, dir: 'lift' | 'lower', opts: CanonOptions): { sig: CoreFuncSig; memory: boolean; realloc: boolean } {
+  let params: CoreValType[] = f.params.flatMap((p) => flatten(p.type));
+  let results: CoreValType[] = [];
+  const pointers = f.params.some((p) => needsMemory(p.type));
+  let memory = dir === 'lower' && pointers;
+  let realloc = dir === 'lift' && pointers;
+  if (params.length > (dir === 'lower' && opts.async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS)) {
+    params = ['i32'];
+    memory = true;
+    if (dir === 'lift') realloc = true;
+  }
+  if (f.result && dir === 'lower' && needsMemory(f.result)) realloc = true;
+  if (!opts.async) {
+    const flat = f.result ? flatten(f.result) : [];
+    if (flat.length <= MAX_FLAT_RESULTS) results = flat;
+    else if (dir === 'lower') { params = [...params, 'i32']; memory = true; }
+    else { results = ['i32']; memory = true; }
+  } else if (dir === 'lower') {
+    if (f.result) { params = [...params, 'i32']; memory = true; }
+    results = ['i32'];
+  } else {
+    if (f.result && (flatten(f.result).length > MAX_FLAT_PARAMS || needsMemory(f.result))) memory = true;
+    if (opts.callback !== undefined) results = ['i32'];
+  }
+  return { sig: { params, results }, memory, realloc };
 }
 
 function sameTypes(a: CoreValType[], b: CoreValType[]): boolean {
