@@ -267,6 +267,39 @@ describe('validation: instantiation', () => {
       (instance (instantiate $c (with "m" (core module $m)))))`, /type mismatch in import `::f`/);
   });
 
+  it('a memory, table or global argument must fit the type the module imports', async () => {
+    const pass = (exported: string, imported: string) => `(component
+      (core module $a ${exported})
+      (core module $b (import "" "x" ${imported}))
+      (core instance $ai (instantiate $a))
+      (core instance (instantiate $b (with "" (instance $ai)))))`;
+    await rejects(pass('(memory (export "x") 0)', '(memory 1)'), /mismatch in memory limits: expected 1, found 0/);
+    await rejects(pass('(memory (export "x") 1)', '(memory 1 2)'), /mismatch in memory limits: expected 1\.\.2, found 1/);
+    await accepts(pass('(memory (export "x") 2 2)', '(memory 1 2)'));
+    await rejects(pass('(table (export "x") 1 funcref)', '(table 2 funcref)'), /mismatch in table limits/);
+    await rejects(pass('(global (export "x") i32 (i32.const 1))', '(global (mut i32))'), /expected a mutable global/);
+    await rejects(pass('(global (export "x") i64 (i64.const 1))', '(global i32)'), /expected a global of type i32, found i64/);
+    await accepts(pass('(global (export "x") (mut i32) (i32.const 1))', '(global (mut i32))'));
+  });
+
+  it('a memory re-exported by a bag of core exports keeps its limits', async () => {
+    await rejects(`(component
+      (core module $a (memory (export "m") 0))
+      (core instance $ai (instantiate $a))
+      (alias core export $ai "m" (core memory $mem))
+      (core module $b (import "" "m" (memory 1)))
+      (core instance (instantiate $b (with "" (instance (export "m" (memory $mem)))))))`, /mismatch in memory limits/);
+  });
+
+  it('a core module argument\'s imports must accept what the module type promises to supply', async () => {
+    const arg = (pages: number) => `(component
+      (core module $m (import "" "mem" (memory ${pages})))
+      (component $c (import "m" (core module (import "" "mem" (memory 2)))))
+      (instance (instantiate $c (with "m" (core module $m)))))`;
+    await rejects(arg(3), /type mismatch in import `::mem`: mismatch in memory limits/);
+    await accepts(arg(1));
+  });
+
   it('uninstantiated nested components are validated too', async () => {
     await rejects('(component (component (import "NotKebab" (func))))', /is not in kebab case/);
   });

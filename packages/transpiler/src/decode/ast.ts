@@ -107,11 +107,15 @@ export type CoreModuleDecl =
   | { kind: 'alias'; count: number; index: number }
   | { kind: 'export'; name: string; desc: CoreExternDesc };
 
+/** A core table, memory or global type: what an instantiation argument's export must match. */
+export type CoreItemType =
+  | { kind: 'table'; elem: CoreValType; min: bigint; max?: bigint; table64: boolean }
+  | { kind: 'memory'; min: bigint; max?: bigint; memory64: boolean; shared: boolean; pageSizeLog2?: number }
+  | { kind: 'global'; type: CoreValType; mutable: boolean };
+
 export type CoreExternDesc =
   | { kind: 'func'; typeIndex: number }
-  | { kind: 'table' }
-  | { kind: 'memory'; min: bigint; max?: bigint; memory64: boolean }
-  | { kind: 'global'; type: CoreValType; mutable: boolean }
+  | CoreItemType
   | { kind: 'tag'; typeIndex: number };
 
 export interface CanonOptions {
@@ -139,9 +143,12 @@ export interface CoreFuncSig {
 }
 
 export interface CoreModuleInfo {
-  /** `type` is the function signature of a func import, when the module's types are plain function types. */
-  imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig }[];
-  exports: { name: string; kind: CoreSort; type?: CoreFuncSig }[];
+  /**
+   * `type` is the function signature of a func import, when the module's types are plain
+   * function types; `item` the type of a table, memory or global, where the module says it.
+   */
+  imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig; item?: CoreItemType }[];
+  exports: { name: string; kind: CoreSort; type?: CoreFuncSig; item?: CoreItemType }[];
   /** Memories a module binary defines (imported ones are among `imports`); unknown for a module type. */
   memories?: number;
 }

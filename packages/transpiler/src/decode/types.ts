@@ -1,5 +1,5 @@
 import type {
-  Alias, CoreExternDesc, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
+  Alias, CoreExternDesc, CoreItemType, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
   ExternType, NameAttrs, PrimValType, Sort, TypeDef, ValTypeRef,
 } from './ast.js';
 import { Reader, hex } from './reader.js';
@@ -214,14 +214,38 @@ export function coreValType(r: Reader): CoreValType {
   return r.fail(`a core value type, found 0x${hex(b)}`, at);
 }
 
-function limits(r: Reader): { min: bigint; max?: bigint; memory64: boolean } {
+/** Limits flags: 0x01 has a maximum, 0x02 shared, 0x04 64-bit; 0x08 (memories only) a custom page size follows. */
+function limits(r: Reader, memory: boolean): { min: bigint; max?: bigint; is64: boolean; shared: boolean; pageSizeLog2?: number } {
   const at = r.pos;
   const flags = r.u8('limits flags');
-  if (flags > 0x07) r.fail(`limits flags (0x00-0x07), found 0x${hex(flags)}`, at);
-  const memory64 = (flags & 0x04) !== 0;
-  const read = () => (memory64 ? BigInt.asUintN(64, BigInt(r.s64('a 64-bit limit'))) : BigInt(r.u32('a limit')));
+  const top = memory ? 0x0f : 0x07;
+  if (flags > top) r.fail(`limits flags (0x00-0x0${top.toString(16)}), found 0x${hex(flags)}`, at);
+  const is64 = (flags & 0x04) !== 0;
+  const shared = (flags & 0x02) !== 0;
+  const read = () => (is64 ? BigInt.asUintN(64, BigInt(r.s64('a 64-bit limit'))) : BigInt(r.u32('a limit')));
   const min = read();
-  return flags & 0x01 ? { min, max: read(), memory64 } : { min, memory64 };
+  const out = flags & 0x01 ? { min, max: read(), is64, shared } : { min, is64, shared };
+  return flags & 0x08 ? { ...out, pageSizeLog2: r.u32('a page size') } : out;
+}
+
+export function tableType(r: Reader): Extract<CoreItemType, { kind: 'table' }> {
+  const elem = coreValType(r);
+  const { min, max, is64 } = limits(r, false);
+  return max === undefined ? { kind: 'table', elem, min, table64: is64 } : { kind: 'table', elem, min, max, table64: is64 };
+}
+
+export function memoryType(r: Reader): Extract<CoreItemType, { kind: 'memory' }> {
+  const { min, max, is64, shared, pageSizeLog2 } = limits(r, true);
+  const t: Extract<CoreItemType, { kind: 'memory' }> = max === undefined ? { kind: 'memory', min, memory64: is64, shared } : { kind: 'memory', min, max, memory64: is64, shared };
+  return pageSizeLog2 === undefined ? t : { ...t, pageSizeLog2 };
+}
+
+export function globalType(r: Reader): Extract<CoreItemType, { kind: 'global' }> {
+  const type = coreValType(r);
+  const m = r.pos;
+  const mut = r.u8('a global mutability');
+  if (mut > 1) r.fail(`a global mutability (0x00 or 0x01), found 0x${hex(mut)}`, m);
+  return { kind: 'global', type, mutable: mut === 1 };
 }
 
 export function coreExternDesc(r: Reader): CoreExternDesc {
@@ -229,15 +253,9 @@ export function coreExternDesc(r: Reader): CoreExternDesc {
   const b = r.u8('a core import kind');
   switch (b) {
     case 0x00: return { kind: 'func', typeIndex: r.u32('a core type index') };
-    case 0x01: coreValType(r); limits(r); return { kind: 'table' };
-    case 0x02: return { kind: 'memory', ...limits(r) };
-    case 0x03: {
-      const type = coreValType(r);
-      const m = r.pos;
-      const mut = r.u8('a global mutability');
-      if (mut > 1) r.fail(`a global mutability (0x00 or 0x01), found 0x${hex(mut)}`, m);
-      return { kind: 'global', type, mutable: mut === 1 };
-    }
+    case 0x01: return tableType(r);
+    case 0x02: return memoryType(r);
+    case 0x03: return globalType(r);
     case 0x04: {
       r.u8('a tag attribute');
       return { kind: 'tag', typeIndex: r.u32('a core type index') };

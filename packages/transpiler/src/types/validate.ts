@@ -1,5 +1,5 @@
 import type {
-  Alias, Canon, CanonOptions, ComponentAst, CoreFuncSig, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl,
+  Alias, Canon, CanonOptions, ComponentAst, CoreFuncSig, CoreItemType, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl,
   Definition, ExternType, SortIdx, TypeDef,
 } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
@@ -12,12 +12,13 @@ import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, typ
 import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import type { ModuleType } from './validate-subtype.js';
-import { aliasResource, aliasValue, canonResource, expectSub, moduleTypes, namedVia } from './validate-subtype.js';
+import { aliasResource, aliasValue, canonResource, expectSub, itemMismatch, moduleTypes, namedVia } from './validate-subtype.js';
 import { layout, MAX_ELEM_SIZE } from './validate-size.js';
 import { substExtern } from './validate-subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
-interface CoreExport { kind: CoreSort; type?: CoreFuncSig }
+/** `item` is the type of a table, memory or global, where known. */
+interface CoreExport { kind: CoreSort; type?: CoreFuncSig; item?: CoreItemType }
 type CoreInstance = Map<string, CoreExport> | undefined;
 
 /** One scope in which imports and exports are named: a component, component type or instance type. */
@@ -38,7 +39,8 @@ interface State extends TypeScope {
   instances: InstanceType[];
   components: ComponentType[];
   coreFuncs: (CoreFuncSig | undefined)[];
-  coreCounts: Record<'table' | 'memory' | 'global' | 'tag', number>;
+  /** Core tables, memories, globals and tags by index, with their types where known. */
+  coreItems: Record<'table' | 'memory' | 'global' | 'tag', (CoreItemType | undefined)[]>;
   coreModules: (ModuleType | undefined)[];
   coreInstances: CoreInstance[];
   values: number;
@@ -63,7 +65,7 @@ export function validate(ast: ComponentAst): void {
 function component(ast: ComponentAst, parent: State | undefined): ComponentType {
   const s: State = {
     types: [], coreTypes: [], funcs: [], instances: [], components: [], coreFuncs: [],
-    coreCounts: { table: 0, memory: 0, global: 0, tag: 0 }, coreModules: [], coreInstances: [],
+    coreItems: { table: [], memory: [], global: [], tag: [] }, coreModules: [], coreInstances: [],
     values: 0, names: new Names(), ownResources: new Set(), generated: new Set(), imports: new Map(), exports: new Map(),
     ...(parent ? { parent } : {}),
   };
@@ -118,6 +120,8 @@ function define(s: State, def: Definition): void {
         if (imp.type && e.type && !sameSig(imp.type, e.type)) {
           throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: expected ${showSig(imp.type)}, found ${showSig(e.type)}`, o);
         }
+        const mismatch = imp.item && e.item && itemMismatch(e.item, imp.item);
+        if (mismatch) throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: ${mismatch}`, o);
       }
       s.coreInstances.push(new Map(mod.exports.map((e) => [e.name, e as CoreExport])));
       return;
@@ -213,7 +217,13 @@ function coreTypeOf(def: CoreTypeDef, scope: TypeScope): AnyType {
   if (def.kind !== 'module') return t;
   const sigs: (CoreFuncSig | undefined)[] = [];
   const mt: ModuleType = { imports: [], exports: [] };
-  const sig = (d: Extract<CoreModuleDecl, { kind: 'import' }>['desc']) => (d.kind === 'func' ? sigs[d.typeIndex] : undefined);
+  /** A declared item's kind, with its function signature or table, memory or global type where known. */
+  const known = (d: Extract<CoreModuleDecl, { kind: 'import' }>['desc']) => {
+    if (d.kind === 'tag') return { kind: d.kind };
+    if (d.kind !== 'func') return { kind: d.kind, item: d };
+    const type = sigs[d.typeIndex];
+    return type ? { kind: d.kind, type } : { kind: d.kind };
+  };
   for (const d of def.decls) {
     switch (d.kind) {
       case 'type': sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined); break;
@@ -224,8 +234,8 @@ function coreTypeOf(def: CoreTypeDef, scope: TypeScope): AnyType {
         sigs.push(a?.kind === 'core-func' ? { params: a.params as CoreValType[], results: a.results as CoreValType[] } : undefined);
         break;
       }
-      case 'import': { const type = sig(d.desc); mt.imports.push(type ? { module: d.module, name: d.name, kind: d.desc.kind, type } : { module: d.module, name: d.name, kind: d.desc.kind }); break; }
-      case 'export': { const type = sig(d.desc); mt.exports.push(type ? { name: d.name, kind: d.desc.kind, type } : { name: d.name, kind: d.desc.kind }); break; }
+      case 'import': mt.imports.push({ module: d.module, name: d.name, ...known(d.desc) }); break;
+      case 'export': mt.exports.push({ name: d.name, ...known(d.desc) }); break;
     }
   }
   coreModuleTypes.set(t, mt);
@@ -286,8 +296,12 @@ function coreItem(s: State, sort: CoreSort, index: number, offset: number): Core
       return type ? { kind: 'func', type } : { kind: 'func' };
     }
     case 'table': case 'memory': case 'global': case 'tag':
-      if (index >= s.coreCounts[sort]) throw new WeftError(`core ${sort} index ${index} out of range`, offset);
-      return { kind: sort };
+    {
+      const items = s.coreItems[sort];
+      if (index >= items.length) throw new WeftError(`core ${sort} index ${index} out of range`, offset);
+      const item = items[index];
+      return item ? { kind: sort, item } : { kind: sort };
+    }
     default: throw new WeftError(`core ${sort} cannot be exported from a core instance`, offset);
   }
 }
@@ -342,7 +356,7 @@ function aliasDef(s: State, alias: Alias, o: number): void {
     if (e && e.kind !== sort.core) throw new WeftError(`core export \`${target.name}\` is a ${e.kind}, not a ${sort.core}`, o);
     switch (sort.core) {
       case 'func': s.coreFuncs.push(e?.type); break;
-      case 'table': case 'memory': case 'global': case 'tag': s.coreCounts[sort.core]++; break;
+      case 'table': case 'memory': case 'global': case 'tag': s.coreItems[sort.core].push(e?.item); break;
       default: throw new WeftError(`core ${sort.core} exports cannot be aliased`, o);
     }
     return;
@@ -758,7 +772,7 @@ function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower
   if (opts.callback !== undefined && dir === 'lower') throw new WeftError('canonical option `callback` cannot be specified for lowerings', o);
   if (opts.postReturn !== undefined && dir === 'lower') throw new WeftError('canonical option `post-return` cannot be specified for lowerings', o);
   if (opts.postReturn !== undefined && opts.async) throw new WeftError('canonical option `post-return` cannot be specified for an async function', o);
-  if (opts.memory !== undefined && opts.memory >= s.coreCounts.memory) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
+  if (opts.memory !== undefined && opts.memory >= s.coreItems.memory.length) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
   const realloc = opts.realloc === undefined ? undefined : { sig: at(s.coreFuncs, opts.realloc, 'core func', o) };
   const post = opts.postReturn === undefined ? undefined : { sig: at(s.coreFuncs, opts.postReturn, 'core func', o) };
   const callback = opts.callback === undefined ? undefined : { sig: at(s.coreFuncs, opts.callback, 'core func', o) };
