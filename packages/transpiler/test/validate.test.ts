@@ -213,6 +213,27 @@ describe('validation: Preview 3 types and options', () => {
     /`post-return` cannot be specified for an async function/);
   });
 
+  it('a stream or future built-in names a type of its family, defined before it', async () => {
+    const streamNew = (type: string) => `(component
+      (type $T ${type})
+      (canon stream.new $T (core func $new))
+      (core module $M (import "" "new" (func (result i64))))
+      (core instance (instantiate $M (with "" (instance (export "new" (func $new)))))))`;
+    await accepts(streamNew('(stream u32)'));
+    await rejects(streamNew('(future u32)'), /`stream.new` requires a stream type/);
+  });
+
+  it('built-ins have their core signatures', async () => {
+    const imported = (builtin: string, sig: string) => `(component
+      (canon ${builtin} (core func $b))
+      (core module $M (import "" "b" (func ${sig})))
+      (core instance (instantiate $M (with "" (instance (export "b" (func $b)))))))`;
+    await accepts(imported('waitable-set.new', '(result i32)'));
+    await rejects(imported('waitable-set.new', '(result i64)'), /expected \(\) -> \(i64\), found \(\) -> \(i32\)/);
+    await accepts(imported('waitable.join', '(param i32 i32)'));
+    await rejects(imported('subtask.drop', '(param i32) (result i32)'), /type mismatch for export `b`/);
+  });
+
   it('a value type must fit the element size limit', async () => {
     await rejects('(component (type (list u64 33554432)))', /exceeds maximum byte size/);
     await accepts('(component (type (list u64 33554431)))');
@@ -280,6 +301,8 @@ describe('validation: instantiation', () => {
     await rejects(pass('(global (export "x") i32 (i32.const 1))', '(global (mut i32))'), /expected a mutable global/);
     await rejects(pass('(global (export "x") i64 (i64.const 1))', '(global i32)'), /expected a global of type i32, found i64/);
     await accepts(pass('(global (export "x") (mut i32) (i32.const 1))', '(global (mut i32))'));
+    // A global's shared flag (the shared-everything-threads proposal) is read but not compared.
+    await accepts(pass('(global (export "x") (shared i32) (i32.const 1))', '(global i32)'));
   });
 
   it('a memory re-exported by a bag of core exports keeps its limits', async () => {

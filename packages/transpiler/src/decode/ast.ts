@@ -109,9 +109,9 @@ export type CoreModuleDecl =
 
 /** A core table, memory or global type: what an instantiation argument's export must match. */
 export type CoreItemType =
-  | { kind: 'table'; elem: CoreValType; min: bigint; max?: bigint; table64: boolean }
+  | { kind: 'table'; elem: CoreValType; min: bigint; max?: bigint; table64: boolean; shared: boolean }
   | { kind: 'memory'; min: bigint; max?: bigint; memory64: boolean; shared: boolean; pageSizeLog2?: number }
-  | { kind: 'global'; type: CoreValType; mutable: boolean };
+  | { kind: 'global'; type: CoreValType; mutable: boolean; shared: boolean };
 
 export type CoreExternDesc =
   | { kind: 'func'; typeIndex: number }
@@ -135,7 +135,8 @@ export type Canon =
    * The other built-ins (Preview 3 async, threads). `index` is the slot of context.get/set.
    * The linker implements those sync calls can use; the rest trap when called.
    */
-  | { kind: 'builtin'; name: string; index?: number; result?: ValTypeRef; options?: CanonOptions };
+  /** `typeIndex`: the stream or future type of a `stream.*` or `future.*` built-in. */
+  | { kind: 'builtin'; name: string; index?: number; typeIndex?: number; result?: ValTypeRef; options?: CanonOptions };
 
 export interface CoreFuncSig {
   params: CoreValType[];

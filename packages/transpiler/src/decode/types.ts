@@ -230,8 +230,8 @@ function limits(r: Reader, memory: boolean): { min: bigint; max?: bigint; is64: 
 
 export function tableType(r: Reader): Extract<CoreItemType, { kind: 'table' }> {
   const elem = coreValType(r);
-  const { min, max, is64 } = limits(r, false);
-  return max === undefined ? { kind: 'table', elem, min, table64: is64 } : { kind: 'table', elem, min, max, table64: is64 };
+  const { min, max, is64, shared } = limits(r, false);
+  return max === undefined ? { kind: 'table', elem, min, table64: is64, shared } : { kind: 'table', elem, min, max, table64: is64, shared };
 }
 
 export function memoryType(r: Reader): Extract<CoreItemType, { kind: 'memory' }> {
@@ -243,9 +243,10 @@ export function memoryType(r: Reader): Extract<CoreItemType, { kind: 'memory' }>
 export function globalType(r: Reader): Extract<CoreItemType, { kind: 'global' }> {
   const type = coreValType(r);
   const m = r.pos;
-  const mut = r.u8('a global mutability');
-  if (mut > 1) r.fail(`a global mutability (0x00 or 0x01), found 0x${hex(mut)}`, m);
-  return { kind: 'global', type, mutable: mut === 1 };
+  // 0x01 mutable, 0x02 shared (the shared-everything-threads proposal).
+  const flags = r.u8('global flags');
+  if (flags > 0x03) r.fail(`global flags (0x00-0x03), found 0x${hex(flags)}`, m);
+  return { kind: 'global', type, mutable: (flags & 0x01) !== 0, shared: (flags & 0x02) !== 0 };
 }
 
 export function coreExternDesc(r: Reader): CoreExternDesc {

@@ -38,7 +38,8 @@ export interface ModuleType {
 
 /**
  * Why a table, memory or global of type `got` cannot satisfy an import of type `want` (the core
- * import matching rules), or undefined when it can. Reference types are not told apart here.
+ * import matching rules as wasmparser applies them: a global's shared flag is not compared),
+ * or undefined when it can. Reference types are not told apart here.
  */
 export function itemMismatch(got: CoreItemType, want: CoreItemType): string | undefined {
   if (got.kind !== want.kind) return `expected a ${want.kind}, found a ${got.kind}`;
@@ -52,7 +53,7 @@ export function itemMismatch(got: CoreItemType, want: CoreItemType): string | un
     if (got.memory64 !== w.memory64 || got.shared !== w.shared || got.pageSizeLog2 !== w.pageSizeLog2) return 'mismatch in memory type';
   } else {
     const w = want as typeof got;
-    if (got.elem !== w.elem || got.table64 !== w.table64) return 'mismatch in table type';
+    if (got.elem !== w.elem || got.table64 !== w.table64 || got.shared !== w.shared) return 'mismatch in table type';
   }
   const w = want as typeof got;
   const limitsFit = got.min >= w.min && (w.max === undefined || (got.max !== undefined && got.max <= w.max));

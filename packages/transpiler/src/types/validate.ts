@@ -758,9 +758,38 @@ function canonDef(s: State, c: Canon, o: number): void {
         : c.kind === 'resource.rep' ? { params: ['i32'], results: ['i32'] } : { params: ['i32'], results: [] });
       return;
     }
-    case 'builtin': s.coreFuncs.push(undefined); return;
+    case 'builtin': {
+      if (c.typeIndex !== undefined) {
+        const family = c.name.slice(0, c.name.indexOf('.'));
+        const t = typeAt(s, c.typeIndex, o);
+        if (t.kind !== 'value' || t.type.kind !== 'unsupported' || t.type.what !== family) throw new WeftError(`\`${c.name}\` requires a ${family} type`, o);
+      }
+      s.coreFuncs.push(BUILTIN_SIGNATURES[c.name]);
+      return;
+    }
   }
 }
+
+/** The core signatures of the built-ins whose signature depends on no option or type. */
+const BUILTIN_SIGNATURES: Record<string, CoreFuncSig> = (() => {
+  const sig = (params: CoreValType[], results: CoreValType[]): CoreFuncSig => ({ params, results });
+  const out: Record<string, CoreFuncSig> = {
+    'task.cancel': sig([], []), 'backpressure.inc': sig([], []), 'backpressure.dec': sig([], []),
+    'subtask.drop': sig(['i32'], []), 'subtask.cancel': sig(['i32'], ['i32']),
+    'context.get': sig([], ['i32']), 'context.set': sig(['i32'], []),
+    'error-context.drop': sig(['i32'], []),
+    'waitable-set.new': sig([], ['i32']), 'waitable-set.drop': sig(['i32'], []), 'waitable.join': sig(['i32', 'i32'], []),
+    'thread.index': sig([], ['i32']), 'thread.yield': sig([], ['i32']),
+  };
+  for (const family of ['stream', 'future']) {
+    out[`${family}.new`] = sig([], ['i64']);
+    out[`${family}.cancel-read`] = sig(['i32'], ['i32']);
+    out[`${family}.cancel-write`] = sig(['i32'], ['i32']);
+    out[`${family}.drop-readable`] = sig(['i32'], []);
+    out[`${family}.drop-writable`] = sig(['i32'], []);
+  }
+  return out;
+})();
 
 /**
  * Checks a lift's or lower's canonical options against the function type and returns the core
