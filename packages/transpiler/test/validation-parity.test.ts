@@ -10,7 +10,7 @@ import { jcoVerdict, type Verdict } from './parity/jco-oracle.js';
 import { coreModuleRanges, mutate, prng, sections } from './parity/mutate.js';
 
 const SEED = 0x5eed;
-const MUTATIONS = 1200;
+const MUTATIONS = 3000;
 /** Mutations are drawn from components up to this size: jco's bindgen is slow on big ones. */
 const MUTATE_MAX_BYTES = 4096;
 
@@ -39,12 +39,24 @@ function leftToEngine(b: Uint8Array, v: Extract<Verdict, { kind: 'invalid' }>): 
   const at = v.stage === 'component' ? v.offset : undefined;
   return coreModuleRanges(b)
     .filter((r) => v.stage === 'core code' || (at !== undefined && at >= r.start && at < r.end))
-    .some((r) => !WebAssembly.validate(b.subarray(r.start, r.end)));
+    .some((r) => !WebAssembly.validate(b.slice(r.start, r.end)));
 }
 
 const cases: Case[] = [];
-const tally = new Map<string, number>();
-const count = (k: string) => tally.set(k, (tally.get(k) ?? 0) + 1);
+
+/** Where a case lands, for the summary the run prints. */
+function category(c: Case): string {
+  const weft = c.weft.kind === 'ok' ? 'weft accepts' : c.weft.kind === 'weft-error' ? 'weft rejects' : 'weft crashes';
+  switch (c.verdict.kind) {
+    case 'valid': return cutShort(c.bytes) ? `cut short, jco accepts: ${weft}` : `wasmparser accepts: ${weft}`;
+    case 'invalid':
+      if (c.weft.kind === 'ok' && leftToEngine(c.bytes, c.verdict)) return `wasmparser rejects the ${c.verdict.stage}: left to the engine`;
+      return `wasmparser rejects the ${c.verdict.stage}: ${weft}`;
+    case 'limit': return `jco limit (${c.verdict.limit}): ${weft}`;
+    case 'panic': return `jco panics: ${weft}`;
+    case 'unclassified': return `unclassified jco error: ${weft}`;
+  }
+}
 
 beforeAll(async () => {
   const rnd = prng(SEED);
@@ -52,7 +64,6 @@ beforeAll(async () => {
   const run = async (name: string, bytes: Uint8Array, seed: Seed) => {
     const c: Case = { name, bytes, seed, verdict: await jcoVerdict(bytes), weft: await weftOutcome(bytes) };
     cases.push(c);
-    count(`${c.verdict.kind}${c.verdict.kind === 'invalid' ? ` (${c.verdict.stage})` : ''} / weft ${c.weft.kind}`);
     return c;
   };
   const mutable: Seed[] = [];
@@ -67,6 +78,8 @@ beforeAll(async () => {
     made++;
     await run(`${s.name} ${m.kind} #${i}`, m.bytes, s);
   }
+  const tally = new Map<string, number>();
+  for (const c of cases) tally.set(category(c), (tally.get(category(c)) ?? 0) + 1);
   console.log(`validation parity: ${all.length} components (${mutable.length} mutated), ${cases.length - all.length} mutations`);
   for (const [k, n] of [...tally].sort()) console.log(`  ${k}: ${n}`);
 }, 300_000);
