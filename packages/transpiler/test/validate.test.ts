@@ -334,6 +334,11 @@ describe('validation: core module types', () => {
     await rejects('(component (core type (module (import "" "" (memory 70000)))))', /memory size must be at most/);
   });
 
+  it('a memory with a custom page size may have as many pages as its address space holds', async () => {
+    await accepts('(component (core type (module (import "" "m" (memory 100000 (pagesize 1))))))');
+    await rejects('(component (core type (module (import "" "m" (memory 70000)))))', /memory size must be at most 65536 pages/);
+  });
+
   it('rejects duplicate two-level imports of a core module', async () => {
     await rejects('(component (core module (import "" "a" (func)) (import "" "a" (func))))', /duplicate import name `:a`/);
   });

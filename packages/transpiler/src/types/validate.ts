@@ -258,8 +258,8 @@ function uniqueCoreImports(names: string[], offset: number): void {
   }
 }
 
-const MAX_PAGES_32 = 65536n;
-const MAX_PAGES_64 = 1n << 48n;
+/** 64 KiB pages unless the memory has a custom page size. */
+const DEFAULT_PAGE_SIZE_LOG2 = 16;
 
 function checkCoreType(t: CoreTypeDef, offset: number): void {
   if (t.kind !== 'module') return;
@@ -269,7 +269,8 @@ function checkCoreType(t: CoreTypeDef, offset: number): void {
   const desc = (d: Extract<CoreModuleDecl, { kind: 'import' | 'export' }>['desc']) => {
     if ((d.kind === 'func' || d.kind === 'tag') && d.typeIndex >= types) throw new WeftError(`type index out of bounds: ${d.typeIndex} in a core module type`, offset);
     if (d.kind === 'memory') {
-      const max = d.memory64 ? MAX_PAGES_64 : MAX_PAGES_32;
+      // A memory spans at most the whole 32- or 64-bit address space.
+      const max = 1n << BigInt((d.memory64 ? 64 : 32) - (d.pageSizeLog2 ?? DEFAULT_PAGE_SIZE_LOG2));
       if (d.min > max || (d.max !== undefined && d.max > max)) throw new WeftError(`memory size must be at most ${max} pages`, offset);
       if (d.max !== undefined && d.max < d.min) throw new WeftError('memory size minimum must not be greater than maximum', offset);
     }
