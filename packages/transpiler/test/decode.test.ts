@@ -103,6 +103,13 @@ describe('decoder: malformed input names the byte offset and what was expected',
     expect(weftError(() => decodeComponent(bytes(PREAMBLE, section(1, module), instantiate, aliasAs(0x00), exports))).message).toMatch(/core sort/);
   });
 
+  it('thread built-ins take the immediates wasmparser reads: spawn-ref a type, spawn-indirect a type and a table, available-parallelism none', () => {
+    const canon = (...body: number[]) => decodeComponent(bytes(PREAMBLE, section(8, [0x01, ...body]))).definitions[0];
+    expect(canon(0x42)).toMatchObject({ kind: 'canon', canon: { kind: 'builtin', name: 'thread.available-parallelism' } });
+    expect(canon(0x40, 0x03)).toMatchObject({ canon: { name: 'thread.spawn-ref', coreTypeIndex: 3 } });
+    expect(canon(0x41, 0x03, 0x01)).toMatchObject({ canon: { name: 'thread.spawn-indirect', coreTypeIndex: 3, tableIndex: 1 } });
+  });
+
   it('a name that is not UTF-8', () => {
     // import section: one import, plain name of length 1 holding 0xff
     const e = weftError(() => decodeComponent(bytes(PREAMBLE, section(10, [0x01, 0x00, 0x01, 0xff, 0x01, 0x00]))));

@@ -234,6 +234,20 @@ describe('validation: Preview 3 types and options', () => {
     await rejects(imported('subtask.drop', '(param i32) (result i32)'), /type mismatch for export `b`/);
   });
 
+  it('thread built-ins name core types and tables that exist; thread.new-indirect\'s start type takes one i32', async () => {
+    const newIndirect = (param: string) => `(component
+      (core type $start (func (param ${param})))
+      (core module $tm (table (export "t") 1 funcref))
+      (core instance $ti (instantiate $tm))
+      (alias core export $ti "t" (core table $t))
+      (canon thread.new-indirect $start (core table $t) (core func $new))
+      (core module $M (import "" "new" (func (param i32 i32) (result i32))))
+      (core instance (instantiate $M (with "" (instance (export "new" (func $new)))))))`;
+    await accepts(newIndirect('i32'));
+    await rejects(newIndirect('i64'), /`thread.new-indirect` needs a core function type taking one i32/);
+    await accepts('(component (core type $start (shared (func (param i32)))) (canon thread.spawn-ref $start (core func $s)))');
+  });
+
   it('a value type must fit the element size limit', async () => {
     await rejects('(component (type (list u64 33554432)))', /exceeds maximum byte size/);
     await accepts('(component (type (list u64 33554431)))');

@@ -135,8 +135,11 @@ export type Canon =
    * The other built-ins (Preview 3 async, threads). `index` is the slot of context.get/set.
    * The linker implements those sync calls can use; the rest trap when called.
    */
-  /** `typeIndex`: the stream or future type of a `stream.*` or `future.*` built-in. */
-  | { kind: 'builtin'; name: string; index?: number; typeIndex?: number; result?: ValTypeRef; options?: CanonOptions };
+  /**
+   * `typeIndex`: the stream or future type of a `stream.*` or `future.*` built-in;
+   * `coreTypeIndex` and `tableIndex`: the function type and table of a `thread.*` built-in.
+   */
+  | { kind: 'builtin'; name: string; index?: number; typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; result?: ValTypeRef; options?: CanonOptions };
 
 export interface CoreFuncSig {
   params: CoreValType[];

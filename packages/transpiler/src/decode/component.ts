@@ -144,9 +144,11 @@ function flag(r: Reader): void {
   if (b > 1) r.fail(`a boolean immediate (0x00 or 0x01), found 0x${hex(b)}`, at);
 }
 
-/** Built-ins by opcode: their name and a reader of their immediates (a stream or future type's index, where they take one). */
+type BuiltinIndices = { typeIndex?: number; coreTypeIndex?: number; tableIndex?: number };
+
+/** Built-ins by opcode: their name and a reader of their immediates, returning the indices among them. */
 const typed = (r: Reader) => ({ typeIndex: r.u32('a type index') });
-const BUILTINS: Record<number, [string, (r: Reader) => { typeIndex?: number } | void]> = {
+const BUILTINS: Record<number, [string, (r: Reader) => BuiltinIndices | void]> = {
   0x05: ['task.cancel', () => {}],
   0x06: ['subtask.cancel', flag],
   0x0c: ['thread.yield', flag],
@@ -176,16 +178,16 @@ const BUILTINS: Record<number, [string, (r: Reader) => { typeIndex?: number } | 
   0x24: ['backpressure.inc', () => {}],
   0x25: ['backpressure.dec', () => {}],
   0x26: ['thread.index', () => {}],
-  0x27: ['thread.new-indirect', (r) => { r.u32(); r.u32(); }],
+  0x27: ['thread.new-indirect', (r) => ({ coreTypeIndex: r.u32('a core type index'), tableIndex: r.u32('a table index') })],
   0x28: ['thread.resume-later', () => {}],
   0x29: ['thread.suspend', flag],
   0x2a: ['thread.suspend-then-resume', flag],
   0x2b: ['thread.yield-then-resume', flag],
   0x2c: ['thread.suspend-then-promote', flag],
   0x2d: ['thread.yield-then-promote', flag],
-  0x40: ['thread.spawn-ref', (r) => { flag(r); r.u32(); }],
-  0x41: ['thread.spawn-indirect', (r) => { flag(r); r.u32(); r.u32(); }],
-  0x42: ['thread.available-parallelism', flag],
+  0x40: ['thread.spawn-ref', (r) => ({ coreTypeIndex: r.u32('a core type index') })],
+  0x41: ['thread.spawn-indirect', (r) => ({ coreTypeIndex: r.u32('a core type index'), tableIndex: r.u32('a table index') })],
+  0x42: ['thread.available-parallelism', () => {}],
 };
 
 function resultList(r: Reader): ValTypeRef | undefined {
@@ -228,6 +230,5 @@ function canon(r: Reader): Canon {
   }
   const builtin = BUILTINS[op];
   if (!builtin) return r.fail(`a canonical function opcode, found 0x${hex(op)}`, at);
-  const typeIndex = builtin[1](r)?.typeIndex;
-  return typeIndex === undefined ? { kind: 'builtin', name: builtin[0] } : { kind: 'builtin', name: builtin[0], typeIndex };
+  return { kind: 'builtin', name: builtin[0], ...builtin[1](r) };
 }

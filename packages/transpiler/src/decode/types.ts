@@ -207,8 +207,15 @@ export function coreValType(r: Reader): CoreValType {
   const t = CORE_VAL[b];
   if (t) return t;
   if (b >= 0x69 && b <= 0x74) return 'ref';
+  if (b === SHARED) {
+    r.u8('an abstract heap type');
+    return 'ref';
+  }
   if (b === 0x63 || b === 0x64) {
-    r.s33('a heap type');
+    // A heap type: a type index, an abstract type, `shared` and an abstract type, or `exact` and a type index.
+    const h = r.s33('a heap type');
+    if (h === SHARED - 0x80) r.u8('an abstract heap type');
+    else if (h === EXACT - 0x80) r.u32('a type index');
     return 'ref';
   }
   return r.fail(`a core value type, found 0x${hex(b)}`, at);
@@ -265,9 +272,25 @@ export function coreExternDesc(r: Reader): CoreExternDesc {
   }
 }
 
-/** A GC composite type (func, struct or array); only function types matter to linking. */
-function compType(r: Reader, op: number, at: number): CoreTypeDef {
+/** The prefixes of the shared-everything-threads (`shared`) and custom-descriptors (`exact`, `describes`, `descriptor`) proposals. */
+const SHARED = 0x65;
+const EXACT = 0x62;
+const DESCRIBES = 0x4c;
+const DESCRIPTOR = 0x4d;
+
+/**
+ * A GC composite type (func, struct, array or continuation), after its optional `shared`,
+ * `describes` and `descriptor` prefixes; only function types matter to linking.
+ */
+function compType(r: Reader, first: number, firstAt: number): CoreTypeDef {
+  let op = first;
+  let at = firstAt;
+  const next = () => { at = r.pos; op = r.u8('a composite type'); };
+  if (op === SHARED) next();
+  if (op === DESCRIBES) { r.u32('a described type index'); next(); }
+  if (op === DESCRIPTOR) { r.u32('a descriptor type index'); next(); }
   if (op === 0x60) return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
+  if (op === 0x5d) { r.u32('a continuation\'s function type index'); return { kind: 'gc' }; }
   const field = (r: Reader) => {
     const s = r.peek();
     if (s === 0x78 || s === 0x77) r.u8();
@@ -277,7 +300,7 @@ function compType(r: Reader, op: number, at: number): CoreTypeDef {
   };
   if (op === 0x5f) { r.vec(field, 'a field count'); return { kind: 'gc' }; }
   if (op === 0x5e) { field(r); return { kind: 'gc' }; }
-  return r.fail(`a core composite type (0x60 func, 0x5f struct, 0x5e array), found 0x${hex(op)}`, at);
+  return r.fail(`a core composite type (0x60 func, 0x5f struct, 0x5e array, 0x5d cont), found 0x${hex(op)}`, at);
 }
 
 /** `sub final? supertypes* comptype`, after its 0x50 (non-final) or 0x4f (final) opcode. */
@@ -305,10 +328,7 @@ export function coreType(r: Reader): CoreTypeDef {
     }, 'a recursion group size');
     return group.length === 1 ? group[0]! : { kind: 'gc' };
   }
-  if (op === 0x5f || op === 0x5e) return compType(r, op, at);
-  if (op === 0x60) {
-    return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
-  }
+  if (op === 0x60 || op === 0x5f || op === 0x5e || op === 0x5d || op === SHARED || op === DESCRIBES || op === DESCRIPTOR) return compType(r, op, at);
   if (op === 0x50) {
     const decls = r.vec((r): CoreModuleDecl => {
       const d = r.pos;

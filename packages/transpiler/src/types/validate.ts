@@ -765,6 +765,14 @@ function canonDef(s: State, c: Canon, o: number): void {
         const t = typeAt(s, c.typeIndex, o);
         if (t.kind !== 'value' || t.type.kind !== 'unsupported' || t.type.what !== family) throw new WeftError(`\`${c.name}\` requires a ${family} type`, o);
       }
+      if (c.coreTypeIndex !== undefined) {
+        const t = s.coreTypes[c.coreTypeIndex];
+        if (!t) throw new WeftError(`core type index ${c.coreTypeIndex} out of range (${s.coreTypes.length} defined)`, o);
+        if (c.name === 'thread.new-indirect' && (t.kind !== 'core-func' || t.params.join() !== 'i32' || t.results.length > 0)) {
+          throw new WeftError('`thread.new-indirect` needs a core function type taking one i32 and returning nothing', o);
+        }
+      }
+      if (c.tableIndex !== undefined && c.tableIndex >= s.coreItems.table.length) throw new WeftError(`core table index ${c.tableIndex} out of range`, o);
       s.coreFuncs.push(BUILTIN_SIGNATURES[c.name]);
       return;
     }
@@ -780,7 +788,7 @@ const BUILTIN_SIGNATURES: Record<string, CoreFuncSig> = (() => {
     'context.get': sig([], ['i32']), 'context.set': sig(['i32'], []),
     'error-context.drop': sig(['i32'], []),
     'waitable-set.new': sig([], ['i32']), 'waitable-set.drop': sig(['i32'], []), 'waitable.join': sig(['i32', 'i32'], []),
-    'thread.index': sig([], ['i32']), 'thread.yield': sig([], ['i32']),
+    'thread.index': sig([], ['i32']), 'thread.yield': sig([], ['i32']), 'thread.new-indirect': sig(['i32', 'i32'], ['i32']),
   };
   for (const family of ['stream', 'future']) {
     out[`${family}.new`] = sig([], ['i64']);
