@@ -45,6 +45,16 @@ describe('validation: names', () => {
       (import "[method]a.a" (func (param "self" (borrow $a)))))`, /conflicts with previous name `a`/);
   });
 
+  it('versionsuffix is only for instances', async () => {
+    await rejects('(component (import "a:b/c@1" (versionsuffix ".2.3") (func)))', /only instances can have an `versionsuffix`/);
+    await accepts('(component (import "a:b/c@1" (versionsuffix ".2.3") (instance)))');
+  });
+
+  it('labels after the first word may start with a digit', async () => {
+    await accepts('(component (type (flags "a-1-c")))');
+    await rejects('(component (type (flags "0-a")))', /not a valid kebab-case label/);
+  });
+
   it('implements is only for plain-named instances and names an interface', async () => {
     await rejects('(component (import "a" (implements "a:b/c") (func)))', /only instances can have an `implements`/);
     await rejects('(component (import "a" (implements "not-valid") (instance)))', /must be an interface name/);
@@ -231,6 +241,8 @@ describe('validation: Preview 3 types and options', () => {
     await accepts(imported('waitable-set.new', '(result i32)'));
     await rejects(imported('waitable-set.new', '(result i64)'), /expected \(\) -> \(i64\), found \(\) -> \(i32\)/);
     await accepts(imported('waitable.join', '(param i32 i32)'));
+    await rejects(imported('thread.suspend', '(param i32) (result i32)'), /type mismatch for export `b`/);
+    await accepts(imported('error-context.drop', '(param i32)'));
     await rejects(imported('subtask.drop', '(param i32) (result i32)'), /type mismatch for export `b`/);
   });
 
@@ -246,6 +258,20 @@ describe('validation: Preview 3 types and options', () => {
     await accepts(newIndirect('i32'));
     await rejects(newIndirect('i64'), /`thread.new-indirect` needs a core function type taking one i32/);
     await accepts('(component (core type $start (shared (func (param i32)))) (canon thread.spawn-ref $start (core func $s)))');
+  });
+
+  it('task.return lowers its result: no realloc, no async, memory when the result holds pointers', async () => {
+    await rejects('(component (canon task.return (result string) (core func)))', /`memory` is required/);
+    await rejects('(component (canon task.return (result u32) async (core func)))', /cannot specify `async` option on `task.return`/);
+    await accepts(`(component (canon task.return (result u32) (core func $r))
+      (core module $M (import "" "r" (func (param i32))))
+      (core instance (instantiate $M (with "" (instance (export "r" (func $r)))))))`);
+  });
+
+  it('context slots are 0 and 1; a constructor is never async', async () => {
+    await rejects('(component (canon context.get i32 2 (core func)))', /`context.get` immediate must be zero or one: 2/);
+    await accepts('(component (canon context.set i32 1 (core func)))');
+    await rejects('(component (import "a" (type $a (sub resource))) (import "[constructor]a" (func async (result (own $a)))))', /constructor function cannot be async/);
   });
 
   it('a value type must fit the element size limit', async () => {
@@ -317,6 +343,22 @@ describe('validation: instantiation', () => {
     await accepts(pass('(global (export "x") (mut i32) (i32.const 1))', '(global (mut i32))'));
     // A global's shared flag (the shared-everything-threads proposal) is read but not compared.
     await accepts(pass('(global (export "x") (shared i32) (i32.const 1))', '(global i32)'));
+  });
+
+  it('a memory\'s page size is 64 KiB unless it says otherwise', async () => {
+    await accepts(`(component
+      (core module $a (memory (export "m") 1 (pagesize 65536)))
+      (core module $b (import "" "m" (memory 1)))
+      (core instance $ai (instantiate $a))
+      (core instance (instantiate $b (with "" (instance $ai)))))`);
+  });
+
+  it('the memory of a canonical option is unshared', async () => {
+    await rejects(`(component (import "f" (func $f (param "s" string)))
+      (core module $m (memory (export "m") 1 1 shared))
+      (core instance $i (instantiate $m))
+      (alias core export $i "m" (core memory $mem))
+      (core func (canon lower (func $f) (memory $mem))))`, /canonical option `memory` must be an unshared memory/);
   });
 
   it('a memory re-exported by a bag of core exports keeps its limits', async () => {

@@ -50,7 +50,7 @@ export function itemMismatch(got: CoreItemType, want: CoreItemType): string | un
   }
   if (got.kind === 'memory') {
     const w = want as typeof got;
-    if (got.memory64 !== w.memory64 || got.shared !== w.shared || got.pageSizeLog2 !== w.pageSizeLog2) return 'mismatch in memory type';
+    if (got.memory64 !== w.memory64 || got.shared !== w.shared || pageSizeLog2(got) !== pageSizeLog2(w)) return 'mismatch in memory type';
   } else {
     const w = want as typeof got;
     if (got.elem !== w.elem || got.table64 !== w.table64 || got.shared !== w.shared) return 'mismatch in table type';
@@ -59,6 +59,10 @@ export function itemMismatch(got: CoreItemType, want: CoreItemType): string | un
   const limitsFit = got.min >= w.min && (w.max === undefined || (got.max !== undefined && got.max <= w.max));
   return limitsFit ? undefined : `mismatch in ${got.kind} limits: expected ${limitsText(w)}, found ${limitsText(got)}`;
 }
+
+/** 64 KiB pages unless the memory has a custom page size. */
+export const DEFAULT_PAGE_SIZE_LOG2 = 16;
+const pageSizeLog2 = (m: { pageSizeLog2?: number }) => m.pageSizeLog2 ?? DEFAULT_PAGE_SIZE_LOG2;
 
 const limitsText = (t: { min: bigint; max?: bigint }) => `${t.min}${t.max === undefined ? '' : `..${t.max}`}`;
 

@@ -8,11 +8,11 @@ import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { newResource } from './model.js';
 import type { TypeScope } from './resolve.js';
-import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, typeAt } from './resolve.js';
+import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from './resolve.js';
 import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import type { ModuleType } from './validate-subtype.js';
-import { aliasResource, aliasValue, canonResource, expectSub, itemMismatch, moduleTypes, namedVia } from './validate-subtype.js';
+import { aliasResource, aliasValue, canonResource, DEFAULT_PAGE_SIZE_LOG2, expectSub, itemMismatch, moduleTypes, namedVia } from './validate-subtype.js';
 import { layout, MAX_ELEM_SIZE } from './validate-size.js';
 import { substExtern } from './validate-subst.js';
 
@@ -258,8 +258,6 @@ function uniqueCoreImports(names: string[], offset: number): void {
   }
 }
 
-/** 64 KiB pages unless the memory has a custom page size. */
-const DEFAULT_PAGE_SIZE_LOG2 = 16;
 
 function checkCoreType(t: CoreTypeDef, offset: number): void {
   if (t.kind !== 'module') return;
@@ -636,6 +634,7 @@ function annotated(n: Exclude<ExternName, { kind: 'plain' | 'interface' }>, desc
     if (got !== n.resource) throw new WeftError(`function does not match expected resource name \`${got}\``, o);
   };
   if (n.kind === 'constructor') {
+    if (f.async) throw new WeftError('constructor function cannot be async', o);
     if (!f.result) throw new WeftError(`\`[constructor]${n.resource}\` function should return one value`, o);
     let t = f.result;
     if (t.kind === 'result' && t.ok) t = t.ok;
@@ -760,6 +759,18 @@ function canonDef(s: State, c: Canon, o: number): void {
       return;
     }
     case 'builtin': {
+      if (c.name === 'task.return') {
+        // task.return lowers a function taking the result: its options are a lower's, less these.
+        if (c.options?.realloc !== undefined) throw new WeftError('cannot specify `realloc` option on `task.return`', o);
+        if (c.options?.async) throw new WeftError('cannot specify `async` option on `task.return`', o);
+        const result = c.result && resolveValType(c.result, s, o);
+        s.coreFuncs.push(options(s, c.options ?? {}, { params: result ? [{ name: 'v', type: result }] : [] }, 'lower', o));
+        return;
+      }
+      // Slot 1 belongs to the threading proposal's second context slot.
+      if ((c.name === 'context.get' || c.name === 'context.set') && c.index !== undefined && c.index > 1) {
+        throw new WeftError(`\`${c.name}\` immediate must be zero or one: ${c.index}`, o);
+      }
       if (c.typeIndex !== undefined) {
         const family = c.name.slice(0, c.name.indexOf('.'));
         const t = typeAt(s, c.typeIndex, o);
@@ -779,7 +790,7 @@ function canonDef(s: State, c: Canon, o: number): void {
   }
 }
 
-/** The core signatures of the built-ins whose signature depends on no option or type. */
+/** The core signatures of the built-ins whose signature depends on no option or type (with 32-bit memories). */
 const BUILTIN_SIGNATURES: Record<string, CoreFuncSig> = (() => {
   const sig = (params: CoreValType[], results: CoreValType[]): CoreFuncSig => ({ params, results });
   const out: Record<string, CoreFuncSig> = {
@@ -788,7 +799,13 @@ const BUILTIN_SIGNATURES: Record<string, CoreFuncSig> = (() => {
     'context.get': sig([], ['i32']), 'context.set': sig(['i32'], []),
     'error-context.drop': sig(['i32'], []),
     'waitable-set.new': sig([], ['i32']), 'waitable-set.drop': sig(['i32'], []), 'waitable.join': sig(['i32', 'i32'], []),
+    'error-context.new': sig(['i32', 'i32'], ['i32']), 'error-context.debug-message': sig(['i32', 'i32'], []),
     'thread.index': sig([], ['i32']), 'thread.yield': sig([], ['i32']), 'thread.new-indirect': sig(['i32', 'i32'], ['i32']),
+    'thread.resume-later': sig(['i32'], []), 'thread.suspend': sig([], ['i32']), 'thread.available-parallelism': sig([], ['i32']),
+    'thread.suspend-then-resume': sig(['i32'], ['i32']), 'thread.yield-then-resume': sig(['i32'], ['i32']),
+    'thread.suspend-then-promote': sig(['i32'], ['i32']), 'thread.yield-then-promote': sig(['i32'], ['i32']),
+    'stream.read': sig(['i32', 'i32', 'i32'], ['i32']), 'stream.write': sig(['i32', 'i32', 'i32'], ['i32']),
+    'future.read': sig(['i32', 'i32'], ['i32']), 'future.write': sig(['i32', 'i32'], ['i32']),
   };
   for (const family of ['stream', 'future']) {
     out[`${family}.new`] = sig([], ['i64']);
@@ -811,6 +828,8 @@ function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower
   if (opts.postReturn !== undefined && dir === 'lower') throw new WeftError('canonical option `post-return` cannot be specified for lowerings', o);
   if (opts.postReturn !== undefined && opts.async) throw new WeftError('canonical option `post-return` cannot be specified for an async function', o);
   if (opts.memory !== undefined && opts.memory >= s.coreItems.memory.length) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
+  const mem = opts.memory === undefined ? undefined : s.coreItems.memory[opts.memory];
+  if (mem?.kind === 'memory' && mem.shared) throw new WeftError('canonical option `memory` must be an unshared memory', o);
   const realloc = opts.realloc === undefined ? undefined : { sig: at(s.coreFuncs, opts.realloc, 'core func', o) };
   const post = opts.postReturn === undefined ? undefined : { sig: at(s.coreFuncs, opts.postReturn, 'core func', o) };
   const callback = opts.callback === undefined ? undefined : { sig: at(s.coreFuncs, opts.callback, 'core func', o) };
