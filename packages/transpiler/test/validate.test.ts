@@ -395,6 +395,16 @@ describe('validation: core module types', () => {
     await rejects('(component (core type (module (import "" "m" (memory 70000)))))', /memory size must be at most 65536 pages/);
   });
 
+  it('an outer alias in a module type names an existing function type of the enclosing component', async () => {
+    await rejects('(component (core type (module (alias outer 1 0 (type)))))', /outer core type index 0 out of range/);
+    await rejects('(component (core type (module)) (core type (module (alias outer 1 0 (type)))))', /is a module type, not a function type/);
+    await accepts('(component (core type (func)) (core type (module (alias outer 1 0 (type)) (import "" "f" (func (type 0))))))');
+  });
+
+  it('inside a module type, 0x50 opens a GC subtype', async () => {
+    await accepts('(component (core type (module (type (sub (func))) (import "" "f" (func (type 0))))))');
+  });
+
   it('rejects duplicate two-level imports of a core module', async () => {
     await rejects('(component (core module (import "" "a" (func)) (import "" "a" (func))))', /duplicate import name `:a`/);
   });

@@ -310,9 +310,11 @@ function subType(r: Reader): CoreTypeDef {
   return compType(r, r.u8('a composite type'), at);
 }
 
-export function coreType(r: Reader): CoreTypeDef {
+/** `inModuleType`: inside a module type's declarations 0x50 is a GC `sub`, not another module type. */
+export function coreType(r: Reader, inModuleType = false): CoreTypeDef {
   const at = r.pos;
   const op = r.u8('a core type');
+  if (inModuleType && op === 0x50) return subType(r);
   // A bare 0x50 here is a module type; GC subtypes come prefixed (0x00 0x50) or final (0x4f).
   if (op === 0x00) {
     const s = r.pos;
@@ -335,12 +337,7 @@ export function coreType(r: Reader): CoreTypeDef {
       const b = r.u8('a module declarator');
       switch (b) {
         case 0x00: return { kind: 'import', module: r.name('an import module name'), name: r.name('an import name'), desc: coreExternDesc(r) };
-        case 0x01: {
-          const t = r.pos;
-          const type = coreType(r);
-          if (type.kind === 'module') r.fail('a core function type (module types cannot be declared inside a module type)', t);
-          return { kind: 'type', type };
-        }
+        case 0x01: return { kind: 'type', type: coreType(r, true) };
         case 0x02: {
           const s = r.pos;
           if (r.u8('an alias sort') !== 0x10 || r.u8('an outer alias tag') !== 0x01) r.fail('0x10 0x01 (outer type alias)', s);

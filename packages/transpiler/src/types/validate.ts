@@ -128,7 +128,7 @@ function define(s: State, def: Definition): void {
     }
     case 'core-type':
       checkCoreType(def.type, o);
-      s.coreTypes.push(coreTypeOf(def.type, s));
+      s.coreTypes.push(coreTypeOf(def.type, s, o));
       return;
     case 'component':
       s.components.push(component(def.component, s));
@@ -212,7 +212,7 @@ function define(s: State, def: Definition): void {
 /** Module types resolved to their imports and exports, beside the resolved core types. */
 const coreModuleTypes = new WeakMap<AnyType, ModuleType>();
 
-function coreTypeOf(def: CoreTypeDef, scope: TypeScope): AnyType {
+function coreTypeOf(def: CoreTypeDef, scope: TypeScope, offset: number): AnyType {
   const t = resolveCoreType(def);
   if (def.kind !== 'module') return t;
   const sigs: (CoreFuncSig | undefined)[] = [];
@@ -228,9 +228,13 @@ function coreTypeOf(def: CoreTypeDef, scope: TypeScope): AnyType {
     switch (d.kind) {
       case 'type': sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined); break;
       case 'alias': {
+        // Count 1 is the enclosing component (or type); the alias must name one of its core types that is not a module type.
         let x: TypeScope | undefined = scope;
         for (let i = 1; i < d.count && x; i++) x = x.parent;
         const a = x?.coreTypes[d.index];
+        if (!x || d.count === 0) throw new WeftError(`outer alias count ${d.count} in a core module type is out of range`, offset);
+        if (!a) throw new WeftError(`outer core type index ${d.index} out of range (${x.coreTypes.length} defined)`, offset);
+        if (a.kind === 'core-module') throw new WeftError(`outer core type index ${d.index} is a module type, not a function type`, offset);
         sigs.push(a?.kind === 'core-func' ? { params: a.params as CoreValType[], results: a.results as CoreValType[] } : undefined);
         break;
       }
@@ -673,7 +677,7 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceTyp
   const exports = new Map<string, ExternDesc>();
   for (const d of ds) {
     switch (d.kind) {
-      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(coreTypeOf(d.type, scope)); break;
+      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(coreTypeOf(d.type, scope, d.offset)); break;
       case 'type': {
         if (d.type.kind === 'resource') throw new WeftError('resource types may only be defined directly in a component', d.offset);
         scope.types.push(typeDef(d.type, scope, d.offset));
