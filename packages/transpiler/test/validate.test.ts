@@ -243,6 +243,15 @@ describe('validation: Preview 3 types and options', () => {
     await accepts(imported('waitable.join', '(param i32 i32)'));
     await rejects(imported('thread.suspend', '(param i32) (result i32)'), /type mismatch for export `b`/);
     await accepts(imported('error-context.drop', '(param i32)'));
+    const wait = (sig: string) => `(component
+      (core module $mm (memory (export "m") 1))
+      (core instance $mi (instantiate $mm))
+      (alias core export $mi "m" (core memory $mem))
+      (canon waitable-set.wait (memory $mem) (core func $w))
+      (core module $M (import "" "w" (func ${sig})))
+      (core instance (instantiate $M (with "" (instance (export "w" (func $w)))))))`;
+    await accepts(wait('(param i32 i32) (result i32)'));
+    await rejects(wait('(param i32) (result i32)'), /type mismatch for export `w`/);
     await rejects(imported('subtask.drop', '(param i32) (result i32)'), /type mismatch for export `b`/);
   });
 
@@ -281,6 +290,7 @@ describe('validation: Preview 3 types and options', () => {
 
   it('stream<char> is not a valid type', async () => {
     await rejects('(component (type (stream char)))', /`stream<char>` is not valid/);
+    await rejects('(component (type $t char) (type (stream $t)))', /`stream<char>` is not valid/);
   });
 });
 

@@ -137,9 +137,10 @@ export type Canon =
    */
   /**
    * `typeIndex`: the stream or future type of a `stream.*` or `future.*` built-in;
-   * `coreTypeIndex` and `tableIndex`: the function type and table of a `thread.*` built-in.
+   * `coreTypeIndex` and `tableIndex`: the function type and table of a `thread.*` built-in;
+   * `memoryIndex`: the memory `waitable-set.wait` and `.poll` write events to.
    */
-  | { kind: 'builtin'; name: string; index?: number; typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; result?: ValTypeRef; options?: CanonOptions };
+  | { kind: 'builtin'; name: string; index?: number; typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; memoryIndex?: number; result?: ValTypeRef; options?: CanonOptions };
 
 export interface CoreFuncSig {
   params: CoreValType[];

@@ -144,7 +144,7 @@ function flag(r: Reader): void {
   if (b > 1) r.fail(`a boolean immediate (0x00 or 0x01), found 0x${hex(b)}`, at);
 }
 
-type BuiltinIndices = { typeIndex?: number; coreTypeIndex?: number; tableIndex?: number };
+type BuiltinIndices = { typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; memoryIndex?: number };
 
 /** Built-ins by opcode: their name and a reader of their immediates, returning the indices among them. */
 const typed = (r: Reader) => ({ typeIndex: r.u32('a type index') });
@@ -171,8 +171,8 @@ const BUILTINS: Record<number, [string, (r: Reader) => BuiltinIndices | void]> =
   0x1d: ['error-context.debug-message', (r) => { canonOptions(r); }],
   0x1e: ['error-context.drop', () => {}],
   0x1f: ['waitable-set.new', () => {}],
-  0x20: ['waitable-set.wait', (r) => { flag(r); r.u32(); }],
-  0x21: ['waitable-set.poll', (r) => { flag(r); r.u32(); }],
+  0x20: ['waitable-set.wait', (r) => { flag(r); return { memoryIndex: r.u32('a core memory index') }; }],
+  0x21: ['waitable-set.poll', (r) => { flag(r); return { memoryIndex: r.u32('a core memory index') }; }],
   0x22: ['waitable-set.drop', () => {}],
   0x23: ['waitable.join', () => {}],
   0x24: ['backpressure.inc', () => {}],

@@ -654,7 +654,7 @@ function annotated(n: Exclude<ExternName, { kind: 'plain' | 'interface' }>, desc
 }
 
 function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
-  if (def.kind === 'defval' && def.def.kind === 'stream' && def.def.type?.kind === 'prim' && def.def.type.prim === 'char') {
+  if (def.kind === 'defval' && def.def.kind === 'stream' && def.def.type && resolveValType(def.def.type, s, o).kind === 'char') {
     throw new WeftError('`stream<char>` is not valid', o);
   }
   if (def.kind === 'defval') {
@@ -788,6 +788,13 @@ function canonDef(s: State, c: Canon, o: number): void {
         }
       }
       if (c.tableIndex !== undefined && c.tableIndex >= s.coreItems.table.length) throw new WeftError(`core table index ${c.tableIndex} out of range`, o);
+      if (c.memoryIndex !== undefined) {
+        // waitable-set.wait and .poll take the set and a pointer into this memory.
+        if (c.memoryIndex >= s.coreItems.memory.length) throw new WeftError(`core memory index ${c.memoryIndex} out of range`, o);
+        const mem = s.coreItems.memory[c.memoryIndex];
+        s.coreFuncs.push(mem?.kind === 'memory' ? { params: ['i32', mem.memory64 ? 'i64' : 'i32'], results: ['i32'] } : undefined);
+        return;
+      }
       s.coreFuncs.push(BUILTIN_SIGNATURES[c.name]);
       return;
     }
