@@ -91,6 +91,25 @@ describe('decoder: malformed input names the byte offset and what was expected',
     expect(e.message).toMatch(/end of section 7 \(1 unread bytes\)/);
   });
 
+  it('a core export alias may name its sort as an exact function (0x20); a core instance\'s export may not', () => {
+    const module = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+      0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b];
+    const instantiate = section(2, [0x01, 0x00, 0x00, 0x00]);
+    const aliasAs = (sort: number) => section(6, [0x01, 0x00, sort, 0x01, 0x00, 0x01, 0x66]);
+    expect(decodeComponent(bytes(PREAMBLE, section(1, module), instantiate, aliasAs(0x20))).definitions[2]).toMatchObject({
+      kind: 'alias', alias: { sort: { core: 'func' }, target: { kind: 'core-export', name: 'f' } },
+    });
+    const exports = section(2, [0x01, 0x01, 0x01, 0x01, 0x66, 0x20, 0x00]);
+    expect(weftError(() => decodeComponent(bytes(PREAMBLE, section(1, module), instantiate, aliasAs(0x00), exports))).message).toMatch(/core sort/);
+  });
+
+  it('thread built-ins take the immediates wasmparser reads: spawn-ref a type, spawn-indirect a type and a table, available-parallelism none', () => {
+    const canon = (...body: number[]) => decodeComponent(bytes(PREAMBLE, section(8, [0x01, ...body]))).definitions[0];
+    expect(canon(0x42)).toMatchObject({ kind: 'canon', canon: { kind: 'builtin', name: 'thread.available-parallelism' } });
+    expect(canon(0x40, 0x03)).toMatchObject({ canon: { name: 'thread.spawn-ref', coreTypeIndex: 3 } });
+    expect(canon(0x41, 0x03, 0x01)).toMatchObject({ canon: { name: 'thread.spawn-indirect', coreTypeIndex: 3, tableIndex: 1 } });
+  });
+
   it('a name that is not UTF-8', () => {
     // import section: one import, plain name of length 1 holding 0xff
     const e = weftError(() => decodeComponent(bytes(PREAMBLE, section(10, [0x01, 0x00, 0x01, 0xff, 0x01, 0x00]))));

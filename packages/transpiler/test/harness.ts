@@ -26,6 +26,23 @@ export async function assembleWat(text: string): Promise<Uint8Array> {
   return bytes;
 }
 
+/**
+ * Encode a WIT world as a component the way wit-component encodes a guest (through jco's
+ * wasm-tools): a dummy core module with the world's imports and exports, its exported
+ * interfaces wrapped in wit-component's shim components. Cached by content hash.
+ */
+export async function componentFromWit(wit: string, world: string): Promise<Uint8Array> {
+  const key = createHash('sha256').update(wit).update('\0').update(world).digest('hex').slice(0, 24);
+  const file = join(cacheDir, 'wit', `${key}.wasm`);
+  if (existsSync(file)) return new Uint8Array(readFileSync(file));
+  const { componentEmbed, componentNew } = await import('@bytecodealliance/jco');
+  const core = await componentEmbed({ dummy: true, witSource: wit, world });
+  const bytes = await componentNew(core);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+  return bytes;
+}
+
 export function readFixture(name: string): string {
   return readFileSync(join(here, 'fixtures', name), 'utf8');
 }

@@ -107,11 +107,15 @@ export type CoreModuleDecl =
   | { kind: 'alias'; count: number; index: number }
   | { kind: 'export'; name: string; desc: CoreExternDesc };
 
+/** A core table, memory or global type: what an instantiation argument's export must match. */
+export type CoreItemType =
+  | { kind: 'table'; elem: CoreValType; min: bigint; max?: bigint; table64: boolean; shared: boolean }
+  | { kind: 'memory'; min: bigint; max?: bigint; memory64: boolean; shared: boolean; pageSizeLog2?: number }
+  | { kind: 'global'; type: CoreValType; mutable: boolean; shared: boolean };
+
 export type CoreExternDesc =
   | { kind: 'func'; typeIndex: number }
-  | { kind: 'table' }
-  | { kind: 'memory'; min: bigint; max?: bigint; memory64: boolean }
-  | { kind: 'global'; type: CoreValType; mutable: boolean }
+  | CoreItemType
   | { kind: 'tag'; typeIndex: number };
 
 export interface CanonOptions {
@@ -131,7 +135,12 @@ export type Canon =
    * The other built-ins (Preview 3 async, threads). `index` is the slot of context.get/set.
    * The linker implements those sync calls can use; the rest trap when called.
    */
-  | { kind: 'builtin'; name: string; index?: number; result?: ValTypeRef; options?: CanonOptions };
+  /**
+   * `typeIndex`: the stream or future type of a `stream.*` or `future.*` built-in;
+   * `coreTypeIndex` and `tableIndex`: the function type and table of a `thread.*` built-in;
+   * `memoryIndex`: the memory `waitable-set.wait` and `.poll` write events to.
+   */
+  | { kind: 'builtin'; name: string; index?: number; typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; memoryIndex?: number; result?: ValTypeRef; options?: CanonOptions };
 
 export interface CoreFuncSig {
   params: CoreValType[];
@@ -139,9 +148,12 @@ export interface CoreFuncSig {
 }
 
 export interface CoreModuleInfo {
-  /** `type` is the function signature of a func import, when the module's types are plain function types. */
-  imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig }[];
-  exports: { name: string; kind: CoreSort; type?: CoreFuncSig }[];
+  /**
+   * `type` is the function signature of a func import, when the module's types are plain
+   * function types; `item` the type of a table, memory or global, where the module says it.
+   */
+  imports: { module: string; name: string; kind: CoreSort; type?: CoreFuncSig; item?: CoreItemType }[];
+  exports: { name: string; kind: CoreSort; type?: CoreFuncSig; item?: CoreItemType }[];
   /** Memories a module binary defines (imported ones are among `imports`); unknown for a module type. */
   memories?: number;
 }

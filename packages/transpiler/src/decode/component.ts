@@ -174,46 +174,50 @@ function flag(r: Reader): void {
   if (b > 1) r.fail(`a boolean immediate (0x00 or 0x01), found 0x${hex(b)}`, at);
 }
 
-const BUILTINS: Record<number, [string, (r: Reader) => void]> = {
+type BuiltinIndices = { typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; memoryIndex?: number };
+
+/** Built-ins by opcode: their name and a reader of their immediates, returning the indices among them. */
+const typed = (r: Reader) => ({ typeIndex: r.u32('a type index') });
+const BUILTINS: Record<number, [string, (r: Reader) => BuiltinIndices | void]> = {
   0x05: ['task.cancel', () => {}],
   0x06: ['subtask.cancel', flag],
   0x0c: ['thread.yield', flag],
   0x0d: ['subtask.drop', () => {}],
-  0x0e: ['stream.new', (r) => r.u32()],
-  0x0f: ['stream.read', (r) => { r.u32(); canonOptions(r); }],
-  0x10: ['stream.write', (r) => { r.u32(); canonOptions(r); }],
-  0x11: ['stream.cancel-read', (r) => { r.u32(); flag(r); }],
-  0x12: ['stream.cancel-write', (r) => { r.u32(); flag(r); }],
-  0x13: ['stream.drop-readable', (r) => r.u32()],
-  0x14: ['stream.drop-writable', (r) => r.u32()],
-  0x15: ['future.new', (r) => r.u32()],
-  0x16: ['future.read', (r) => { r.u32(); canonOptions(r); }],
-  0x17: ['future.write', (r) => { r.u32(); canonOptions(r); }],
-  0x18: ['future.cancel-read', (r) => { r.u32(); flag(r); }],
-  0x19: ['future.cancel-write', (r) => { r.u32(); flag(r); }],
-  0x1a: ['future.drop-readable', (r) => r.u32()],
-  0x1b: ['future.drop-writable', (r) => r.u32()],
-  0x1c: ['error-context.new', (r) => canonOptions(r)],
-  0x1d: ['error-context.debug-message', (r) => canonOptions(r)],
+  0x0e: ['stream.new', typed],
+  0x0f: ['stream.read', (r) => { const t = typed(r); canonOptions(r); return t; }],
+  0x10: ['stream.write', (r) => { const t = typed(r); canonOptions(r); return t; }],
+  0x11: ['stream.cancel-read', (r) => { const t = typed(r); flag(r); return t; }],
+  0x12: ['stream.cancel-write', (r) => { const t = typed(r); flag(r); return t; }],
+  0x13: ['stream.drop-readable', typed],
+  0x14: ['stream.drop-writable', typed],
+  0x15: ['future.new', typed],
+  0x16: ['future.read', (r) => { const t = typed(r); canonOptions(r); return t; }],
+  0x17: ['future.write', (r) => { const t = typed(r); canonOptions(r); return t; }],
+  0x18: ['future.cancel-read', (r) => { const t = typed(r); flag(r); return t; }],
+  0x19: ['future.cancel-write', (r) => { const t = typed(r); flag(r); return t; }],
+  0x1a: ['future.drop-readable', typed],
+  0x1b: ['future.drop-writable', typed],
+  0x1c: ['error-context.new', (r) => { canonOptions(r); }],
+  0x1d: ['error-context.debug-message', (r) => { canonOptions(r); }],
   0x1e: ['error-context.drop', () => {}],
   0x1f: ['waitable-set.new', () => {}],
-  0x20: ['waitable-set.wait', (r) => { flag(r); r.u32(); }],
-  0x21: ['waitable-set.poll', (r) => { flag(r); r.u32(); }],
+  0x20: ['waitable-set.wait', (r) => { flag(r); return { memoryIndex: r.u32('a core memory index') }; }],
+  0x21: ['waitable-set.poll', (r) => { flag(r); return { memoryIndex: r.u32('a core memory index') }; }],
   0x22: ['waitable-set.drop', () => {}],
   0x23: ['waitable.join', () => {}],
   0x24: ['backpressure.inc', () => {}],
   0x25: ['backpressure.dec', () => {}],
   0x26: ['thread.index', () => {}],
-  0x27: ['thread.new-indirect', (r) => { r.u32(); r.u32(); }],
+  0x27: ['thread.new-indirect', (r) => ({ coreTypeIndex: r.u32('a core type index'), tableIndex: r.u32('a table index') })],
   0x28: ['thread.resume-later', () => {}],
   0x29: ['thread.suspend', flag],
   0x2a: ['thread.suspend-then-resume', flag],
   0x2b: ['thread.yield-then-resume', flag],
   0x2c: ['thread.suspend-then-promote', flag],
   0x2d: ['thread.yield-then-promote', flag],
-  0x40: ['thread.spawn-ref', (r) => { flag(r); r.u32(); }],
-  0x41: ['thread.spawn-indirect', (r) => { flag(r); r.u32(); r.u32(); }],
-  0x42: ['thread.available-parallelism', flag],
+  0x40: ['thread.spawn-ref', (r) => ({ coreTypeIndex: r.u32('a core type index') })],
+  0x41: ['thread.spawn-indirect', (r) => ({ coreTypeIndex: r.u32('a core type index'), tableIndex: r.u32('a table index') })],
+  0x42: ['thread.available-parallelism', () => {}],
 };
 
 function resultList(r: Reader): ValTypeRef | undefined {
@@ -256,6 +260,5 @@ function canon(r: Reader): Canon {
   }
   const builtin = BUILTINS[op];
   if (!builtin) return r.fail(`a canonical function opcode, found 0x${hex(op)}`, at);
-  builtin[1](r);
-  return { kind: 'builtin', name: builtin[0] };
+  return { kind: 'builtin', name: builtin[0], ...builtin[1](r) };
 }

@@ -1,6 +1,6 @@
-import type { CoreFuncSig, CoreModuleInfo, CoreSort } from './ast.js';
+import type { CoreFuncSig, CoreItemType, CoreModuleInfo, CoreSort } from './ast.js';
 import { Reader, hex } from './reader.js';
-import { coreExternDesc, coreValType } from './types.js';
+import { coreExternDesc, coreValType, globalType, memoryType, tableType } from './types.js';
 
 const EXPORT_KINDS: Record<number, CoreSort> = { 0: 'func', 1: 'table', 2: 'memory', 3: 'global', 4: 'tag' };
 
@@ -20,6 +20,8 @@ export function readCoreModule(r: Reader): CoreModuleInfo {
   /** Function types by type index; a GC type (or anything after one) is left unknown. */
   const types: (CoreFuncSig | undefined)[] = [];
   const funcTypes: (CoreFuncSig | undefined)[] = [];
+  /** Table, memory and global types by index, imported ones first; unknown past an initializer weft cannot skip. */
+  const items: Record<'table' | 'memory' | 'global', (CoreItemType | undefined)[]> = { table: [], memory: [], global: [] };
   while (!r.done) {
     const id = r.u8('a core section id');
     const size = r.u32('a core section size');
@@ -41,12 +43,32 @@ export function readCoreModule(r: Reader): CoreModuleInfo {
           const type = types[desc.typeIndex];
           funcTypes.push(type);
           info.imports.push(type ? { module, name, kind: 'func', type } : { module, name, kind: 'func' });
-        } else info.imports.push({ module, name, kind: desc.kind });
+        } else if (desc.kind === 'tag') info.imports.push({ module, name, kind: desc.kind });
+        else {
+          items[desc.kind].push(desc);
+          info.imports.push({ module, name, kind: desc.kind, item: desc });
+        }
       }, 'an import count');
     } else if (id === 3) {
       s.vec((s) => funcTypes.push(types[s.u32('a function type index')]), 'a function count');
+    } else if (id === 4) {
+      const n = s.u32('a table count');
+      for (let i = 0; i < n; i++) {
+        // A table with an initializer: 0x40 0x00, its type, then a constant expression.
+        const init = s.peek() === 0x40;
+        if (init) s.pos += 2;
+        items.table.push(tableType(s));
+        if (init && !skipConstExpr(s)) break;
+      }
     } else if (id === 5) {
       info.memories = s.u32('a memory count');
+      for (let i = 0; i < info.memories; i++) items.memory.push(memoryType(s));
+    } else if (id === 6) {
+      const n = s.u32('a global count');
+      for (let i = 0; i < n; i++) {
+        items.global.push(globalType(s));
+        if (!skipConstExpr(s)) break;
+      }
     } else if (id === 7) {
       s.vec((s) => {
         const name = s.name('an export name');
@@ -55,7 +77,8 @@ export function readCoreModule(r: Reader): CoreModuleInfo {
         const kind = EXPORT_KINDS[k] ?? s.fail(`a core export kind (0x00-0x04), found 0x${hex(k)}`, at);
         const index = s.u32('an export index');
         const type = kind === 'func' ? funcTypes[index] : undefined;
-        info.exports.push(type ? { name, kind, type } : { name, kind });
+        const item = kind === 'table' || kind === 'memory' || kind === 'global' ? items[kind][index] : undefined;
+        info.exports.push(type ? { name, kind, type } : item ? { name, kind, item } : { name, kind });
       }, 'an export count');
     } else if (id > 13) {
       r.fail(`a core section id (0-13), found ${id}`, body - 1 - uLebLen(size));
@@ -63,6 +86,27 @@ export function readCoreModule(r: Reader): CoreModuleInfo {
     r.pos = body + size;
   }
   return info;
+}
+
+/**
+ * Steps over a constant expression made of the instructions of the constant-expression and
+ * extended-const proposals; returns false at any other instruction (left to the engine).
+ */
+function skipConstExpr(r: Reader): boolean {
+  for (;;) {
+    const op = r.u8('a constant expression');
+    switch (op) {
+      case 0x0b: return true;
+      case 0x41: r.s33('an i32 constant'); break;
+      case 0x42: r.s64('an i64 constant'); break;
+      case 0x43: r.bytesN(4, 'an f32 constant'); break;
+      case 0x44: r.bytesN(8, 'an f64 constant'); break;
+      case 0x23: case 0xd2: r.u32('an index'); break;
+      case 0xd0: r.s33('a heap type'); break;
+      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;
+      default: return false;
+    }
+  }
 }
 
 function uLebLen(n: number): number {

@@ -1,6 +1,6 @@
 import { WeftError } from '../error.js';
 import type {
-  Alias, CoreExternDesc, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
+  Alias, CoreExternDesc, CoreItemType, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
   ExternType, NameAttrs, PrimValType, Sort, TypeDef, ValTypeRef,
 } from './ast.js';
 import { Reader, hex } from './reader.js';
@@ -146,8 +146,14 @@ export function externName(r: Reader): { name: string; attrs?: NameAttrs } {
   return { name, attrs };
 }
 
+/** Core sort 0x20, an exact function (the custom-descriptors proposal): allowed only as the sort of a core export alias. */
+const CORE_EXACT_FUNC = 0x20;
+
 export function alias(r: Reader): Alias {
-  const s = sort(r);
+  const b = r.bytes;
+  const exactFunc = b[r.pos] === 0x00 && b[r.pos + 1] === CORE_EXACT_FUNC && b[r.pos + 2] === 0x01 && r.pos + 2 < r.end;
+  if (exactFunc) r.pos += 2;
+  const s: Sort = exactFunc ? { core: 'func' } : sort(r);
   const at = r.pos;
   const tag = r.u8('an alias target');
   switch (tag) {
@@ -213,21 +219,53 @@ export function coreValType(r: Reader): CoreValType {
   const t = CORE_VAL[b];
   if (t) return t;
   if (b >= 0x69 && b <= 0x74) return 'ref';
+  if (b === SHARED) {
+    r.u8('an abstract heap type');
+    return 'ref';
+  }
   if (b === 0x63 || b === 0x64) {
-    r.s33('a heap type');
+    // A heap type: a type index, an abstract type, `shared` and an abstract type, or `exact` and a type index.
+    const h = r.s33('a heap type');
+    if (h === SHARED - 0x80) r.u8('an abstract heap type');
+    else if (h === EXACT - 0x80) r.u32('a type index');
     return 'ref';
   }
   return r.fail(`a core value type, found 0x${hex(b)}`, at);
 }
 
-function limits(r: Reader): { min: bigint; max?: bigint; memory64: boolean } {
+/** Limits flags: 0x01 has a maximum, 0x02 shared, 0x04 64-bit; 0x08 (memories only) a custom page size follows. */
+function limits(r: Reader, memory: boolean): { min: bigint; max?: bigint; is64: boolean; shared: boolean; pageSizeLog2?: number } {
   const at = r.pos;
   const flags = r.u8('limits flags');
-  if (flags > 0x07) r.fail(`limits flags (0x00-0x07), found 0x${hex(flags)}`, at);
-  const memory64 = (flags & 0x04) !== 0;
-  const read = () => (memory64 ? BigInt.asUintN(64, BigInt(r.s64('a 64-bit limit'))) : BigInt(r.u32('a limit')));
+  const top = memory ? 0x0f : 0x07;
+  if (flags > top) r.fail(`limits flags (0x00-0x0${top.toString(16)}), found 0x${hex(flags)}`, at);
+  const is64 = (flags & 0x04) !== 0;
+  const shared = (flags & 0x02) !== 0;
+  const read = () => (is64 ? BigInt.asUintN(64, BigInt(r.s64('a 64-bit limit'))) : BigInt(r.u32('a limit')));
   const min = read();
-  return flags & 0x01 ? { min, max: read(), memory64 } : { min, memory64 };
+  const out = flags & 0x01 ? { min, max: read(), is64, shared } : { min, is64, shared };
+  return flags & 0x08 ? { ...out, pageSizeLog2: r.u32('a page size') } : out;
+}
+
+export function tableType(r: Reader): Extract<CoreItemType, { kind: 'table' }> {
+  const elem = coreValType(r);
+  const { min, max, is64, shared } = limits(r, false);
+  return max === undefined ? { kind: 'table', elem, min, table64: is64, shared } : { kind: 'table', elem, min, max, table64: is64, shared };
+}
+
+export function memoryType(r: Reader): Extract<CoreItemType, { kind: 'memory' }> {
+  const { min, max, is64, shared, pageSizeLog2 } = limits(r, true);
+  const t: Extract<CoreItemType, { kind: 'memory' }> = max === undefined ? { kind: 'memory', min, memory64: is64, shared } : { kind: 'memory', min, max, memory64: is64, shared };
+  return pageSizeLog2 === undefined ? t : { ...t, pageSizeLog2 };
+}
+
+export function globalType(r: Reader): Extract<CoreItemType, { kind: 'global' }> {
+  const type = coreValType(r);
+  const m = r.pos;
+  // 0x01 mutable, 0x02 shared (the shared-everything-threads proposal).
+  const flags = r.u8('global flags');
+  if (flags > 0x03) r.fail(`global flags (0x00-0x03), found 0x${hex(flags)}`, m);
+  return { kind: 'global', type, mutable: (flags & 0x01) !== 0, shared: (flags & 0x02) !== 0 };
 }
 
 export function coreExternDesc(r: Reader): CoreExternDesc {
@@ -235,15 +273,9 @@ export function coreExternDesc(r: Reader): CoreExternDesc {
   const b = r.u8('a core import kind');
   switch (b) {
     case 0x00: return { kind: 'func', typeIndex: r.u32('a core type index') };
-    case 0x01: coreValType(r); limits(r); return { kind: 'table' };
-    case 0x02: return { kind: 'memory', ...limits(r) };
-    case 0x03: {
-      const type = coreValType(r);
-      const m = r.pos;
-      const mut = r.u8('a global mutability');
-      if (mut > 1) r.fail(`a global mutability (0x00 or 0x01), found 0x${hex(mut)}`, m);
-      return { kind: 'global', type, mutable: mut === 1 };
-    }
+    case 0x01: return tableType(r);
+    case 0x02: return memoryType(r);
+    case 0x03: return globalType(r);
     case 0x04: {
       r.u8('a tag attribute');
       return { kind: 'tag', typeIndex: r.u32('a core type index') };
@@ -252,9 +284,25 @@ export function coreExternDesc(r: Reader): CoreExternDesc {
   }
 }
 
-/** A GC composite type (func, struct or array); only function types matter to linking. */
-function compType(r: Reader, op: number, at: number): CoreTypeDef {
+/** The prefixes of the shared-everything-threads (`shared`) and custom-descriptors (`exact`, `describes`, `descriptor`) proposals. */
+const SHARED = 0x65;
+const EXACT = 0x62;
+const DESCRIBES = 0x4c;
+const DESCRIPTOR = 0x4d;
+
+/**
+ * A GC composite type (func, struct, array or continuation), after its optional `shared`,
+ * `describes` and `descriptor` prefixes; only function types matter to linking.
+ */
+function compType(r: Reader, first: number, firstAt: number): CoreTypeDef {
+  let op = first;
+  let at = firstAt;
+  const next = () => { at = r.pos; op = r.u8('a composite type'); };
+  if (op === SHARED) next();
+  if (op === DESCRIBES) { r.u32('a described type index'); next(); }
+  if (op === DESCRIPTOR) { r.u32('a descriptor type index'); next(); }
   if (op === 0x60) return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
+  if (op === 0x5d) { r.u32('a continuation\'s function type index'); return { kind: 'gc' }; }
   const field = (r: Reader) => {
     const s = r.peek();
     if (s === 0x78 || s === 0x77) r.u8();
@@ -264,7 +312,7 @@ function compType(r: Reader, op: number, at: number): CoreTypeDef {
   };
   if (op === 0x5f) { r.vec(field, 'a field count'); return { kind: 'gc' }; }
   if (op === 0x5e) { field(r); return { kind: 'gc' }; }
-  return r.fail(`a core composite type (0x60 func, 0x5f struct, 0x5e array), found 0x${hex(op)}`, at);
+  return r.fail(`a core composite type (0x60 func, 0x5f struct, 0x5e array, 0x5d cont), found 0x${hex(op)}`, at);
 }
 
 /** `sub final? supertypes* comptype`, after its 0x50 (non-final) or 0x4f (final) opcode. */
@@ -274,9 +322,11 @@ function subType(r: Reader): CoreTypeDef {
   return compType(r, r.u8('a composite type'), at);
 }
 
-export function coreType(r: Reader): CoreTypeDef {
+/** `inModuleType`: inside a module type's declarations 0x50 is a GC `sub`, not another module type. */
+export function coreType(r: Reader, inModuleType = false): CoreTypeDef {
   const at = r.pos;
   const op = r.u8('a core type');
+  if (inModuleType && op === 0x50) return subType(r);
   // A bare 0x50 here is a module type; GC subtypes come prefixed (0x00 0x50) or final (0x4f).
   if (op === 0x00) {
     const s = r.pos;
@@ -292,22 +342,14 @@ export function coreType(r: Reader): CoreTypeDef {
     }, 'a recursion group size');
     return group.length === 1 ? group[0]! : { kind: 'gc' };
   }
-  if (op === 0x5f || op === 0x5e) return compType(r, op, at);
-  if (op === 0x60) {
-    return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
-  }
+  if (op === 0x60 || op === 0x5f || op === 0x5e || op === 0x5d || op === SHARED || op === DESCRIBES || op === DESCRIPTOR) return compType(r, op, at);
   if (op === 0x50) {
     const decls = r.vec((r): CoreModuleDecl => {
       const d = r.pos;
       const b = r.u8('a module declarator');
       switch (b) {
         case 0x00: return { kind: 'import', module: r.name('an import module name'), name: r.name('an import name'), desc: coreExternDesc(r) };
-        case 0x01: {
-          const t = r.pos;
-          const type = coreType(r);
-          if (type.kind === 'module') r.fail('a core function type (module types cannot be declared inside a module type)', t);
-          return { kind: 'type', type };
-        }
+        case 0x01: return { kind: 'type', type: coreType(r, true) };
         case 0x02: {
           const s = r.pos;
           if (r.u8('an alias sort') !== 0x10 || r.u8('an outer alias tag') !== 0x01) r.fail('0x10 0x01 (outer type alias)', s);

@@ -2,6 +2,7 @@ import type { Alias, CoreModuleInfo, CoreTypeDef, Decl, DefValType, ExternType, 
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, ValType } from './model.js';
 import { childTypes, nameType, newResource } from './model.js';
+import { isKebab } from './validate-names.js';
 
 /** A type index space with lexical parents, for outer aliases. */
 export interface TypeScope {
@@ -43,10 +44,8 @@ function unique(names: string[], what: string, offset: number): void {
   }
 }
 
-const KEBAB_WORDS = /^(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)(?:-(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*))*$/;
-
 export function checkLabel(name: string, what: string, offset: number): void {
-  if (!KEBAB_WORDS.test(name)) throw new WeftError(`${what} '${name}' is not a valid kebab-case label`, offset);
+  if (!isKebab(name)) throw new WeftError(`${what} '${name}' is not a valid kebab-case label`, offset);
 }
 
 /**

@@ -151,6 +151,7 @@ export class NameSpace {
       interfaceName(impl, offset);
     }
     if (attrs?.versionSuffix !== undefined) {
+      if (sortKind !== 'instance') throw new WeftError(`only instances can have an \`versionsuffix\` (\`${name}\` is a ${sortKind})`, offset);
       const at = name.lastIndexOf('@');
       if (parsed.kind !== 'interface' || at < 0) throw new WeftError(`\`versionsuffix\` on \`${name}\` requires an interface name with a version`, offset);
       semver(name.slice(at + 1) + attrs.versionSuffix, offset);

@@ -1,4 +1,4 @@
-import type { CoreFuncSig } from '../decode/ast.js';
+import type { CoreFuncSig, CoreItemType } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { substExtern } from './validate-subst.js';
@@ -32,9 +32,40 @@ export function namedVia(x: object, named: (x: object) => boolean): boolean {
 
 /** A core module's imports and exports, where known (kept beside the `module` extern descriptions). */
 export interface ModuleType {
-  imports: { module: string; name: string; kind: string; type?: CoreFuncSig }[];
-  exports: { name: string; kind: string; type?: CoreFuncSig }[];
+  imports: { module: string; name: string; kind: string; type?: CoreFuncSig; item?: CoreItemType }[];
+  exports: { name: string; kind: string; type?: CoreFuncSig; item?: CoreItemType }[];
 }
+
+/**
+ * Why a table, memory or global of type `got` cannot satisfy an import of type `want` (the core
+ * import matching rules as wasmparser applies them: a global's shared flag is not compared),
+ * or undefined when it can. Reference types are not told apart here.
+ */
+export function itemMismatch(got: CoreItemType, want: CoreItemType): string | undefined {
+  if (got.kind !== want.kind) return `expected a ${want.kind}, found a ${got.kind}`;
+  if (got.kind === 'global') {
+    const w = want as typeof got;
+    if (got.mutable !== w.mutable) return `expected ${w.mutable ? 'a mutable' : 'an immutable'} global`;
+    return got.type !== w.type ? `expected a global of type ${w.type}, found ${got.type}` : undefined;
+  }
+  if (got.kind === 'memory') {
+    const w = want as typeof got;
+    if (got.memory64 !== w.memory64 || got.shared !== w.shared || pageSizeLog2(got) !== pageSizeLog2(w)) return 'mismatch in memory type';
+  } else {
+    const w = want as typeof got;
+    if (got.elem !== w.elem || got.table64 !== w.table64 || got.shared !== w.shared) return 'mismatch in table type';
+  }
+  const w = want as typeof got;
+  const limitsFit = got.min >= w.min && (w.max === undefined || (got.max !== undefined && got.max <= w.max));
+  return limitsFit ? undefined : `mismatch in ${got.kind} limits: expected ${limitsText(w)}, found ${limitsText(got)}`;
+}
+
+/** 64 KiB pages unless the memory has a custom page size. */
+export const DEFAULT_PAGE_SIZE_LOG2 = 16;
+const pageSizeLog2 = (m: { pageSizeLog2?: number }) => m.pageSizeLog2 ?? DEFAULT_PAGE_SIZE_LOG2;
+
+const limitsText = (t: { min: bigint; max?: bigint }) => `${t.min}${t.max === undefined ? '' : `..${t.max}`}`;
+
 
 export const moduleTypes = new WeakMap<ExternDesc, ModuleType>();
 
@@ -84,11 +115,15 @@ function subModule(a: ModuleType, b: ModuleType): void {
     const j = b.imports.find((x) => x.module === i.module && x.name === i.name);
     if (!j) fail(`missing expected import \`${i.module}::${i.name}\``);
     if (!sameCore(j!.kind, j!.type, i.kind, i.type)) fail(`type mismatch in import \`${i.module}::${i.name}\`: expected ${i.kind} ${sigText(i.type)}, found ${j!.kind} ${sigText(j!.type)}`);
+    const mismatch = i.item && j!.item && itemMismatch(j!.item, i.item);
+    if (mismatch) fail(`type mismatch in import \`${i.module}::${i.name}\`: ${mismatch}`);
   }
   for (const e of b.exports) {
     const f = a.exports.find((x) => x.name === e.name);
     if (!f) fail(`missing expected export \`${e.name}\``);
     if (!sameCore(f!.kind, f!.type, e.kind, e.type)) fail(`type mismatch in export \`${e.name}\`: expected ${e.kind} ${sigText(e.type)}, found ${f!.kind} ${sigText(f!.type)}`);
+    const mismatch = e.item && f!.item && itemMismatch(f!.item, e.item);
+    if (mismatch) fail(`type mismatch in export \`${e.name}\`: ${mismatch}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type {
-  Alias, Canon, CanonOptions, ComponentAst, CoreFuncSig, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl,
+  Alias, Canon, CanonOptions, ComponentAst, CoreFuncSig, CoreItemType, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl,
   Definition, ExternType, SortIdx, TypeDef,
 } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
@@ -7,16 +7,17 @@ import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
 import { newResource } from './model.js';
 import type { TypeScope } from './resolve.js';
-import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, typeAt } from './resolve.js';
+import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from './resolve.js';
 import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import type { ModuleType } from './validate-subtype.js';
-import { aliasResource, aliasValue, canonResource, expectSub, moduleTypes, namedVia } from './validate-subtype.js';
-import { flatten, MAX_ELEM_SIZE, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory, size } from './layout.js';
+import { aliasResource, aliasValue, canonResource, DEFAULT_PAGE_SIZE_LOG2, expectSub, itemMismatch, moduleTypes, namedVia } from './validate-subtype.js';
+import { flatten, MAX_ELEM_SIZE, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory, size } from './layout.js';
 import { substExtern } from './validate-subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
-interface CoreExport { kind: CoreSort; type?: CoreFuncSig }
+/** `item` is the type of a table, memory or global, where known. */
+interface CoreExport { kind: CoreSort; type?: CoreFuncSig; item?: CoreItemType }
 type CoreInstance = Map<string, CoreExport> | undefined;
 
 /** One scope in which imports and exports are named: a component, component type or instance type. */
@@ -37,7 +38,8 @@ interface State extends TypeScope {
   instances: InstanceType[];
   components: ComponentType[];
   coreFuncs: (CoreFuncSig | undefined)[];
-  coreCounts: Record<'table' | 'memory' | 'global' | 'tag', number>;
+  /** Core tables, memories, globals and tags by index, with their types where known. */
+  coreItems: Record<'table' | 'memory' | 'global' | 'tag', (CoreItemType | undefined)[]>;
   coreModules: (ModuleType | undefined)[];
   coreInstances: CoreInstance[];
   values: number;
@@ -76,7 +78,7 @@ export function validate(ast: ComponentAst): void {
 function newState(parent: State | undefined): State {
   return {
     types: [], coreTypes: [], funcs: [], instances: [], components: [], coreFuncs: [],
-    coreCounts: { table: 0, memory: 0, global: 0, tag: 0 }, coreModules: [], coreInstances: [],
+    coreItems: { table: [], memory: [], global: [], tag: [] }, coreModules: [], coreInstances: [],
     values: 0, names: new Names(), ownResources: new Set(), generated: new Set(), imports: new Map(), exports: new Map(),
     ...(parent ? { parent } : {}),
   };
@@ -128,13 +130,15 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
         if (imp.type && e.type && !sameSig(imp.type, e.type)) {
           throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: expected ${showSig(imp.type)}, found ${showSig(e.type)}`, o);
         }
+        const mismatch = imp.item && e.item && itemMismatch(e.item, imp.item);
+        if (mismatch) throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: ${mismatch}`, o);
       }
       s.coreInstances.push(new Map(mod.exports.map((e) => [e.name, e as CoreExport])));
       return;
     }
     case 'core-type':
       checkCoreType(def.type, o);
-      s.coreTypes.push(coreTypeOf(def.type, s));
+      s.coreTypes.push(coreTypeOf(def.type, s, o));
       return;
     case 'instance': {
       const { expr } = def;
@@ -215,24 +219,34 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
 /** Module types resolved to their imports and exports, beside the resolved core types. */
 const coreModuleTypes = new WeakMap<AnyType, ModuleType>();
 
-function coreTypeOf(def: CoreTypeDef, scope: TypeScope): AnyType {
+function coreTypeOf(def: CoreTypeDef, scope: TypeScope, offset: number): AnyType {
   const t = resolveCoreType(def);
   if (def.kind !== 'module') return t;
   const sigs: (CoreFuncSig | undefined)[] = [];
   const mt: ModuleType = { imports: [], exports: [] };
-  const sig = (d: Extract<CoreModuleDecl, { kind: 'import' }>['desc']) => (d.kind === 'func' ? sigs[d.typeIndex] : undefined);
+  /** A declared item's kind, with its function signature or table, memory or global type where known. */
+  const known = (d: Extract<CoreModuleDecl, { kind: 'import' }>['desc']) => {
+    if (d.kind === 'tag') return { kind: d.kind };
+    if (d.kind !== 'func') return { kind: d.kind, item: d };
+    const type = sigs[d.typeIndex];
+    return type ? { kind: d.kind, type } : { kind: d.kind };
+  };
   for (const d of def.decls) {
     switch (d.kind) {
       case 'type': sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined); break;
       case 'alias': {
+        // Count 1 is the enclosing component (or type); the alias must name one of its core types that is not a module type.
         let x: TypeScope | undefined = scope;
         for (let i = 1; i < d.count && x; i++) x = x.parent;
         const a = x?.coreTypes[d.index];
+        if (!x || d.count === 0) throw new WeftError(`outer alias count ${d.count} in a core module type is out of range`, offset);
+        if (!a) throw new WeftError(`outer core type index ${d.index} out of range (${x.coreTypes.length} defined)`, offset);
+        if (a.kind === 'core-module') throw new WeftError(`outer core type index ${d.index} is a module type, not a function type`, offset);
         sigs.push(a?.kind === 'core-func' ? { params: a.params as CoreValType[], results: a.results as CoreValType[] } : undefined);
         break;
       }
-      case 'import': { const type = sig(d.desc); mt.imports.push(type ? { module: d.module, name: d.name, kind: d.desc.kind, type } : { module: d.module, name: d.name, kind: d.desc.kind }); break; }
-      case 'export': { const type = sig(d.desc); mt.exports.push(type ? { name: d.name, kind: d.desc.kind, type } : { name: d.name, kind: d.desc.kind }); break; }
+      case 'import': mt.imports.push({ module: d.module, name: d.name, ...known(d.desc) }); break;
+      case 'export': mt.exports.push({ name: d.name, ...known(d.desc) }); break;
     }
   }
   coreModuleTypes.set(t, mt);
@@ -255,8 +269,6 @@ function uniqueCoreImports(names: string[], offset: number): void {
   }
 }
 
-const MAX_PAGES_32 = 65536n;
-const MAX_PAGES_64 = 1n << 48n;
 
 function checkCoreType(t: CoreTypeDef, offset: number): void {
   if (t.kind !== 'module') return;
@@ -266,7 +278,8 @@ function checkCoreType(t: CoreTypeDef, offset: number): void {
   const desc = (d: Extract<CoreModuleDecl, { kind: 'import' | 'export' }>['desc']) => {
     if ((d.kind === 'func' || d.kind === 'tag') && d.typeIndex >= types) throw new WeftError(`type index out of bounds: ${d.typeIndex} in a core module type`, offset);
     if (d.kind === 'memory') {
-      const max = d.memory64 ? MAX_PAGES_64 : MAX_PAGES_32;
+      // A memory spans at most the whole 32- or 64-bit address space.
+      const max = 1n << BigInt((d.memory64 ? 64 : 32) - (d.pageSizeLog2 ?? DEFAULT_PAGE_SIZE_LOG2));
       if (d.min > max || (d.max !== undefined && d.max > max)) throw new WeftError(`memory size must be at most ${max} pages`, offset);
       if (d.max !== undefined && d.max < d.min) throw new WeftError('memory size minimum must not be greater than maximum', offset);
     }
@@ -293,8 +306,12 @@ function coreItem(s: State, sort: CoreSort, index: number, offset: number): Core
       return type ? { kind: 'func', type } : { kind: 'func' };
     }
     case 'table': case 'memory': case 'global': case 'tag':
-      if (index >= s.coreCounts[sort]) throw new WeftError(`core ${sort} index ${index} out of range`, offset);
-      return { kind: sort };
+    {
+      const items = s.coreItems[sort];
+      if (index >= items.length) throw new WeftError(`core ${sort} index ${index} out of range`, offset);
+      const item = items[index];
+      return item ? { kind: sort, item } : { kind: sort };
+    }
     default: throw new WeftError(`core ${sort} cannot be exported from a core instance`, offset);
   }
 }
@@ -349,7 +366,7 @@ function aliasDef(s: State, alias: Alias, o: number): void {
     if (e && e.kind !== sort.core) throw new WeftError(`core export \`${target.name}\` is a ${e.kind}, not a ${sort.core}`, o);
     switch (sort.core) {
       case 'func': s.coreFuncs.push(e?.type); break;
-      case 'table': case 'memory': case 'global': case 'tag': s.coreCounts[sort.core]++; break;
+      case 'table': case 'memory': case 'global': case 'tag': s.coreItems[sort.core].push(e?.item); break;
       default: throw new WeftError(`core ${sort.core} exports cannot be aliased`, o);
     }
     return;
@@ -432,8 +449,11 @@ function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number
     subst.set(r, fresh);
     generated.add(fresh);
   }
-  const memo = new Map<object, object>();
-  const substitute = (d: ExternDesc): ExternDesc => substExtern(d, withAliases(subst), memo);
+  // Imported value types bound to their arguments so far. Each substitution starts from these
+  // alone: a shared cache would remember an import's own type as unchanged while checking it,
+  // before it is bound, and later exports would keep referring to the inner, unnamed type.
+  const bound = new Map<object, object>();
+  const substitute = (d: ExternDesc): ExternDesc => substExtern(d, withAliases(subst), new Map(bound));
   for (const [name, want] of ct.imports) {
     const arg = args.get(name);
     if (!arg) throw new WeftError(`missing import named \`${name}\``, o);
@@ -443,23 +463,24 @@ function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number
     }
     if (want.kind === 'instance' && arg.kind === 'instance') bindInstanceResources(want.type, arg.type, subst);
     expectSub(arg, substitute(want), `type mismatch in import \`${name}\``, o);
-    bindValueTypes(want, arg, memo);
+    bindValueTypes(want, arg, bound);
   }
   freshExportedResources(ct.exports, subst, generated);
   const all = withAliases(subst);
+  const memo = new Map(bound);
   const exports = new Map<string, ExternDesc>();
   for (const [n, d] of ct.exports) exports.set(n, substExtern(d, all, memo));
   return { kind: 'instance', exports };
 }
 
 /** An imported named value type stands for the argument's type in the instance's exports. */
-function bindValueTypes(want: ExternDesc, arg: ExternDesc, memo: Map<object, object>): void {
+function bindValueTypes(want: ExternDesc, arg: ExternDesc, bound: Map<object, object>): void {
   if (want.kind === 'type' && want.type.kind === 'value' && arg.kind === 'type' && arg.type.kind === 'value') {
-    if (!memo.has(want.type.type)) memo.set(want.type.type, arg.type.type);
+    if (!bound.has(want.type.type)) bound.set(want.type.type, arg.type.type);
   } else if (want.kind === 'instance' && arg.kind === 'instance') {
     for (const [n, d] of want.type.exports) {
       const g = arg.type.exports.get(n);
-      if (g) bindValueTypes(d, g, memo);
+      if (g) bindValueTypes(d, g, bound);
     }
   }
 }
@@ -546,12 +567,15 @@ function isFresh(t: ExternType): boolean {
 }
 
 function markInstance(t: InstanceType, set: Set<object>): void {
-  for (const d of t.exports.values()) {
-    if (d.kind === 'type') {
-      if (d.type.kind === 'resource') set.add(d.type.resource);
-      else if (d.type.kind === 'value') set.add(d.type.type);
-    } else if (d.kind === 'instance') markInstance(d.type, set);
-  }
+  for (const d of t.exports.values()) markExport(d, set);
+}
+
+/** The types an instance export names: a type export's type, and a nested instance's types. */
+function markExport(d: ExternDesc, set: Set<object>): void {
+  if (d.kind === 'type') {
+    if (d.type.kind === 'resource') set.add(d.type.resource);
+    else if (d.type.kind === 'value') set.add(d.type.type);
+  } else if (d.kind === 'instance') markInstance(d.type, set);
 }
 
 const NAMED = /^(record|variant|enum|flags)$/;
@@ -578,14 +602,15 @@ function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: st
     f.params.forEach((p) => val(p.type, what, vis));
     if (f.result) val(f.result, what, vis);
   };
+  /** An instance's exports name types in order: an export may only use the types named before it. */
   const instance = (t: InstanceType, what: string, outer: (x: object) => boolean) => {
     const local = new Set<object>();
-    markInstance(t, local);
     const vis = (x: object) => namedVia(x, (y) => local.has(y)) || outer(x);
     for (const d of t.exports.values()) {
       if (d.kind === 'func') func(d.type, what, vis);
       else if (d.kind === 'type' && d.type.kind === 'value') children(d.type.type, what, vis);
       else if (d.kind === 'instance') instance(d.type, what, vis);
+      markExport(d, local);
     }
   };
   switch (desc.kind) {
@@ -620,6 +645,7 @@ function annotated(n: Exclude<ExternName, { kind: 'plain' | 'interface' }>, desc
     if (got !== n.resource) throw new WeftError(`function does not match expected resource name \`${got}\``, o);
   };
   if (n.kind === 'constructor') {
+    if (f.async) throw new WeftError('constructor function cannot be async', o);
     if (!f.result) throw new WeftError(`\`[constructor]${n.resource}\` function should return one value`, o);
     let t = f.result;
     if (t.kind === 'result' && t.ok) t = t.ok;
@@ -635,7 +661,7 @@ function annotated(n: Exclude<ExternName, { kind: 'plain' | 'interface' }>, desc
 }
 
 function typeDef(def: TypeDef, s: TypeScope, o: number): AnyType {
-  if (def.kind === 'defval' && def.def.kind === 'stream' && def.def.type?.kind === 'prim' && def.def.type.prim === 'char') {
+  if (def.kind === 'defval' && def.def.kind === 'stream' && def.def.type && resolveValType(def.def.type, s, o).kind === 'char') {
     throw new WeftError('`stream<char>` is not valid', o);
   }
   if (def.kind === 'defval') {
@@ -659,7 +685,7 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceTyp
   const exports = new Map<string, ExternDesc>();
   for (const d of ds) {
     switch (d.kind) {
-      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(coreTypeOf(d.type, scope)); break;
+      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(coreTypeOf(d.type, scope, d.offset)); break;
       case 'type': {
         if (d.type.kind === 'resource') throw new WeftError('resource types may only be defined directly in a component', d.offset);
         scope.types.push(typeDef(d.type, scope, d.offset));
@@ -719,31 +745,17 @@ function canonDef(s: State, c: Canon, o: number): void {
       const core = at(s.coreFuncs, c.coreFunc, 'core func', o);
       const t = typeAt(s, c.typeIndex, o);
       if (t.kind !== 'func') throw new WeftError(`canon lift: type index ${c.typeIndex} is not a function type`, o);
-      asyncOptions(c.options, t.type, o);
-      if (!c.options.async) {
-        const { params, results } = flatFunc(t.type);
-        const want: CoreFuncSig = {
-          params: params.length > MAX_FLAT_PARAMS ? ['i32'] : params,
-          results: results.length > MAX_FLAT_RESULTS ? ['i32'] : results,
-        };
-        if (core) {
-          if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
-          if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
-        }
-        options(s, c.options, t.type, 'lift', o, want.results);
+      const want = options(s, c.options, t.type, 'lift', o);
+      if (core) {
+        if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
+        if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
       }
       s.funcs.push(t.type);
       return;
     }
     case 'lower': {
       const f = at(s.funcs, c.func, 'func', o);
-      asyncOptions(c.options, f, o);
-      if (c.options.async) { s.coreFuncs.push(undefined); return; }
-      options(s, c.options, f, 'lower', o, []);
-      const { params, results } = flatFunc(f);
-      const sig: CoreFuncSig = { params: params.length > MAX_FLAT_PARAMS ? ['i32'] : [...params], results };
-      if (results.length > MAX_FLAT_RESULTS) { sig.params.push('i32'); sig.results = []; }
-      s.coreFuncs.push(sig);
+      s.coreFuncs.push(options(s, c.options, f, 'lower', o));
       return;
     }
     case 'resource.new':
@@ -758,40 +770,136 @@ function canonDef(s: State, c: Canon, o: number): void {
         : c.kind === 'resource.rep' ? { params: ['i32'], results: ['i32'] } : { params: ['i32'], results: [] });
       return;
     }
-    case 'builtin': s.coreFuncs.push(undefined); return;
+    case 'builtin': {
+      if (c.name === 'task.return') {
+        // task.return lowers a function taking the result: its options are a lower's, less these.
+        if (c.options?.realloc !== undefined) throw new WeftError('cannot specify `realloc` option on `task.return`', o);
+        if (c.options?.async) throw new WeftError('cannot specify `async` option on `task.return`', o);
+        const result = c.result && resolveValType(c.result, s, o);
+        s.coreFuncs.push(options(s, c.options ?? {}, { params: result ? [{ name: 'v', type: result }] : [] }, 'lower', o));
+        return;
+      }
+      // Slot 1 belongs to the threading proposal's second context slot.
+      if ((c.name === 'context.get' || c.name === 'context.set') && c.index !== undefined && c.index > 1) {
+        throw new WeftError(`\`${c.name}\` immediate must be zero or one: ${c.index}`, o);
+      }
+      if (c.typeIndex !== undefined) {
+        const family = c.name.slice(0, c.name.indexOf('.'));
+        const t = typeAt(s, c.typeIndex, o);
+        if (t.kind !== 'value' || t.type.kind !== 'unsupported' || t.type.what !== family) throw new WeftError(`\`${c.name}\` requires a ${family} type`, o);
+      }
+      if (c.coreTypeIndex !== undefined) {
+        const t = s.coreTypes[c.coreTypeIndex];
+        if (!t) throw new WeftError(`core type index ${c.coreTypeIndex} out of range (${s.coreTypes.length} defined)`, o);
+        if (c.name === 'thread.new-indirect' && (t.kind !== 'core-func' || t.params.join() !== 'i32' || t.results.length > 0)) {
+          throw new WeftError('`thread.new-indirect` needs a core function type taking one i32 and returning nothing', o);
+        }
+      }
+      if (c.tableIndex !== undefined && c.tableIndex >= s.coreItems.table.length) throw new WeftError(`core table index ${c.tableIndex} out of range`, o);
+      if (c.memoryIndex !== undefined) {
+        // waitable-set.wait and .poll take the set and a pointer into this memory.
+        if (c.memoryIndex >= s.coreItems.memory.length) throw new WeftError(`core memory index ${c.memoryIndex} out of range`, o);
+        const mem = s.coreItems.memory[c.memoryIndex];
+        s.coreFuncs.push(mem?.kind === 'memory' ? { params: ['i32', mem.memory64 ? 'i64' : 'i32'], results: ['i32'] } : undefined);
+        return;
+      }
+      s.coreFuncs.push(BUILTIN_SIGNATURES[c.name]);
+      return;
+    }
   }
 }
 
-/** Preview 3 options: checked for consistency only; their ABI is not validated here. */
-function asyncOptions(opts: CanonOptions, f: FuncType, o: number): void {
+/** The core signatures of the built-ins whose signature depends on no option or type (with 32-bit memories). */
+const BUILTIN_SIGNATURES: Record<string, CoreFuncSig> = (() => {
+  const sig = (params: CoreValType[], results: CoreValType[]): CoreFuncSig => ({ params, results });
+  const out: Record<string, CoreFuncSig> = {
+    'task.cancel': sig([], []), 'backpressure.inc': sig([], []), 'backpressure.dec': sig([], []),
+    'subtask.drop': sig(['i32'], []), 'subtask.cancel': sig(['i32'], ['i32']),
+    'context.get': sig([], ['i32']), 'context.set': sig(['i32'], []),
+    'error-context.drop': sig(['i32'], []),
+    'waitable-set.new': sig([], ['i32']), 'waitable-set.drop': sig(['i32'], []), 'waitable.join': sig(['i32', 'i32'], []),
+    'error-context.new': sig(['i32', 'i32'], ['i32']), 'error-context.debug-message': sig(['i32', 'i32'], []),
+    'thread.index': sig([], ['i32']), 'thread.yield': sig([], ['i32']), 'thread.new-indirect': sig(['i32', 'i32'], ['i32']),
+    'thread.resume-later': sig(['i32'], []), 'thread.suspend': sig([], ['i32']), 'thread.available-parallelism': sig([], ['i32']),
+    'thread.suspend-then-resume': sig(['i32'], ['i32']), 'thread.yield-then-resume': sig(['i32'], ['i32']),
+    'thread.suspend-then-promote': sig(['i32'], ['i32']), 'thread.yield-then-promote': sig(['i32'], ['i32']),
+    'stream.read': sig(['i32', 'i32', 'i32'], ['i32']), 'stream.write': sig(['i32', 'i32', 'i32'], ['i32']),
+    'future.read': sig(['i32', 'i32'], ['i32']), 'future.write': sig(['i32', 'i32'], ['i32']),
+  };
+  for (const family of ['stream', 'future']) {
+    out[`${family}.new`] = sig([], ['i64']);
+    out[`${family}.cancel-read`] = sig(['i32'], ['i32']);
+    out[`${family}.cancel-write`] = sig(['i32'], ['i32']);
+    out[`${family}.drop-readable`] = sig(['i32'], []);
+    out[`${family}.drop-writable`] = sig(['i32'], []);
+  }
+  return out;
+})();
+
+/**
+ * Checks a lift's or lower's canonical options against the function type and returns the core
+ * signature it has (the canonical ABI's flattening, sync or async).
+ */
+function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower', o: number): CoreFuncSig {
   if (opts.async && !f.async) throw new WeftError('the `async` canonical option requires an async function type', o);
   if (opts.callback !== undefined && !opts.async) throw new WeftError('canonical option `callback` requires `async`', o);
-}
-
-
-function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower', o: number, liftedResults: CoreValType[]): void {
-  if (opts.memory !== undefined && opts.memory >= s.coreCounts.memory) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
+  if (opts.callback !== undefined && dir === 'lower') throw new WeftError('canonical option `callback` cannot be specified for lowerings', o);
+  if (opts.postReturn !== undefined && dir === 'lower') throw new WeftError('canonical option `post-return` cannot be specified for lowerings', o);
+  if (opts.postReturn !== undefined && opts.async) throw new WeftError('canonical option `post-return` cannot be specified for an async function', o);
+  if (opts.memory !== undefined && opts.memory >= s.coreItems.memory.length) throw new WeftError(`core memory index ${opts.memory} out of range`, o);
+  const mem = opts.memory === undefined ? undefined : s.coreItems.memory[opts.memory];
+  if (mem?.kind === 'memory' && mem.shared) throw new WeftError('canonical option `memory` must be an unshared memory', o);
   const realloc = opts.realloc === undefined ? undefined : { sig: at(s.coreFuncs, opts.realloc, 'core func', o) };
   const post = opts.postReturn === undefined ? undefined : { sig: at(s.coreFuncs, opts.postReturn, 'core func', o) };
-  if (post && dir === 'lower') throw new WeftError('canonical option `post-return` cannot be specified for lowerings', o);
+  const callback = opts.callback === undefined ? undefined : { sig: at(s.coreFuncs, opts.callback, 'core func', o) };
   if (realloc && opts.memory === undefined) throw new WeftError('canonical option `realloc` requires `memory` to also be specified', o);
   if (realloc?.sig && !sameSig(realloc.sig, { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] })) {
     throw new WeftError(`canonical option \`realloc\` uses a core function with an incorrect signature: ${showSig(realloc.sig)}`, o);
   }
-  if (post?.sig && !sameSig(post.sig, { params: liftedResults, results: [] })) {
+  // The callback's results are left to the engine: only its parameters are fixed.
+  if (callback?.sig && !sameTypes(callback.sig.params, ['i32', 'i32', 'i32']) && !sameTypes(callback.sig.params, ['i32'])) {
+    throw new WeftError(`canonical option \`callback\` uses a core function with an incorrect signature: ${showSig(callback.sig)}`, o);
+  }
+  const { sig, memory, realloc: needRealloc } = coreSignature(f, dir, opts);
+  if (post?.sig && !sameSig(post.sig, { params: sig.results, results: [] })) {
     throw new WeftError(`canonical option \`post-return\` uses a core function with an incorrect signature: ${showSig(post.sig)}`, o);
   }
-  const { params, results } = flatFunc(f);
-  const paramsInMemory = f.params.some((p) => needsMemory(p.type));
-  const resultInMemory = f.result !== undefined && needsMemory(f.result);
-  const needMemory = paramsInMemory || resultInMemory || params.length > MAX_FLAT_PARAMS || results.length > MAX_FLAT_RESULTS;
-  const needRealloc = dir === 'lift' ? paramsInMemory || params.length > MAX_FLAT_PARAMS : resultInMemory;
-  if (needMemory && opts.memory === undefined) throw new WeftError('canonical option `memory` is required', o);
+  if ((memory || needRealloc) && opts.memory === undefined) throw new WeftError('canonical option `memory` is required', o);
   if (needRealloc && !realloc) throw new WeftError('canonical option `realloc` is required', o);
+  return sig;
 }
 
-function flatFunc(f: FuncType): { params: CoreValType[]; results: CoreValType[] } {
-  return { params: f.params.flatMap((p) => flatten(p.type)), results: f.result ? flatten(f.result) : [] };
+/**
+ * The core signature of a lifted or lowered function and whether it needs `memory` and
+ * `realloc`. Async lowers take at most MAX_FLAT_ASYNC_PARAMS flat parameters, return a status
+ * and write a result through a pointer; async lifts return their result through `task.return`
+ * and return a status only when they have a callback.
+ */
+function coreSignature(f: FuncType, dir: 'lift' | 'lower', opts: CanonOptions): { sig: CoreFuncSig; memory: boolean; realloc: boolean } {
+  let params: CoreValType[] = f.params.flatMap((p) => flatten(p.type));
+  let results: CoreValType[] = [];
+  const pointers = f.params.some((p) => needsMemory(p.type));
+  let memory = dir === 'lower' && pointers;
+  let realloc = dir === 'lift' && pointers;
+  if (params.length > (dir === 'lower' && opts.async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS)) {
+    params = ['i32'];
+    memory = true;
+    if (dir === 'lift') realloc = true;
+  }
+  if (f.result && dir === 'lower' && needsMemory(f.result)) realloc = true;
+  if (!opts.async) {
+    const flat = f.result ? flatten(f.result) : [];
+    if (flat.length <= MAX_FLAT_RESULTS) results = flat;
+    else if (dir === 'lower') { params = [...params, 'i32']; memory = true; }
+    else { results = ['i32']; memory = true; }
+  } else if (dir === 'lower') {
+    if (f.result) { params = [...params, 'i32']; memory = true; }
+    results = ['i32'];
+  } else {
+    if (f.result && (flatten(f.result).length > MAX_FLAT_PARAMS || needsMemory(f.result))) memory = true;
+    if (opts.callback !== undefined) results = ['i32'];
+  }
+  return { sig: { params, results }, memory, realloc };
 }
 
 function sameTypes(a: CoreValType[], b: CoreValType[]): boolean {
