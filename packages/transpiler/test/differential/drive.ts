@@ -111,7 +111,9 @@ class Side {
     return o;
   }
 
+  /** Host calls made while instantiating (a start function's) get canonical answers, whatever call came before. */
   async instantiate(): Promise<void> {
+    this.begin('instantiate', 0, 'canonical');
     this.exports = await this.loaded.instantiate(this.imports);
   }
 

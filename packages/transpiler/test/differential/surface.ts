@@ -7,7 +7,7 @@
 import { decodeComponent } from '../../src/decode/component.js';
 import { inline } from '../../src/link/inline.js';
 import type { ExportItem, ImportInstance } from '../../src/link/plan.js';
-import { camelCase, exportShortName, parseFuncName, pascalCase } from '../../src/emit/names.js';
+import { camelCase, exportShortName, parseFuncName, pascalCase } from '../../src/js/names.js';
 import type { FuncType, Resource } from '../../src/types/model.js';
 import { validate } from '../../src/types/validate.js';
 

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { FuncType, Resource, ValType } from '../../src/types/model.js';
-import { camelCase } from '../../src/emit/names.js';
+import { camelCase } from '../../src/js/names.js';
 
 /** Stands for a resource instance until an engine makes one. */
 export interface ResourceSeed {
