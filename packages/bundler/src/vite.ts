@@ -6,6 +6,22 @@ import { SHIM_PACKAGES } from './packages.js';
 
 export type { ComponentOptions, WeftOptions } from './options.js';
 
+/**
+ * The first version of each esbuild target that runs top-level await (ES2022 modules), which
+ * eager component imports need.
+ */
+const TOP_LEVEL_AWAIT: Record<string, number> = { es: 2022, chrome: 89, edge: 89, firefox: 89, safari: 15, ios: 15, opera: 75, node: 14.8, deno: 1 };
+
+/** The targets in a resolved `build.target` that cannot run top-level await. */
+export function targetsWithoutTopLevelAwait(target: string | string[] | false | undefined): string[] {
+  if (!target) return [];
+  return (Array.isArray(target) ? target : [target]).filter((t) => {
+    const m = /^([a-z]+)(\d+(?:\.\d+)?)/.exec(t.toLowerCase());
+    const first = m ? TOP_LEVEL_AWAIT[m[1]!] : undefined;
+    return first !== undefined && Number(m![2]) < first;
+  });
+}
+
 function split(id: string): [string, string] {
   const q = id.indexOf('?');
   return q < 0 ? [id, ''] : [id.slice(0, q), id.slice(q)];
@@ -49,6 +65,10 @@ export default function weft(options: WeftOptions = {}): Plugin {
       const eager = part === 'module' && !compiler.optionsFor(file).lazy;
       if (eager && config.isWorker && config.worker.format !== 'es') {
         throw new WeftBundlerError(`${rel} is imported in a worker built as '${config.worker.format}', which cannot hold top-level await: set worker: { format: 'es', plugins: () => [weft()] } in the Vite config, or import it with the ?instantiate query (lazy, no top-level await)`);
+      }
+      const old = config.command === 'build' ? targetsWithoutTopLevelAwait(config.build.target) : [];
+      if (eager && old.length) {
+        throw new WeftBundlerError(`${rel} is imported eagerly, which needs top-level await, but build.target includes ${old.join(', ')}, which lacks it: raise build.target (es2022, chrome89, firefox89, safari15 or later), or import it with the ?instantiate query (lazy, no top-level await)`);
       }
       const server = loadOptions?.ssr || (this as { environment?: { config: { consumer: string } } }).environment?.config.consumer === 'server';
       const env: Env = server ? 'node' : 'browser';

@@ -6,7 +6,7 @@ import { build, createServer, preview, type InlineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '@weft/e2e/browser';
 import { auditBuild, auditPage } from '@weft/e2e/page-audit';
-import weft from '../src/vite.js';
+import weft, { targetsWithoutTopLevelAwait } from '../src/vite.js';
 import { APP_OPTIONS, EXPECTED, writeApp } from './app.js';
 
 const appDir = fileURLToPath(new URL('../.cache/vite-app', import.meta.url));
@@ -129,6 +129,17 @@ describe('Vite plugin', () => {
     await expect(build({ ...config(), root, worker: { plugins: () => [weft()] }, build: { write: false } })).rejects.toThrow(
       /app\.wasm is imported in a worker built as 'iife', which cannot hold top-level await: set worker: \{ format: 'es', plugins: \(\) => \[weft\(\)\] \}/,
     );
+  });
+
+  it('an eager component under a build target without top-level await is an error naming the fix', async () => {
+    const root = join(appDir, 'old-target');
+    mkdirSync(root, { recursive: true });
+    copyFileSync(join(appDir, 'src', 'args.wasm'), join(root, 'app.wasm'));
+    writeFileSync(join(root, 'index.html'), "<script type=\"module\">import { run } from './app.wasm'; run.run();</script>");
+    await expect(build({ ...config(), root, build: { write: false, target: ['es2020', 'chrome100'] } })).rejects.toThrow(
+      /app\.wasm is imported eagerly, which needs top-level await, but build\.target includes es2020, which lacks it: raise build\.target/,
+    );
+    expect(targetsWithoutTopLevelAwait(['chrome88', 'chrome89', 'safari14.1', 'safari16', 'esnext', 'es2022', 'node14.7'])).toEqual(['chrome88', 'safari14.1', 'node14.7']);
   });
 
   it('writes precise types beside each component it loads', () => {

@@ -116,4 +116,11 @@ describe('webpack plugin', () => {
       await server.stop();
     }
   });
+
+  it("webpack's persistent cache depends on weft's packages, so a weft upgrade invalidates it", () => {
+    const compiler = webpack({ ...config('production'), cache: { type: 'filesystem', cacheDirectory: join(appDir, '.webpack-cache') } });
+    const cache = compiler.options.cache as { buildDependencies?: Record<string, string[]> };
+    const weftDeps = cache.buildDependencies?.weft ?? [];
+    expect(weftDeps.map((f) => JSON.parse(readFileSync(f, 'utf8')).name).sort()).toEqual(['@weft/bundler', '@weft/transpiler']);
+  });
 });
