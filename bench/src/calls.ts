@@ -41,7 +41,7 @@ export interface CallOptions {
 }
 
 /** Transpiles bench.wat in instantiation mode and writes the output; returns the entry module. */
-async function writeGlue(tool: Tool, c: Component): Promise<{ entry: string; coreWasm?: string }> {
+async function writeGlue(tool: Tool, c: Component): Promise<{ entry: string; coreWasm?: string | undefined }> {
   const transpile = await loadTranspiler(tool);
   const { files } = await transpile(c.bytes, { name: c.name, instantiation: 'async', base64Cutoff: 0 });
   const dir = writeScratch(`calls-${tool}`, files);

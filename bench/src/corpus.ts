@@ -33,7 +33,7 @@ export interface Corpus {
 
 export interface CorpusOptions {
   /** Restrict to these ids (prefix match, so `fixture` selects every fixture). */
-  only?: readonly string[];
+  only?: readonly string[] | undefined;
   log?: (msg: string) => void;
 }
 

@@ -12,7 +12,7 @@ import { runBench, sections as runSections, type BenchOptions, type Section } fr
 /** `opfs` runs in Chromium, apart from the weft-vs-jco sections. */
 const sections = [...runSections, 'opfs'] as const;
 type AnySection = (typeof sections)[number];
-type Options = Omit<BenchOptions, 'only'> & { only?: AnySection[] };
+type Options = Omit<BenchOptions, 'only'> & { only?: AnySection[] | undefined };
 
 const usage = `usage: bench [--quick] [--only ${sections.join(',')}] [--corpus id,...] [--json file]`;
 

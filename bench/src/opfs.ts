@@ -81,7 +81,7 @@ async function serve(): Promise<{ origin: string; close(): Promise<void> }> {
   };
 }
 
-export async function measureOpfs(opts: { quick?: boolean; log?: (m: string) => void } = {}): Promise<OpfsResults> {
+export async function measureOpfs(opts: { quick?: boolean | undefined; log?: (m: string) => void } = {}): Promise<OpfsResults> {
   const log = opts.log ?? (() => {});
   const fileBytes = (opts.quick ? 8 : 16) * 1024 * 1024;
   const samples = opts.quick ? 3 : 5;

@@ -18,8 +18,8 @@ export const sections = ['size', 'transpile', 'calls', 'startup', 'asyncify'] as
 export type Section = (typeof sections)[number];
 
 export interface BenchOptions {
-  quick?: boolean;
-  only?: readonly Section[];
+  quick?: boolean | undefined;
+  only?: readonly Section[] | undefined;
   /** Restrict the corpus to these ids (`fixture` selects every fixture). */
   corpus?: readonly string[];
   /** Where to write the JSON figures; false for nowhere. */

@@ -16,7 +16,7 @@ export interface TranspileOpts {
   instantiation?: 'async';
   minify?: boolean;
   base64Cutoff?: number;
-  map?: Record<string, string>;
+  map?: Record<string, string> | undefined;
   /** weft only (the asyncify section). */
   asyncMode?: 'sync' | 'asyncify';
   cacheDir?: false;
@@ -65,7 +65,8 @@ async function loadJco(): Promise<TranspileFn> {
   return async (bytes, { asyncMode, cacheDir, ...opts }) => {
     if (asyncMode === 'asyncify') throw new Error('jco has no asyncify mode');
     void cacheDir;
-    return jco.transpile(bytes, { ...opts, map: opts.map && { ...opts.map } });
+    const { map, ...rest } = opts;
+    return jco.transpile(bytes, { ...rest, ...(map ? { map: { ...map } } : {}) });
   };
 }
 

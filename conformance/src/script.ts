@@ -8,22 +8,22 @@ export type ComponentSource =
   | { form: 'quote'; text: string };
 
 export interface ComponentDecl {
-  id?: string;
+  id?: string | undefined;
   /** `(component definition ...)`: defined but not instantiated. */
   definition: boolean;
   source: ComponentSource;
 }
 
 export interface Invoke {
-  instance?: string;
+  instance?: string | undefined;
   name: string;
   args: SExpr[];
 }
 
 export type Command =
   | { kind: 'component'; decl: ComponentDecl }
-  | { kind: 'instance'; id?: string; definition: string }
-  | { kind: 'register'; name: string; instance?: string }
+  | { kind: 'instance'; id?: string | undefined; definition: string }
+  | { kind: 'register'; name: string; instance?: string | undefined }
   | { kind: 'invoke'; invoke: Invoke }
   | { kind: 'assert_return'; invoke: Invoke; results: SExpr[] }
   | { kind: 'assert_trap'; target: { invoke: Invoke } | { component: ComponentDecl }; message: string }

@@ -20,7 +20,7 @@ export interface FileResult {
   total: number;
   commands: CommandResult[];
   /** Set when the file could not run to its end (reader error, hang, worker crash). */
-  error?: string;
+  error?: string | undefined;
 }
 
 export interface FileRunOptions {
@@ -28,7 +28,7 @@ export interface FileRunOptions {
   /** Per-command limit. */
   timeoutMs: number;
   /** Run in pages of this Chromium instead of worker threads. */
-  chromium?: ChromiumHost;
+  chromium?: ChromiumHost | undefined;
 }
 
 /** How many times one file may hang before the rest of it is given up. */

@@ -93,10 +93,10 @@ export async function transpileForTest(component: Uint8Array, opts: TranspileFor
   let files: Record<string, Uint8Array>;
   if (engine === 'jco') {
     const { transpile } = await import('@bytecodealliance/jco');
-    ({ files } = await transpile(component, { name, map, noTypescript: true, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
+    ({ files } = await transpile(component, { name, ...(map ? { map } : {}), noTypescript: true, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
   } else {
     const { transpile } = await import('@weft/transpiler');
-    ({ files } = await transpile(component, { name, map, noTypescript: true, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
+    ({ files } = await transpile(component, { name, ...(map ? { map } : {}), noTypescript: true, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
   }
   if (!files[`${name}.js`]) throw new Error(`${engine} produced no ${name}.js (files: ${Object.keys(files).join(', ')})`);
   writeDirAtomic(dir, files);

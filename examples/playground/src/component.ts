@@ -110,13 +110,13 @@ let turn: Promise<unknown> = Promise.resolve();
  * Runs `body` with the command line given and the guest's stdout and stderr captured.
  * Errors, the configuration's too, come back in the result, so the queue goes on.
  */
-export function withCli<T>(config: CliRun, body: () => Promise<T>): Promise<{ value?: T; error?: unknown; output: Output }> {
+export function withCli<T>(config: CliRun, body: () => Promise<T>): Promise<{ value?: T | undefined; error?: unknown; output: Output }> {
   const run = turn.then(() => captured(config, body));
   turn = run;
   return run;
 }
 
-async function captured<T>(config: CliRun, body: () => Promise<T>): Promise<{ value?: T; error?: unknown; output: Output }> {
+async function captured<T>(config: CliRun, body: () => Promise<T>): Promise<{ value?: T | undefined; error?: unknown; output: Output }> {
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   let value: T | undefined;

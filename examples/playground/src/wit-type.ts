@@ -82,7 +82,9 @@ function parseType(t: Tokens): WitType {
       if (t.peek() !== '<') return { kind: 'result' };
       const [ok, err] = generic();
       const real = (x: WitType | undefined) => (x && !(x.kind === 'named' && x.name === '_') ? x : undefined);
-      return { kind: 'result', ok: real(ok), err: real(err) };
+      const okType = real(ok);
+      const errType = real(err);
+      return { kind: 'result', ...(okType ? { ok: okType } : {}), ...(errType ? { err: errType } : {}) };
     }
     case 'record':
       return {

@@ -9,7 +9,7 @@ import { asyncWaitAllowed, blockSync, sleepUntil, WouldBlockError } from './slee
 export interface Readiness {
   ready(): boolean;
   deadline?(): number;
-  block?(): void | PromiseLike<void>;
+  block?: (() => void | PromiseLike<void>) | undefined;
   /** Named in the error when waiting is impossible. */
   readonly label?: string;
 }

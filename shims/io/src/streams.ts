@@ -14,14 +14,14 @@ export interface ByteSource {
    */
   read(max: number): Uint8Array | null;
   /** True when `read` would return bytes or `null` at once. Default: always. */
-  ready?(): boolean;
+  ready?: (() => boolean) | undefined;
   /**
    * Wait until `ready()`; a promise is allowed (for the async modes). Without it, a
    * blocking read that finds no bytes cannot wait.
    */
-  block?(): void | PromiseLike<void>;
+  block?: (() => void | PromiseLike<void>) | undefined;
   /** Called when the guest drops the stream. */
-  close?(): void;
+  close?: (() => void) | undefined;
 }
 
 /** Where an output stream's bytes go (stdout, files, HTTP bodies). */
@@ -29,13 +29,13 @@ export interface ByteSink {
   /** Take all of `bytes` (never more than `capacity()` reported). Throwing fails the stream. */
   write(bytes: Uint8Array): void;
   /** Bytes `write` accepts now. Default: `DEFAULT_WRITE_BUDGET`. */
-  capacity?(): number;
+  capacity?: (() => number) | undefined;
   /** Push buffered bytes onwards. Throwing fails the stream. */
-  flush?(): void;
+  flush?: (() => void) | undefined;
   /** Wait until `capacity() > 0`; a promise is allowed (for the async modes). */
-  block?(): void | PromiseLike<void>;
+  block?: (() => void | PromiseLike<void>) | undefined;
   /** Called when the guest drops the stream. */
-  close?(): void;
+  close?: (() => void) | undefined;
 }
 
 /** Permit `check-write` reports for sinks that do not say. */
