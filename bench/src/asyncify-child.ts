@@ -50,7 +50,13 @@ let waits = 0;
 for (let i = 0; i < Number(samplesArg); i++) {
   const stdin = source();
   let out = 0;
-  cli.configure({ stdin, stdout: (chunk: Uint8Array) => { out += chunk.length; }, stderr: 'inherit' });
+  cli.configure({
+    stdin,
+    stdout: (chunk: Uint8Array) => {
+      out += chunk.length;
+    },
+    stderr: 'inherit',
+  });
   const mod = await import(`${pathToFileURL(entry).href}?sample=${i}`);
   const t0 = process.hrtime.bigint();
   try {

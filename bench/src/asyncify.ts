@@ -37,7 +37,6 @@ export interface AsyncifyResults {
   chunked: Outcome<{ run: Summary; waits: number }>;
 }
 
-
 /** Words from a fixed vocabulary in a fixed pseudo-random order: the same text on every run. */
 function makeInput(bytes: number): Uint8Array {
   const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${(i * 2654435761) % 1000003}`);
@@ -71,7 +70,12 @@ async function build(c: Component, mode: Mode): Promise<Built> {
   return { entry: join(dir, `${c.name}.js`), coreBytes, glueBytes: files[`${c.name}.js`]!.byteLength, transpileNs };
 }
 
-async function runs(entry: string, inputFile: string, samples: number, feed: 'whole' | 'chunked'): Promise<{ run: Summary; waits: number; stdoutBytes: number }> {
+async function runs(
+  entry: string,
+  inputFile: string,
+  samples: number,
+  feed: 'whole' | 'chunked',
+): Promise<{ run: Summary; waits: number; stdoutBytes: number }> {
   const cliUrl = pathToFileURL(join(repoRoot, 'shims', 'cli', 'dist', 'index.js')).href;
   const r = await timeProcess([process.execPath, asyncifyChild, entry, cliUrl, inputFile, String(samples), feed]);
   if (r.code !== 0) throw new Error(`exit ${r.code}: ${shortReason(r.stderr, 200)}`);
@@ -95,7 +99,12 @@ export async function measureAsyncify(c: Component, quick: boolean, log: (m: str
   };
   const sync = await attempt(measure('sync'));
   const asy = await attempt(measure('asyncify'));
-  const figures = (m: Built & { whole: { run: Summary } }): AsyncifyBuild => ({ coreBytes: m.coreBytes, glueBytes: m.glueBytes, transpileNs: m.transpileNs, run: m.whole.run });
+  const figures = (m: Built & { whole: { run: Summary } }): AsyncifyBuild => ({
+    coreBytes: m.coreBytes,
+    glueBytes: m.glueBytes,
+    transpileNs: m.transpileNs,
+    run: m.whole.run,
+  });
   const result: AsyncifyResults = {
     component: c.id,
     inputBytes: input.length,

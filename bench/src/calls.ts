@@ -156,7 +156,16 @@ export function callStatus(r: CallRow): Status {
 }
 
 export function callTable(rows: readonly CallRow[]): string {
-  const headers = ['call', 'baseline', toolLabel('jco'), toolLabel('weft'), 'weft/jco', 'weft/baseline', 'jco/baseline', `goal ≥${callGoalVsJco}x jco, scalar ≥${formatRatio(callGoalVsBaseline)} base`];
+  const headers = [
+    'call',
+    'baseline',
+    toolLabel('jco'),
+    toolLabel('weft'),
+    'weft/jco',
+    'weft/baseline',
+    'jco/baseline',
+    `goal ≥${callGoalVsJco}x jco, scalar ≥${formatRatio(callGoalVsBaseline)} base`,
+  ];
   const cell = (o: Outcome<Summary>) => (isError(o) ? errorCell(o) : formatRate(o.median));
   const fr = (x: number | undefined) => (x === undefined ? 'n/a' : formatRatio(x));
   const body = rows.map((r) => [

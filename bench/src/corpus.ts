@@ -136,7 +136,9 @@ interface Source {
 export function listSources(log: (m: string) => void): Source[] {
   const sources: Source[] = [{ id: 'bench', build: () => watComponent('bench', 'bench', join(corpusDir, 'bench.wat')) }];
   if (existsSync(fixturesDir)) {
-    for (const f of readdirSync(fixturesDir).filter((n) => n.endsWith('.wat')).sort()) {
+    for (const f of readdirSync(fixturesDir)
+      .filter((n) => n.endsWith('.wat'))
+      .sort()) {
       const id = `fixture/${basename(f, '.wat')}`;
       sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'fixture', join(fixturesDir, f)) });
     }

@@ -21,7 +21,10 @@ function parseArgs(argv: readonly string[]): Options {
   const list = (i: number) => {
     const v = argv[i];
     if (!v || v.startsWith('--')) throw new Error(`${argv[i - 1]} needs a value\n${usage}`);
-    return v.split(',').map((s) => s.trim()).filter(Boolean);
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;

@@ -64,7 +64,10 @@ async function serve(): Promise<{ origin: string; close(): Promise<void> }> {
       const m = /^\/(fs|io|manifest)\/([a-z-]+\.js)$/.exec(path);
       if (!m) throw new Error('not found');
       const js = await readFile(join(roots[m[1]!]!, m[2]!), 'utf8');
-      return send('text/javascript', js.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'").replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'"));
+      return send(
+        'text/javascript',
+        js.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'").replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'"),
+      );
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');

@@ -88,7 +88,11 @@ async function runSections(results: BenchResults, components: Component[], only:
   }
   if (only.has('transpile')) {
     const targets: TranspileTarget[] = [];
-    for (const [id, size] of [[smallId, 'small'], [mediumId, 'medium'], [largeId, 'large']] as const) {
+    for (const [id, size] of [
+      [smallId, 'small'],
+      [mediumId, 'medium'],
+      [largeId, 'large'],
+    ] as const) {
       const c = byId(id);
       if (c) targets.push({ component: c, size });
     }
@@ -154,13 +158,21 @@ export function renderReport(r: BenchResults): string {
     out.push('', tag);
   }
   if (r.calls) {
-    out.push('', `### Call overhead in Node (ops/s, median of batches; goal: weft ≥ ${callGoalVsJco}x jco, scalar rows ≥ ${formatRatio(callGoalVsBaseline)} baseline)`, '');
+    out.push(
+      '',
+      `### Call overhead in Node (ops/s, median of batches; goal: weft ≥ ${callGoalVsJco}x jco, scalar rows ≥ ${formatRatio(callGoalVsBaseline)} baseline)`,
+      '',
+    );
     out.push(callTable(r.calls));
     out.push('', tag);
     out.push('', `baseline: the same core module instantiated directly, minimal hand-written lowering. Host import row: ${hostCalls} import calls per op.`);
   }
   if (r.startup) {
-    out.push('', '### Start-up (import of the generated module to first call returning, fresh process per sample; median ± half the IQR; goal: weft ≤ jco)', '');
+    out.push(
+      '',
+      '### Start-up (import of the generated module to first call returning, fresh process per sample; median ± half the IQR; goal: weft ≤ jco)',
+      '',
+    );
     out.push(startupTable(r.startup));
     out.push('', tag);
   }

@@ -17,10 +17,7 @@ export interface SamplePlan {
 /** One sample: resolves to the measured nanoseconds (or any per-sample figure). */
 export type Sampler = () => Promise<number>;
 
-export async function interleave<K extends string>(
-  contenders: Record<K, Sampler | { error: string }>,
-  plan: SamplePlan,
-): Promise<Record<K, Outcome<Summary>>> {
+export async function interleave<K extends string>(contenders: Record<K, Sampler | { error: string }>, plan: SamplePlan): Promise<Record<K, Outcome<Summary>>> {
   const keys = Object.keys(contenders) as K[];
   const result = {} as Record<K, Outcome<Summary>>;
   const live: K[] = [];

@@ -99,8 +99,7 @@ export function sizeTable(rows: readonly SizeRow[]): string {
   const w = toolLabel('weft');
   const headers = ['component', 'wasm', `${j} js`, `${w} js`, `${j} min`, `${w} min`, `${j} min+gz`, `${w} min+gz`, 'min ratio', `goal ≤${sizeGoal}x`];
   // A failed tool states its reason once, in its first column.
-  const cells = (o: Outcome<SizeFigures>, k: keyof SizeFigures) =>
-    isError(o) ? (k === 'plain' ? errorCell(o) : '–') : formatBytes(o[k]);
+  const cells = (o: Outcome<SizeFigures>, k: keyof SizeFigures) => (isError(o) ? (k === 'plain' ? errorCell(o) : '–') : formatBytes(o[k]));
   const body = rows.map((r) => {
     const ratio = sizeRatio(r);
     return [

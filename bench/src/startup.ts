@@ -51,7 +51,8 @@ async function prepare(tool: Tool, t: StartupTarget): Promise<Sampler> {
 }
 
 function plan(size: StartupTarget['size'], quick: boolean): SamplePlan {
-  if (size === 'large') return quick ? { warmup: 1, minSamples: 2, maxSamples: 3, budgetNs: 4e9 } : { warmup: 1, minSamples: 5, maxSamples: 15, budgetNs: 15e9 };
+  if (size === 'large')
+    return quick ? { warmup: 1, minSamples: 2, maxSamples: 3, budgetNs: 4e9 } : { warmup: 1, minSamples: 5, maxSamples: 15, budgetNs: 15e9 };
   return quick ? { warmup: 1, minSamples: 5, maxSamples: 10, budgetNs: 3e9 } : { warmup: 2, minSamples: 15, maxSamples: 40, budgetNs: 10e9 };
 }
 

@@ -123,6 +123,10 @@ export function timeProcess(argv: readonly string[], cwd?: string): Promise<Proc
 /** First meaningful line of an error, trimmed to fit a table cell. */
 export function shortReason(e: unknown, max = 70): string {
   const raw = e instanceof Error ? e.message : String(e);
-  const line = raw.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'unknown error';
+  const line =
+    raw
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? 'unknown error';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

@@ -33,12 +33,15 @@ export interface TranspileTarget {
 function plan(size: TranspileRow['size'], mode: TranspileMode, quick: boolean): SamplePlan {
   const s = 1e9;
   if (mode === 'in-process') {
-    if (size === 'large') return quick ? { warmup: 1, minSamples: 2, maxSamples: 3, budgetNs: 4 * s } : { warmup: 1, minSamples: 5, maxSamples: 15, budgetNs: 20 * s };
+    if (size === 'large')
+      return quick ? { warmup: 1, minSamples: 2, maxSamples: 3, budgetNs: 4 * s } : { warmup: 1, minSamples: 5, maxSamples: 15, budgetNs: 20 * s };
     return quick ? { warmup: 3, minSamples: 10, maxSamples: 100, budgetNs: 1.5 * s } : { warmup: 5, minSamples: 30, maxSamples: 500, budgetNs: 6 * s };
   }
   // A jco CLI run takes seconds, so process samples are few: the budget caps the run.
-  if (size === 'large') return quick ? { warmup: 0, minSamples: 1, maxSamples: 2, budgetNs: 4 * s } : { warmup: 1, minSamples: 3, maxSamples: 10, budgetNs: 20 * s };
-  if (size === 'medium') return quick ? { warmup: 1, minSamples: 3, maxSamples: 10, budgetNs: 2 * s } : { warmup: 1, minSamples: 6, maxSamples: 40, budgetNs: 10 * s };
+  if (size === 'large')
+    return quick ? { warmup: 0, minSamples: 1, maxSamples: 2, budgetNs: 4 * s } : { warmup: 1, minSamples: 3, maxSamples: 10, budgetNs: 20 * s };
+  if (size === 'medium')
+    return quick ? { warmup: 1, minSamples: 3, maxSamples: 10, budgetNs: 2 * s } : { warmup: 1, minSamples: 6, maxSamples: 40, budgetNs: 10 * s };
   return quick ? { warmup: 1, minSamples: 3, maxSamples: 10, budgetNs: 2 * s } : { warmup: 1, minSamples: 8, maxSamples: 40, budgetNs: 10 * s };
 }
 

@@ -32,13 +32,14 @@ describe('stats', () => {
 
 describe('format', () => {
   test('markdown table pads, aligns numbers right and escapes pipes', () => {
-    const t = markdownTable(['name', 'n'], [['a|b', '1'], ['long name', '1,234']]);
-    expect(t.split('\n')).toEqual([
-      '| name      |     n |',
-      '|:----------|------:|',
-      '| a\\|b      |     1 |',
-      '| long name | 1,234 |',
-    ]);
+    const t = markdownTable(
+      ['name', 'n'],
+      [
+        ['a|b', '1'],
+        ['long name', '1,234'],
+      ],
+    );
+    expect(t.split('\n')).toEqual(['| name      |     n |', '|:----------|------:|', '| a\\|b      |     1 |', '| long name | 1,234 |']);
   });
 
   test('a row of the wrong width is an error', () => {
@@ -133,7 +134,11 @@ describe('bench CLI', () => {
       expect(minified).toBeGreaterThan(gzip);
       expect(row.weft).toSatisfy(
         (w: unknown) =>
-          typeof w === 'object' && w !== null && ('error' in w ? typeof w.error === 'string' && w.error.length > 0 : ['plain', 'minified', 'gzip'].every((k) => typeof (w as Record<string, unknown>)[k] === 'number')),
+          typeof w === 'object' &&
+          w !== null &&
+          ('error' in w
+            ? typeof w.error === 'string' && w.error.length > 0
+            : ['plain', 'minified', 'gzip'].every((k) => typeof (w as Record<string, unknown>)[k] === 'number')),
       );
       expect(results.calls).toBeUndefined();
     } finally {
@@ -143,6 +148,9 @@ describe('bench CLI', () => {
 
   test('a bad argument is a clear error', async () => {
     const main = join(benchRoot, 'dist', 'main.js');
-    await expect(promisify(execFile)(process.execPath, [main, '--only', 'speed'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown section speed/) });
+    await expect(promisify(execFile)(process.execPath, [main, '--only', 'speed'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown section speed/),
+    });
   });
 });

@@ -38,7 +38,9 @@ if (!checkout) usage('missing the path of a component-model checkout');
 if (!existsSync(`${checkout}/test`)) usage(`${checkout}/test does not exist`);
 
 function usage(msg) {
-  console.error(`run-spec: ${msg}\nusage: run-spec.mjs <component-model checkout> [--filter substr] [--jobs n] [--timeout ms] [--verbose] [--json out.json] [--browser]`);
+  console.error(
+    `run-spec: ${msg}\nusage: run-spec.mjs <component-model checkout> [--filter substr] [--jobs n] [--timeout ms] [--verbose] [--json out.json] [--browser]`,
+  );
   process.exit(2);
 }
 

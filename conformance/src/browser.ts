@@ -97,10 +97,7 @@ export async function startChromiumHost(engineName: EngineName): Promise<Chromiu
         if (!response?.ok()) throw new Error(`loading the runner page failed: HTTP ${response?.status()}`);
         await page.waitForFunction(() => 'weftRun' in window);
         const runInput: PageRunInput = { source, engine: engine.name, timeoutMs: input.timeoutMs, resumeAt: input.resumeAt };
-        const results = await page.evaluate(
-          (i) => (window as unknown as { weftRun(i: PageRunInput): Promise<CommandResult[]> }).weftRun(i),
-          runInput,
-        );
+        const results = await page.evaluate((i) => (window as unknown as { weftRun(i: PageRunInput): Promise<CommandResult[]> }).weftRun(i), runInput);
         // The page's own answer is authoritative: progress events may still be in flight.
         results.forEach((result, k) => send({ type: 'result', index: input.resumeAt + k, result }));
         send({ type: 'done', total: results.length });

@@ -26,10 +26,7 @@ export class GlueError extends Error {
   override name = 'GlueError';
 }
 
-type InstantiateFn = (
-  getCoreModule: (name: string) => Promise<WebAssembly.Module>,
-  imports: Record<string, unknown>,
-) => Promise<Record<string, unknown>>;
+type InstantiateFn = (getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 let loadCounter = 0;
 

@@ -90,7 +90,10 @@ export async function transpileToCache(engine: Engine, bytes: Uint8Array, name =
   const dir = join(CACHE_DIR, rel);
   const mainFile = `${name}.js`;
   if (!files[mainFile]) throw new Error(`${engine.name} produced no ${mainFile} (files: ${Object.keys(files).join(', ')})`);
-  const written = await access(join(dir, mainFile)).then(() => true, () => false);
+  const written = await access(join(dir, mainFile)).then(
+    () => true,
+    () => false,
+  );
   if (!written) {
     // Written aside and renamed into place, so a parallel run never imports a half-written file.
     const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;

@@ -29,7 +29,11 @@ export interface PageRunInput {
 
 /** An error from the host, with the name and message Node saw. */
 class HostError extends Error {
-  constructor(name: string, message: string, readonly rejection: boolean) {
+  constructor(
+    name: string,
+    message: string,
+    readonly rejection: boolean,
+  ) {
     super(message);
     this.name = name;
   }

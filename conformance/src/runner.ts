@@ -34,7 +34,10 @@ export interface RunOptions {
 
 /** An error raised at a known stage of building or running a component. */
 class StageError extends Error {
-  constructor(readonly stage: Stage, override readonly cause: unknown) {
+  constructor(
+    readonly stage: Stage,
+    override readonly cause: unknown,
+  ) {
     super(`${stage} failed: ${errorText(cause)}`);
   }
 }
@@ -95,10 +98,13 @@ function anyImport(path: string): unknown {
 }
 
 function importsForRejection(registry: Record<string, unknown>): Record<string, unknown> {
-  return new Proxy({ ...registry }, {
-    get: (target, key) => (typeof key === 'symbol' || key in target ? Reflect.get(target, key) : anyImport(String(key))),
-    has: () => true,
-  });
+  return new Proxy(
+    { ...registry },
+    {
+      get: (target, key) => (typeof key === 'symbol' || key in target ? Reflect.get(target, key) : anyImport(String(key))),
+      has: () => true,
+    },
+  );
 }
 
 export class Runner {
@@ -116,7 +122,10 @@ export class Runner {
   private counter = 0;
   private readonly timeoutMs: number;
 
-  constructor(private readonly engine: RunnerEngine, timeoutMs = 10_000) {
+  constructor(
+    private readonly engine: RunnerEngine,
+    timeoutMs = 10_000,
+  ) {
     this.timeoutMs = timeoutMs;
   }
 
@@ -172,14 +181,20 @@ export class Runner {
   /** Calls an export; resolves to `{ value }` or `{ thrown }` (a throw from the call itself). */
   private async call(inv: Invoke): Promise<{ value: unknown } | { thrown: unknown }> {
     const exports = inv.instance ? this.instances.get(inv.instance) : this.current;
-    if (!exports) throw new Error(inv.instance ? `no instance ${inv.instance}` : this.currentFailure ?? 'no component instantiated yet');
+    if (!exports) throw new Error(inv.instance ? `no instance ${inv.instance}` : (this.currentFailure ?? 'no component instantiated yet'));
     const fn = findExport(exports, inv.name);
     if (typeof fn !== 'function') throw new Error(`no exported function ${JSON.stringify(inv.name)} (exports: ${Object.keys(exports).join(', ')})`);
     const values = inv.args.map(parseValue);
     const args = values.map(toJs);
     await this.typeEmptyLists(exports, inv.name, values, args);
     try {
-      return { value: await withTimeout(Promise.resolve().then(() => (fn as (...a: unknown[]) => unknown)(...args)), this.timeoutMs, `invoke ${inv.name}`) };
+      return {
+        value: await withTimeout(
+          Promise.resolve().then(() => (fn as (...a: unknown[]) => unknown)(...args)),
+          this.timeoutMs,
+          `invoke ${inv.name}`,
+        ),
+      };
     } catch (e) {
       if (e instanceof Timeout) throw e;
       return { thrown: e };
@@ -249,7 +264,11 @@ export class Runner {
     if ('thrown' in r) {
       // A function returning result<T, E> throws its err payload (DESIGN.md).
       if (want?.t === 'result' && !want.ok && isComponentError(r.thrown)) {
-        const m = want.v ? mismatch(r.thrown.payload, want.v, 'err payload') : r.thrown.payload === undefined ? undefined : `err payload: expected none, got ${describeJs(r.thrown.payload)}`;
+        const m = want.v
+          ? mismatch(r.thrown.payload, want.v, 'err payload')
+          : r.thrown.payload === undefined
+            ? undefined
+            : `err payload: expected none, got ${describeJs(r.thrown.payload)}`;
         return m ? { ok: false, detail: m } : { ok: true };
       }
       return { ok: false, detail: `call threw ${errorText(r.thrown)}` };
@@ -277,7 +296,8 @@ export class Runner {
     }
     const r = await this.call(target.invoke);
     if (!('thrown' in r)) return { ok: false, detail: `returned ${describeJs(r.value)} instead of trapping with "${message}"` };
-    if (isComponentError(r.thrown)) return { ok: false, detail: `returned an err result (payload ${describeJs(r.thrown.payload)}) instead of trapping with "${message}"` };
+    if (isComponentError(r.thrown))
+      return { ok: false, detail: `returned an err result (payload ${describeJs(r.thrown.payload)}) instead of trapping with "${message}"` };
     const text = errorText(r.thrown);
     return { ok: true, stage: 'invoke', messageMatched: text.includes(message), detail: text };
   }

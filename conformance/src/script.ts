@@ -2,10 +2,7 @@
 import { isAtom, isList, read, show, strText, type List, type SExpr } from './sexpr.js';
 
 /** Where a component's bytes come from. */
-export type ComponentSource =
-  | { form: 'text'; text: string }
-  | { form: 'binary'; bytes: Uint8Array }
-  | { form: 'quote'; text: string };
+export type ComponentSource = { form: 'text'; text: string } | { form: 'binary'; bytes: Uint8Array } | { form: 'quote'; text: string };
 
 export interface ComponentDecl {
   id?: string | undefined;

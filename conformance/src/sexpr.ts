@@ -32,7 +32,11 @@ export type SExpr = Atom | Str | List;
 
 export class ReadError extends Error {
   override name = 'ReadError';
-  constructor(message: string, readonly offset: number, source: string) {
+  constructor(
+    message: string,
+    readonly offset: number,
+    source: string,
+  ) {
     super(`${message} at ${lineCol(source, offset)}`);
   }
 }
@@ -115,12 +119,24 @@ export function read(source: string): SExpr[] {
       const e = source[pos + 1];
       pos += 2;
       switch (e) {
-        case 'n': out.push(0x0a); break;
-        case 't': out.push(0x09); break;
-        case 'r': out.push(0x0d); break;
-        case '"': out.push(0x22); break;
-        case "'": out.push(0x27); break;
-        case '\\': out.push(0x5c); break;
+        case 'n':
+          out.push(0x0a);
+          break;
+        case 't':
+          out.push(0x09);
+          break;
+        case 'r':
+          out.push(0x0d);
+          break;
+        case '"':
+          out.push(0x22);
+          break;
+        case "'":
+          out.push(0x27);
+          break;
+        case '\\':
+          out.push(0x5c);
+          break;
         case 'u': {
           if (source[pos] !== '{') throw new ReadError('expected { after \\u', pos, source);
           const close = source.indexOf('}', pos);

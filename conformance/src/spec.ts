@@ -47,7 +47,13 @@ const startWorker: Starter = (input, onMessage) => {
   worker.on('message', onMessage);
   worker.on('error', (e) => onMessage({ type: 'error', message: `worker crashed: ${e.message}` }));
   worker.on('exit', (code) => onMessage(code === 0 ? { type: 'done', total: -1 } : { type: 'error', message: `worker exited with code ${code}` }));
-  return { stop: () => worker.terminate().then(() => {}, () => {}) };
+  return {
+    stop: () =>
+      worker.terminate().then(
+        () => {},
+        () => {},
+      ),
+  };
 };
 
 /**
@@ -56,7 +62,11 @@ const startWorker: Starter = (input, onMessage) => {
  * when the worker ran to its end; a worker failure is returned as `error`.
  */
 function runWorker(
-  path: string, planned: Planned[], results: (CommandResult | undefined)[], opts: FileRunOptions, resumeAt: number,
+  path: string,
+  planned: Planned[],
+  results: (CommandResult | undefined)[],
+  opts: FileRunOptions,
+  resumeAt: number,
 ): Promise<{ hung?: number; error?: string }> {
   return new Promise((resolve) => {
     const input: WorkerInput = { file: path, engine: opts.engine, timeoutMs: opts.timeoutMs, resumeAt };
@@ -80,7 +90,13 @@ function runWorker(
         const limit = opts.timeoutMs * 2 + (builds ? TRANSPILE_TIMEOUT_MS : 0) + 5_000;
         clearTimeout(watchdog);
         watchdog = setTimeout(() => {
-          results[index] = { line: c?.line ?? 0, kind: c?.kind ?? '?', text: c?.text ?? '', ok: false, detail: `timed out after ${limit} ms (the guest or glue blocked the thread)` };
+          results[index] = {
+            line: c?.line ?? 0,
+            kind: c?.kind ?? '?',
+            text: c?.text ?? '',
+            ok: false,
+            detail: `timed out after ${limit} ms (the guest or glue blocked the thread)`,
+          };
           finish({ hung: index });
         }, limit);
       } else if (m.type === 'result') {
@@ -161,7 +177,11 @@ export async function runSpec(checkout: string, opts: SpecOptions): Promise<Spec
   const testDir = join(checkout, 'test');
   const nyiText = await readFile(join(testDir, 'nyi.txt'), 'utf8').catch(() => '');
   const nyi = new Set(
-    nyiText.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/^\.\//, '')),
+    nyiText
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.replace(/^\.\//, '')),
   );
   const files = (await findWast(testDir)).map((p) => ({ path: p, name: relative(testDir, p) })).filter((f) => !opts.filter || f.name.includes(opts.filter));
   const results = new Map<string, FileResult>();

@@ -124,13 +124,20 @@ function parseValueItems(items: SExpr[]): WastValue {
       if (a !== 'true' && a !== 'false') throw new ValueSyntaxError(`bad bool ${a}`);
       return { t: 'bool', v: a === 'true' };
     }
-    case 'u8.const': case 's8.const': case 'u16.const': case 's16.const':
-    case 'u32.const': case 's32.const': case 'u64.const': case 's64.const': {
+    case 'u8.const':
+    case 's8.const':
+    case 'u16.const':
+    case 's16.const':
+    case 'u32.const':
+    case 's32.const':
+    case 'u64.const':
+    case 's64.const': {
       exactly(1);
       const kind = head.slice(0, -6) as NumKind;
       return { t: kind, v: parseIntLiteral(atomOf(args[0], 'an integer'), kind) };
     }
-    case 'f32.const': case 'f64.const': {
+    case 'f32.const':
+    case 'f64.const': {
       exactly(1);
       const kind = head.slice(0, 3) as 'f32' | 'f64';
       return { t: kind, v: parseFloatLiteral(atomOf(args[0], 'a float'), kind) };
@@ -175,7 +182,8 @@ function parseValueItems(items: SExpr[]): WastValue {
       if (!v) throw new ValueSyntaxError('option.some needs a value');
       return { t: 'option', v };
     }
-    case 'result.ok': case 'result.err': {
+    case 'result.ok':
+    case 'result.err': {
       const v = payload(args, head);
       const ok = head === 'result.ok';
       return v ? { t: 'result', ok, v } : { t: 'result', ok };
@@ -196,13 +204,28 @@ export function camelCase(name: string): string {
 }
 
 type TypedArrayCtor =
-  | Uint8ArrayConstructor | Int8ArrayConstructor | Uint16ArrayConstructor | Int16ArrayConstructor
-  | Uint32ArrayConstructor | Int32ArrayConstructor | BigUint64ArrayConstructor | BigInt64ArrayConstructor
-  | Float32ArrayConstructor | Float64ArrayConstructor;
+  | Uint8ArrayConstructor
+  | Int8ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int16ArrayConstructor
+  | Uint32ArrayConstructor
+  | Int32ArrayConstructor
+  | BigUint64ArrayConstructor
+  | BigInt64ArrayConstructor
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor;
 
 const TYPED_ARRAYS: Partial<Record<WastValue['t'], TypedArrayCtor>> = {
-  u8: Uint8Array, s8: Int8Array, u16: Uint16Array, s16: Int16Array, u32: Uint32Array, s32: Int32Array,
-  u64: BigUint64Array, s64: BigInt64Array, f32: Float32Array, f64: Float64Array,
+  u8: Uint8Array,
+  s8: Int8Array,
+  u16: Uint16Array,
+  s16: Int16Array,
+  u32: Uint32Array,
+  s32: Int32Array,
+  u64: BigUint64Array,
+  s64: BigInt64Array,
+  f32: Float32Array,
+  f64: Float64Array,
 };
 
 /** The typed array a numeric list maps to, judged from its (uniform) elements. */
@@ -239,25 +262,44 @@ function isNestedOption(v: WastValue | undefined): boolean {
 /** Converts a script value to the JS value passed to an exported function. */
 export function toJs(v: WastValue): unknown {
   switch (v.t) {
-    case 'bool': return v.v;
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32': return Number(v.v);
-    case 'u64': case 's64': return v.v;
-    case 'f32': case 'f64': return floatValue(v.v, v.t);
-    case 'char': case 'string': return v.v;
+    case 'bool':
+      return v.v;
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32':
+      return Number(v.v);
+    case 'u64':
+    case 's64':
+      return v.v;
+    case 'f32':
+    case 'f64':
+      return floatValue(v.v, v.t);
+    case 'char':
+    case 'string':
+      return v.v;
     case 'list': {
       const ctor = typedArrayFor(v.v);
       if (ctor) return (ctor as { from(a: unknown[]): unknown }).from(v.v.map(toJs));
       return v.v.map(toJs);
     }
-    case 'tuple': return v.v.map(toJs);
-    case 'record': return Object.fromEntries(v.v.map(([k, x]) => [camelCase(k), toJs(x)]));
-    case 'variant': return v.v ? { tag: v.name, val: toJs(v.v) } : { tag: v.name };
-    case 'enum': return v.v;
+    case 'tuple':
+      return v.v.map(toJs);
+    case 'record':
+      return Object.fromEntries(v.v.map(([k, x]) => [camelCase(k), toJs(x)]));
+    case 'variant':
+      return v.v ? { tag: v.name, val: toJs(v.v) } : { tag: v.name };
+    case 'enum':
+      return v.v;
     case 'option':
       if (isNestedOption(v.v)) return { tag: 'some', val: toJs(v.v!) };
       return v.v ? toJs(v.v) : undefined;
-    case 'result': return { tag: v.ok ? 'ok' : 'err', val: v.v ? toJs(v.v) : undefined };
-    case 'flags': return Object.fromEntries(v.v.map((f) => [camelCase(f), true]));
+    case 'result':
+      return { tag: v.ok ? 'ok' : 'err', val: v.v ? toJs(v.v) : undefined };
+    case 'flags':
+      return Object.fromEntries(v.v.map((f) => [camelCase(f), true]));
   }
 }
 
@@ -268,7 +310,9 @@ function describe(x: unknown): string {
   if (ArrayBuffer.isView(x)) return `${x.constructor.name}[${Array.from(x as unknown as ArrayLike<unknown>, describe).join(', ')}]`;
   if (Array.isArray(x)) return `[${x.map(describe).join(', ')}]`;
   if (x && typeof x === 'object') {
-    return `{ ${Object.entries(x).map(([k, val]) => `${k}: ${describe(val)}`).join(', ')} }`;
+    return `{ ${Object.entries(x)
+      .map(([k, val]) => `${k}: ${describe(val)}`)
+      .join(', ')} }`;
   }
   return String(x);
 }
@@ -287,13 +331,24 @@ export function mismatch(actual: unknown, expected: WastValue, path = 'result'):
   switch (expected.t) {
     case 'bool':
       return actual === expected.v ? undefined : fail(String(expected.v));
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32':
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32':
       return typeof actual === 'number' && actual === Number(expected.v) ? undefined : fail(`${expected.v} (${expected.t} number)`);
-    case 'u64': case 's64':
+    case 'u64':
+    case 's64':
       return typeof actual === 'bigint' && actual === expected.v ? undefined : fail(`${expected.v}n (${expected.t} bigint)`);
-    case 'f32': case 'f64':
-      return typeof actual === 'number' && floatMatches(actual, expected.v) ? undefined : fail(`${describe(floatValue(expected.v, expected.t))} (${expected.t})`);
-    case 'char': case 'string': case 'enum':
+    case 'f32':
+    case 'f64':
+      return typeof actual === 'number' && floatMatches(actual, expected.v)
+        ? undefined
+        : fail(`${describe(floatValue(expected.v, expected.t))} (${expected.t})`);
+    case 'char':
+    case 'string':
+    case 'enum':
       return actual === expected.v ? undefined : fail(JSON.stringify(expected.v));
     case 'list': {
       const ctor = typedArrayFor(expected.v);
@@ -327,7 +382,8 @@ export function mismatch(actual: unknown, expected: WastValue, path = 'result'):
       return undefined;
     }
     case 'variant': {
-      if (!actual || typeof actual !== 'object' || (actual as { tag?: unknown }).tag !== expected.name) return fail(`{ tag: ${JSON.stringify(expected.name)} }`);
+      if (!actual || typeof actual !== 'object' || (actual as { tag?: unknown }).tag !== expected.name)
+        return fail(`{ tag: ${JSON.stringify(expected.name)} }`);
       const val = (actual as { val?: unknown }).val;
       if (!expected.v) return val === undefined ? undefined : fail('no payload');
       return mismatch(val, expected.v, `${path}.val`);

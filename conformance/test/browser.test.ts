@@ -13,7 +13,10 @@ import { runFileIsolated } from '../src/spec.js';
 const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 const scripts = [
   ...['values-scalar.wast', 'link-register.wast'].map((f) => join(here('../tests/'), f)),
-  ...readdirSync(here('../tests-browser/')).filter((f) => f.endsWith('.wast')).sort().map((f) => join(here('../tests-browser/'), f)),
+  ...readdirSync(here('../tests-browser/'))
+    .filter((f) => f.endsWith('.wast'))
+    .sort()
+    .map((f) => join(here('../tests-browser/'), f)),
 ];
 
 describe(`Chromium mode (engine: ${engineName()})`, () => {

@@ -62,8 +62,17 @@ describe('script commands', () => {
       ].join('\n'),
     );
     expect(cmds.map((c) => [c.line, c.command.kind])).toEqual([
-      [1, 'component'], [2, 'component'], [3, 'instance'], [4, 'component'], [5, 'component'], [6, 'register'],
-      [7, 'invoke'], [8, 'assert_return'], [9, 'assert_trap'], [10, 'assert_invalid'], [11, 'unknown'],
+      [1, 'component'],
+      [2, 'component'],
+      [3, 'instance'],
+      [4, 'component'],
+      [5, 'component'],
+      [6, 'register'],
+      [7, 'invoke'],
+      [8, 'assert_return'],
+      [9, 'assert_trap'],
+      [10, 'assert_invalid'],
+      [11, 'unknown'],
     ]);
     const c = (i: number) => cmds[i]!.command;
     expect(c(0)).toMatchObject({ decl: { id: '$a', definition: false, source: { form: 'text', text: '(component $a  (core module $m))' } } });

@@ -75,7 +75,12 @@ describe('runner', () => {
 ${ADDER}
 (assert_return (invoke "add" (u32.const 1) (u32.const 2)) (u32.const 3))`);
     expect(rs.map((r) => [r.kind, r.ok])).toEqual([
-      ['assert_exhaustion', false], ['component', false], ['assert_return', false], ['module', false], ['component', true], ['assert_return', true],
+      ['assert_exhaustion', false],
+      ['component', false],
+      ['assert_return', false],
+      ['module', false],
+      ['component', true],
+      ['assert_return', true],
     ]);
     expect(rs[0]!.detail).toMatch(/unknown command assert_exhaustion/);
     expect(rs[1]).toMatchObject({ stage: 'assemble' });

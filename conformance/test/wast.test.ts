@@ -4,7 +4,9 @@ import { engineName, getEngine } from '../src/engine.js';
 import { runScript } from '../src/runner.js';
 
 const dir = new URL('../tests/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.wast')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.wast'))
+  .sort();
 
 describe(`weft conformance scripts (engine: ${engineName()})`, () => {
   it('finds the scripts', () => {

@@ -61,10 +61,7 @@ export function engineMatrixMarkdown(): string {
       (e) => (SAB_IN_ISOLATED_WORKER[e] ? 'pass (Atomics.wait)' : 'WouldBlockError: no SharedArrayBuffer'),
     ],
     ['1.5 s sleep, sync mode, worker without COOP/COEP', () => 'WouldBlockError: no SharedArrayBuffer'],
-    [
-      'OPFS `/data` (page and worker), tested in',
-      (e) => (OPFS_UNDER_DRIVER[e] ? `pass: ${list(suiteVariants('opfs', e))}` : 'error: no OPFS under WebDriver'),
-    ],
+    ['OPFS `/data` (page and worker), tested in', (e) => (OPFS_UNDER_DRIVER[e] ? `pass: ${list(suiteVariants('opfs', e))}` : 'error: no OPFS under WebDriver')],
     ['OPFS in a worker through', (e) => (SYNC_ACCESS_IN_WORKER[e] ? 'sync access handles' : 'writable streams (sync access refused)')],
     [
       'OPFS outlives a browser restart',

@@ -21,7 +21,9 @@ export const ALL_ENGINES: readonly EngineName[] = ['chromium', 'firefox', 'webki
 
 /** The engines browser suites run in: all, or those listed in `WEFT_BROWSERS` (`chromium,firefox`). */
 export const ENGINES: readonly EngineName[] = (() => {
-  const listed = process.env.WEFT_BROWSERS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const listed = process.env.WEFT_BROWSERS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!listed) return ALL_ENGINES;
   const unknown = listed.filter((e) => !ALL_ENGINES.includes(e as EngineName));
   if (unknown.length) throw new Error(`WEFT_BROWSERS: unknown engine ${unknown.join(', ')} (known: ${ALL_ENGINES.join(', ')})`);
@@ -267,9 +269,7 @@ async function launchWebKitEngine(): Promise<EngineBrowser> {
   };
   try {
     const port = await unusedPort();
-    const drv = started(
-      spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], { env: webkitEnv(xvfb.display, home), stdio: 'ignore', detached: true }),
-    );
+    const drv = started(spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], { env: webkitEnv(xvfb.display, home), stdio: 'ignore', detached: true }));
     driverProcess = drv;
     await listening(port, drv);
     const server = `http://127.0.0.1:${port}`;
@@ -295,9 +295,7 @@ async function launchWebKitEngine(): Promise<EngineBrowser> {
             await driver.get(url);
           },
           async evaluate(fn, arg) {
-            const o = (await driver.executeAsyncScript(
-              `const done = arguments[arguments.length - 1]; ${outcomeExpression(fn, arg)}.then(done);`,
-            )) as Outcome;
+            const o = (await driver.executeAsyncScript(`const done = arguments[arguments.length - 1]; ${outcomeExpression(fn, arg)}.then(done);`)) as Outcome;
             return unwrap('webkit', o);
           },
           async close() {

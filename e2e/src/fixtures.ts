@@ -43,13 +43,7 @@ export async function buildCFixture(name: string): Promise<Uint8Array> {
   if (!existsSync(source)) throw new Error(`no C fixture ${name}: ${source} does not exist`);
   const text = readFileSync(source);
   const adapterWasm = await adapter();
-  const key = createHash('sha256')
-    .update(text)
-    .update(CLANG_FLAGS.join(' '))
-    .update(clang())
-    .update(adapterWasm)
-    .digest('hex')
-    .slice(0, 20);
+  const key = createHash('sha256').update(text).update(CLANG_FLAGS.join(' ')).update(clang()).update(adapterWasm).digest('hex').slice(0, 20);
   const out = join(cacheDir, 'components', `${name}-${key}.wasm`);
   if (existsSync(out)) return new Uint8Array(readFileSync(out));
 

@@ -8,7 +8,9 @@ import { waitInPage, type EnginePage } from './engines.js';
 export const HTTP_PAGE_PATH = '/__weft_e2e__/http.html';
 
 export function httpPageHtml(): string {
-  return weftPageHtml('weft HTTP guests', `<script type="module">
+  return weftPageHtml(
+    'weft HTTP guests',
+    `<script type="module">
 import * as cli from '@weft/wasi-cli';
 
 const stderr = [];
@@ -29,12 +31,11 @@ window.weftCallGuest = async (entry, fn, args) => {
 };
 window.weftReady = true;
 </script>
-`);
+`,
+  );
 }
 
-export type GuestCallResult =
-  | { ok: true; value: unknown }
-  | { ok: false; error: string; name: string; stderr: string };
+export type GuestCallResult = { ok: true; value: unknown } | { ok: false; error: string; name: string; stderr: string };
 
 /** Call export `fn` of the module at `entry` (a URL path on the page's server) in the page. */
 export async function callGuestInPage(page: EnginePage, entry: string, fn: string, args: unknown[]): Promise<GuestCallResult> {

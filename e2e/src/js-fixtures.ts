@@ -94,19 +94,23 @@ export async function buildJsFixture(name: string, opts: JsFixtureOptions): Prom
   const out = join(cacheDir, 'components', `js-${name}-${key}.wasm`);
   mkdirSync(join(cacheDir, 'components'), { recursive: true });
 
-  const built = await withBuildLock(`${out}.lock`, () => existsSync(out), async () => {
-    const { componentize } = await import('@bytecodealliance/componentize-js');
-    let component: Uint8Array;
-    // The WIT goes in as text: componentize-js parses it inside a WASI sandbox that cannot
-    // open an absolute host path.
-    const options = { sourcePath, witWorld: readFileSync(witPath, 'utf8'), worldName: opts.world, disableFeatures };
-    try {
-      ({ component } = await componentize(options));
-    } catch (err) {
-      throw new Error(`componentize-js ${version} failed on ${name}: ${(err as Error).message ?? String(err)}`);
-    }
-    writeFileAtomic(out, component);
-    return component;
-  });
+  const built = await withBuildLock(
+    `${out}.lock`,
+    () => existsSync(out),
+    async () => {
+      const { componentize } = await import('@bytecodealliance/componentize-js');
+      let component: Uint8Array;
+      // The WIT goes in as text: componentize-js parses it inside a WASI sandbox that cannot
+      // open an absolute host path.
+      const options = { sourcePath, witWorld: readFileSync(witPath, 'utf8'), worldName: opts.world, disableFeatures };
+      try {
+        ({ component } = await componentize(options));
+      } catch (err) {
+        throw new Error(`componentize-js ${version} failed on ${name}: ${(err as Error).message ?? String(err)}`);
+      }
+      writeFileAtomic(out, component);
+      return component;
+    },
+  );
   return built ?? new Uint8Array(readFileSync(out));
 }

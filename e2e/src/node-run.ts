@@ -45,8 +45,6 @@ export function runInNode(entry: string, opts: NodeRunOptions): Promise<CommandR
   } else child.stdin.end(opts.stdin ?? '');
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (exitCode, signal) =>
-      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), exitCode, signal }),
-    );
+    child.on('close', (exitCode, signal) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), exitCode, signal }));
   });
 }

@@ -40,7 +40,11 @@ export function auditPage(page: Page, expectedErrors: readonly string[] = []): P
     pageErrors,
     failedRequests,
     wasm,
-    problems: () => [...pageErrors.map((e) => `page error: ${e}`), ...failedRequests.map((r) => `failed request: ${r}`), ...badWasm.map((w) => `bad wasm response: ${w}`)],
+    problems: () => [
+      ...pageErrors.map((e) => `page error: ${e}`),
+      ...failedRequests.map((r) => `failed request: ${r}`),
+      ...badWasm.map((w) => `bad wasm response: ${w}`),
+    ],
   };
 }
 

@@ -22,7 +22,6 @@ export function currentEngine(): Engine {
   return e;
 }
 
-
 /** `wasi:<pkg>/*` -> `@weft/wasi-<pkg>#*`: the interface name picks the named export. */
 export function weftWasiMap(): Record<string, string> {
   return Object.fromEntries(WASI_PACKAGES.map((p) => [`wasi:${p}/*`, `${shimPackage(p)}#*`]));
@@ -93,10 +92,22 @@ export async function transpileForTest(component: Uint8Array, opts: TranspileFor
   let files: Record<string, Uint8Array>;
   if (engine === 'jco') {
     const { transpile } = await import('@bytecodealliance/jco');
-    ({ files } = await transpile(component, { name, ...(map ? { map } : {}), noTypescript: true, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
+    ({ files } = await transpile(component, {
+      name,
+      ...(map ? { map } : {}),
+      noTypescript: true,
+      ...(opts.instantiation ? { instantiation: opts.instantiation } : {}),
+    }));
   } else {
     const { transpile } = await import('@weft/transpiler');
-    ({ files } = await transpile(component, { name, ...(map ? { map } : {}), noTypescript: true, asyncMode: opts.asyncMode ?? 'sync', js: !!opts.js, ...(opts.instantiation ? { instantiation: opts.instantiation } : {}) }));
+    ({ files } = await transpile(component, {
+      name,
+      ...(map ? { map } : {}),
+      noTypescript: true,
+      asyncMode: opts.asyncMode ?? 'sync',
+      js: !!opts.js,
+      ...(opts.instantiation ? { instantiation: opts.instantiation } : {}),
+    }));
   }
   if (!files[`${name}.js`]) throw new Error(`${engine} produced no ${name}.js (files: ${Object.keys(files).join(', ')})`);
   writeDirAtomic(dir, files);

@@ -82,7 +82,9 @@ onmessage = async (e) => postMessage(await runCommand(e.data.entry, e.data.opts)
 `;
 
 export function wasiPageHtml(): string {
-  return weftPageHtml('weft WASI commands', `<pre id="stdout"></pre>
+  return weftPageHtml(
+    'weft WASI commands',
+    `<pre id="stdout"></pre>
 <pre id="stderr"></pre>
 <script type="module">
 import * as cli from '@weft/wasi-cli';
@@ -110,7 +112,8 @@ if (auto !== null) {
   await fetch('${REPORT_PATH}', { method: 'POST', body: JSON.stringify(result) });
 }
 </script>
-`);
+`,
+  );
 }
 
 /**

@@ -205,8 +205,7 @@ function expectRun(r: PageRun, stdout: string, exitCode = 0): void {
   expect(r.exitCode).toBe(exitCode);
 }
 
-const pageUrl = (server: StaticServer, variant: BrowserAsyncVariant) =>
-  `${server.origin}${WASI_PAGE_PATH}${variantWithoutJspi(variant) ? '?nojspi' : ''}`;
+const pageUrl = (server: StaticServer, variant: BrowserAsyncVariant) => `${server.origin}${WASI_PAGE_PATH}${variantWithoutJspi(variant) ? '?nojspi' : ''}`;
 
 // Every suite's page has its own server port, hence its own origin and OPFS.
 const ENGINE_VARIANTS = ENGINES.flatMap((engine) => suiteVariants('opfs', engine).map((variant) => [engine, variant] as const));
@@ -249,10 +248,7 @@ describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engi
   });
 
   it('files.c in a dedicated worker', async () => {
-    expectRun(
-      await runInWorker(page, entries.files, { args: ['files'], preopens: dataOn(`${root}/worker-files`) }),
-      FILES_OUT,
-    );
+    expectRun(await runInWorker(page, entries.files, { args: ['files'], preopens: dataOn(`${root}/worker-files`) }), FILES_OUT);
     expect(await opfsTree(page, `${root}/worker-files`)).toEqual([{ path: 'renamed.txt', size: 16 }]);
   });
 
@@ -266,7 +262,7 @@ describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engi
       expect(await syncAccessInWorker(page)).toBe(expectedSyncAccess(engine));
     });
 
-    it("a sync-mode component cannot use OPFS even in a worker, and the error names the async modes", async () => {
+    it('a sync-mode component cannot use OPFS even in a worker, and the error names the async modes', async () => {
       const sync = urlOf((await transpileForTest(await buildCFixture('files'), { name: 'files' })).entry);
       const r = await runInWorker(page, sync, { args: ['files'], preopens: dataOn(`${root}/sync-worker`) });
       expect(r).toMatchObject({ exitCode: null, stdout: '' });
@@ -348,7 +344,9 @@ describe.each(ENGINES.filter((e) => !OPFS_UNDER_DRIVER[e]))('no OPFS in %s under
 });
 
 const PERSIST_VARIANTS = ENGINES.flatMap((engine) =>
-  suiteVariants('opfs', engine).filter((v) => engine === 'chromium' || v === 'asyncify').map((variant) => [engine, variant] as const),
+  suiteVariants('opfs', engine)
+    .filter((v) => engine === 'chromium' || v === 'asyncify')
+    .map((variant) => [engine, variant] as const),
 );
 
 describe.each(PERSIST_VARIANTS)('OPFS data outlives a reload and a restart of %s (%s)', (engine, variant) => {
@@ -376,8 +374,7 @@ describe.each(PERSIST_VARIANTS)('OPFS data outlives a reload and a restart of %s
       browser = undefined;
     }
   };
-  const run = (p: EnginePage, mode: 'write' | 'update' | 'read') =>
-    runInPage(p, entries.fs_persist, { args: ['fs_persist', mode], preopens: dataOn(dir) });
+  const run = (p: EnginePage, mode: 'write' | 'update' | 'read') => runInPage(p, entries.fs_persist, { args: ['fs_persist', mode], preopens: dataOn(dir) });
 
   beforeAll(async () => {
     entries = await transpilePrograms(variantMode(variant));

@@ -24,7 +24,9 @@ beforeAll(async () => {
   for (const name of ['clocks', 'args_env']) {
     entries[name] = (await transpileForTest(await buildCFixture(name), { name: `${name}_js`, engine: 'weft', js: true })).entry;
   }
-  entries.clocksAsyncify = (await transpileForTest(await buildCFixture('clocks'), { name: 'clocks_js_asyncify', engine: 'weft', js: true, asyncMode: 'asyncify' })).entry;
+  entries.clocksAsyncify = (
+    await transpileForTest(await buildCFixture('clocks'), { name: 'clocks_js_asyncify', engine: 'weft', js: true, asyncMode: 'asyncify' })
+  ).entry;
 });
 
 describe('--js in Chromium without WebAssembly', () => {

@@ -63,9 +63,15 @@ describe('WASI 0.2 surface of the weft shims', () => {
     const missing: string[] = [];
     for (const entry of MAY_WAIT) {
       const m = /^wasi:([a-z-]+)\/([a-z-]+)#(?:\[method\]([a-z-]+)\.)?([a-z-]+|\*)$/.exec(entry);
-      if (!m) { missing.push(`${entry} (not wasi:<pkg>/<iface>#<function>)`); continue; }
+      if (!m) {
+        missing.push(`${entry} (not wasi:<pkg>/<iface>#<function>)`);
+        continue;
+      }
       const [, pkg, iface, resource, func] = m;
-      if (!(WASI_PACKAGES as readonly string[]).includes(pkg!)) { missing.push(`${entry} (no shim for wasi:${pkg})`); continue; }
+      if (!(WASI_PACKAGES as readonly string[]).includes(pkg!)) {
+        missing.push(`${entry} (no shim for wasi:${pkg})`);
+        continue;
+      }
       const obj = (await shimModules[pkg as WasiPackage]())[camel(iface!)] as Record<string, unknown> | undefined;
       const owner = resource ? (obj?.[pascal(resource)] as { prototype?: Record<string, unknown> } | undefined)?.prototype : obj;
       if (!owner || (func !== '*' && typeof owner[camel(func!)] !== 'function')) missing.push(entry);

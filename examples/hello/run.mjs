@@ -21,7 +21,11 @@ const { files } = await transpile(component, { name: 'hello' });
 const out = join(here, 'out');
 await mkdir(out, { recursive: true });
 for (const [name, data] of Object.entries(files)) await writeFile(join(out, name), data);
-console.log(`transpiled hello.wasm (${component.length} bytes) -> ${Object.keys(files).map((f) => `out/${f}`).join(', ')}`);
+console.log(
+  `transpiled hello.wasm (${component.length} bytes) -> ${Object.keys(files)
+    .map((f) => `out/${f}`)
+    .join(', ')}`,
+);
 console.log(`glue: ${files['hello.js'].length} bytes`);
 
 const hello = await import(pathToFileURL(join(out, 'hello.js')).href);
@@ -33,8 +37,7 @@ console.log(`greeter.greet('weft') = ${JSON.stringify(greeting)}`);
 console.log(`greeter.summarize([1.5, 2.5, 3.5]) = ${JSON.stringify(summary)}`);
 
 if (check) {
-  const ok = sum === 42 && greeting === 'Hello, weft!' && summary.count === 3 && summary.mean === 2.5
-    && hello['example:hello/greeter'] === hello.greeter;
+  const ok = sum === 42 && greeting === 'Hello, weft!' && summary.count === 3 && summary.mean === 2.5 && hello['example:hello/greeter'] === hello.greeter;
   if (!ok) throw new Error('the example returned unexpected results');
   console.log('example check passed');
 }

@@ -154,10 +154,7 @@ export interface CommandResult extends Output {
 }
 
 /** Runs a `wasi:cli/run` command in a fresh instance, as `argv[0] args...`. */
-export async function runCommand(
-  loaded: Loaded,
-  opts: { args: string[]; env: [string, string][]; stdin: string },
-): Promise<CommandResult> {
+export async function runCommand(loaded: Loaded, opts: { args: string[]; env: [string, string][]; stdin: string }): Promise<CommandResult> {
   const run = runExport(loaded.info);
   if (!run) throw new Error(`${loaded.fileName} does not export wasi:cli/run`);
   const { error, output } = await withCli({ args: [loaded.fileName, ...opts.args], env: opts.env, stdin: opts.stdin }, async () => {

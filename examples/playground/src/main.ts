@@ -125,13 +125,7 @@ function exportForm(c: Loaded, fn: Callable): HTMLElement {
   return form;
 }
 
-async function call(
-  c: Loaded,
-  fn: Callable,
-  params: WitFunc['params'],
-  inputs: HTMLInputElement[],
-  result: HTMLElement,
-): Promise<void> {
+async function call(c: Loaded, fn: Callable, params: WitFunc['params'], inputs: HTMLInputElement[], result: HTMLElement): Promise<void> {
   result.hidden = false;
   result.className = 'result';
   let args: unknown[];

@@ -6,8 +6,16 @@
 import type { WitType } from './wit-type';
 
 const TYPED_ARRAYS: Record<string, { from(v: ArrayLike<unknown>): unknown }> = {
-  u8: Uint8Array, s8: Int8Array, u16: Uint16Array, s16: Int16Array, u32: Uint32Array, s32: Int32Array,
-  f32: Float32Array, f64: Float64Array, u64: BigUint64Array, s64: BigInt64Array,
+  u8: Uint8Array,
+  s8: Int8Array,
+  u16: Uint16Array,
+  s16: Int16Array,
+  u32: Uint32Array,
+  s32: Int32Array,
+  f32: Float32Array,
+  f64: Float64Array,
+  u64: BigUint64Array,
+  s64: BigInt64Array,
 };
 
 const INTEGER = /^[+-]?(0x[0-9a-f]+|\d+)$/i;
@@ -48,10 +56,12 @@ function fromJson(type: WitType, v: unknown, where: string): unknown {
     case 'record': {
       if (!v || typeof v !== 'object') return v;
       const obj = v as Record<string, unknown>;
-      return Object.fromEntries(type.fields.map((f) => {
-        const key = camel(f.name);
-        return [key, fromJson(f.type, key in obj ? obj[key] : obj[f.name], `${where}.${key}`)];
-      }));
+      return Object.fromEntries(
+        type.fields.map((f) => {
+          const key = camel(f.name);
+          return [key, fromJson(f.type, key in obj ? obj[key] : obj[f.name], `${where}.${key}`)];
+        }),
+      );
     }
     case 'flags':
       // Either the set flags as a list of names or the object of booleans itself.
@@ -106,15 +116,24 @@ function jsonExample(type: WitType): string {
     case 'prim':
       if (type.name === 'string' || type.name === 'char') return type.name === 'string' ? '"text"' : '"x"';
       return type.name === 'bool' ? 'true' : type.name.startsWith('f') ? '1.5' : '42';
-    case 'list': return `[${jsonExample(type.elem)}, …]`;
-    case 'option': return `null or ${jsonExample(type.type)}`;
-    case 'enum': return `"${type.names[0] ?? ''}"`;
-    case 'record': return `{ ${type.fields.map((f) => `"${camel(f.name)}": ${jsonExample(f.type)}`).join(', ')} }`;
-    case 'variant': return `{ "tag": "${type.cases[0]?.name ?? ''}", "val": … }`;
-    case 'result': return '{ "tag": "ok", "val": … }';
-    case 'tuple': return `[${type.types.map(jsonExample).join(', ')}]`;
-    case 'flags': return `["${type.names[0] ?? ''}"]`;
-    default: return 'JSON';
+    case 'list':
+      return `[${jsonExample(type.elem)}, …]`;
+    case 'option':
+      return `null or ${jsonExample(type.type)}`;
+    case 'enum':
+      return `"${type.names[0] ?? ''}"`;
+    case 'record':
+      return `{ ${type.fields.map((f) => `"${camel(f.name)}": ${jsonExample(f.type)}`).join(', ')} }`;
+    case 'variant':
+      return `{ "tag": "${type.cases[0]?.name ?? ''}", "val": … }`;
+    case 'result':
+      return '{ "tag": "ok", "val": … }';
+    case 'tuple':
+      return `[${type.types.map(jsonExample).join(', ')}]`;
+    case 'flags':
+      return `["${type.names[0] ?? ''}"]`;
+    default:
+      return 'JSON';
   }
 }
 

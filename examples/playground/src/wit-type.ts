@@ -70,10 +70,14 @@ function parseType(t: Tokens): WitType {
     return t.until('}', item);
   };
   switch (word) {
-    case 'list': return { kind: 'list', elem: generic()[0]! };
-    case 'option': return { kind: 'option', type: generic()[0]! };
-    case 'tuple': return { kind: 'tuple', types: generic() };
-    case 'borrow': return { kind: 'named', name: `borrow<${(generic()[0] as { name: string }).name}>` };
+    case 'list':
+      return { kind: 'list', elem: generic()[0]! };
+    case 'option':
+      return { kind: 'option', type: generic()[0]! };
+    case 'tuple':
+      return { kind: 'tuple', types: generic() };
+    case 'borrow':
+      return { kind: 'named', name: `borrow<${(generic()[0] as { name: string }).name}>` };
     case 'map': {
       const [key, value] = generic();
       return { kind: 'map', key: key!, value: value! };
@@ -107,9 +111,12 @@ function parseType(t: Tokens): WitType {
           return { name, type };
         }),
       };
-    case 'enum': return { kind: 'enum', names: body(() => t.next()) };
-    case 'flags': return { kind: 'flags', names: body(() => t.next()) };
-    default: return PRIMS.has(word) ? { kind: 'prim', name: word } : { kind: 'named', name: word };
+    case 'enum':
+      return { kind: 'enum', names: body(() => t.next()) };
+    case 'flags':
+      return { kind: 'flags', names: body(() => t.next()) };
+    default:
+      return PRIMS.has(word) ? { kind: 'prim', name: word } : { kind: 'named', name: word };
   }
 }
 

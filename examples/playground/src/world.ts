@@ -21,6 +21,10 @@ export function worldText(info: InspectResult, name: string): string {
 
 /** A name usable as a WIT world identifier, from a file name. */
 export function worldName(fileName: string): string {
-  const base = fileName.replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = fileName
+    .replace(/\.[^.]*$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return /^[a-z]/.test(base) ? base : `component${base ? '-' + base : ''}`;
 }

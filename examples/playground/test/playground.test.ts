@@ -83,13 +83,15 @@ async function loaded(page: Page, name: string): Promise<void> {
 async function runCommand(page: Page, args: string, env = ''): Promise<{ exit: string; stdout: string; stderr: string }> {
   await page.fill('#run-args', args);
   await page.fill('#run-env', env);
-  await page.evaluate(() => { document.getElementById('run-output')!.hidden = true; });
+  await page.evaluate(() => {
+    document.getElementById('run-output')!.hidden = true;
+  });
   await page.click('#run-form button[type=submit]');
   await page.waitForSelector('#run-output', { state: 'visible' });
   return {
-    exit: await page.textContent('#run-exit') ?? '',
-    stdout: await page.textContent('#run-stdout') ?? '',
-    stderr: await page.textContent('#run-stderr') ?? '',
+    exit: (await page.textContent('#run-exit')) ?? '',
+    stdout: (await page.textContent('#run-stdout')) ?? '',
+    stderr: (await page.textContent('#run-stderr')) ?? '',
   };
 }
 
@@ -100,7 +102,9 @@ async function callExport(page: Page, exportPath: string, args: string[]): Promi
   expect(await inputs.count()).toBe(args.length);
   for (let i = 0; i < args.length; i++) await inputs.nth(i).fill(args[i]!);
   const result = form.locator('.result');
-  await result.evaluate((el) => { el.textContent = ''; });
+  await result.evaluate((el) => {
+    el.textContent = '';
+  });
   await form.locator('button').click();
   await page.waitForFunction((el) => !!el && el.textContent !== '' && el.textContent !== 'calling…', await result.elementHandle());
   return (await result.textContent()) ?? '';
@@ -240,7 +244,8 @@ describe('production build, served by vite preview', () => {
     console.log(js.map((c) => `${c.name}: ${c.raw} bytes, ${c.gzip} gzipped`).join('\n'));
     // binaryen alone is 12 MB and esbuild's Node API, which starts a native binary, 40 KB:
     // neither may come along.
-    for (const c of js) expect(readFileSync(join(outDir, 'assets', c.name), 'utf8').includes('ESBUILD_BINARY_PATH'), `esbuild's Node API in ${c.name}`).toBe(false);
+    for (const c of js)
+      expect(readFileSync(join(outDir, 'assets', c.name), 'utf8').includes('ESBUILD_BINARY_PATH'), `esbuild's Node API in ${c.name}`).toBe(false);
     expect(js.reduce((n, c) => n + c.raw, 0)).toBeLessThan(300_000);
   });
 

@@ -18,8 +18,12 @@ export async function runWc(args: string[], stdin: string): Promise<RunResult> {
   configure({
     args: ['wc', ...args],
     stdin,
-    stdout: (chunk) => { result.stdout += out.decode(chunk, { stream: true }); },
-    stderr: (chunk) => { result.stderr += err.decode(chunk, { stream: true }); },
+    stdout: (chunk) => {
+      result.stdout += out.decode(chunk, { stream: true });
+    },
+    stderr: (chunk) => {
+      result.stderr += err.decode(chunk, { stream: true });
+    },
   });
   const wc = await instantiate();
   try {

@@ -108,7 +108,10 @@ describe('vite-c-cli', () => {
     const dir = join(root, 'node_modules', '.cache', 'typecheck');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'misuse.ts'), "import { instantiate } from '../../../src/wc.wasm';\nconst wc = await instantiate();\nexport const n: number = wc.run.run();\n");
+    writeFileSync(
+      join(dir, 'misuse.ts'),
+      "import { instantiate } from '../../../src/wc.wasm';\nconst wc = await instantiate();\nexport const n: number = wc.run.run();\n",
+    );
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../../tsconfig.json', include: ['misuse.ts'] }));
     const bad = tsc(join(dir, 'tsconfig.json'));
     expect(bad.code).not.toBe(0);

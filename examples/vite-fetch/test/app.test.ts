@@ -15,9 +15,16 @@ import { launchChromium, REMOVE_JSPI_SCRIPT } from '@weft/e2e/browser';
 import { auditBuild, auditPage } from '@weft/e2e/page-audit';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const ITEMS = [{ name: 'kettle', price: 30 }, { name: 'mug', price: 6.5 }];
+const ITEMS = [
+  { name: 'kettle', price: 30 },
+  { name: 'mug', price: 6.5 },
+];
 
-interface Api { origin: string; log: string[]; server: Server }
+interface Api {
+  origin: string;
+  log: string[];
+  server: Server;
+}
 
 /** A JSON API on 127.0.0.1 that logs `METHOD /path from <origin>` for each request. */
 async function startApi(): Promise<Api> {

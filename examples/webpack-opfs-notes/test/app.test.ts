@@ -39,12 +39,13 @@ async function settled(page: Page, actions: number): Promise<void> {
 const shown = (page: Page) => page.$$eval('#notes li .text', (els) => els.map((e) => e.textContent));
 
 /** What OPFS itself holds under notes/, read without the app. */
-const opfsNotes = (page: Page) => page.evaluate(async () => {
-  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('notes');
-  const out: Record<string, string> = {};
-  for await (const [name, handle] of (dir as unknown as AsyncIterable<[string, FileSystemFileHandle]>)) out[name] = await (await handle.getFile()).text();
-  return out;
-});
+const opfsNotes = (page: Page) =>
+  page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('notes');
+    const out: Record<string, string> = {};
+    for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemFileHandle]>) out[name] = await (await handle.getFile()).text();
+    return out;
+  });
 
 async function addAndDelete(page: Page): Promise<void> {
   await settled(page, 1);

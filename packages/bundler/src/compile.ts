@@ -20,7 +20,10 @@ const SERVER_PARAMS = /^(t|v|import)(=|$)/;
 
 /** The part a query selects, or undefined for a query weft leaves to the bundler (`?url`, `?raw`, ...). */
 export function partOf(query: string): Part | undefined {
-  const params = query.replace(/^\?/, '').split('&').filter((p) => p && !SERVER_PARAMS.test(p));
+  const params = query
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((p) => p && !SERVER_PARAMS.test(p));
   const key = params.length === 1 ? params[0]! : params.length ? '&' : '';
   return Object.hasOwn(QUERIES, key) ? QUERIES[key] : undefined;
 }
@@ -53,7 +56,10 @@ export class ComponentCompiler {
   /** The transpiler and bundler versions, part of every cache key. */
   readonly versions: string;
 
-  constructor(readonly root: string, readonly options: WeftOptions = {}) {
+  constructor(
+    readonly root: string,
+    readonly options: WeftOptions = {},
+  ) {
     this.cacheDir = options.cacheDir ?? join(root, 'node_modules', '.cache', 'weft');
     const own = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string };
     this.versions = `${packageVersion('@weft/transpiler', here)} @weft/bundler@${own.version}`;
@@ -95,13 +101,16 @@ export class ComponentCompiler {
   private lazyTypes(file: string, out: Output, name: string): void {
     if (out.files[`${name}.d.ts`] === undefined) return;
     const dts = relative(dirname(file), join(this.cacheDir, out.key, `${name}.js`));
-    this.writeTypes(file, [
-      `import type { Exports } from ${JSON.stringify(toPosix(dts.startsWith('.') ? dts : `./${dts}`))};`,
-      'export type { Exports };',
-      '/** A fresh instance of the component; `overrides` replace whole imported interfaces. */',
-      'export declare function instantiate(overrides?: Record<string, unknown>): Promise<Exports>;',
-      '',
-    ].join('\n'));
+    this.writeTypes(
+      file,
+      [
+        `import type { Exports } from ${JSON.stringify(toPosix(dts.startsWith('.') ? dts : `./${dts}`))};`,
+        'export type { Exports };',
+        '/** A fresh instance of the component; `overrides` replace whole imported interfaces. */',
+        'export declare function instantiate(overrides?: Record<string, unknown>): Promise<Exports>;',
+        '',
+      ].join('\n'),
+    );
   }
 
   /** `<name>.d.wasm.ts` beside the component, rewritten only when it changes (no watcher loops). */
@@ -115,7 +124,16 @@ export class ComponentCompiler {
   private output(file: string, bytes: Uint8Array, opts: ComponentOptions, env: Env, instantiation: 'async' | undefined): Promise<Output> {
     const { lazy: _, ...transpileOpts } = opts;
     const key = createHash('sha256')
-      .update(JSON.stringify([this.versions, env, instantiation ?? 'esm', basename(file), toPosix(relative(this.cacheDir, dirname(file))), stableJson(transpileOpts)]))
+      .update(
+        JSON.stringify([
+          this.versions,
+          env,
+          instantiation ?? 'esm',
+          basename(file),
+          toPosix(relative(this.cacheDir, dirname(file))),
+          stableJson(transpileOpts),
+        ]),
+      )
       .update(bytes)
       .digest('hex')
       .slice(0, 24);
@@ -147,7 +165,7 @@ export class ComponentCompiler {
     const name = basename(file).replace(/\.wasm$/, '');
     const fromComponent = toPosix(relative(dirname(file), dir));
     const started = performance.now();
-    let result;
+    let result: Awaited<ReturnType<typeof transpile>>;
     try {
       result = await transpile(bytes, {
         base64Cutoff: 0,
@@ -188,7 +206,9 @@ export class ComponentCompiler {
     for (const spec of imports) {
       if (!SHIM_PACKAGES.includes(spec)) continue;
       if (!packageDir(spec, this.root)) {
-        throw new WeftBundlerError(`${this.rel(file)} imports ${spec}, which is not installed in ${this.root}: add it to the app's dependencies (npm install ${spec})`);
+        throw new WeftBundlerError(
+          `${this.rel(file)} imports ${spec}, which is not installed in ${this.root}: add it to the app's dependencies (npm install ${spec})`,
+        );
       }
     }
   }
@@ -212,7 +232,11 @@ function defaultReport(file: string, ms: number): void {
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }

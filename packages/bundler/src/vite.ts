@@ -64,11 +64,15 @@ export default function weft(options: WeftOptions = {}): Plugin {
       const rel = compiler.rel(file);
       const eager = part === 'module' && !compiler.optionsFor(file).lazy;
       if (eager && config.isWorker && config.worker.format !== 'es') {
-        throw new WeftBundlerError(`${rel} is imported in a worker built as '${config.worker.format}', which cannot hold top-level await: set worker: { format: 'es', plugins: () => [weft()] } in the Vite config, or import it with the ?instantiate query (lazy, no top-level await)`);
+        throw new WeftBundlerError(
+          `${rel} is imported in a worker built as '${config.worker.format}', which cannot hold top-level await: set worker: { format: 'es', plugins: () => [weft()] } in the Vite config, or import it with the ?instantiate query (lazy, no top-level await)`,
+        );
       }
       const old = config.command === 'build' ? targetsWithoutTopLevelAwait(config.build.target) : [];
       if (eager && old.length) {
-        throw new WeftBundlerError(`${rel} is imported eagerly, which needs top-level await, but build.target includes ${old.join(', ')}, which lacks it: raise build.target (es2022, chrome89, firefox89, safari15 or later), or import it with the ?instantiate query (lazy, no top-level await)`);
+        throw new WeftBundlerError(
+          `${rel} is imported eagerly, which needs top-level await, but build.target includes ${old.join(', ')}, which lacks it: raise build.target (es2022, chrome89, firefox89, safari15 or later), or import it with the ?instantiate query (lazy, no top-level await)`,
+        );
       }
       const server = loadOptions?.ssr || (this as { environment?: { config: { consumer: string } } }).environment?.config.consumer === 'server';
       const env: Env = server ? 'node' : 'browser';

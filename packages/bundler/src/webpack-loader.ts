@@ -16,7 +16,11 @@ export default function weftLoader(this: LoaderContext<LoaderOptions>, source: B
   const { compiler: id, env } = this.getOptions();
   const compiler = compilers.get(id);
   if (!compiler) {
-    done(new Error(`@weft/bundler's loader runs only under the WeftPlugin that adds it (plugin '${id}' is not in this process): use new WeftPlugin() instead of listing the loader`));
+    done(
+      new Error(
+        `@weft/bundler's loader runs only under the WeftPlugin that adds it (plugin '${id}' is not in this process): use new WeftPlugin() instead of listing the loader`,
+      ),
+    );
     return;
   }
   const part = partOf(this.resourceQuery) ?? 'module';

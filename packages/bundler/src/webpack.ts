@@ -50,7 +50,10 @@ export class WeftPlugin {
     const cache = compiler.options.cache;
     if (cache && typeof cache === 'object' && cache.type === 'filesystem') {
       const transpiler = packageDir('@weft/transpiler', here);
-      cache.buildDependencies = { ...cache.buildDependencies, weft: [join(here, '..', 'package.json'), ...(transpiler ? [join(transpiler, 'package.json')] : [])] };
+      cache.buildDependencies = {
+        ...cache.buildDependencies,
+        weft: [join(here, '..', 'package.json'), ...(transpiler ? [join(transpiler, 'package.json')] : [])],
+      };
     }
   }
 }

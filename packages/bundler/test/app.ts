@@ -10,11 +10,8 @@ import { buildCFixture } from '@weft/e2e/fixtures';
 
 /** (module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))) */
 export const ADD_CORE_WASM = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f,
-  0x03, 0x02, 0x01, 0x00,
-  0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00,
-  0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x61,
+  0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
 ]);
 
 const MAIN = `import { configure, ComponentExit } from '@weft/wasi-cli';
@@ -80,8 +77,18 @@ export async function writeApp(dir: string, { coreWasm = true } = {}): Promise<s
   writeFileSync(join(src, 'hello.wasm'), await buildCFixture('hello'));
   writeFileSync(join(src, 'args.wasm'), await buildCFixture('args_env'));
   writeFileSync(join(src, 'add.wasm'), ADD_CORE_WASM);
-  writeFileSync(join(src, 'main.js'), coreWasm ? MAIN.replaceAll('/*core*/', '') : MAIN.split('\n').filter((l) => !l.startsWith('/*core*/')).join('\n'));
+  writeFileSync(
+    join(src, 'main.js'),
+    coreWasm
+      ? MAIN.replaceAll('/*core*/', '')
+      : MAIN.split('\n')
+          .filter((l) => !l.startsWith('/*core*/'))
+          .join('\n'),
+  );
   writeFileSync(join(src, 'worker.js'), WORKER);
-  writeFileSync(join(dir, 'index.html'), '<!doctype html>\n<meta charset="utf-8">\n<title>app</title>\n<pre id="out"></pre>\n<script type="module" src="/src/main.js"></script>\n');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html>\n<meta charset="utf-8">\n<title>app</title>\n<pre id="out"></pre>\n<script type="module" src="/src/main.js"></script>\n',
+  );
   return src;
 }

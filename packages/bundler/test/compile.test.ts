@@ -39,7 +39,7 @@ describe('detecting components', () => {
     expect(isComponentFile(join(work, 'missing.wasm'))).toBe(false);
   });
 
-  it('parts by query; dev-server parameters are ignored, other queries are the bundler\'s', () => {
+  it("parts by query; dev-server parameters are ignored, other queries are the bundler's", () => {
     expect(partOf('')).toBe('module');
     expect(partOf('?instantiate')).toBe('instantiate');
     expect(partOf('?weft-host&t=1700000000')).toBe('host');
@@ -129,7 +129,9 @@ describe('ComponentCompiler', () => {
   it('a malformed component names the file and the byte offset', async () => {
     const { root, file } = project();
     writeFileSync(file, hello.subarray(0, 40));
-    await expect(new ComponentCompiler(root).module(file, 'module', 'browser')).rejects.toThrow(/^src\/hello\.wasm is not a component weft can transpile: .*offset/);
+    await expect(new ComponentCompiler(root).module(file, 'module', 'browser')).rejects.toThrow(
+      /^src\/hello\.wasm is not a component weft can transpile: .*offset/,
+    );
     writeFileSync(file, ADD_CORE_WASM);
     await expect(new ComponentCompiler(root).module(file, 'module', 'browser')).rejects.toThrow('src/hello.wasm is not a WebAssembly component');
   });

@@ -111,7 +111,12 @@ describe('Vite plugin', () => {
     try {
       const { configure } = await server.ssrLoadModule('@weft/wasi-cli');
       let out = '';
-      configure({ stdout: (b: Uint8Array) => { out += new TextDecoder().decode(b); }, args: ['ssr'] });
+      configure({
+        stdout: (b: Uint8Array) => {
+          out += new TextDecoder().decode(b);
+        },
+        args: ['ssr'],
+      });
       const { instantiate } = await server.ssrLoadModule('/src/args.wasm');
       (await instantiate()).run.run();
       expect(out).toBe('argc=1\nargv[0]=ssr\nGREETING=(unset)\n');
@@ -135,15 +140,21 @@ describe('Vite plugin', () => {
     const root = join(appDir, 'old-target');
     mkdirSync(root, { recursive: true });
     copyFileSync(join(appDir, 'src', 'args.wasm'), join(root, 'app.wasm'));
-    writeFileSync(join(root, 'index.html'), "<script type=\"module\">import { run } from './app.wasm'; run.run();</script>");
+    writeFileSync(join(root, 'index.html'), '<script type="module">import { run } from \'./app.wasm\'; run.run();</script>');
     await expect(build({ ...config(), root, build: { write: false, target: ['es2020', 'chrome100'] } })).rejects.toThrow(
       /app\.wasm is imported eagerly, which needs top-level await, but build\.target includes es2020, which lacks it: raise build\.target/,
     );
-    expect(targetsWithoutTopLevelAwait(['chrome88', 'chrome89', 'safari14.1', 'safari16', 'esnext', 'es2022', 'node14.7'])).toEqual(['chrome88', 'safari14.1', 'node14.7']);
+    expect(targetsWithoutTopLevelAwait(['chrome88', 'chrome89', 'safari14.1', 'safari16', 'esnext', 'es2022', 'node14.7'])).toEqual([
+      'chrome88',
+      'safari14.1',
+      'node14.7',
+    ]);
   });
 
   it('writes precise types beside each component it loads', () => {
     expect(readFileSync(join(appDir, 'src', 'hello.d.wasm.ts'), 'utf8')).toMatch(/export declare const run: Exports\["run"\];/);
-    expect(readFileSync(join(appDir, 'src', 'args.d.wasm.ts'), 'utf8')).toMatch(/export declare function instantiate\(overrides\?: Record<string, unknown>\): Promise<Exports>;/);
+    expect(readFileSync(join(appDir, 'src', 'args.d.wasm.ts'), 'utf8')).toMatch(
+      /export declare function instantiate\(overrides\?: Record<string, unknown>\): Promise<Exports>;/,
+    );
   });
 });

@@ -17,9 +17,13 @@ beforeAll(async () => {
 afterAll(() => resetConfig());
 
 describe('components imported in Vitest (Node)', () => {
-  it('an eager import runs, with the app sharing the glue\'s @weft/wasi-cli', async () => {
+  it("an eager import runs, with the app sharing the glue's @weft/wasi-cli", async () => {
     let out = '';
-    configure({ stdout: (b: Uint8Array) => { out += new TextDecoder().decode(b); } });
+    configure({
+      stdout: (b: Uint8Array) => {
+        out += new TextDecoder().decode(b);
+      },
+    });
     const { run } = await import(/* @vite-ignore */ join(dir, 'hello.wasm'));
     run.run();
     expect(out).toBe('Hello, weft!\n');
@@ -28,7 +32,12 @@ describe('components imported in Vitest (Node)', () => {
   it('?instantiate gives a fresh instance per call, with overrides', async () => {
     const { instantiate } = await import(/* @vite-ignore */ `${join(dir, 'args.wasm')}?instantiate`);
     let out = '';
-    configure({ stdout: (b: Uint8Array) => { out += new TextDecoder().decode(b); }, args: ['x', 'y'] });
+    configure({
+      stdout: (b: Uint8Array) => {
+        out += new TextDecoder().decode(b);
+      },
+      args: ['x', 'y'],
+    });
     (await instantiate()).run.run();
     expect(out).toBe('argc=2\nargv[0]=x\nargv[1]=y\nGREETING=(unset)\n');
     out = '';

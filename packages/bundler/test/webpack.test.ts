@@ -72,28 +72,43 @@ describe('webpack plugin', () => {
   it('target node: the bundle reads its core modules from disk and runs in Node', async () => {
     const dir = join(appDir, 'node');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'entry.js'), [
-      "import { configure } from '@weft/wasi-cli';",
-      "import { run } from '../src/hello.wasm';",
-      'let out = "";',
-      'configure({ stdout: (b) => { out += new TextDecoder().decode(b); } });',
-      'run.run();',
-      'export const result = out;',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'entry.js'),
+      [
+        "import { configure } from '@weft/wasi-cli';",
+        "import { run } from '../src/hello.wasm';",
+        'let out = "";',
+        'configure({ stdout: (b) => { out += new TextDecoder().decode(b); } });',
+        'run.run();',
+        'export const result = out;',
+        '',
+      ].join('\n'),
+    );
     const stats = await new Promise<webpack.Stats>((resolve, reject) => {
-      const compiler = webpack({ ...config('production'), target: 'node', entry: './node/entry.js', output: { path: join(dir, 'dist'), filename: 'main.cjs', clean: true, library: { type: 'commonjs2' } } });
+      const compiler = webpack({
+        ...config('production'),
+        target: 'node',
+        entry: './node/entry.js',
+        output: { path: join(dir, 'dist'), filename: 'main.cjs', clean: true, library: { type: 'commonjs2' } },
+      });
       compiler.run((err, s) => compiler.close(() => (err ? reject(err) : resolve(s!))));
     });
     expect(stats.toJson({ all: false, errors: true })).toMatchObject({ errors: [] });
     // The entry waits on top-level await: require() gives a promise of its exports.
-    const out = execFileSync(process.execPath, ['-e', `Promise.resolve(require(${JSON.stringify(join(dir, 'dist', 'main.cjs'))})).then((m) => process.stdout.write(m.result))`], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `Promise.resolve(require(${JSON.stringify(join(dir, 'dist', 'main.cjs'))})).then((m) => process.stdout.write(m.result))`],
+      { encoding: 'utf8' },
+    );
     expect(out).toBe('Hello, weft!\n');
   });
 
   it('webpack-dev-server serves application/wasm and reloads when a component changes', async () => {
     const compiler = webpack(config('development'));
-    const server = new WebpackDevServer({ host: '127.0.0.1', port: 0, static: join(appDir, 'public'), hot: false, liveReload: true, client: { logging: 'warn', overlay: false } }, compiler);
+    const server = new WebpackDevServer(
+      { host: '127.0.0.1', port: 0, static: join(appDir, 'public'), hot: false, liveReload: true, client: { logging: 'warn', overlay: false } },
+      compiler,
+    );
     await server.start();
     try {
       const url = `http://127.0.0.1:${(server.server!.address() as AddressInfo).port}/index.html`;

@@ -19,7 +19,11 @@ export interface Parsed {
 
 export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): Parsed {
   const out: Parsed = { positional: [], flags: {}, rest: [] };
-  const byShort = new Map(Object.entries(spec).filter(([, s]) => s.short).map(([k, s]) => [s.short!, k]));
+  const byShort = new Map(
+    Object.entries(spec)
+      .filter(([, s]) => s.short)
+      .map(([k, s]) => [s.short!, k]),
+  );
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {

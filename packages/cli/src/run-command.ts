@@ -64,7 +64,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true });
   // The glue is imported from a real file so that stack traces through it stay readable.
   const dir = await mkdtemp(join(tmpdir(), 'weft-run-'));
-  let mod;
+  let mod: {
+    instantiate(getCoreModule: (file: string) => Promise<WebAssembly.Module>, imports: Record<string, unknown>): Promise<{ run?: { run?: unknown } }>;
+  };
   try {
     await writeFile(join(dir, 'component.js'), files['component.js']!);
     mod = await import(pathToFileURL(join(dir, 'component.js')).href);

@@ -80,7 +80,8 @@ export async function transpileCommand(argv: string[], log: (s: string) => void)
   }
   const target = flags.target as string | undefined;
   if (target !== undefined) {
-    if (target !== 'universal' && target !== 'browser' && target !== 'node') throw new UsageError(`weft transpile: --target must be universal, browser or node, got '${target}'`);
+    if (target !== 'universal' && target !== 'browser' && target !== 'node')
+      throw new UsageError(`weft transpile: --target must be universal, browser or node, got '${target}'`);
     opts.target = target;
   }
   const cutoff = flags['base64-cutoff'] as string | undefined;
@@ -90,7 +91,8 @@ export async function transpileCommand(argv: string[], log: (s: string) => void)
   }
   const mode = flags['async-mode'] as string | undefined;
   if (mode !== undefined) {
-    if (mode !== 'sync' && mode !== 'jspi' && mode !== 'asyncify') throw new UsageError(`weft transpile: --async-mode must be sync, jspi or asyncify, got '${mode}'`);
+    if (mode !== 'sync' && mode !== 'jspi' && mode !== 'asyncify')
+      throw new UsageError(`weft transpile: --async-mode must be sync, jspi or asyncify, got '${mode}'`);
     opts.asyncMode = mode;
   }
   if (flags['async-imports']) opts.asyncImports = flags['async-imports'] as string[];

@@ -8,7 +8,11 @@ import { buildCFixture } from '@weft/e2e/fixtures';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 
-interface Result { code: number; stdout: string; stderr: string }
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function weft(args: string[], input?: string): Promise<Result> {
   return new Promise((resolve) => {
@@ -80,7 +84,10 @@ describe('weft CLI', () => {
     const { parse } = await import('@bytecodealliance/jco');
     const deep = join(work, 'deep.wasm');
     writeFileSync(deep, await parse(`(component ${types} (export "t" (type $t10000)))`));
-    for (const cmd of [['transpile', deep, '-o', join(work, 'deep-out')], ['inspect', deep]]) {
+    for (const cmd of [
+      ['transpile', deep, '-o', join(work, 'deep-out')],
+      ['inspect', deep],
+    ]) {
       const r = await weft(cmd);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: type nesting is too deep: .*\(at byte offset \d+\)/);
@@ -171,10 +178,16 @@ describe('weft CLI', () => {
   it('runs commands that sleep, read clocks and draw random bytes', async () => {
     const clocks = await weft(['run', components.clocks!]);
     expect(clocks.code).toBe(0);
-    expect(clocks.stdout).toBe([
-      'monotonic resolution ok', 'slept at least 30ms: yes', 'wall clock plausible: yes',
-      'wall nanoseconds in range: yes', 'time() agrees with realtime: yes', '',
-    ].join('\n'));
+    expect(clocks.stdout).toBe(
+      [
+        'monotonic resolution ok',
+        'slept at least 30ms: yes',
+        'wall clock plausible: yes',
+        'wall nanoseconds in range: yes',
+        'time() agrees with realtime: yes',
+        '',
+      ].join('\n'),
+    );
     const random = await weft(['run', components.random!]);
     expect(random).toMatchObject({ code: 0, stdout: 'two draws differ: yes\nall 256 byte values seen: yes\ntail filled: yes\n' });
   });
@@ -197,10 +210,23 @@ describe('weft CLI', () => {
     const host = mkdtempSync(join(work, 'data-'));
     const r = await weft(['run', components.files!, '--dir', `${host}::/data`]);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe([
-      'mkdir: ok', 'create: ok', 'read back: ok', 'contents: written by wasm', 'opendir: ok', 'entries: 2',
-      'rename: ok', 'unlink: ok', 'stat size 16: ok', 'escape refused: yes', 'nested escape refused: yes', 'rmdir: ok', '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        'mkdir: ok',
+        'create: ok',
+        'read back: ok',
+        'contents: written by wasm',
+        'opendir: ok',
+        'entries: 2',
+        'rename: ok',
+        'unlink: ok',
+        'stat size 16: ok',
+        'escape refused: yes',
+        'nested escape refused: yes',
+        'rmdir: ok',
+        '',
+      ].join('\n'),
+    );
     expect(r.code).toBe(0);
     expect(readdirSync(host)).toEqual(['renamed.txt']);
     expect(readFileSync(join(host, 'renamed.txt'), 'utf8')).toBe('written by wasm\n');

@@ -34,7 +34,8 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   if (opts.asyncMode !== undefined && opts.asyncMode !== 'sync' && opts.asyncMode !== 'jspi' && opts.asyncMode !== 'asyncify') {
     throw new WeftError(`unknown asyncMode '${String(opts.asyncMode)}': expected 'sync', 'jspi' or 'asyncify'`);
   }
-  if (opts.js && opts.asyncMode === 'jspi') throw new WeftError(`js: asyncMode 'jspi' suspends through WebAssembly, which JavaScript core modules replace; use 'asyncify' or 'sync'`);
+  if (opts.js && opts.asyncMode === 'jspi')
+    throw new WeftError(`js: asyncMode 'jspi' suspends through WebAssembly, which JavaScript core modules replace; use 'asyncify' or 'sync'`);
   if (opts.target !== undefined && !TARGETS.includes(opts.target)) {
     throw new WeftError(`unknown target '${String(opts.target)}': expected ${TARGETS.map((t) => `'${t}'`).join(', ')}`);
   }
@@ -53,7 +54,10 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   const moduleFiles = plan.modules.map((_, i) => `${name}.core${i === 0 ? '' : i + 1}.wasm`);
   const cutoff = opts.base64Cutoff ?? 0;
   const inlined = new Map<number, string>();
-  if (!opts.instantiation && !jsCores) plan.modules.forEach((m, i) => { if (m.length < cutoff) inlined.set(i, base64(m)); });
+  if (!opts.instantiation && !jsCores)
+    plan.modules.forEach((m, i) => {
+      if (m.length < cutoff) inlined.set(i, base64(m));
+    });
 
   const map = opts.map ?? {};
   const specifier = (importName: string) => resolveSpecifier(importName, map, !opts.noWasiShim);
@@ -72,7 +76,10 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   if (opts.minify) js = await minify(js);
 
   const files: Record<string, Uint8Array> = {};
-  if (!jsCores) plan.modules.forEach((m, i) => { if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice(); });
+  if (!jsCores)
+    plan.modules.forEach((m, i) => {
+      if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice();
+    });
   files[`${name}.js`] = utf8.encode(js);
   if (!opts.noTypescript) files[`${name}.d.ts`] = utf8.encode(writeDts(plan, !!opts.instantiation, async !== undefined, !!jsCores));
   if (opts.instantiation) {
@@ -120,7 +127,9 @@ async function asyncGlue(plan: Plan, opts: TranspileOptions): Promise<AsyncGlue 
   const mode = opts.asyncMode ?? 'sync';
   if (mode === 'sync') {
     if (opts.asyncImports?.length || opts.asyncExports?.length) {
-      throw new WeftError(`${opts.asyncImports?.length ? 'asyncImports' : 'asyncExports'} needs asyncMode 'jspi' or 'asyncify': in 'sync' mode nothing may wait`);
+      throw new WeftError(
+        `${opts.asyncImports?.length ? 'asyncImports' : 'asyncExports'} needs asyncMode 'jspi' or 'asyncify': in 'sync' mode nothing may wait`,
+      );
     }
     return undefined;
   }

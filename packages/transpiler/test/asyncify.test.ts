@@ -8,8 +8,7 @@ import { assembleWat, readFixture } from './harness.js';
 
 // Node 20 has no JSPI: everything here runs on asyncify's unwinding alone.
 const ASYNC_IMPORTS = ['local:test/host#fetch', 'local:test/host#label'];
-const later = <T>(v: T, fail?: unknown) =>
-  new Promise<T>((ok, no) => setTimeout(() => (fail === undefined ? ok(v) : no(fail)), 1));
+const later = <T>(v: T, fail?: unknown) => new Promise<T>((ok, no) => setTimeout(() => (fail === undefined ? ok(v) : no(fail)), 1));
 
 let bytes: Uint8Array;
 let work: string;

@@ -91,13 +91,16 @@ describe('decoder: malformed input names the byte offset and what was expected',
     expect(e.message).toMatch(/end of section 7 \(1 unread bytes\)/);
   });
 
-  it('a core export alias may name its sort as an exact function (0x20); a core instance\'s export may not', () => {
-    const module = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
-      0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b];
+  it("a core export alias may name its sort as an exact function (0x20); a core instance's export may not", () => {
+    const module = [
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
+      0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
+    ];
     const instantiate = section(2, [0x01, 0x00, 0x00, 0x00]);
     const aliasAs = (sort: number) => section(6, [0x01, 0x00, sort, 0x01, 0x00, 0x01, 0x66]);
     expect(decodeComponent(bytes(PREAMBLE, section(1, module), instantiate, aliasAs(0x20))).definitions[2]).toMatchObject({
-      kind: 'alias', alias: { sort: { core: 'func' }, target: { kind: 'core-export', name: 'f' } },
+      kind: 'alias',
+      alias: { sort: { core: 'func' }, target: { kind: 'core-export', name: 'f' } },
     });
     const exports = section(2, [0x01, 0x01, 0x01, 0x01, 0x66, 0x20, 0x00]);
     expect(weftError(() => decodeComponent(bytes(PREAMBLE, section(1, module), instantiate, aliasAs(0x00), exports))).message).toMatch(/core sort/);
@@ -135,12 +138,17 @@ describe('decoder: robustness', () => {
   it('every truncation of a real component fails with a WeftError, except at section boundaries', async () => {
     const full = await assembleWat(readFixture('values-forward.wat'));
     const boundaries = new Set<number>();
-    for (let at = 8; at < full.length;) {
+    for (let at = 8; at < full.length; ) {
       boundaries.add(at);
       let size = 0;
       let shift = 0;
       let p = at + 1;
-      for (;;) { const b = full[p++]!; size |= (b & 0x7f) << shift; shift += 7; if (!(b & 0x80)) break; }
+      for (;;) {
+        const b = full[p++]!;
+        size |= (b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) break;
+      }
       at = p + size;
     }
     for (let n = 0; n < full.length; n++) {
@@ -157,7 +165,9 @@ describe('decoder: robustness', () => {
     const full = await assembleWat(readFixture('resources-exported.wat'));
     let seed = 0x2545f491;
     const rand = () => {
-      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
       return (seed >>> 0) / 2 ** 32;
     };
     let rejected = 0;

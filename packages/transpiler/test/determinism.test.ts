@@ -87,9 +87,7 @@ process.stdout.write(JSON.stringify(out));
 `,
     );
     writeFileSync(join(work, 'job.json'), JSON.stringify(job));
-    const child = JSON.parse(
-      execFileSync(process.execPath, [script, join(work, 'job.json')], { maxBuffer: 64 << 20 }).toString(),
-    ) as Record<string, Digests>;
+    const child = JSON.parse(execFileSync(process.execPath, [script, join(work, 'job.json')], { maxBuffer: 64 << 20 }).toString()) as Record<string, Digests>;
     for (const { file, opts, key } of job) {
       expect(child[key], key).toEqual(await digests(new Uint8Array(readFileSync(file)), opts));
     }

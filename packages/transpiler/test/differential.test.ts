@@ -50,7 +50,7 @@ function blankEmptyPointers(v: unknown): unknown {
     for (let i = 0; i + 8 <= b.length; i += 4) if (dv.getUint32(i + 4, true) === 0) dv.setUint32(i, 0, true);
     return b;
   }
-  if (Array.isArray(v)) return v.map((x, i) => (v[i + 1] === 0 || v[i + 1] === 0n ? typeof x === 'bigint' ? 0n : 0 : x));
+  if (Array.isArray(v)) return v.map((x, i) => (v[i + 1] === 0 || v[i + 1] === 0n ? (typeof x === 'bigint' ? 0n : 0) : x));
   return v;
 }
 
@@ -73,19 +73,43 @@ export const deliberate: Deliberate = {
   calls: [
     {
       id: 'js-value-check',
-      reason: 'weft checks every JS value against its WIT type and throws a TypeError/RangeError naming function and parameter (or return value); jco converts many wrong values (a number for a u64, 300 for a u8, a lone surrogate to U+FFFD) or fails elsewhere',
+      reason:
+        'weft checks every JS value against its WIT type and throws a TypeError/RangeError naming function and parameter (or return value); jco converts many wrong values (a number for a u64, 300 for a u8, a lone surrogate to U+FFFD) or fails elsewhere',
       scope: 'any',
-      explains: (d) => d.spelling === 'wrong' && /^(TypeError|RangeError)$/.test(threw(d.weft)?.error ?? '')
-        && /: (parameter|return value)\b/.test(threw(d.weft)!.message!) && stoppedEarlier(d),
+      explains: (d) =>
+        d.spelling === 'wrong' &&
+        /^(TypeError|RangeError)$/.test(threw(d.weft)?.error ?? '') &&
+        /: (parameter|return value)\b/.test(threw(d.weft)!.message!) &&
+        stoppedEarlier(d),
     },
     {
       id: 'spec-trap',
-      reason: 'weft traps (WebAssembly.RuntimeError, instance poisoned) where the canonical ABI says trap; jco throws TypeError/RangeError or goes on with a value',
+      reason:
+        'weft traps (WebAssembly.RuntimeError, instance poisoned) where the canonical ABI says trap; jco throws TypeError/RangeError or goes on with a value',
       scope: {
-        'traps.wat': ['char-surrogate', 'char-too-big', 'enum-out-of-range', 'variant-out-of-range', 'option-out-of-range', 'result-out-of-range',
-          'list-misaligned', 'string-out-of-bounds', 'list-out-of-bounds', 'list-length-overflow', 'utf8-continuation', 'utf8-overlong',
-          'utf8-truncated', 'utf16-lone-surrogate', 'utf16-misaligned', 'retptr-misaligned', 'empty-list-misaligned', 'empty-string-out-of-bounds',
-          'send-bad-char', 'send-bad-option', 'send-bad-utf8'].map((f) => `local:test/traps#${f}`),
+        'traps.wat': [
+          'char-surrogate',
+          'char-too-big',
+          'enum-out-of-range',
+          'variant-out-of-range',
+          'option-out-of-range',
+          'result-out-of-range',
+          'list-misaligned',
+          'string-out-of-bounds',
+          'list-out-of-bounds',
+          'list-length-overflow',
+          'utf8-continuation',
+          'utf8-overlong',
+          'utf8-truncated',
+          'utf16-lone-surrogate',
+          'utf16-misaligned',
+          'retptr-misaligned',
+          'empty-list-misaligned',
+          'empty-string-out-of-bounds',
+          'send-bad-char',
+          'send-bad-option',
+          'send-bad-utf8',
+        ].map((f) => `local:test/traps#${f}`),
         'values-constant.wat': ['local:test/constant#get-nested'],
         'strings-utf16.wat': ['get-utf16', 'send-utf16'],
         'resources-exported.wat': ['local:test/things#bogus-handle'],
@@ -96,7 +120,8 @@ export const deliberate: Deliberate = {
     },
     {
       id: 'spec-lift',
-      reason: 'weft lifts what the canonical ABI accepts (narrow integers from the low bits, any nonzero bool as true, flag bits beyond the last flag ignored); jco throws a TypeError',
+      reason:
+        'weft lifts what the canonical ABI accepts (narrow integers from the low bits, any nonzero bool as true, flag bits beyond the last flag ignored); jco throws a TypeError',
       scope: {
         'values-constant.wat': ['get-s8-wrapped', 'get-s8-neg', 'get-u8-wrapped', 'get-s16-neg', 'get-u16-wrapped'].map((f) => `local:test/constant#${f}`),
         'traps.wat': ['local:test/traps#flags-extra-bits', 'local:test/traps#bool-two'],
@@ -105,18 +130,22 @@ export const deliberate: Deliberate = {
     },
     {
       id: 'empty-realloc',
-      reason: "for an empty string or list weft calls the guest's realloc for 0 bytes and passes its pointer, as the canonical ABI does; jco passes 1 without calling realloc (seen only by exports returning raw guest memory)",
+      reason:
+        "for an empty string or list weft calls the guest's realloc for 0 bytes and passes its pointer, as the canonical ABI does; jco passes 1 without calling realloc (seen only by exports returning raw guest memory)",
       scope: {
         'values-constant.wat': ['raw-records', 'raw-variants', 'raw-tuples', 'flat-num'].map((f) => `local:test/constant#${f}`),
         'values-import-constant.wat': ['fetch-record', 'fetch-variant'],
       },
-      explains: (d) => 'returned' in d.weft.outcome && 'returned' in d.jco.outcome
-        && isDeepStrictEqual(d.weft.hostCalls, d.jco.hostCalls)
-        && isDeepStrictEqual(blankEmptyPointers(d.weft.outcome.returned), blankEmptyPointers(d.jco.outcome.returned)),
+      explains: (d) =>
+        'returned' in d.weft.outcome &&
+        'returned' in d.jco.outcome &&
+        isDeepStrictEqual(d.weft.hostCalls, d.jco.hostCalls) &&
+        isDeepStrictEqual(blankEmptyPointers(d.weft.outcome.returned), blankEmptyPointers(d.jco.outcome.returned)),
     },
     {
       id: 'i32-in-i64-slot',
-      reason: "an s32 payload sharing a variant's i64 slot is zero-extended, as the canonical ABI's lower_flat_variant does; jco sign-extends, which a guest reading the slot without wrapping (componentize-js 0.19) sees",
+      reason:
+        "an s32 payload sharing a variant's i64 slot is zero-extended, as the canonical ABI's lower_flat_variant does; jco sign-extends, which a guest reading the slot without wrapping (componentize-js 0.19) sees",
       scope: { 'js-guest': ['local:jsguest/api#area', 'local:jsguest/api#describe'] },
       explains: (d) => {
         const [shape] = d.generated as [{ tag: string; val?: { x: number } }];
@@ -145,7 +174,12 @@ const corpus: Corpus[] = [
   // each one runs SpiderMonkey, and each trap re-instantiates an 11 MB guest twice.
   {
     name: 'js-guest',
-    bytes: () => componentizeCached(repoFile('packages/transpiler/test/fixtures/js-guest/guest.js'), repoFile('packages/transpiler/test/fixtures/js-guest/guest.wit'), 'guest'),
+    bytes: () =>
+      componentizeCached(
+        repoFile('packages/transpiler/test/fixtures/js-guest/guest.js'),
+        repoFile('packages/transpiler/test/fixtures/js-guest/guest.wit'),
+        'guest',
+      ),
     calls: fewerCalls,
   },
   {
@@ -172,32 +206,38 @@ function explain(d: Difference): string | undefined {
 }
 
 describe('weft against jco: the values JS sees', () => {
-  test.each(corpus)('$name', async ({ name, bytes: read, calls }) => {
-    totals.ran++;
-    const bytes = await read();
-    const surface = surfaceOf(bytes);
-    const cannot = deliberate.jcoCannotTranspile[name];
-    if (cannot) {
-      expect(jcoRejects(bytes), `jco was listed as unable to transpile ${name}`).toBeDefined();
-      return;
-    }
-    if (surface.exports.length === 0) return;
-    const loaded = { weft: await load(bytes, 'weft'), jco: await load(bytes, 'jco') };
+  test.each(corpus)(
+    '$name',
+    async ({ name, bytes: read, calls }) => {
+      totals.ran++;
+      const bytes = await read();
+      const surface = surfaceOf(bytes);
+      const cannot = deliberate.jcoCannotTranspile[name];
+      if (cannot) {
+        expect(jcoRejects(bytes), `jco was listed as unable to transpile ${name}`).toBeDefined();
+        return;
+      }
+      if (surface.exports.length === 0) return;
+      const loaded = { weft: await load(bytes, 'weft'), jco: await load(bytes, 'jco') };
 
-    const r = await drive(name, surface, loaded, calls ?? CALLS);
-    totals.components++;
-    totals.calls += r.calls;
-    totals.hostCalls += r.hostCalls;
-    expect(r.shapes.weft, 'the export objects have the same keys').toStrictEqual(r.shapes.jco);
-    const unexplained: Difference[] = [];
-    for (const d of r.differences) {
-      const id = explain(d);
-      if (id) totals.explained.set(id, (totals.explained.get(id) ?? 0) + 1);
-      else unexplained.push(d);
-    }
-    const report = unexplained.slice(0, 5).map((d) => `${d.call}(${render(d.generated)}) [${d.spelling}]\n  weft: ${render(d.weft)}\n  jco:  ${render(d.jco)}`);
-    expect(unexplained.length, `${unexplained.length} calls differ:\n${report.join('\n')}`).toBe(0);
-  }, 300_000);
+      const r = await drive(name, surface, loaded, calls ?? CALLS);
+      totals.components++;
+      totals.calls += r.calls;
+      totals.hostCalls += r.hostCalls;
+      expect(r.shapes.weft, 'the export objects have the same keys').toStrictEqual(r.shapes.jco);
+      const unexplained: Difference[] = [];
+      for (const d of r.differences) {
+        const id = explain(d);
+        if (id) totals.explained.set(id, (totals.explained.get(id) ?? 0) + 1);
+        else unexplained.push(d);
+      }
+      const report = unexplained
+        .slice(0, 5)
+        .map((d) => `${d.call}(${render(d.generated)}) [${d.spelling}]\n  weft: ${render(d.weft)}\n  jco:  ${render(d.jco)}`);
+      expect(unexplained.length, `${unexplained.length} calls differ:\n${report.join('\n')}`).toBe(0);
+    },
+    300_000,
+  );
 
   // Only a full run sees every difference.
   test('every deliberate difference still occurs', () => {
@@ -208,6 +248,8 @@ describe('weft against jco: the values JS sees', () => {
 
   afterAll(() => {
     const explained = [...totals.explained].map(([id, n]) => `${id} ${n}`).join(', ');
-    console.log(`differential: ${totals.components} components, ${totals.calls} generated calls, ${totals.hostCalls} host-import calls compared; deliberate: ${explained}`);
+    console.log(
+      `differential: ${totals.components} components, ${totals.calls} generated calls, ${totals.hostCalls} host-import calls compared; deliberate: ${explained}`,
+    );
   });
 });

@@ -14,7 +14,9 @@ import { transpileWith } from './engine-transpile.js';
 import { assembleWat, engine, loadWat, readFixture } from './harness.js';
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A directory holding the transpiled component under out/ and the given host files. */
 async function project(wat: string, opts: TranspileOptions, files: Record<string, string>): Promise<string> {
@@ -76,9 +78,13 @@ describe('a host module that imports the component it implements the imports of'
         (func (export "run") (param i32) (result i32) (call $double (local.get 0))))
       (core instance $i (instantiate $m (with "h" (instance (export "double" (func $double))))))
       (func (export "run") (param "x" u32) (result u32) (canon lift (core func $i "run"))))`;
-    const dir = await project(nested, { map: { 'local:test/outer': '../host.js' } }, {
-      'host.js': `import { run } from './out/component.js';\nexport const inner = { double: (x) => x * 2 };\nconsole.log(JSON.stringify(run(21)));\n`,
-    });
+    const dir = await project(
+      nested,
+      { map: { 'local:test/outer': '../host.js' } },
+      {
+        'host.js': `import { run } from './out/component.js';\nexport const inner = { double: (x) => x * 2 };\nconsole.log(JSON.stringify(run(21)));\n`,
+      },
+    );
     expect(runNode(dir, 'host.js')).toBe(42);
   });
 });
@@ -97,9 +103,13 @@ const ROOT_RESULTS = { run: 101, fromStatic: 5, read: 9, made: true };
 
 describe('resources and functions a world imports itself', () => {
   it('--map picks the host module export for the plain import name', async () => {
-    const dir = await project(readFixture('imports-root.wat'), { map: { r: '../host.js#R', test: '../host.js#test' } }, {
-      'host.js': `${ROOT_IMPORT}export ${R_CLASS}\nexport function test(x) { return x + 100; }\n${ROOT_USE}`,
-    });
+    const dir = await project(
+      readFixture('imports-root.wat'),
+      { map: { r: '../host.js#R', test: '../host.js#test' } },
+      {
+        'host.js': `${ROOT_IMPORT}export ${R_CLASS}\nexport function test(x) { return x + 100; }\n${ROOT_USE}`,
+      },
+    );
     expect(runNode(dir, 'host.js')).toEqual(ROOT_RESULTS);
   });
 
@@ -108,11 +118,15 @@ describe('resources and functions a world imports itself', () => {
       [`node_modules/${name}/package.json`]: JSON.stringify({ name, type: 'module', exports: './index.js' }),
       [`node_modules/${name}/index.js`]: code,
     });
-    const dir = await project(readFixture('imports-root.wat'), {}, {
-      ...pkg('r', `export default ${R_CLASS}\n`),
-      ...pkg('test', 'export default function test(x) { return x + 100; }\n'),
-      'main.js': `import R from 'r';\n${ROOT_IMPORT}${ROOT_USE}`,
-    });
+    const dir = await project(
+      readFixture('imports-root.wat'),
+      {},
+      {
+        ...pkg('r', `export default ${R_CLASS}\n`),
+        ...pkg('test', 'export default function test(x) { return x + 100; }\n'),
+        'main.js': `import R from 'r';\n${ROOT_IMPORT}${ROOT_USE}`,
+      },
+    );
     expect(runNode(dir, 'main.js')).toEqual(ROOT_RESULTS);
   });
 

@@ -65,7 +65,10 @@ describe.skipIf(engine === 'jco')('wrong JS values throw TypeError/RangeError na
   for (const [what, call, classes, message] of cases) {
     test(what, () => {
       const err = thrown(call);
-      expect(classes.some((k) => err instanceof k), `${err?.constructor?.name}: ${err?.message}`).toBe(true);
+      expect(
+        classes.some((k) => err instanceof k),
+        `${err?.constructor?.name}: ${err?.message}`,
+      ).toBe(true);
       expect(err.message).toMatch(message);
     });
   }

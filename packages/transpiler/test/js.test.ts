@@ -57,7 +57,10 @@ describe.each(['async', 'sync'] as const)('instantiation %s', (instantiation) =>
     const c = 2n ** 62n + 3n;
     host.calls.length = 0;
     expect(exp.sum3(a, b, c)).toBe(a + b + c);
-    expect(host.calls).toEqual([[a, b], [a + b, c]]);
+    expect(host.calls).toEqual([
+      [a, b],
+      [a + b, c],
+    ]);
     expect(exp.sum3(2n ** 63n - 1n, 1n, 0n)).toBe(-(2n ** 63n));
     expect(exp.sum3(-1n, -1n, -1n)).toBe(-3n);
     expect(() => exp.sum3(1, 2n, 3n)).toThrow(TypeError);
@@ -75,7 +78,10 @@ describe.each(['async', 'sync'] as const)('instantiation %s', (instantiation) =>
 it('the fixture gives the same answers compiled to WebAssembly', async () => {
   const { entry } = await emit({ instantiation: 'async', js: false });
   const host = recordingHost();
-  const exp = await (await import(pathToFileURL(entry).href)).instantiate((f: string) => WebAssembly.compile(readFileSync(join(dirname(entry), f))), host.imports);
+  const exp = await (await import(pathToFileURL(entry).href)).instantiate(
+    (f: string) => WebAssembly.compile(readFileSync(join(dirname(entry), f))),
+    host.imports,
+  );
   expect(exp.sum3(2n ** 40n + 7n, -(2n ** 35n), 2n ** 62n + 3n)).toBe(2n ** 40n + 7n - 2n ** 35n + 2n ** 62n + 3n);
   expect(exp.far(2)).toBe('far');
   expect(exp.pages()).toBe(3);

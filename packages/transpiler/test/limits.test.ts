@@ -32,7 +32,10 @@ function nestedListWat(depth: number): string {
 }
 
 async function rejection(p: Promise<unknown>): Promise<WeftError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WeftError);
   return err as WeftError;
 }

@@ -42,10 +42,7 @@ beforeAll(async () => {
   bytes = await assembleWat(WAT);
   work = mkdtempSync(join(tmpdir(), 'weft-loader-'));
   const host = join(work, 'host.mjs');
-  writeFileSync(host, [
-    'export const host = { inc: (x) => x + 1 };',
-    "export const environment = { getArguments: () => ['a', 'b', 'c'] };",
-  ].join('\n'));
+  writeFileSync(host, ['export const host = { inc: (x) => x + 1 };', "export const environment = { getArguments: () => ['a', 'b', 'c'] };"].join('\n'));
   hostUrl = pathToFileURL(host).href;
   server = createServer((req, res) => {
     const [status, type, body] = routes.get(req.url ?? '') ?? [404, 'text/html', '<!doctype html><p>not here</p>'];
@@ -101,7 +98,12 @@ describe('target', () => {
 describe('coreModuleUrl', () => {
   it('sets the expression each core module is loaded from', async () => {
     const seen: string[] = [];
-    const { text } = await emit({ coreModuleUrl: (f) => { seen.push(f); return `import.meta.WEFT_URL_${seen.length}`; } });
+    const { text } = await emit({
+      coreModuleUrl: (f) => {
+        seen.push(f);
+        return `import.meta.WEFT_URL_${seen.length}`;
+      },
+    });
     expect(seen).toEqual(['c.core.wasm', 'c.core2.wasm']);
     expect(text('c.js')).toContain('const $files = [import.meta.WEFT_URL_1, import.meta.WEFT_URL_2];');
     expect(text('c.js')).not.toContain('new URL("./c.core.wasm"');
@@ -109,7 +111,13 @@ describe('coreModuleUrl', () => {
 
   it('is not consulted for modules inlined as base64', async () => {
     const seen: string[] = [];
-    const { dir } = await emit({ base64Cutoff: 1 << 20, coreModuleUrl: (f) => { seen.push(f); return '""'; } });
+    const { dir } = await emit({
+      base64Cutoff: 1 << 20,
+      coreModuleUrl: (f) => {
+        seen.push(f);
+        return '""';
+      },
+    });
     expect(seen).toEqual([]);
     expect((await load(dir)).twice(0)).toBe(2);
   });
@@ -154,7 +162,10 @@ describe('instantiation mode: <name>.host.js', () => {
     const a = await instantiate(host.loadCoreModule, host.imports());
     expect(a.twice(1)).toBe(3);
     expect(a.argc()).toBe(3);
-    const b = await instantiate(host.loadCoreModule, host.imports({ 'local:test/host': { inc: (x: number) => x * 10 }, 'wasi:cli/environment@0.2.0': { getArguments: () => [] } }));
+    const b = await instantiate(
+      host.loadCoreModule,
+      host.imports({ 'local:test/host': { inc: (x: number) => x * 10 }, 'wasi:cli/environment@0.2.0': { getArguments: () => [] } }),
+    );
     expect(b.twice(1)).toBe(100);
     expect(b.argc()).toBe(0);
     expect(a.twice(1)).toBe(3);

@@ -48,16 +48,36 @@ const host = {
 describe('map<K, V>', () => {
   it('takes a JS Map, or [key, value] pairs that keep every entry', async () => {
     const e = await loadWat(WAT, host);
-    expect(e.count(new Map([['a', 1], ['b', 41]]))).toBe(42);
-    expect(e.count([['a', 1], ['a', 2]])).toBe(3);
+    expect(
+      e.count(
+        new Map([
+          ['a', 1],
+          ['b', 41],
+        ]),
+      ),
+    ).toBe(42);
+    expect(
+      e.count([
+        ['a', 1],
+        ['a', 2],
+      ]),
+    ).toBe(3);
     expect(e.count(new Map())).toBe(0);
   });
 
   it('gives the host and the caller JS Maps both ways', async () => {
     const e = await loadWat(WAT, host);
-    const out = e.invert(new Map([['x', 1], ['y', 2]]));
+    const out = e.invert(
+      new Map([
+        ['x', 1],
+        ['y', 2],
+      ]),
+    );
     expect(out).toBeInstanceOf(Map);
-    expect([...out]).toEqual([[1, 'x'], [2, 'y']]);
+    expect([...out]).toEqual([
+      [1, 'x'],
+      [2, 'y'],
+    ]);
   });
 
   it('rejects a value that is neither a Map nor pairs, naming the type', async () => {

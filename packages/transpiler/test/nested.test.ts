@@ -53,7 +53,7 @@ describe.skipIf(engine === 'jco')('a resource shared between two inner component
     expect(c.drops()).toBe(2);
   });
 
-  test('JS receives own handles of the defining component\'s resource from the other component', async () => {
+  test("JS receives own handles of the defining component's resource from the other component", async () => {
     const c = await load();
     const cell = c.make(9);
     expect(cell).toBeInstanceOf(c.Cell);

@@ -103,7 +103,9 @@ describe('transpile options', () => {
     expect(dts).toMatch(/twice\(x: number\): number;/);
     expect(dts).toMatch(/export declare const api: Exports\["api"\];/);
     const inst = await emit({ instantiation: 'async' });
-    expect(new TextDecoder().decode(inst.files['c.d.ts'])).toMatch(/export interface ImportObject \{\n {2}"local:test\/host@1\.0\.0": \{ inc\(x: number\): number; \};/);
+    expect(new TextDecoder().decode(inst.files['c.d.ts'])).toMatch(
+      /export interface ImportObject \{\n {2}"local:test\/host@1\.0\.0": \{ inc\(x: number\): number; \};/,
+    );
     expect((await emit({ noTypescript: true })).files['c.d.ts']).toBeUndefined();
   });
 

@@ -45,10 +45,7 @@ test('no file imports from a later stage, and the floor imports no stage', () =>
     const from = placeOf(file);
     for (const dep of importsOf(abs)) {
       const to = placeOf(dep);
-      const ok =
-        from.kind === 'entry' ||
-        to.kind === 'floor' ||
-        (from.kind === 'stage' && to.kind === 'stage' && to.index <= from.index);
+      const ok = from.kind === 'entry' || to.kind === 'floor' || (from.kind === 'stage' && to.kind === 'stage' && to.index <= from.index);
       if (!ok) wrong.push(`${file} imports ${dep}`);
     }
   }

@@ -4,7 +4,10 @@ import { transpile, WeftError } from '../src/index.js';
 
 async function rejects(wat: string, message: RegExp): Promise<void> {
   const bytes = await assembleWat(wat);
-  const err = await transpile(bytes).then(() => undefined, (e: unknown) => e);
+  const err = await transpile(bytes).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WeftError);
   expect((err as Error).message).toMatch(message);
 }
@@ -41,8 +44,11 @@ describe('validation: names', () => {
 
   it('names must be strongly unique', async () => {
     await rejects('(component (import "f" (func $f)) (export "a" (func $f)) (export "A" (func $f)))', /export name `A` conflicts with previous name `a`/);
-    await rejects(`(component (import "a" (type $a (sub resource)))
-      (import "[method]a.a" (func (param "self" (borrow $a)))))`, /conflicts with previous name `a`/);
+    await rejects(
+      `(component (import "a" (type $a (sub resource)))
+      (import "[method]a.a" (func (param "self" (borrow $a)))))`,
+      /conflicts with previous name `a`/,
+    );
   });
 
   it('versionsuffix is only for instances', async () => {
@@ -72,12 +78,15 @@ describe('validation: annotated names', () => {
   });
 
   it('in a bag of exports, a function typed with the unexported original resource has no name', async () => {
-    await rejects(`(component
+    await rejects(
+      `(component
       (type $T (resource (rep i32)))
       (core module $m (func (export "a") (result i32) unreachable))
       (core instance $i (instantiate $m))
       (func $f (result (own $T)) (canon lift (core func $i "a")))
-      (instance (export "a" (type $T)) (export "[constructor]a" (func $f))))`, /does not have a name in this context/);
+      (instance (export "a" (type $T)) (export "[constructor]a" (func $f))))`,
+      /does not have a name in this context/,
+    );
   });
 
   it('[static] needs a preceding resource of that name', async () => {
@@ -87,10 +96,13 @@ describe('validation: annotated names', () => {
 
 describe('validation: external visibility', () => {
   it('an exported function may only use exported or imported resources', async () => {
-    await rejects(`(component ${liftF}
+    await rejects(
+      `(component ${liftF}
       (type $R (resource (rep i32)))
       (func $f (result (own $R)) (canon lift (core func $i "f")))
-      (export "f" (func $f)))`, /func not valid to be used as export/);
+      (export "f" (func $f)))`,
+      /func not valid to be used as export/,
+    );
   });
 
   it('an imported function may only use imported types', async () => {
@@ -115,7 +127,7 @@ describe('validation: types named through instances', () => {
     (alias export $types "t" (type $t))
     (alias export $types "u" (type $u))`;
 
-  it('an instantiated component\'s export uses the arguments of its type imports, every one of them', async () => {
+  it("an instantiated component's export uses the arguments of its type imports, every one of them", async () => {
     await accepts(`(component ${twoRecords}
       (component $shim
         (type $t0 (record (field "s" u64))) (import "import-type-t" (type $t (eq $t0)))
@@ -126,18 +138,19 @@ describe('validation: types named through instances', () => {
       (export "a:b/h" (instance $s)))`);
   });
 
-  it('wit-component\'s export shim: a resource, then records re-exported under a second name', async () => {
+  it("wit-component's export shim: a resource, then records re-exported under a second name", async () => {
     await accepts(readFixture('validation-shim-reexport.wat'));
   });
 
-  it('a guest of wasi:http@0.3\'s shape, as wit-component encodes it', async () => {
+  it("a guest of wasi:http@0.3's shape, as wit-component encodes it", async () => {
     const wit = readFixture('wit/http-service.wit');
     const { files } = await transpile(await componentFromWit(wit, 'wasi:http/service@0.3.0'), { name: 'service' });
     expect(new TextDecoder().decode(files['service.js'])).toMatch(/as "wasi:http\/handler@0\.3\.0"/);
   });
 
   it('a type exported by an inner instance and aliased out is not named in the outer component', async () => {
-    await rejects(`(component ${liftF.replace('(result i32) unreachable', '(param i32)')}
+    await rejects(
+      `(component ${liftF.replace('(result i32) unreachable', '(param i32)')}
       (type $I (instance (type $t0 (record (field "x" u32))) (export "t" (type (eq $t0)))))
       (import "a:b/types" (instance $types (type $I)))
       (alias export $types "t" (type $t))
@@ -146,10 +159,12 @@ describe('validation: types named through instances', () => {
       (alias export $s "t2" (type $t2))
       (func $f (param "a" $t2) (canon lift (core func $i "f")))
       (instance $j (export "f" (func $f)))
-      (export "a:b/j" (instance $j)))`, /instance not valid to be used as export: it uses a record type/);
+      (export "a:b/j" (instance $j)))`,
+      /instance not valid to be used as export: it uses a record type/,
+    );
   });
 
-  it('an instance\'s export may only use the types it exported before it', async () => {
+  it("an instance's export may only use the types it exported before it", async () => {
     const bag = (exports: string) => `(component ${liftF.replace('(result i32) unreachable', '(param i32)')}
       (type $t (record (field "x" u32)))
       (func $f (param "a" $t) (canon lift (core func $i "f")))
@@ -166,23 +181,32 @@ describe('validation: canonical options', () => {
   });
 
   it('realloc requires memory', async () => {
-    await rejects(`(component (import "f" (func $f (result string)))
+    await rejects(
+      `(component (import "f" (func $f (result string)))
       (core module $m (func (export "r") (param i32 i32 i32 i32) (result i32) unreachable))
       (core instance $i (instantiate $m))
-      (core func (canon lower (func $f) (realloc (core func $i "r")))))`, /`realloc` requires `memory`/);
+      (core func (canon lower (func $f) (realloc (core func $i "r")))))`,
+      /`realloc` requires `memory`/,
+    );
   });
 
   it('the lifted core function must have the flattened signature', async () => {
-    await rejects(`(component (core module $m (func (export "f") (param i32))) (core instance $i (instantiate $m))
-      (func (canon lift (core func $i "f"))))`, /lowered parameter types `\[\]` do not match/);
+    await rejects(
+      `(component (core module $m (func (export "f") (param i32))) (core instance $i (instantiate $m))
+      (func (canon lift (core func $i "f"))))`,
+      /lowered parameter types `\[\]` do not match/,
+    );
   });
 
   it('a lowered function must match the core import it satisfies', async () => {
-    await rejects(`(component (import "f" (func $f (param "x" u32)))
+    await rejects(
+      `(component (import "f" (func $f (param "x" u32)))
       (core func $g (canon lower (func $f)))
       (core module $m (import "" "g" (func (param i64))))
       (core instance $a (export "g" (func $g)))
-      (core instance (instantiate $m (with "" (instance $a)))))`, /type mismatch for export `g`/);
+      (core instance (instantiate $m (with "" (instance $a)))))`,
+      /type mismatch for export `g`/,
+    );
   });
 });
 
@@ -191,7 +215,7 @@ describe('validation: Preview 3 types and options', () => {
     await rejects('(component (import "f" (func $f)) (core func (canon lower (func $f) async)))', /`async` canonical option requires an async function type/);
   });
 
-  it('an async lift\'s core function takes the flat parameters and returns a status only with a callback', async () => {
+  it("an async lift's core function takes the flat parameters and returns a status only with a callback", async () => {
     const lift = (core: string, opts: string) => `(component
       (core module $m (func (export "f") ${core}) (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
       (core instance $i (instantiate $m))
@@ -216,11 +240,13 @@ describe('validation: Preview 3 types and options', () => {
   });
 
   it('an async lift has no post-return', async () => {
-    await rejects(`(component
+    await rejects(
+      `(component
       (core module $m (func (export "f") (result i32) unreachable) (func (export "pr") (param i32)))
       (core instance $i (instantiate $m))
       (func (export "f") async (result u32) (canon lift (core func $i "f") async (post-return (core func $i "pr")))))`,
-    /`post-return` cannot be specified for an async function/);
+      /`post-return` cannot be specified for an async function/,
+    );
   });
 
   it('a stream or future built-in names a type of its family, defined before it', async () => {
@@ -255,7 +281,7 @@ describe('validation: Preview 3 types and options', () => {
     await rejects(imported('subtask.drop', '(param i32) (result i32)'), /type mismatch for export `b`/);
   });
 
-  it('thread built-ins name core types and tables that exist; thread.new-indirect\'s start type takes one i32', async () => {
+  it("thread built-ins name core types and tables that exist; thread.new-indirect's start type takes one i32", async () => {
     const newIndirect = (param: string) => `(component
       (core type $start (func (param ${param})))
       (core module $tm (table (export "t") 1 funcref))
@@ -280,7 +306,10 @@ describe('validation: Preview 3 types and options', () => {
   it('context slots are 0 and 1; a constructor is never async', async () => {
     await rejects('(component (canon context.get i32 2 (core func)))', /`context.get` immediate must be zero or one: 2/);
     await accepts('(component (canon context.set i32 1 (core func)))');
-    await rejects('(component (import "a" (type $a (sub resource))) (import "[constructor]a" (func async (result (own $a)))))', /constructor function cannot be async/);
+    await rejects(
+      '(component (import "a" (type $a (sub resource))) (import "[constructor]a" (func async (result (own $a)))))',
+      /constructor function cannot be async/,
+    );
   });
 
   it('a value type must fit the element size limit', async () => {
@@ -296,46 +325,64 @@ describe('validation: Preview 3 types and options', () => {
 
 describe('validation: instantiation', () => {
   it('arguments must match the imports structurally', async () => {
-    await rejects(`(component
+    await rejects(
+      `(component
       (type $A (record (field "a" u32))) (type $B (record (field "b" u32)))
       (import "a" (type $A' (eq $A)))
       (import "f" (func $f (result $A')))
       (component $c (type $B (record (field "b" u32))) (import "b" (type $b (eq $B))) (import "f" (func (result $b))))
-      (instance (instantiate $c (with "b" (type $B)) (with "f" (func $f)))))`, /expected field name `b`, found `a`/);
+      (instance (instantiate $c (with "b" (type $B)) (with "f" (func $f)))))`,
+      /expected field name `b`, found `a`/,
+    );
   });
 
   it('resource arguments must be the same resource', async () => {
-    await rejects(`(component
+    await rejects(
+      `(component
       (import "r1" (type $r1 (sub resource))) (import "r2" (type $r2 (sub resource)))
       (import "f" (func $f (result (own $r2))))
       (component $c (import "r" (type $r (sub resource))) (import "f" (func (result (own $r)))))
-      (instance (instantiate $c (with "r" (type $r1)) (with "f" (func $f)))))`, /resource types are not the same/);
+      (instance (instantiate $c (with "r" (type $r1)) (with "f" (func $f)))))`,
+      /resource types are not the same/,
+    );
   });
 
   it('each instance of a component has its own resources', async () => {
-    await rejects(`(component
+    await rejects(
+      `(component
       (component $C (type $r (export "r") (resource (rep i32))))
       (instance $c1 (instantiate $C)) (instance $c2 (instantiate $C))
       (alias export $c1 "r" (type $a)) (alias export $c2 "r" (type $b))
       (component $eq (import "a" (type $a (sub resource))) (import "b" (type (eq $a))))
-      (instance (instantiate $eq (with "a" (type $a)) (with "b" (type $b)))))`, /resource types are not the same/);
+      (instance (instantiate $eq (with "a" (type $a)) (with "b" (type $b)))))`,
+      /resource types are not the same/,
+    );
   });
 
   it('each import of an instance type has its own resources', async () => {
-    await rejects(`(component
+    await rejects(
+      `(component
       (type $I (instance (export "r" (type $r (sub resource))) (export "f" (func (result (own $r))))))
       (import "i1" (instance $i1 (type $I))) (import "i2" (instance $i2 (type $I)))
       (component $C (import "r" (type $r (sub resource))) (import "f" (func (result (own $r)))))
-      (instance (instantiate $C (with "r" (type $i1 "r")) (with "f" (func $i2 "f")))))`, /resource types are not the same/);
+      (instance (instantiate $C (with "r" (type $i1 "r")) (with "f" (func $i2 "f")))))`,
+      /resource types are not the same/,
+    );
   });
 
   it('a core module argument must provide what the imported module type declares', async () => {
-    await rejects(`(component (core module $m)
+    await rejects(
+      `(component (core module $m)
       (component $c (import "m" (core module (export "x" (func)))))
-      (instance (instantiate $c (with "m" (core module $m)))))`, /missing expected export `x`/);
-    await rejects(`(component (core module $m (import "" "f" (global i32)))
+      (instance (instantiate $c (with "m" (core module $m)))))`,
+      /missing expected export `x`/,
+    );
+    await rejects(
+      `(component (core module $m (import "" "f" (global i32)))
       (component $c (import "m" (core module (import "" "f" (func)))))
-      (instance (instantiate $c (with "m" (core module $m)))))`, /type mismatch in import `::f`/);
+      (instance (instantiate $c (with "m" (core module $m)))))`,
+      /type mismatch in import `::f`/,
+    );
   });
 
   it('a memory, table or global argument must fit the type the module imports', async () => {
@@ -355,7 +402,7 @@ describe('validation: instantiation', () => {
     await accepts(pass('(global (export "x") (shared i32) (i32.const 1))', '(global i32)'));
   });
 
-  it('a memory\'s page size is 64 KiB unless it says otherwise', async () => {
+  it("a memory's page size is 64 KiB unless it says otherwise", async () => {
     await accepts(`(component
       (core module $a (memory (export "m") 1 (pagesize 65536)))
       (core module $b (import "" "m" (memory 1)))
@@ -364,23 +411,29 @@ describe('validation: instantiation', () => {
   });
 
   it('the memory of a canonical option is unshared', async () => {
-    await rejects(`(component (import "f" (func $f (param "s" string)))
+    await rejects(
+      `(component (import "f" (func $f (param "s" string)))
       (core module $m (memory (export "m") 1 1 shared))
       (core instance $i (instantiate $m))
       (alias core export $i "m" (core memory $mem))
-      (core func (canon lower (func $f) (memory $mem))))`, /canonical option `memory` must be an unshared memory/);
+      (core func (canon lower (func $f) (memory $mem))))`,
+      /canonical option `memory` must be an unshared memory/,
+    );
   });
 
   it('a memory re-exported by a bag of core exports keeps its limits', async () => {
-    await rejects(`(component
+    await rejects(
+      `(component
       (core module $a (memory (export "m") 0))
       (core instance $ai (instantiate $a))
       (alias core export $ai "m" (core memory $mem))
       (core module $b (import "" "m" (memory 1)))
-      (core instance (instantiate $b (with "" (instance (export "m" (memory $mem)))))))`, /mismatch in memory limits/);
+      (core instance (instantiate $b (with "" (instance (export "m" (memory $mem)))))))`,
+      /mismatch in memory limits/,
+    );
   });
 
-  it('a core module argument\'s imports must accept what the module type promises to supply', async () => {
+  it("a core module argument's imports must accept what the module type promises to supply", async () => {
     const arg = (pages: number) => `(component
       (core module $m (import "" "mem" (memory ${pages})))
       (component $c (import "m" (core module (import "" "mem" (memory 2)))))

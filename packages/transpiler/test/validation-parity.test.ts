@@ -16,7 +16,13 @@ const MUTATE_MAX_BYTES = 4096;
 
 type Outcome = { kind: 'ok' } | { kind: 'weft-error'; message: string } | { kind: 'crash'; error: unknown };
 
-interface Case { name: string; bytes: Uint8Array; seed: Seed; verdict: Verdict; weft: Outcome }
+interface Case {
+  name: string;
+  bytes: Uint8Array;
+  seed: Seed;
+  verdict: Verdict;
+  weft: Outcome;
+}
 
 async function weftOutcome(bytes: Uint8Array): Promise<Outcome> {
   try {
@@ -48,13 +54,17 @@ const cases: Case[] = [];
 function category(c: Case): string {
   const weft = c.weft.kind === 'ok' ? 'weft accepts' : c.weft.kind === 'weft-error' ? 'weft rejects' : 'weft crashes';
   switch (c.verdict.kind) {
-    case 'valid': return cutShort(c.bytes) ? `cut short, jco accepts: ${weft}` : `wasmparser accepts: ${weft}`;
+    case 'valid':
+      return cutShort(c.bytes) ? `cut short, jco accepts: ${weft}` : `wasmparser accepts: ${weft}`;
     case 'invalid':
       if (c.weft.kind === 'ok' && leftToEngine(c.bytes, c.verdict)) return `wasmparser rejects the ${c.verdict.stage}: left to the engine`;
       return `wasmparser rejects the ${c.verdict.stage}: ${weft}`;
-    case 'limit': return `jco limit (${c.verdict.limit}): ${weft}`;
-    case 'panic': return `jco panics: ${weft}`;
-    case 'unclassified': return `unclassified jco error: ${weft}`;
+    case 'limit':
+      return `jco limit (${c.verdict.limit}): ${weft}`;
+    case 'panic':
+      return `jco panics: ${weft}`;
+    case 'unclassified':
+      return `unclassified jco error: ${weft}`;
   }
 }
 
@@ -96,24 +106,26 @@ describe('validation parity with wasmparser', () => {
   });
 
   it('what wasmparser accepts, weft accepts', () => {
-    const misses = cases.filter((c) => (c.verdict.kind === 'valid' || c.verdict.kind === 'limit') && c.weft.kind !== 'ok')
+    const misses = cases
+      .filter((c) => (c.verdict.kind === 'valid' || c.verdict.kind === 'limit') && c.weft.kind !== 'ok')
       .filter((c) => !(c.verdict.kind === 'valid' && cutShort(c.bytes)))
       .map((c) => `${c.name}: ${(c.weft as { message: string }).message}`);
     expect(misses).toEqual([]);
   });
 
   it('what wasmparser rejects, weft rejects, or leaves to the engine that compiles the core module', () => {
-    const misses = cases.filter((c) => c.verdict.kind === 'invalid' && c.weft.kind === 'ok' && !leftToEngine(c.bytes, c.verdict))
+    const misses = cases
+      .filter((c) => c.verdict.kind === 'invalid' && c.weft.kind === 'ok' && !leftToEngine(c.bytes, c.verdict))
       .map((c) => `${c.name}: ${(c.verdict as { message: string }).message}`);
     expect(misses).toEqual([]);
   });
 
-  it('a section cut short is malformed even where jco\'s streaming decoder ends it at end of input', () => {
+  it("a section cut short is malformed even where jco's streaming decoder ends it at end of input", () => {
     const misses = cases.filter((c) => c.verdict.kind === 'valid' && cutShort(c.bytes) && c.weft.kind === 'ok').map((c) => c.name);
     expect(misses).toEqual([]);
   });
 
-  it('the conformance scripts\' invalid components are rejected', () => {
+  it("the conformance scripts' invalid components are rejected", () => {
     const misses = cases.filter((c) => c.seed.invalid !== undefined && c.bytes === c.seed.bytes && c.weft.kind !== 'weft-error').map((c) => c.name);
     expect(misses).toEqual([]);
   });

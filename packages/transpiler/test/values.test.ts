@@ -12,19 +12,50 @@ class HostError extends Error {
 describe('forwarding: export -> host import with the same signature', () => {
   let exp: any;
   const seen: Record<string, unknown[]> = {};
-  const identity = (name: string) => (...args: unknown[]) => {
-    (seen[name] ??= []).push(args.length === 1 ? args[0] : args);
-    return args[0];
-  };
+  const identity =
+    (name: string) =>
+    (...args: unknown[]) => {
+      (seen[name] ??= []).push(args.length === 1 ? args[0] : args);
+      return args[0];
+    };
   const host: Record<string, unknown> = {};
 
   beforeAll(async () => {
     const names = [
-      'fwdBool', 'fwdS8', 'fwdU8', 'fwdS16', 'fwdU16', 'fwdS32', 'fwdU32', 'fwdChar', 'fwdS64', 'fwdU64',
-      'fwdF32', 'fwdF64', 'fwdString', 'fwdListU8', 'fwdListS8', 'fwdListU16', 'fwdListS16', 'fwdListU32',
-      'fwdListS32', 'fwdListU64', 'fwdListS64', 'fwdListF32', 'fwdListF64', 'fwdStrings', 'fwdPeople',
-      'fwdRecord', 'fwdTuple', 'fwdVariant', 'fwdEnum', 'fwdOption', 'fwdNestedOption', 'fwdOptionString',
-      'fwdFlags', 'fwdWideFlags',
+      'fwdBool',
+      'fwdS8',
+      'fwdU8',
+      'fwdS16',
+      'fwdU16',
+      'fwdS32',
+      'fwdU32',
+      'fwdChar',
+      'fwdS64',
+      'fwdU64',
+      'fwdF32',
+      'fwdF64',
+      'fwdString',
+      'fwdListU8',
+      'fwdListS8',
+      'fwdListU16',
+      'fwdListS16',
+      'fwdListU32',
+      'fwdListS32',
+      'fwdListU64',
+      'fwdListS64',
+      'fwdListF32',
+      'fwdListF64',
+      'fwdStrings',
+      'fwdPeople',
+      'fwdRecord',
+      'fwdTuple',
+      'fwdVariant',
+      'fwdEnum',
+      'fwdOption',
+      'fwdNestedOption',
+      'fwdOptionString',
+      'fwdFlags',
+      'fwdWideFlags',
     ];
     for (const n of names) host[n] = identity(n);
     host.fwdResult = (x: { tag: 'ok' | 'err'; val: unknown }) => {
@@ -273,7 +304,6 @@ describe('import returning result: what the host throws becomes the err payload'
   });
 });
 
-
 describe('constant: results laid out by hand per the canonical ABI', () => {
   let exp: any;
   beforeAll(async () => {
@@ -398,7 +428,11 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
     expect([v.getUint8(0), v.getBigUint64(8, true), v.getUint16(16, true), v.getUint32(24, true), v.getUint8(28)]).toEqual([1, 2n, 3, 2, 1]);
     expect(v.getUint32(20, true)).not.toBe(0);
     expect([v.getUint8(32), v.getBigUint64(40, true), v.getUint16(48, true), v.getUint32(56, true), v.getUint8(60)]).toEqual([
-      255, 2n ** 64n - 1n, 65535, 0, 0,
+      255,
+      2n ** 64n - 1n,
+      65535,
+      0,
+      0,
     ]);
   });
 
@@ -427,10 +461,12 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
   test('lowered list<option<u64>> and list<result<u32, u8>>', () => {
     const o = view(exp.rawOptions([undefined, 5n]));
     expect([o.getUint8(0), o.getUint8(16), o.getBigUint64(24, true)]).toEqual([0, 1, 5n]);
-    const r = view(exp.rawResults([
-      { tag: 'ok', val: 0xdeadbeef },
-      { tag: 'err', val: 9 },
-    ]));
+    const r = view(
+      exp.rawResults([
+        { tag: 'ok', val: 0xdeadbeef },
+        { tag: 'err', val: 9 },
+      ]),
+    );
     expect(r.byteLength).toBe(16);
     expect([r.getUint8(0), r.getUint32(4, true), r.getUint8(8), r.getUint8(12)]).toEqual([0, 0xdeadbeef, 1, 9]);
   });
@@ -498,7 +534,10 @@ describe('constant: results laid out by hand per the canonical ABI', () => {
 describe('constant: hand-laid guest values passed to host imports, host results in guest memory', () => {
   let exp: any;
   const got: Record<string, unknown[]> = {};
-  const record = (name: string) => (...args: unknown[]) => void (got[name] ??= []).push(args.length === 1 ? args[0] : args);
+  const record =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void (got[name] ??= []).push(args.length === 1 ? args[0] : args);
   let giveRecord: unknown;
   let giveVariant: unknown;
   beforeAll(async () => {
@@ -529,13 +568,7 @@ describe('constant: hand-laid guest values passed to host imports, host results 
   test('list<variant> read from guest memory', () => {
     exp.sendVariants();
     expect(got.variants).toEqual([
-      [
-        { tag: 'none' },
-        { tag: 'small', val: 4294967295 },
-        { tag: 'real', val: 0.75 },
-        { tag: 'big', val: 0xfedcba9876543210n },
-        { tag: 'text', val: 'vär' },
-      ],
+      [{ tag: 'none' }, { tag: 'small', val: 4294967295 }, { tag: 'real', val: 0.75 }, { tag: 'big', val: 0xfedcba9876543210n }, { tag: 'text', val: 'vär' }],
     ]);
   });
 
@@ -563,9 +596,7 @@ describe('constant: hand-laid guest values passed to host imports, host results 
   test('a host record result is stored through the return pointer with the spec layout', () => {
     giveRecord = { a: 7, b: 2n ** 64n - 2n, c: 0x1234, d: 'xyz', e: true };
     const v = view(exp.fetchRecord());
-    expect([v.getUint8(0), v.getBigUint64(8, true), v.getUint16(16, true), v.getUint32(24, true), v.getUint8(28)]).toEqual([
-      7, 2n ** 64n - 2n, 0x1234, 3, 1,
-    ]);
+    expect([v.getUint8(0), v.getBigUint64(8, true), v.getUint16(16, true), v.getUint32(24, true), v.getUint8(28)]).toEqual([7, 2n ** 64n - 2n, 0x1234, 3, 1]);
   });
 
   test('a host variant result is stored with its payload at offset 8', () => {
@@ -642,8 +673,20 @@ describe('shapes: cases without payloads, optional record fields, variant-like v
   };
   let exp: any;
   beforeAll(async () => {
-    const names = ['fwdUnitOk', 'fwdUnitErr', 'fwdEmptyResult', 'fwdOptionalFields', 'fwdOptionResult', 'fwdListResults',
-      'fwdListOptions', 'fwdListNestedOptions', 'fwdListVariants', 'fwdListEnums', 'fwdListFlags', 'fwdListTuples'];
+    const names = [
+      'fwdUnitOk',
+      'fwdUnitErr',
+      'fwdEmptyResult',
+      'fwdOptionalFields',
+      'fwdOptionResult',
+      'fwdListResults',
+      'fwdListOptions',
+      'fwdListNestedOptions',
+      'fwdListVariants',
+      'fwdListEnums',
+      'fwdListFlags',
+      'fwdListTuples',
+    ];
     exp = await loadWat(readFixture('values-shapes.wat'), { 'local:test/host': Object.fromEntries(names.map((n) => [n, echo(n)])) });
   });
 
@@ -660,7 +703,10 @@ describe('shapes: cases without payloads, optional record fields, variant-like v
     const inOption = { tag: 'ok', val: undefined };
     assert.deepStrictEqual(exp.fwdOptionResult(inOption), inOption);
     assert.deepStrictEqual(received.fwdOptionResult!.at(-1), inOption);
-    const list = [{ tag: 'ok', val: undefined }, { tag: 'err', val: 7 }];
+    const list = [
+      { tag: 'ok', val: undefined },
+      { tag: 'err', val: 7 },
+    ];
     assert.deepStrictEqual(exp.fwdListResults(list), list);
     assert.deepStrictEqual(received.fwdListResults!.at(-1), list);
   });

@@ -105,9 +105,7 @@ export function makeSink(target: OutputTarget, stream: 'stdout' | 'stderr'): Std
       };
     }
   }
-  throw new TypeError(
-    `${stream}: expected 'inherit', 'console', 'ignore', a function, a DOM element or an object with write(), got ${String(target)}`,
-  );
+  throw new TypeError(`${stream}: expected 'inherit', 'console', 'ignore', a function, a DOM element or an object with write(), got ${String(target)}`);
 }
 
 export interface StdinSource extends ByteSource {

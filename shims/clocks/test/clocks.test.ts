@@ -75,8 +75,6 @@ describe('wasi:clocks/timezone', () => {
   });
 
   it('rejects what is not a datetime', () => {
-    expect(() => timezone.utcOffset({ seconds: 1, nanoseconds: 0 } as unknown as { seconds: bigint; nanoseconds: number })).toThrow(
-      TypeError,
-    );
+    expect(() => timezone.utcOffset({ seconds: 1, nanoseconds: 0 } as unknown as { seconds: bigint; nanoseconds: number })).toThrow(TypeError);
   });
 });

@@ -7,15 +7,7 @@ export interface Datetime {
   nanoseconds: number;
 }
 
-export type DescriptorType =
-  | 'unknown'
-  | 'block-device'
-  | 'character-device'
-  | 'directory'
-  | 'fifo'
-  | 'symbolic-link'
-  | 'regular-file'
-  | 'socket';
+export type DescriptorType = 'unknown' | 'block-device' | 'character-device' | 'directory' | 'fifo' | 'symbolic-link' | 'regular-file' | 'socket';
 
 export interface DescriptorFlags {
   read?: boolean;

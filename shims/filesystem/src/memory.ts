@@ -429,4 +429,3 @@ export function createMemoryDirectory(opts: MemoryDirectoryOptions = {}): Descri
   }
   return new Descriptor(new MemoryDescriptor(tree, root, { read: true, mutateDirectory: !opts.readOnly }));
 }
-

@@ -304,9 +304,7 @@ class NodeDescriptor implements DescriptorBackend {
   }
 
   #bigStat(): fs.BigIntStats {
-    return this.#fd === undefined
-      ? host(() => fs.statSync(this.path, { bigint: true }))
-      : host(() => fs.fstatSync(this.#file(), { bigint: true }));
+    return this.#fd === undefined ? host(() => fs.statSync(this.path, { bigint: true })) : host(() => fs.fstatSync(this.#file(), { bigint: true }));
   }
 
   setTimes(atime: NewTimestamp, mtime: NewTimestamp): void {

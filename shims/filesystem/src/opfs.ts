@@ -451,14 +451,7 @@ async function copyFile(handle: FileHandle, toParent: DirHandle, toName: string)
  * and removing the original, refused while any file in it is open (its descriptors would
  * keep pointing at the removed copy).
  */
-async function moveDirectory(
-  dir: DirHandle,
-  fromParent: DirHandle,
-  fromName: string,
-  toParent: DirHandle,
-  toName: string,
-  replacing: boolean,
-): Promise<void> {
+async function moveDirectory(dir: DirHandle, fromParent: DirHandle, fromName: string, toParent: DirHandle, toName: string, replacing: boolean): Promise<void> {
   if (typeof dir.move === 'function') {
     if (replacing) await host(() => toParent.removeEntry(toName));
     await host(() => dir.move!(toParent, toName));

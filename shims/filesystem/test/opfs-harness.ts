@@ -161,17 +161,19 @@ export async function openOpfsBrowser(): Promise<OpfsBrowser> {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${origin}/`);
-    await page.waitForFunction(() => (globalThis as { booted?: boolean }).booted === true, undefined, { timeout: 10_000 }).catch(() => {
-      throw new Error(`the test page did not start: ${errors.join('; ') || 'no error reported'}`);
-    });
+    await page
+      .waitForFunction(() => (globalThis as { booted?: boolean }).booted === true, undefined, { timeout: 10_000 })
+      .catch(() => {
+        throw new Error(`the test page did not start: ${errors.join('; ') || 'no error reported'}`);
+      });
     const b = browser;
     return {
       run: <A, R>(where: Where, fn: (arg: A) => Promise<R>, arg: A): Promise<R> =>
         where === 'page'
-          ? page.evaluate(({ src, arg }) => (0, eval)(`(${src})`)(arg) as Promise<R>, { src: fn.toString(), arg })
+          ? // biome-ignore lint/security/noGlobalEval: the scenario travels to the page as source text, as in the worker.
+            page.evaluate(({ src, arg }) => (0, eval)(`(${src})`)(arg) as Promise<R>, { src: fn.toString(), arg })
           : page.evaluate(
-              ({ where, src, arg }) =>
-                (globalThis as unknown as { inWorker(w: string, s: string, a: unknown): Promise<R> }).inWorker(where, src, arg),
+              ({ where, src, arg }) => (globalThis as unknown as { inWorker(w: string, s: string, a: unknown): Promise<R> }).inWorker(where, src, arg),
               { where, src: fn.toString(), arg },
             ),
       async close() {

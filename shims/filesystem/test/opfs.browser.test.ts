@@ -91,7 +91,12 @@ describe.each(['page', 'worker', 'worker-no-sync-access', 'worker-refusing-sync-
         const readOnly = weft.openOpfsDirectory(await navigator.storage.getDirectory(), { readOnly: true });
         const badPaths: string[] = [];
         for (const path of ['../x', '/abs', 'a//b']) {
-          badPaths.push(await weft.opfsDirectory(path).then(() => 'opened', (e: Error) => e.message));
+          badPaths.push(
+            await weft.opfsDirectory(path).then(
+              () => 'opened',
+              (e: Error) => e.message,
+            ),
+          );
         }
         return {
           missing: await c(() => root.openAt({}, 'missing', {}, { read: true })),
@@ -369,7 +374,17 @@ describe.each(['page', 'worker', 'worker-no-sync-access', 'worker-refusing-sync-
         }
         const raw = await (await (await navigator.storage.getDirectory()).getDirectoryHandle(dir)).getFileHandle('big.bin');
         const rawFile = await raw.getFile();
-        return { written, h, sameDescriptor, read, back, streamedBytes, streamed, rawSize: rawFile.size, raw: weft.fnv1a(new Uint8Array(await rawFile.arrayBuffer())) };
+        return {
+          written,
+          h,
+          sameDescriptor,
+          read,
+          back,
+          streamedBytes,
+          streamed,
+          rawSize: rawFile.size,
+          raw: weft.fnv1a(new Uint8Array(await rawFile.arrayBuffer())),
+        };
       },
       fresh(where),
     );

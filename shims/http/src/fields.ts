@@ -4,16 +4,7 @@ import type { HeaderError } from './errors.js';
  * Header names a guest may not set: hop-by-hop headers belong to the connection, which
  * `fetch` owns, and `host` must agree with the request's authority.
  */
-const FORBIDDEN = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'host',
-  'http2-settings',
-]);
+const FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'host', 'http2-settings']);
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -3,9 +3,7 @@ import { BodyPipe, ResponseBodySource } from './body.js';
 import { httpErrorCode, RequestFailure, type ErrorCode } from './errors.js';
 import { Fields } from './fields.js';
 
-export type Method =
-  | { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' }
-  | { tag: 'other'; val: string };
+export type Method = { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' } | { tag: 'other'; val: string };
 
 export type Scheme = { tag: 'HTTP' | 'HTTPS' } | { tag: 'other'; val: string };
 
@@ -150,10 +148,7 @@ export class OutgoingBody {
     if (body.#finished) throw new Error('outgoing-body.finish: the body was already finished');
     body.#finished = true;
     if (trailers !== undefined && trailers.entries().length > 0) {
-      const failure = new RequestFailure(
-        { tag: 'internal-error', val: 'fetch cannot send request trailers' },
-        'fetch cannot send request trailers',
-      );
+      const failure = new RequestFailure({ tag: 'internal-error', val: 'fetch cannot send request trailers' }, 'fetch cannot send request trailers');
       body.#pipe.fail(failure);
       throw failure.code;
     }

@@ -242,7 +242,14 @@ describe('outgoing-request', () => {
 
 describe('outgoing-handler over fetch', () => {
   it('GET sends the headers and returns status, headers and body', async () => {
-    const res = await fetchOk(request('/echo?q=1', { headers: [['x-test', 'hello'], ['accept', 'application/json']] }));
+    const res = await fetchOk(
+      request('/echo?q=1', {
+        headers: [
+          ['x-test', 'hello'],
+          ['accept', 'application/json'],
+        ],
+      }),
+    );
     expect(res.status()).toBe(200);
     expect(header(res.headers(), 'x-reply')).toEqual(['yes']);
     expect(thrown(() => res.headers().append('x-more', enc.encode('1')))).toEqual({ tag: 'immutable' });

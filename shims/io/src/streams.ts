@@ -181,9 +181,7 @@ export class OutputStream {
     if (!(contents instanceof Uint8Array)) throw new TypeError(`${this.#label}.write: contents must be a Uint8Array`);
     this.#throwIfDone();
     if (contents.length > this.#permit) {
-      throw new RangeError(
-        `${this.#label}.write: ${contents.length} bytes exceed the ${this.#permit} permitted by check-write`,
-      );
+      throw new RangeError(`${this.#label}.write: ${contents.length} bytes exceed the ${this.#permit} permitted by check-write`);
     }
     this.#permit -= contents.length;
     if (contents.length === 0) return;
@@ -200,9 +198,7 @@ export class OutputStream {
       throw new TypeError(`${this.#label}.blocking-write-and-flush: contents must be a Uint8Array`);
     }
     if (contents.length > BLOCKING_WRITE_LIMIT) {
-      throw new RangeError(
-        `${this.#label}.blocking-write-and-flush: ${contents.length} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`,
-      );
+      throw new RangeError(`${this.#label}.blocking-write-and-flush: ${contents.length} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`);
     }
     if (asyncWaitAllowed()) return this.#writeAndFlushAsync(contents);
     let rest = contents;
@@ -266,9 +262,7 @@ export class OutputStream {
   blockingWriteZeroesAndFlush(len: bigint): void | Promise<void> {
     const n = lengthArg(len, `${this.#label}.blocking-write-zeroes-and-flush`);
     if (n > BLOCKING_WRITE_LIMIT) {
-      throw new RangeError(
-        `${this.#label}.blocking-write-zeroes-and-flush: ${n} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`,
-      );
+      throw new RangeError(`${this.#label}.blocking-write-zeroes-and-flush: ${n} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`);
     }
     return this.blockingWriteAndFlush(new Uint8Array(n));
   }

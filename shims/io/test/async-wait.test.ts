@@ -55,7 +55,10 @@ describe('blocking stream calls under an async mode', () => {
     const stream = new streams.InputStream({
       read: (n: number) => (data ? data.subarray(0, n) : new Uint8Array(0)),
       ready: () => data !== undefined,
-      block: () => new Promise<void>((resolve) => { wake = resolve; }),
+      block: () =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+        }),
     });
     const pending = allowingAsync(() => stream.blockingRead(16n));
     expect(pending).toBeInstanceOf(Promise);
@@ -70,9 +73,15 @@ describe('blocking stream calls under an async mode', () => {
     let room = 0;
     let wake: () => void = () => {};
     const stream = new streams.OutputStream({
-      write: (chunk: Uint8Array) => { written.push(...chunk); room -= chunk.length; },
+      write: (chunk: Uint8Array) => {
+        written.push(...chunk);
+        room -= chunk.length;
+      },
       capacity: () => room,
-      block: () => new Promise<void>((resolve) => { wake = resolve; }),
+      block: () =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+        }),
     });
     const pending = allowingAsync(() => stream.blockingWriteAndFlush(new Uint8Array([1, 2, 3])));
     expect(pending).toBeInstanceOf(Promise);

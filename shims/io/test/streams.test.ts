@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../../test-support.js';
-import {
-  BLOCKING_WRITE_LIMIT,
-  bytesSource,
-  InputStream,
-  IoError,
-  OutputStream,
-  WouldBlockError,
-  type ByteSink,
-  type ByteSource,
-} from '../src/index.js';
+import { BLOCKING_WRITE_LIMIT, bytesSource, InputStream, IoError, OutputStream, WouldBlockError, type ByteSink, type ByteSource } from '../src/index.js';
 
 /** A sink with a fixed-size buffer that only `flush` (or `block`) empties. */
 class BufferSink implements ByteSink {

@@ -6,15 +6,11 @@ const { instanceNetwork, ipNameLookup, network, tcp, tcpCreateSocket, udp, udpCr
 
 describe('wasi:sockets', () => {
   it('exports every interface of wasi:sockets under its camelCase name', () => {
-    expect(Object.keys(sockets).filter((k) => /^[a-z]/.test(k)).sort()).toEqual([
-      'instanceNetwork',
-      'ipNameLookup',
-      'network',
-      'tcp',
-      'tcpCreateSocket',
-      'udp',
-      'udpCreateSocket',
-    ]);
+    expect(
+      Object.keys(sockets)
+        .filter((k) => /^[a-z]/.test(k))
+        .sort(),
+    ).toEqual(['instanceNetwork', 'ipNameLookup', 'network', 'tcp', 'tcpCreateSocket', 'udp', 'udpCreateSocket']);
   });
 
   it('instance-network hands out a network', () => {
@@ -24,9 +20,7 @@ describe('wasi:sockets', () => {
   it('creating sockets and resolving names report not-supported', () => {
     expect(thrown(() => tcpCreateSocket.createTcpSocket('ipv4'))).toBe('not-supported');
     expect(thrown(() => udpCreateSocket.createUdpSocket('ipv6'))).toBe('not-supported');
-    expect(thrown(() => ipNameLookup.resolveAddresses(instanceNetwork.instanceNetwork(), 'example.com'))).toBe(
-      'not-supported',
-    );
+    expect(thrown(() => ipNameLookup.resolveAddresses(instanceNetwork.instanceNetwork(), 'example.com'))).toBe('not-supported');
   });
 
   it('bad arguments are TypeErrors, not error codes', () => {

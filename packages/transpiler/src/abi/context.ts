@@ -61,17 +61,28 @@ export interface AbiCtx {
 /** JS representation rules shared by lift and lower. */
 export function typedArrayFor(t: ValType): string | undefined {
   switch (t.kind) {
-    case 'u8': return 'Uint8Array';
-    case 's8': return 'Int8Array';
-    case 'u16': return 'Uint16Array';
-    case 's16': return 'Int16Array';
-    case 'u32': return 'Uint32Array';
-    case 's32': return 'Int32Array';
-    case 'u64': return 'BigUint64Array';
-    case 's64': return 'BigInt64Array';
-    case 'f32': return 'Float32Array';
-    case 'f64': return 'Float64Array';
-    default: return undefined;
+    case 'u8':
+      return 'Uint8Array';
+    case 's8':
+      return 'Int8Array';
+    case 'u16':
+      return 'Uint16Array';
+    case 's16':
+      return 'Int16Array';
+    case 'u32':
+      return 'Uint32Array';
+    case 's32':
+      return 'Int32Array';
+    case 'u64':
+      return 'BigUint64Array';
+    case 's64':
+      return 'BigInt64Array';
+    case 'f32':
+      return 'Float32Array';
+    case 'f64':
+      return 'Float64Array';
+    default:
+      return undefined;
   }
 }
 
@@ -83,18 +94,30 @@ export function optionIsTagged(t: ValType & { kind: 'option' }): boolean {
 export function typeName(t: ValType): string {
   if (t.name) return t.name;
   switch (t.kind) {
-    case 'list': return t.length === undefined ? `list<${typeName(t.elem)}>` : `list<${typeName(t.elem)}, ${t.length}>`;
-    case 'option': return `option<${typeName(t.type)}>`;
-    case 'map': return `map<${typeName(t.key)}, ${typeName(t.value)}>`;
-    case 'result': return `result<${t.ok ? typeName(t.ok) : '_'}, ${t.err ? typeName(t.err) : '_'}>`;
-    case 'tuple': return `tuple<${t.types.map(typeName).join(', ')}>`;
-    case 'own': return `own<${t.resource.name}>`;
-    case 'borrow': return `borrow<${t.resource.name}>`;
-    case 'record': return 'record';
-    case 'variant': return 'variant';
-    case 'enum': return `enum { ${t.names.join(', ')} }`;
-    case 'flags': return 'flags';
-    default: return t.kind;
+    case 'list':
+      return t.length === undefined ? `list<${typeName(t.elem)}>` : `list<${typeName(t.elem)}, ${t.length}>`;
+    case 'option':
+      return `option<${typeName(t.type)}>`;
+    case 'map':
+      return `map<${typeName(t.key)}, ${typeName(t.value)}>`;
+    case 'result':
+      return `result<${t.ok ? typeName(t.ok) : '_'}, ${t.err ? typeName(t.err) : '_'}>`;
+    case 'tuple':
+      return `tuple<${t.types.map(typeName).join(', ')}>`;
+    case 'own':
+      return `own<${t.resource.name}>`;
+    case 'borrow':
+      return `borrow<${t.resource.name}>`;
+    case 'record':
+      return 'record';
+    case 'variant':
+      return 'variant';
+    case 'enum':
+      return `enum { ${t.names.join(', ')} }`;
+    case 'flags':
+      return 'flags';
+    default:
+      return t.kind;
   }
 }
 

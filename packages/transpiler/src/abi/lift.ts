@@ -8,7 +8,10 @@ import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantC
 /** Reads flat core values in order, converting joined variant slots back to the wanted type. */
 export class FlatReader {
   private i = 0;
-  constructor(private readonly vals: { expr: string; type: Flat }[], private readonly ctx: AbiCtx) {}
+  constructor(
+    private readonly vals: { expr: string; type: Flat }[],
+    private readonly ctx: AbiCtx,
+  ) {}
 
   next(want: Flat): string {
     const v = this.vals[this.i++];
@@ -43,20 +46,35 @@ function stringLift(ctx: AbiCtx): string {
 export function liftFlat(ctx: AbiCtx, t: ValType, r: FlatReader): string {
   const c = ctx.code;
   switch (t.kind) {
-    case 'bool': return `(${r.next('i32')} !== 0)`;
-    case 'u8': return `(${r.next('i32')} & 255)`;
-    case 's8': return `(${r.next('i32')} << 24 >> 24)`;
-    case 'u16': return `(${r.next('i32')} & 65535)`;
-    case 's16': return `(${r.next('i32')} << 16 >> 16)`;
-    case 'u32': return `(${r.next('i32')} >>> 0)`;
-    case 's32': return `(${r.next('i32')} | 0)`;
-    case 's64': return r.next('i64');
-    case 'u64': return `BigInt.asUintN(64, ${r.next('i64')})`;
-    case 'f32': return r.next('f32');
-    case 'f64': return r.next('f64');
-    case 'char': return `${ctx.helper('$liftChar')}(${r.next('i32')})`;
-    case 'enum': return liftDisc(ctx, t, c.let(r.next('i32'), 'd'));
-    case 'own': case 'borrow': return liftHandle(ctx, t, r.next('i32'));
+    case 'bool':
+      return `(${r.next('i32')} !== 0)`;
+    case 'u8':
+      return `(${r.next('i32')} & 255)`;
+    case 's8':
+      return `(${r.next('i32')} << 24 >> 24)`;
+    case 'u16':
+      return `(${r.next('i32')} & 65535)`;
+    case 's16':
+      return `(${r.next('i32')} << 16 >> 16)`;
+    case 'u32':
+      return `(${r.next('i32')} >>> 0)`;
+    case 's32':
+      return `(${r.next('i32')} | 0)`;
+    case 's64':
+      return r.next('i64');
+    case 'u64':
+      return `BigInt.asUintN(64, ${r.next('i64')})`;
+    case 'f32':
+      return r.next('f32');
+    case 'f64':
+      return r.next('f64');
+    case 'char':
+      return `${ctx.helper('$liftChar')}(${r.next('i32')})`;
+    case 'enum':
+      return liftDisc(ctx, t, c.let(r.next('i32'), 'd'));
+    case 'own':
+    case 'borrow':
+      return liftHandle(ctx, t, r.next('i32'));
     case 'string': {
       const p = r.next('i32');
       const l = r.next('i32');
@@ -79,18 +97,22 @@ export function liftFlat(ctx: AbiCtx, t: ValType, r: FlatReader): string {
       const parts = t.fields.map((f) => `${camelCase(f.name)}: ${c.let(liftFlat(ctx, f.type, r))}`);
       return `{ ${parts.join(', ')} }`;
     }
-    case 'tuple': return `[${t.types.map((x) => c.let(liftFlat(ctx, x, r))).join(', ')}]`;
+    case 'tuple':
+      return `[${t.types.map((x) => c.let(liftFlat(ctx, x, r))).join(', ')}]`;
     case 'flags': {
       const words = Math.ceil(t.names.length / 32);
       const ws = Array.from({ length: words }, () => c.let(r.next('i32'), 'f'));
       return flagsObject(t.names, ws);
     }
-    case 'variant': case 'option': case 'result': {
+    case 'variant':
+    case 'option':
+    case 'result': {
       const d = c.let(r.next('i32'), 'd');
       const slots = r.raw(flatten(t).length - 1).map((s) => ({ expr: c.let(s.expr), type: s.type }));
       return liftCases(ctx, t, d, (payload) => liftFlat(ctx, payload, new FlatReader(slots, ctx)));
     }
-    case 'unsupported': return unsupported(t);
+    case 'unsupported':
+      return unsupported(t);
   }
 }
 
@@ -191,8 +213,16 @@ function liftMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, p: string, n: string
 }
 
 const LOADS: Partial<Record<ValType['kind'], string>> = {
-  u8: 'getUint8', s8: 'getInt8', u16: 'getUint16', s16: 'getInt16', u32: 'getUint32', s32: 'getInt32',
-  u64: 'getBigUint64', s64: 'getBigInt64', f32: 'getFloat32', f64: 'getFloat64',
+  u8: 'getUint8',
+  s8: 'getInt8',
+  u16: 'getUint16',
+  s16: 'getInt16',
+  u32: 'getUint32',
+  s32: 'getInt32',
+  u64: 'getBigUint64',
+  s64: 'getBigInt64',
+  f32: 'getFloat32',
+  f64: 'getFloat64',
 };
 
 /** Generates code that reads the JS value of `t` stored at `ptr` (an in-bounds address expression). */
@@ -202,9 +232,13 @@ export function liftMem(ctx: AbiCtx, t: ValType, ptr: string): string {
   const load = LOADS[t.kind];
   if (load) return `${dv}.${load}(${ptr}, true)`;
   switch (t.kind) {
-    case 'bool': return `(${dv}.getUint8(${ptr}) !== 0)`;
-    case 'char': return `${ctx.helper('$liftChar')}(${dv}.getUint32(${ptr}, true))`;
-    case 'own': case 'borrow': return liftHandle(ctx, t, `${dv}.getInt32(${ptr}, true)`);
+    case 'bool':
+      return `(${dv}.getUint8(${ptr}) !== 0)`;
+    case 'char':
+      return `${ctx.helper('$liftChar')}(${dv}.getUint32(${ptr}, true))`;
+    case 'own':
+    case 'borrow':
+      return liftHandle(ctx, t, `${dv}.getInt32(${ptr}, true)`);
     case 'enum': {
       const { discSize } = variantLayout(t);
       return liftDisc(ctx, t, c.let(`${dv}.${discLoad(discSize)}(${ptr}, true)`, 'd'));
@@ -229,7 +263,8 @@ export function liftMem(ctx: AbiCtx, t: ValType, ptr: string): string {
       const n = c.let(`${dv}.getUint32(${a} + 4, true)`, 'n');
       return liftMap(ctx, t, p, n);
     }
-    case 'record': case 'tuple': {
+    case 'record':
+    case 'tuple': {
       const types = t.kind === 'record' ? t.fields.map((f) => f.type) : t.types;
       const { offsets } = recordLayout(types);
       const a = c.let(ptr, 'a');
@@ -240,11 +275,20 @@ export function liftMem(ctx: AbiCtx, t: ValType, ptr: string): string {
     case 'flags': {
       const a = c.let(ptr, 'a');
       const n = t.names.length;
-      const words = n <= 8 ? [`${dv}.getUint8(${a})`] : n <= 16 ? [`${dv}.getUint16(${a}, true)`]
-        : Array.from({ length: Math.ceil(n / 32) }, (_, i) => `${dv}.getUint32(${a} + ${i * 4}, true)`);
-      return flagsObject(t.names, words.map((w) => c.let(w, 'f')));
+      const words =
+        n <= 8
+          ? [`${dv}.getUint8(${a})`]
+          : n <= 16
+            ? [`${dv}.getUint16(${a}, true)`]
+            : Array.from({ length: Math.ceil(n / 32) }, (_, i) => `${dv}.getUint32(${a} + ${i * 4}, true)`);
+      return flagsObject(
+        t.names,
+        words.map((w) => c.let(w, 'f')),
+      );
     }
-    case 'variant': case 'option': case 'result': {
+    case 'variant':
+    case 'option':
+    case 'result': {
       const a = c.let(ptr, 'a');
       const { discSize, payloadOffset } = variantLayout(t);
       const d = c.let(`${dv}.${discLoad(discSize)}(${a}${discSize > 1 ? ', true' : ''})`, 'd');

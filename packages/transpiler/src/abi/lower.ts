@@ -51,10 +51,20 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
     case 'bool':
       checkScalar(ctx, t, v, where);
       return [`(${v} ? 1 : 0)`];
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32': case 'u64': case 's64': case 'f32': case 'f64':
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32':
+    case 'u64':
+    case 's64':
+    case 'f32':
+    case 'f64':
       checkScalar(ctx, t, v, where);
       return [v];
-    case 'char': return [c.let(`${ctx.helper('$lowerChar')}(${v}, ${ctx.where(where)})`, 'c')];
+    case 'char':
+      return [c.let(`${ctx.helper('$lowerChar')}(${v}, ${ctx.where(where)})`, 'c')];
     case 'string': {
       const p = c.let(`${stringLower(ctx)}(${v}, ${ctx.mem()}, ${ctx.realloc()}, ${ctx.where(where)})`, 'p');
       return [p, c.let(ctx.helper('$len'), 'n')];
@@ -66,7 +76,8 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
       }
       return lowerList(ctx, t, v, where);
     }
-    case 'map': return lowerMap(ctx, t, v, where);
+    case 'map':
+      return lowerMap(ctx, t, v, where);
     case 'record':
       checkObject(ctx, v, t, where);
       return t.fields.flatMap((f) => lowerFlat(ctx, f.type, `${v}.${camelCase(f.name)}`, `${where}.${camelCase(f.name)}`));
@@ -81,9 +92,14 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
         return c.let(bits.join(' | '), 'f');
       });
     }
-    case 'enum': return [lowerEnum(ctx, t, v, where)];
-    case 'own': case 'borrow': return [lowerHandle(ctx, t, v, where)];
-    case 'variant': case 'option': case 'result': {
+    case 'enum':
+      return [lowerEnum(ctx, t, v, where)];
+    case 'own':
+    case 'borrow':
+      return [lowerHandle(ctx, t, v, where)];
+    case 'variant':
+    case 'option':
+    case 'result': {
       const flat = flatten(t);
       const slots = flat.slice(1).map((f) => {
         const s = c.tmp('s');
@@ -97,12 +113,15 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
       });
       return [d, ...slots];
     }
-    case 'unsupported': return unsupported(t);
+    case 'unsupported':
+      return unsupported(t);
   }
 }
 
 function checkFixed(ctx: AbiCtx, t: ValType & { kind: 'list' }, v: string, where: string): void {
-  ctx.code.line(`if (!Array.isArray(${v}) && !ArrayBuffer.isView(${v}) || ${v}.length !== ${t.length}) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`);
+  ctx.code.line(
+    `if (!Array.isArray(${v}) && !ArrayBuffer.isView(${v}) || ${v}.length !== ${t.length}) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(typeName(t))}, ${v});`,
+  );
 }
 
 /** Enum case name -> discriminant through one shared Map per enum type. */
@@ -118,10 +137,7 @@ function lowerEnum(ctx: AbiCtx, t: ValType & { kind: 'enum' }, v: string, where:
  * Shared by flat and memory lowering of variant-like types: dispatches on the JS value,
  * calls `payload` for the selected case, and returns the discriminant variable.
  */
-function lowerCases(
-  ctx: AbiCtx, t: ValType, v: string, where: string,
-  payload: (t: ValType, val: string, where: string) => void,
-): string {
+function lowerCases(ctx: AbiCtx, t: ValType, v: string, where: string, payload: (t: ValType, val: string, where: string) => void): string {
   const c = ctx.code;
   const cases = variantCases(t);
   const d = c.tmp('d');
@@ -202,7 +218,9 @@ function lowerMap(ctx: AbiCtx, t: ValType & { kind: 'map' }, v: string, where: s
   const sz = size(entry);
   const al = alignment(entry);
   const { offsets } = recordLayout([t.key, t.value]);
-  c.line(`if (!(${v} instanceof Map) && !Array.isArray(${v})) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(`${typeName(t)} (a Map or [key, value] pairs)`)}, ${v});`);
+  c.line(
+    `if (!(${v} instanceof Map) && !Array.isArray(${v})) ${ctx.helper('$bad')}(${ctx.where(where)}, ${ctx.text(`${typeName(t)} (a Map or [key, value] pairs)`)}, ${v});`,
+  );
   const n = c.let(`${v} instanceof Map ? ${v}.size : ${v}.length`, 'n');
   const p = c.let(`${ctx.realloc()}(0, 0, ${al}, ${n} * ${sz}) >>> 0`, 'p');
   c.line(`${ctx.helper('$range')}(${ctx.view()}, ${p}, ${n} * ${sz}, ${al}, ${ctx.text('map')});`);
@@ -233,21 +251,38 @@ function typedFrom(ctx: AbiCtx, typed: string, elem: ValType, v: string, where: 
 
 function checkExpr(t: ValType, x: string): string {
   switch (t.kind) {
-    case 'u8': return `(${x} & 255) !== ${x}`;
-    case 's8': return `(${x} << 24 >> 24) !== ${x}`;
-    case 'u16': return `(${x} & 65535) !== ${x}`;
-    case 's16': return `(${x} << 16 >> 16) !== ${x}`;
-    case 'u32': return `${x} >>> 0 !== ${x}`;
-    case 's32': return `(${x} | 0) !== ${x}`;
-    case 'u64': return `(typeof ${x} !== 'bigint' || BigInt.asUintN(64, ${x}) !== ${x})`;
-    case 's64': return `(typeof ${x} !== 'bigint' || BigInt.asIntN(64, ${x}) !== ${x})`;
-    default: return `typeof ${x} !== 'number'`;
+    case 'u8':
+      return `(${x} & 255) !== ${x}`;
+    case 's8':
+      return `(${x} << 24 >> 24) !== ${x}`;
+    case 'u16':
+      return `(${x} & 65535) !== ${x}`;
+    case 's16':
+      return `(${x} << 16 >> 16) !== ${x}`;
+    case 'u32':
+      return `${x} >>> 0 !== ${x}`;
+    case 's32':
+      return `(${x} | 0) !== ${x}`;
+    case 'u64':
+      return `(typeof ${x} !== 'bigint' || BigInt.asUintN(64, ${x}) !== ${x})`;
+    case 's64':
+      return `(typeof ${x} !== 'bigint' || BigInt.asIntN(64, ${x}) !== ${x})`;
+    default:
+      return `typeof ${x} !== 'number'`;
   }
 }
 
 const STORES: Partial<Record<ValType['kind'], string>> = {
-  u8: 'setUint8', s8: 'setInt8', u16: 'setUint16', s16: 'setInt16', u32: 'setUint32', s32: 'setInt32',
-  u64: 'setBigUint64', s64: 'setBigInt64', f32: 'setFloat32', f64: 'setFloat64',
+  u8: 'setUint8',
+  s8: 'setInt8',
+  u16: 'setUint16',
+  s16: 'setInt16',
+  u32: 'setUint32',
+  s32: 'setInt32',
+  u64: 'setBigUint64',
+  s64: 'setBigInt64',
+  f32: 'setFloat32',
+  f64: 'setFloat64',
 };
 
 /** Generates code that checks JS value `value` and stores it at `ptr` (an in-bounds address expression). */
@@ -265,7 +300,9 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
       checkScalar(ctx, t, v, where);
       c.line(`${ctx.view()}.setUint8(${ptr}, ${v} ? 1 : 0);`);
       return;
-    case 'char': case 'own': case 'borrow': {
+    case 'char':
+    case 'own':
+    case 'borrow': {
       const [x] = lowerFlat(ctx, t, v, where);
       c.line(`${ctx.view()}.setInt32(${ptr}, ${x}, true);`);
       return;
@@ -302,7 +339,8 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
       c.line(`${ctx.view()}.setUint32(${a} + 4, ${n}, true);`);
       return;
     }
-    case 'record': case 'tuple': {
+    case 'record':
+    case 'tuple': {
       const a = ident(ctx, ptr, 'a');
       if (t.kind === 'record') {
         checkObject(ctx, v, t, where);
@@ -324,14 +362,17 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
       else words.forEach((w, i) => c.line(`${ctx.view()}.setInt32(${a} + ${i * 4}, ${w}, true);`));
       return;
     }
-    case 'variant': case 'option': case 'result': {
+    case 'variant':
+    case 'option':
+    case 'result': {
       const a = ident(ctx, ptr, 'a');
       const { discSize, payloadOffset } = variantLayout(t);
       const d = lowerCases(ctx, t, v, where, (payload, val, w) => lowerMem(ctx, payload, val, `${a} + ${payloadOffset}`, w));
       c.line(`${ctx.view()}.${discStore(discSize)}(${a}, ${d}, true);`);
       return;
     }
-    case 'unsupported': unsupported(t);
+    case 'unsupported':
+      unsupported(t);
   }
 }
 
@@ -344,9 +385,10 @@ export function lowerResultMem(ctx: AbiCtx, t: ValType & { kind: 'result' }, ok:
   const c = ctx.code;
   const a = ident(ctx, ptr, 'a');
   const { discSize, payloadOffset } = variantLayout(t);
-  const payload = (p: ValType | undefined) => block(ctx, () => {
-    if (p) lowerMem(ctx, p, v, `${a} + ${payloadOffset}`, `${where}.val`);
-  });
+  const payload = (p: ValType | undefined) =>
+    block(ctx, () => {
+      if (p) lowerMem(ctx, p, v, `${a} + ${payloadOffset}`, `${where}.val`);
+    });
   const okBody = payload(t.ok);
   const errBody = payload(t.err);
   if (okBody.length || errBody.length) {

@@ -4,13 +4,7 @@
  */
 
 export type CoreSort = 'func' | 'table' | 'memory' | 'global' | 'tag' | 'type' | 'module' | 'instance';
-export type Sort =
-  | { core: CoreSort }
-  | 'func'
-  | 'value'
-  | 'type'
-  | 'component'
-  | 'instance';
+export type Sort = { core: CoreSort } | 'func' | 'value' | 'type' | 'component' | 'instance';
 
 /** Index space key: core sorts are prefixed with `core `. */
 export type SpaceName = `core ${CoreSort}` | 'func' | 'value' | 'type' | 'component' | 'instance';
@@ -24,9 +18,7 @@ export interface SortIdx {
   index: number;
 }
 
-export type PrimValType =
-  | 'bool' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 's64' | 'u64'
-  | 'f32' | 'f64' | 'char' | 'string' | 'error-context';
+export type PrimValType = 'bool' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 's64' | 'u64' | 'f32' | 'f64' | 'char' | 'string' | 'error-context';
 
 export type ValTypeRef = { kind: 'prim'; prim: PrimValType } | { kind: 'index'; index: number };
 
@@ -96,10 +88,7 @@ export type TypeDef =
 
 export type CoreValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'ref';
 
-export type CoreTypeDef =
-  | { kind: 'func'; params: CoreValType[]; results: CoreValType[] }
-  | { kind: 'module'; decls: CoreModuleDecl[] }
-  | { kind: 'gc' };
+export type CoreTypeDef = { kind: 'func'; params: CoreValType[]; results: CoreValType[] } | { kind: 'module'; decls: CoreModuleDecl[] } | { kind: 'gc' };
 
 export type CoreModuleDecl =
   | { kind: 'import'; module: string; name: string; desc: CoreExternDesc }
@@ -113,10 +102,7 @@ export type CoreItemType =
   | { kind: 'memory'; min: bigint; max?: bigint; memory64: boolean; shared: boolean; pageSizeLog2?: number }
   | { kind: 'global'; type: CoreValType; mutable: boolean; shared: boolean };
 
-export type CoreExternDesc =
-  | { kind: 'func'; typeIndex: number }
-  | CoreItemType
-  | { kind: 'tag'; typeIndex: number };
+export type CoreExternDesc = { kind: 'func'; typeIndex: number } | CoreItemType | { kind: 'tag'; typeIndex: number };
 
 export interface CanonOptions {
   stringEncoding?: 'utf8' | 'utf16' | 'latin1+utf16';
@@ -140,7 +126,17 @@ export type Canon =
    * `coreTypeIndex` and `tableIndex`: the function type and table of a `thread.*` built-in;
    * `memoryIndex`: the memory `waitable-set.wait` and `.poll` write events to.
    */
-  | { kind: 'builtin'; name: string; index?: number; typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; memoryIndex?: number; result?: ValTypeRef; options?: CanonOptions };
+  | {
+      kind: 'builtin';
+      name: string;
+      index?: number;
+      typeIndex?: number;
+      coreTypeIndex?: number;
+      tableIndex?: number;
+      memoryIndex?: number;
+      result?: ValTypeRef;
+      options?: CanonOptions;
+    };
 
 export interface CoreFuncSig {
   params: CoreValType[];

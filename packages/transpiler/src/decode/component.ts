@@ -76,14 +76,27 @@ function sections(r: Reader, ast: ComponentAst): { r: Reader; at: number } | und
         defs.push({ kind: 'core-module', offset: idAt, bytes: r.bytes.subarray(body, body + size), info });
         break;
       }
-      case 2: s.vec((s) => defs.push(coreInstance(s)), 'a core instance count'); break;
-      case 3: s.vec((s) => defs.push({ kind: 'core-type', offset: s.pos, type: coreType(s) }), 'a core type count'); break;
+      case 2:
+        s.vec((s) => defs.push(coreInstance(s)), 'a core instance count');
+        break;
+      case 3:
+        s.vec((s) => defs.push({ kind: 'core-type', offset: s.pos, type: coreType(s) }), 'a core type count');
+        break;
       // A nested component fills its whole section, so there is nothing left to check here.
-      case 4: return { r: s, at: idAt };
-      case 5: s.vec((s) => defs.push(instance(s)), 'an instance count'); break;
-      case 6: s.vec((s) => defs.push({ kind: 'alias', offset: s.pos, alias: alias(s) }), 'an alias count'); break;
-      case 7: s.vec((s) => defs.push({ kind: 'type', offset: s.pos, type: typeDef(s) }), 'a type count'); break;
-      case 8: s.vec((s) => defs.push({ kind: 'canon', offset: s.pos, canon: canon(s) }), 'a canon count'); break;
+      case 4:
+        return { r: s, at: idAt };
+      case 5:
+        s.vec((s) => defs.push(instance(s)), 'an instance count');
+        break;
+      case 6:
+        s.vec((s) => defs.push({ kind: 'alias', offset: s.pos, alias: alias(s) }), 'an alias count');
+        break;
+      case 7:
+        s.vec((s) => defs.push({ kind: 'type', offset: s.pos, type: typeDef(s) }), 'a type count');
+        break;
+      case 8:
+        s.vec((s) => defs.push({ kind: 'canon', offset: s.pos, canon: canon(s) }), 'a canon count');
+        break;
       case 9: {
         const offset = s.pos;
         const func = s.u32('a start function index');
@@ -91,10 +104,16 @@ function sections(r: Reader, ast: ComponentAst): { r: Reader; at: number } | und
         defs.push({ kind: 'start', offset, func, args, results: s.u32('a start result count') });
         break;
       }
-      case 10: s.vec((s) => defs.push({ kind: 'import', offset: s.pos, ...externName(s), type: externType(s) }), 'an import count'); break;
-      case 11: s.vec((s) => defs.push(exportDef(s)), 'an export count'); break;
-      case 12: r.fail('a supported section (value definitions are not supported)', idAt);
-      default: r.fail(`a section id (0-12), found ${id}`, idAt);
+      case 10:
+        s.vec((s) => defs.push({ kind: 'import', offset: s.pos, ...externName(s), type: externType(s) }), 'an import count');
+        break;
+      case 11:
+        s.vec((s) => defs.push(exportDef(s)), 'an export count');
+        break;
+      case 12:
+        return r.fail('a supported section (value definitions are not supported)', idAt);
+      default:
+        r.fail(`a section id (0-12), found ${id}`, idAt);
     }
     if (!s.done) s.fail(`end of section ${id} (${s.end - s.pos} unread bytes)`);
   }
@@ -153,15 +172,40 @@ function canonOptions(r: Reader): CanonOptions {
       if (opts[k] !== undefined) r.fail(`no duplicate or conflicting canonical option (${k} given twice)`, at);
     };
     switch (b) {
-      case 0x00: dup('stringEncoding'); opts.stringEncoding = 'utf8'; break;
-      case 0x01: dup('stringEncoding'); opts.stringEncoding = 'utf16'; break;
-      case 0x02: dup('stringEncoding'); opts.stringEncoding = 'latin1+utf16'; break;
-      case 0x03: dup('memory'); opts.memory = r.u32('a core memory index'); break;
-      case 0x04: dup('realloc'); opts.realloc = r.u32('a core function index'); break;
-      case 0x05: dup('postReturn'); opts.postReturn = r.u32('a core function index'); break;
-      case 0x06: dup('async'); opts.async = true; break;
-      case 0x07: dup('callback'); opts.callback = r.u32('a core function index'); break;
-      default: r.fail(`a canonical option (0x00-0x07), found 0x${hex(b)}`, at);
+      case 0x00:
+        dup('stringEncoding');
+        opts.stringEncoding = 'utf8';
+        break;
+      case 0x01:
+        dup('stringEncoding');
+        opts.stringEncoding = 'utf16';
+        break;
+      case 0x02:
+        dup('stringEncoding');
+        opts.stringEncoding = 'latin1+utf16';
+        break;
+      case 0x03:
+        dup('memory');
+        opts.memory = r.u32('a core memory index');
+        break;
+      case 0x04:
+        dup('realloc');
+        opts.realloc = r.u32('a core function index');
+        break;
+      case 0x05:
+        dup('postReturn');
+        opts.postReturn = r.u32('a core function index');
+        break;
+      case 0x06:
+        dup('async');
+        opts.async = true;
+        break;
+      case 0x07:
+        dup('callback');
+        opts.callback = r.u32('a core function index');
+        break;
+      default:
+        r.fail(`a canonical option (0x00-0x07), found 0x${hex(b)}`, at);
     }
   }, 'an option count');
   return opts;
@@ -184,25 +228,103 @@ const BUILTINS: Record<number, [string, (r: Reader) => BuiltinIndices | void]> =
   0x0c: ['thread.yield', flag],
   0x0d: ['subtask.drop', () => {}],
   0x0e: ['stream.new', typed],
-  0x0f: ['stream.read', (r) => { const t = typed(r); canonOptions(r); return t; }],
-  0x10: ['stream.write', (r) => { const t = typed(r); canonOptions(r); return t; }],
-  0x11: ['stream.cancel-read', (r) => { const t = typed(r); flag(r); return t; }],
-  0x12: ['stream.cancel-write', (r) => { const t = typed(r); flag(r); return t; }],
+  0x0f: [
+    'stream.read',
+    (r) => {
+      const t = typed(r);
+      canonOptions(r);
+      return t;
+    },
+  ],
+  0x10: [
+    'stream.write',
+    (r) => {
+      const t = typed(r);
+      canonOptions(r);
+      return t;
+    },
+  ],
+  0x11: [
+    'stream.cancel-read',
+    (r) => {
+      const t = typed(r);
+      flag(r);
+      return t;
+    },
+  ],
+  0x12: [
+    'stream.cancel-write',
+    (r) => {
+      const t = typed(r);
+      flag(r);
+      return t;
+    },
+  ],
   0x13: ['stream.drop-readable', typed],
   0x14: ['stream.drop-writable', typed],
   0x15: ['future.new', typed],
-  0x16: ['future.read', (r) => { const t = typed(r); canonOptions(r); return t; }],
-  0x17: ['future.write', (r) => { const t = typed(r); canonOptions(r); return t; }],
-  0x18: ['future.cancel-read', (r) => { const t = typed(r); flag(r); return t; }],
-  0x19: ['future.cancel-write', (r) => { const t = typed(r); flag(r); return t; }],
+  0x16: [
+    'future.read',
+    (r) => {
+      const t = typed(r);
+      canonOptions(r);
+      return t;
+    },
+  ],
+  0x17: [
+    'future.write',
+    (r) => {
+      const t = typed(r);
+      canonOptions(r);
+      return t;
+    },
+  ],
+  0x18: [
+    'future.cancel-read',
+    (r) => {
+      const t = typed(r);
+      flag(r);
+      return t;
+    },
+  ],
+  0x19: [
+    'future.cancel-write',
+    (r) => {
+      const t = typed(r);
+      flag(r);
+      return t;
+    },
+  ],
   0x1a: ['future.drop-readable', typed],
   0x1b: ['future.drop-writable', typed],
-  0x1c: ['error-context.new', (r) => { canonOptions(r); }],
-  0x1d: ['error-context.debug-message', (r) => { canonOptions(r); }],
+  0x1c: [
+    'error-context.new',
+    (r) => {
+      canonOptions(r);
+    },
+  ],
+  0x1d: [
+    'error-context.debug-message',
+    (r) => {
+      canonOptions(r);
+    },
+  ],
   0x1e: ['error-context.drop', () => {}],
   0x1f: ['waitable-set.new', () => {}],
-  0x20: ['waitable-set.wait', (r) => { flag(r); return { memoryIndex: r.u32('a core memory index') }; }],
-  0x21: ['waitable-set.poll', (r) => { flag(r); return { memoryIndex: r.u32('a core memory index') }; }],
+  0x20: [
+    'waitable-set.wait',
+    (r) => {
+      flag(r);
+      return { memoryIndex: r.u32('a core memory index') };
+    },
+  ],
+  0x21: [
+    'waitable-set.poll',
+    (r) => {
+      flag(r);
+      return { memoryIndex: r.u32('a core memory index') };
+    },
+  ],
   0x22: ['waitable-set.drop', () => {}],
   0x23: ['waitable.join', () => {}],
   0x24: ['backpressure.inc', () => {}],
@@ -244,15 +366,19 @@ function canon(r: Reader): Canon {
       if (r.u8('func sort') !== 0x00) r.fail('0x00 (func) after canon lower', s);
       return { kind: 'lower', func: r.u32('a function index'), options: canonOptions(r) };
     }
-    case 0x02: return { kind: 'resource.new', typeIndex: r.u32('a resource type index') };
-    case 0x03: return { kind: 'resource.drop', typeIndex: r.u32('a resource type index') };
-    case 0x04: return { kind: 'resource.rep', typeIndex: r.u32('a resource type index') };
+    case 0x02:
+      return { kind: 'resource.new', typeIndex: r.u32('a resource type index') };
+    case 0x03:
+      return { kind: 'resource.drop', typeIndex: r.u32('a resource type index') };
+    case 0x04:
+      return { kind: 'resource.rep', typeIndex: r.u32('a resource type index') };
     case 0x09: {
       const result = resultList(r);
       const options = canonOptions(r);
       return result ? { kind: 'builtin', name: 'task.return', result, options } : { kind: 'builtin', name: 'task.return', options };
     }
-    case 0x0a: case 0x0b: {
+    case 0x0a:
+    case 0x0b: {
       const t = r.pos;
       if (coreValType(r) !== 'i32') r.fail('i32 as the context value type', t);
       return { kind: 'builtin', name: op === 0x0a ? 'context.get' : 'context.set', index: r.u32('a context slot index') };

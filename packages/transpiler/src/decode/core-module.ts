@@ -96,21 +96,45 @@ function skipConstExpr(r: Reader): boolean {
   for (;;) {
     const op = r.u8('a constant expression');
     switch (op) {
-      case 0x0b: return true;
-      case 0x41: r.s33('an i32 constant'); break;
-      case 0x42: r.s64('an i64 constant'); break;
-      case 0x43: r.bytesN(4, 'an f32 constant'); break;
-      case 0x44: r.bytesN(8, 'an f64 constant'); break;
-      case 0x23: case 0xd2: r.u32('an index'); break;
-      case 0xd0: r.s33('a heap type'); break;
-      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;
-      default: return false;
+      case 0x0b:
+        return true;
+      case 0x41:
+        r.s33('an i32 constant');
+        break;
+      case 0x42:
+        r.s64('an i64 constant');
+        break;
+      case 0x43:
+        r.bytesN(4, 'an f32 constant');
+        break;
+      case 0x44:
+        r.bytesN(8, 'an f64 constant');
+        break;
+      case 0x23:
+      case 0xd2:
+        r.u32('an index');
+        break;
+      case 0xd0:
+        r.s33('a heap type');
+        break;
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e:
+        break;
+      default:
+        return false;
     }
   }
 }
 
 function uLebLen(n: number): number {
   let len = 1;
-  while (n >= 0x80) { n >>>= 7; len++; }
+  while (n >= 0x80) {
+    n >>>= 7;
+    len++;
+  }
   return len;
 }

@@ -1,19 +1,49 @@
 import { WeftError } from '../error.js';
 import type {
-  Alias, CoreExternDesc, CoreItemType, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl, DefValType,
-  ExternType, NameAttrs, PrimValType, Sort, TypeDef, ValTypeRef,
+  Alias,
+  CoreExternDesc,
+  CoreItemType,
+  CoreModuleDecl,
+  CoreSort,
+  CoreTypeDef,
+  CoreValType,
+  Decl,
+  DefValType,
+  ExternType,
+  NameAttrs,
+  PrimValType,
+  Sort,
+  TypeDef,
+  ValTypeRef,
 } from './ast.js';
 import { Reader, hex } from './reader.js';
 
 const PRIMS: Record<number, PrimValType> = {
-  0x7f: 'bool', 0x7e: 's8', 0x7d: 'u8', 0x7c: 's16', 0x7b: 'u16', 0x7a: 's32', 0x79: 'u32',
-  0x78: 's64', 0x77: 'u64', 0x76: 'f32', 0x75: 'f64', 0x74: 'char', 0x73: 'string',
+  0x7f: 'bool',
+  0x7e: 's8',
+  0x7d: 'u8',
+  0x7c: 's16',
+  0x7b: 'u16',
+  0x7a: 's32',
+  0x79: 'u32',
+  0x78: 's64',
+  0x77: 'u64',
+  0x76: 'f32',
+  0x75: 'f64',
+  0x74: 'char',
+  0x73: 'string',
   0x64: 'error-context',
 };
 
 const CORE_SORTS: Record<number, CoreSort> = {
-  0x00: 'func', 0x01: 'table', 0x02: 'memory', 0x03: 'global', 0x04: 'tag',
-  0x10: 'type', 0x11: 'module', 0x12: 'instance',
+  0x00: 'func',
+  0x01: 'table',
+  0x02: 'memory',
+  0x03: 'global',
+  0x04: 'tag',
+  0x10: 'type',
+  0x11: 'module',
+  0x12: 'instance',
 };
 
 export function coreSort(r: Reader): CoreSort {
@@ -26,13 +56,20 @@ export function sort(r: Reader): Sort {
   const at = r.pos;
   const b = r.u8('a sort');
   switch (b) {
-    case 0x00: return { core: coreSort(r) };
-    case 0x01: return 'func';
-    case 0x02: return 'value';
-    case 0x03: return 'type';
-    case 0x04: return 'component';
-    case 0x05: return 'instance';
-    default: return r.fail(`a sort (0x00-0x05), found 0x${hex(b)}`, at);
+    case 0x00:
+      return { core: coreSort(r) };
+    case 0x01:
+      return 'func';
+    case 0x02:
+      return 'value';
+    case 0x03:
+      return 'type';
+    case 0x04:
+      return 'component';
+    case 0x05:
+      return 'instance';
+    default:
+      return r.fail(`a sort (0x00-0x05), found 0x${hex(b)}`, at);
   }
 }
 
@@ -53,34 +90,52 @@ export function defValType(r: Reader, op: number, at: number): DefValType {
   const prim = PRIMS[op];
   if (prim) return { kind: 'prim', prim };
   switch (op) {
-    case 0x72: return { kind: 'record', fields: r.vec((r) => ({ name: label(r, 'a field label'), type: valType(r) }), 'a field count') };
-    case 0x71: return {
-      kind: 'variant',
-      cases: r.vec((r) => {
-        const name = label(r, 'a case label');
-        const type = r.optional(valType, 'a case payload');
-        const refines = r.pos;
-        if (r.u8('a case terminator') !== 0) r.fail('0x00 after a variant case (refines is not supported)', refines);
-        return type ? { name, type } : { name };
-      }, 'a case count'),
-    };
-    case 0x70: return { kind: 'list', elem: valType(r) };
-    case 0x67: return { kind: 'list', elem: valType(r), length: r.u32('a fixed list length') };
-    case 0x6f: return { kind: 'tuple', types: r.vec(valType, 'a tuple length') };
-    case 0x6e: return { kind: 'flags', names: r.vec((r) => label(r, 'a flag label'), 'a flag count') };
-    case 0x6d: return { kind: 'enum', names: r.vec((r) => label(r, 'an enum label'), 'an enum case count') };
-    case 0x6b: return { kind: 'option', type: valType(r) };
+    case 0x72:
+      return { kind: 'record', fields: r.vec((r) => ({ name: label(r, 'a field label'), type: valType(r) }), 'a field count') };
+    case 0x71:
+      return {
+        kind: 'variant',
+        cases: r.vec((r) => {
+          const name = label(r, 'a case label');
+          const type = r.optional(valType, 'a case payload');
+          const refines = r.pos;
+          if (r.u8('a case terminator') !== 0) r.fail('0x00 after a variant case (refines is not supported)', refines);
+          return type ? { name, type } : { name };
+        }, 'a case count'),
+      };
+    case 0x70:
+      return { kind: 'list', elem: valType(r) };
+    case 0x67:
+      return { kind: 'list', elem: valType(r), length: r.u32('a fixed list length') };
+    case 0x6f:
+      return { kind: 'tuple', types: r.vec(valType, 'a tuple length') };
+    case 0x6e:
+      return { kind: 'flags', names: r.vec((r) => label(r, 'a flag label'), 'a flag count') };
+    case 0x6d:
+      return { kind: 'enum', names: r.vec((r) => label(r, 'an enum label'), 'an enum case count') };
+    case 0x6b:
+      return { kind: 'option', type: valType(r) };
     case 0x6a: {
       const ok = r.optional(valType, 'a result ok type');
       const err = r.optional(valType, 'a result error type');
       return { kind: 'result', ...(ok ? { ok } : {}), ...(err ? { err } : {}) };
     }
-    case 0x69: return { kind: 'own', index: r.u32('a resource type index') };
-    case 0x68: return { kind: 'borrow', index: r.u32('a resource type index') };
-    case 0x66: { const t = r.optional(valType, 'a stream element type'); return t ? { kind: 'stream', type: t } : { kind: 'stream' }; }
-    case 0x65: { const t = r.optional(valType, 'a future payload type'); return t ? { kind: 'future', type: t } : { kind: 'future' }; }
-    case 0x63: return { kind: 'map', key: valType(r), value: valType(r) };
-    default: return r.fail(`a type definition opcode, found 0x${hex(op)}`, at);
+    case 0x69:
+      return { kind: 'own', index: r.u32('a resource type index') };
+    case 0x68:
+      return { kind: 'borrow', index: r.u32('a resource type index') };
+    case 0x66: {
+      const t = r.optional(valType, 'a stream element type');
+      return t ? { kind: 'stream', type: t } : { kind: 'stream' };
+    }
+    case 0x65: {
+      const t = r.optional(valType, 'a future payload type');
+      return t ? { kind: 'future', type: t } : { kind: 'future' };
+    }
+    case 0x63:
+      return { kind: 'map', key: valType(r), value: valType(r) };
+    default:
+      return r.fail(`a type definition opcode, found 0x${hex(op)}`, at);
   }
 }
 
@@ -106,7 +161,8 @@ export function externType(r: Reader): ExternType {
       if (r.u8('core module sort') !== 0x11) r.fail('0x11 (core module) after 0x00 in an extern type', s);
       return { kind: 'module', typeIndex: r.u32('a core type index') };
     }
-    case 0x01: return { kind: 'func', typeIndex: r.u32('a type index') };
+    case 0x01:
+      return { kind: 'func', typeIndex: r.u32('a type index') };
     case 0x02: {
       const k = r.pos;
       const t = r.u8('a value bound');
@@ -121,9 +177,12 @@ export function externType(r: Reader): ExternType {
       if (t === 0x01) return { kind: 'type', bound: { kind: 'sub-resource' } };
       return r.fail(`a type bound (0x00 or 0x01), found 0x${hex(t)}`, k);
     }
-    case 0x04: return { kind: 'component', typeIndex: r.u32('a type index') };
-    case 0x05: return { kind: 'instance', typeIndex: r.u32('a type index') };
-    default: return r.fail(`an extern type (0x00-0x05), found 0x${hex(b)}`, at);
+    case 0x04:
+      return { kind: 'component', typeIndex: r.u32('a type index') };
+    case 0x05:
+      return { kind: 'instance', typeIndex: r.u32('a type index') };
+    default:
+      return r.fail(`an extern type (0x00-0x05), found 0x${hex(b)}`, at);
   }
 }
 
@@ -157,10 +216,14 @@ export function alias(r: Reader): Alias {
   const at = r.pos;
   const tag = r.u8('an alias target');
   switch (tag) {
-    case 0x00: return { sort: s, target: { kind: 'export', instance: r.u32('an instance index'), name: r.name('an export name') } };
-    case 0x01: return { sort: s, target: { kind: 'core-export', instance: r.u32('a core instance index'), name: r.name('an export name') } };
-    case 0x02: return { sort: s, target: { kind: 'outer', count: r.u32('an outer count'), index: r.u32('an outer index') } };
-    default: return r.fail(`an alias target (0x00-0x02), found 0x${hex(tag)}`, at);
+    case 0x00:
+      return { sort: s, target: { kind: 'export', instance: r.u32('an instance index'), name: r.name('an export name') } };
+    case 0x01:
+      return { sort: s, target: { kind: 'core-export', instance: r.u32('a core instance index'), name: r.name('an export name') } };
+    case 0x02:
+      return { sort: s, target: { kind: 'outer', count: r.u32('an outer count'), index: r.u32('an outer index') } };
+    default:
+      return r.fail(`an alias target (0x00-0x02), found 0x${hex(tag)}`, at);
   }
 }
 
@@ -169,13 +232,17 @@ function decls(r: Reader, allowImports: boolean, depth: number): Decl[] {
     const offset = r.pos;
     const b = r.u8('a declarator');
     switch (b) {
-      case 0x00: return { kind: 'core-type', type: coreType(r), offset };
-      case 0x01: return { kind: 'type', type: typeDef(r, depth + 1), offset };
-      case 0x02: return { kind: 'alias', alias: alias(r), offset };
+      case 0x00:
+        return { kind: 'core-type', type: coreType(r), offset };
+      case 0x01:
+        return { kind: 'type', type: typeDef(r, depth + 1), offset };
+      case 0x02:
+        return { kind: 'alias', alias: alias(r), offset };
       case 0x03:
         if (!allowImports) break;
         return { kind: 'import', ...externName(r), type: externType(r), offset };
-      case 0x04: return { kind: 'export', ...externName(r), type: externType(r), offset };
+      case 0x04:
+        return { kind: 'export', ...externName(r), type: externType(r), offset };
     }
     return r.fail(`a ${allowImports ? 'component' : 'instance'} declarator, found 0x${hex(b)}`, offset);
   }, 'a declarator count');
@@ -196,10 +263,14 @@ export function typeDef(r: Reader, depth = 0): TypeDef {
     throw new WeftError(`component and instance types are nested more than ${MAX_TYPE_DECL_DEPTH} deep`, at);
   }
   switch (op) {
-    case 0x40: return funcType(r, false);
-    case 0x43: return funcType(r, true);
-    case 0x41: return { kind: 'component', decls: decls(r, true, depth) };
-    case 0x42: return { kind: 'instance', decls: decls(r, false, depth) };
+    case 0x40:
+      return funcType(r, false);
+    case 0x43:
+      return funcType(r, true);
+    case 0x41:
+      return { kind: 'component', decls: decls(r, true, depth) };
+    case 0x42:
+      return { kind: 'instance', decls: decls(r, false, depth) };
     case 0x3f: {
       const k = r.pos;
       const rep = r.u8('a resource representation');
@@ -207,7 +278,8 @@ export function typeDef(r: Reader, depth = 0): TypeDef {
       const dtor = r.optional((r) => r.u32('a destructor function index'), 'a destructor');
       return dtor === undefined ? { kind: 'resource', rep: 'i32' } : { kind: 'resource', rep: 'i32', dtor };
     }
-    default: return { kind: 'defval', def: defValType(r, op, at) };
+    default:
+      return { kind: 'defval', def: defValType(r, op, at) };
   }
 }
 
@@ -255,7 +327,8 @@ export function tableType(r: Reader): Extract<CoreItemType, { kind: 'table' }> {
 
 export function memoryType(r: Reader): Extract<CoreItemType, { kind: 'memory' }> {
   const { min, max, is64, shared, pageSizeLog2 } = limits(r, true);
-  const t: Extract<CoreItemType, { kind: 'memory' }> = max === undefined ? { kind: 'memory', min, memory64: is64, shared } : { kind: 'memory', min, max, memory64: is64, shared };
+  const t: Extract<CoreItemType, { kind: 'memory' }> =
+    max === undefined ? { kind: 'memory', min, memory64: is64, shared } : { kind: 'memory', min, max, memory64: is64, shared };
   return pageSizeLog2 === undefined ? t : { ...t, pageSizeLog2 };
 }
 
@@ -272,15 +345,20 @@ export function coreExternDesc(r: Reader): CoreExternDesc {
   const at = r.pos;
   const b = r.u8('a core import kind');
   switch (b) {
-    case 0x00: return { kind: 'func', typeIndex: r.u32('a core type index') };
-    case 0x01: return tableType(r);
-    case 0x02: return memoryType(r);
-    case 0x03: return globalType(r);
+    case 0x00:
+      return { kind: 'func', typeIndex: r.u32('a core type index') };
+    case 0x01:
+      return tableType(r);
+    case 0x02:
+      return memoryType(r);
+    case 0x03:
+      return globalType(r);
     case 0x04: {
       r.u8('a tag attribute');
       return { kind: 'tag', typeIndex: r.u32('a core type index') };
     }
-    default: return r.fail(`a core extern kind (0x00-0x04), found 0x${hex(b)}`, at);
+    default:
+      return r.fail(`a core extern kind (0x00-0x04), found 0x${hex(b)}`, at);
   }
 }
 
@@ -297,12 +375,24 @@ const DESCRIPTOR = 0x4d;
 function compType(r: Reader, first: number, firstAt: number): CoreTypeDef {
   let op = first;
   let at = firstAt;
-  const next = () => { at = r.pos; op = r.u8('a composite type'); };
+  const next = () => {
+    at = r.pos;
+    op = r.u8('a composite type');
+  };
   if (op === SHARED) next();
-  if (op === DESCRIBES) { r.u32('a described type index'); next(); }
-  if (op === DESCRIPTOR) { r.u32('a descriptor type index'); next(); }
+  if (op === DESCRIBES) {
+    r.u32('a described type index');
+    next();
+  }
+  if (op === DESCRIPTOR) {
+    r.u32('a descriptor type index');
+    next();
+  }
   if (op === 0x60) return { kind: 'func', params: r.vec(coreValType, 'a parameter count'), results: r.vec(coreValType, 'a result count') };
-  if (op === 0x5d) { r.u32('a continuation\'s function type index'); return { kind: 'gc' }; }
+  if (op === 0x5d) {
+    r.u32("a continuation's function type index");
+    return { kind: 'gc' };
+  }
   const field = (r: Reader) => {
     const s = r.peek();
     if (s === 0x78 || s === 0x77) r.u8();
@@ -310,8 +400,14 @@ function compType(r: Reader, first: number, firstAt: number): CoreTypeDef {
     const m = r.pos;
     if (r.u8('a field mutability') > 1) r.fail('a field mutability (0x00 or 0x01)', m);
   };
-  if (op === 0x5f) { r.vec(field, 'a field count'); return { kind: 'gc' }; }
-  if (op === 0x5e) { field(r); return { kind: 'gc' }; }
+  if (op === 0x5f) {
+    r.vec(field, 'a field count');
+    return { kind: 'gc' };
+  }
+  if (op === 0x5e) {
+    field(r);
+    return { kind: 'gc' };
+  }
   return r.fail(`a core composite type (0x60 func, 0x5f struct, 0x5e array, 0x5d cont), found 0x${hex(op)}`, at);
 }
 
@@ -348,15 +444,19 @@ export function coreType(r: Reader, inModuleType = false): CoreTypeDef {
       const d = r.pos;
       const b = r.u8('a module declarator');
       switch (b) {
-        case 0x00: return { kind: 'import', module: r.name('an import module name'), name: r.name('an import name'), desc: coreExternDesc(r) };
-        case 0x01: return { kind: 'type', type: coreType(r, true) };
+        case 0x00:
+          return { kind: 'import', module: r.name('an import module name'), name: r.name('an import name'), desc: coreExternDesc(r) };
+        case 0x01:
+          return { kind: 'type', type: coreType(r, true) };
         case 0x02: {
           const s = r.pos;
           if (r.u8('an alias sort') !== 0x10 || r.u8('an outer alias tag') !== 0x01) r.fail('0x10 0x01 (outer type alias)', s);
           return { kind: 'alias', count: r.u32('an outer count'), index: r.u32('an outer index') };
         }
-        case 0x03: return { kind: 'export', name: r.name('an export name'), desc: coreExternDesc(r) };
-        default: return r.fail(`a module declarator (0x00-0x03), found 0x${hex(b)}`, d);
+        case 0x03:
+          return { kind: 'export', name: r.name('an export name'), desc: coreExternDesc(r) };
+        default:
+          return r.fail(`a module declarator (0x00-0x03), found 0x${hex(b)}`, d);
       }
     }, 'a declarator count');
     return { kind: 'module', decls };

@@ -5,29 +5,59 @@ import { camelCase, exportShortName, parseFuncName, pascalCase, str } from '../j
 /** TypeScript type of a WIT value, following the JS value conventions. */
 export function tsType(t: ValType): string {
   switch (t.kind) {
-    case 'bool': return 'boolean';
-    case 's8': case 'u8': case 's16': case 'u16': case 's32': case 'u32': case 'f32': case 'f64': return 'number';
-    case 's64': case 'u64': return 'bigint';
-    case 'char': case 'string': return 'string';
+    case 'bool':
+      return 'boolean';
+    case 's8':
+    case 'u8':
+    case 's16':
+    case 'u16':
+    case 's32':
+    case 'u32':
+    case 'f32':
+    case 'f64':
+      return 'number';
+    case 's64':
+    case 'u64':
+      return 'bigint';
+    case 'char':
+    case 'string':
+      return 'string';
     case 'list': {
       const typed: Partial<Record<ValType['kind'], string>> = {
-        u8: 'Uint8Array', s8: 'Int8Array', u16: 'Uint16Array', s16: 'Int16Array', u32: 'Uint32Array', s32: 'Int32Array',
-        u64: 'BigUint64Array', s64: 'BigInt64Array', f32: 'Float32Array', f64: 'Float64Array',
+        u8: 'Uint8Array',
+        s8: 'Int8Array',
+        u16: 'Uint16Array',
+        s16: 'Int16Array',
+        u32: 'Uint32Array',
+        s32: 'Int32Array',
+        u64: 'BigUint64Array',
+        s64: 'BigInt64Array',
+        f32: 'Float32Array',
+        f64: 'Float64Array',
       };
       return typed[t.elem.kind] ?? `Array<${tsType(t.elem)}>`;
     }
-    case 'record': return `{ ${t.fields.map((f) => `${camelCase(f.name)}: ${tsType(f.type)}`).join('; ')} }`;
-    case 'tuple': return `[${t.types.map(tsType).join(', ')}]`;
-    case 'flags': return `{ ${t.names.map((n) => `${camelCase(n)}?: boolean`).join('; ')} }`;
-    case 'enum': return t.names.map(str).join(' | ');
-    case 'variant': return t.cases.map((c) => `{ tag: ${str(c.name)}${c.type ? `; val: ${tsType(c.type)}` : ''} }`).join(' | ');
-    case 'option': return t.type.kind === 'option'
-      ? `{ tag: 'none' } | { tag: 'some'; val: ${tsType(t.type)} }`
-      : `${tsType(t.type)} | undefined`;
-    case 'result': return `{ tag: 'ok'; val: ${t.ok ? tsType(t.ok) : 'void'} } | { tag: 'err'; val: ${t.err ? tsType(t.err) : 'void'} }`;
-    case 'own': case 'borrow': return pascalCase(t.resource.name);
-    case 'map': return `Map<${tsType(t.key)}, ${tsType(t.value)}>`;
-    case 'unsupported': return 'never';
+    case 'record':
+      return `{ ${t.fields.map((f) => `${camelCase(f.name)}: ${tsType(f.type)}`).join('; ')} }`;
+    case 'tuple':
+      return `[${t.types.map(tsType).join(', ')}]`;
+    case 'flags':
+      return `{ ${t.names.map((n) => `${camelCase(n)}?: boolean`).join('; ')} }`;
+    case 'enum':
+      return t.names.map(str).join(' | ');
+    case 'variant':
+      return t.cases.map((c) => `{ tag: ${str(c.name)}${c.type ? `; val: ${tsType(c.type)}` : ''} }`).join(' | ');
+    case 'option':
+      return t.type.kind === 'option' ? `{ tag: 'none' } | { tag: 'some'; val: ${tsType(t.type)} }` : `${tsType(t.type)} | undefined`;
+    case 'result':
+      return `{ tag: 'ok'; val: ${t.ok ? tsType(t.ok) : 'void'} } | { tag: 'err'; val: ${t.err ? tsType(t.err) : 'void'} }`;
+    case 'own':
+    case 'borrow':
+      return pascalCase(t.resource.name);
+    case 'map':
+      return `Map<${tsType(t.key)}, ${tsType(t.value)}>`;
+    case 'unsupported':
+      return 'never';
   }
 }
 
@@ -85,23 +115,33 @@ export function writeDts(plan: Plan, instantiation: boolean, async: boolean, jsC
   const exportsType = ['{', ...members(plan.exports, '  ', async, true), '}'].join('\n');
   const lines: string[] = [];
   const resourceNames = new Set<string>();
-  const collect = (m: Map<string, ExportItem>) => { for (const [n, e] of m) { if (e.kind === 'resource') resourceNames.add(pascalCase(n)); if (e.kind === 'instance') collect(e.exports); } };
+  const collect = (m: Map<string, ExportItem>) => {
+    for (const [n, e] of m) {
+      if (e.kind === 'resource') resourceNames.add(pascalCase(n));
+      if (e.kind === 'instance') collect(e.exports);
+    }
+  };
   collect(plan.exports);
   for (const n of resourceNames) lines.push(`type ${n} = object;`);
-  for (const [n, i] of plan.imports) for (const r of i.kind === 'instance' ? i.resources.keys() : i.kind === 'resource' ? [n] : []) {
-    if (!resourceNames.has(pascalCase(r))) { resourceNames.add(pascalCase(r)); lines.push(`type ${pascalCase(r)} = object;`); }
-  }
+  for (const [n, i] of plan.imports)
+    for (const r of i.kind === 'instance' ? i.resources.keys() : i.kind === 'resource' ? [n] : []) {
+      if (!resourceNames.has(pascalCase(r))) {
+        resourceNames.add(pascalCase(r));
+        lines.push(`type ${pascalCase(r)} = object;`);
+      }
+    }
   lines.push(`export interface Exports ${exportsType}`);
   if (instantiation) {
     lines.push(`export interface ImportObject {`, ...importMembers(plan.imports), `}`);
     if (jsCores) lines.push('export function instantiate(imports: ImportObject): Exports | Promise<Exports>;');
-    else lines.push(
-      'export function instantiate(',
-      '  getCoreModule: (path: string) => WebAssembly.Module | Promise<WebAssembly.Module>,',
-      '  imports: ImportObject,',
-      '  instantiateCore?: (module: WebAssembly.Module, imports: Record<string, any>) => WebAssembly.Instance | Promise<WebAssembly.Instance>,',
-      '): Exports | Promise<Exports>;',
-    );
+    else
+      lines.push(
+        'export function instantiate(',
+        '  getCoreModule: (path: string) => WebAssembly.Module | Promise<WebAssembly.Module>,',
+        '  imports: ImportObject,',
+        '  instantiateCore?: (module: WebAssembly.Module, imports: Record<string, any>) => WebAssembly.Instance | Promise<WebAssembly.Instance>,',
+        '): Exports | Promise<Exports>;',
+      );
   } else {
     for (const n of plan.exports.keys()) {
       const name = exportShortName(n);

@@ -104,7 +104,10 @@ export class GlueWriter {
   private tasks = false;
   private queue = false;
 
-  constructor(private readonly plan: Plan, private readonly opts: GlueOptions) {}
+  constructor(
+    private readonly plan: Plan,
+    private readonly opts: GlueOptions,
+  ) {}
 
   /**
    * A fresh `$` name saying what it holds: `hint` made an identifier, with `_2`, `_3`, ...
@@ -173,20 +176,24 @@ export class GlueWriter {
         }
         return this.once(`suspending:${name}`, `${name.slice(1)}_suspending`, (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
       }
-      case 'resource': return this.resourceFn(def.op, def.resource, def.instance);
+      case 'resource':
+        return this.resourceFn(def.op, def.resource, def.instance);
       case 'context': {
         const slot = `$ctx${def.instance}[${def.index}]`;
-        return this.once(`ctx:${def.op}:${def.index}:${def.instance}`, `context_${def.op}${def.index}`, (name) => (def.op === 'get'
-          ? `function ${name}() { return ${slot}; }`
-          : `function ${name}(v) { ${slot} = v; }`));
+        return this.once(`ctx:${def.op}:${def.index}:${def.instance}`, `context_${def.op}${def.index}`, (name) =>
+          def.op === 'get' ? `function ${name}() { return ${slot}; }` : `function ${name}(v) { ${slot} = v; }`,
+        );
       }
-      case 'task-return': return this.taskReturn(def);
+      case 'task-return':
+        return this.taskReturn(def);
       case 'backpressure': {
         const counter = `$bp[${def.instance}]`;
         this.backpressure = true;
-        return this.once(`bp:${def.op}:${def.instance}`, `backpressure_${def.op}`, (name) => (def.op === 'inc'
-          ? `function ${name}() { if (${counter} === 0xffff) ${this.helpers.use('$trap')}('backpressure counter overflow'); ${counter}++; }`
-          : `function ${name}() { if (${counter} === 0) ${this.helpers.use('$trap')}('backpressure counter underflow'); ${counter}--; }`));
+        return this.once(`bp:${def.op}:${def.instance}`, `backpressure_${def.op}`, (name) =>
+          def.op === 'inc'
+            ? `function ${name}() { if (${counter} === 0xffff) ${this.helpers.use('$trap')}('backpressure counter overflow'); ${counter}++; }`
+            : `function ${name}() { if (${counter} === 0) ${this.helpers.use('$trap')}('backpressure counter underflow'); ${counter}--; }`,
+        );
       }
       case 'trap': {
         const name = this.name('nyi');
@@ -218,7 +225,10 @@ export class GlueWriter {
       const d = this.name(`${mem.slice(1)}_dataView`);
       // Growing a (non-shared) memory detaches its old buffer, so a view stays valid
       // while its buffer has a length: no need to read the slow `memory.buffer` per access.
-      this.decls.push(`let ${b} = new ArrayBuffer(0), ${d};`, `function ${view}() { if (${b}.byteLength === 0) ${d} = new DataView(${b} = ${mem}.buffer); return ${d}; }`);
+      this.decls.push(
+        `let ${b} = new ArrayBuffer(0), ${d};`,
+        `function ${view}() { if (${b}.byteLength === 0) ${d} = new DataView(${b} = ${mem}.buffer); return ${d}; }`,
+      );
       m = { mem: view, view: `${view}()` };
       this.memories.set(k, m);
     }
@@ -280,8 +290,12 @@ export class GlueWriter {
   private reallocFor(def: CoreDef, instance: number): string {
     const realloc = this.core(def);
     this.usesState.add(instance);
-    return this.once(`realloc:${instance}:${realloc}`, `${realloc.slice(1)}_guarded`, (name) =>
-      `function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = ${instanceState('MAY_NOT_LEAVE')}; try { return ${realloc}(a, b, c, d); } finally { $st[${instance}] = s; } }`);
+    return this.once(
+      `realloc:${instance}:${realloc}`,
+      `${realloc.slice(1)}_guarded`,
+      (name) =>
+        `function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = ${instanceState('MAY_NOT_LEAVE')}; try { return ${realloc}(a, b, c, d); } finally { $st[${instance}] = s; } }`,
+    );
   }
 
   // ---- imports ------------------------------------------------------------
@@ -340,10 +354,14 @@ export class GlueWriter {
     // of its own import; a world's resource functions (`[constructor]r`, `[static]r.s`)
     // belong to the resource's class, the default export of the import `r`.
     const fn = parseFuncName(exportName ?? importName);
-    const need = (what: string, key: string) => this.importValue(`host_${key}`, exportName === undefined
-      ? `${this.helpers.use('$import')}(imports, ${importNames(fn.kind === 'free' ? importName : fn.resource)}, 'default', ${str(what)})`
-      // The function's name constant is shared with the error texts of its trampoline.
-      : `${this.helpers.use('$need')}(${prop(this.importInstance(importName, path), key)}, ${this.text(fname)}, ${str(what)})`);
+    const need = (what: string, key: string) =>
+      this.importValue(
+        `host_${key}`,
+        exportName === undefined
+          ? `${this.helpers.use('$import')}(imports, ${importNames(fn.kind === 'free' ? importName : fn.resource)}, 'default', ${str(what)})`
+          : // The function's name constant is shared with the error texts of its trampoline.
+            `${this.helpers.use('$need')}(${prop(this.importInstance(importName, path), key)}, ${this.text(fname)}, ${str(what)})`,
+      );
     switch (fn.kind) {
       case 'free': {
         const f = need('function', fn.name);
@@ -394,7 +412,9 @@ export class GlueWriter {
       },
       encoding: opts.encoding,
       instance,
-      get table() { return self.table(instance); },
+      get table() {
+        return self.table(instance);
+      },
       resource: (r) => this.resource(r),
       after: [],
       nested: 0,
@@ -476,18 +496,23 @@ export class GlueWriter {
       code.line(`${this.helpers.use('$range')}(${ctx.view()}, pp, ${sz}, ${align}, ${this.text('parameters')});`);
       args = types.map((t, i) => code.let(liftMem(ctx, t, `pp + ${offsets[i]}`), 'p'));
     } else {
-      const reader = new FlatReader(names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })), ctx);
+      const reader = new FlatReader(
+        names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })),
+        ctx,
+      );
       args = l.type.params.map((p) => code.let(liftFlat(ctx, p.type, reader), 'p'));
     }
     lifting.bindView();
 
     const suspend = this.suspends(l);
-    const direct = l.callee.kind === 'import'
-      ? this.hostCall(l.callee, l.name)(args)
-      : `${this.liftName(l.callee.index)}(${args.join(', ')})`;
+    const direct = l.callee.kind === 'import' ? this.hostCall(l.callee, l.name)(args) : `${this.liftName(l.callee.index)}(${args.join(', ')})`;
     const call = !suspend
-      ? l.callee.kind === 'import' ? `${this.helpers.use('$sync')}(${direct}, ${this.text(l.name)})` : direct
-      : l.callee.kind === 'import' ? `(yield ${this.helpers.use('$wait')}(() => ${direct}))` : `(yield ${direct})`;
+      ? l.callee.kind === 'import'
+        ? `${this.helpers.use('$sync')}(${direct}, ${this.text(l.name)})`
+        : direct
+      : l.callee.kind === 'import'
+        ? `(yield ${this.helpers.use('$wait')}(() => ${direct}))`
+        : `(yield ${direct})`;
     const result = l.type.result;
     let value: string | undefined;
     // A `result` return: the host's value is the ok payload, a thrown value the err payload.
@@ -584,11 +609,12 @@ export class GlueWriter {
     const body = new Code('w');
     const coreFn = this.core(l.core);
     const result = l.type.result;
-    const call = this.opts.async?.mode === 'jspi'
-      ? `await ${this.promising(l.core, coreFn)}(${flatArgs.join(', ')})`
-      : this.instrumented(l.core)
-        ? `await ${this.helpers.use('$asyRun')}($a${(l.core as { instance: number }).instance}, ${coreFn}, [${flatArgs.join(', ')}])`
-        : `${coreFn}(${flatArgs.join(', ')})`;
+    const call =
+      this.opts.async?.mode === 'jspi'
+        ? `await ${this.promising(l.core, coreFn)}(${flatArgs.join(', ')})`
+        : this.instrumented(l.core)
+          ? `await ${this.helpers.use('$asyRun')}($a${(l.core as { instance: number }).instance}, ${coreFn}, [${flatArgs.join(', ')}])`
+          : `${coreFn}(${flatArgs.join(', ')})`;
     const async = !!l.opts.async;
     const ret = result && !async ? body.let(call, 'ret') : undefined;
     if (async) {
@@ -754,11 +780,13 @@ export class GlueWriter {
     // Under asyncify, a call into another instance's rewritten code crosses JS, which
     // carries an unwind out to the caller and a rewind back in.
     if (v.kind === 'runtime') return linked(v.index) ? `${this.helpers.use('$asyLinkAll')}($a${v.index}, $e${v.index})` : `$e${v.index}`;
-    return `{ ${[...v.exports].map(([n, d]) => {
-      if (d.kind !== 'export') return `${key(n)}: ${this.core(d)}`;
-      const x = prop(`$e${d.instance}`, d.name);
-      return `${key(n)}: ${linked(d.instance) ? `${this.helpers.use('$asyLink')}($a${d.instance}, ${x})` : x}`;
-    }).join(', ')} }`;
+    return `{ ${[...v.exports]
+      .map(([n, d]) => {
+        if (d.kind !== 'export') return `${key(n)}: ${this.core(d)}`;
+        const x = prop(`$e${d.instance}`, d.name);
+        return `${key(n)}: ${linked(d.instance) ? `${this.helpers.use('$asyLink')}($a${d.instance}, ${x})` : x}`;
+      })
+      .join(', ')} }`;
   }
 
   /** `task.return`: lifts the async call's result from its flat arguments and records it. */
@@ -777,9 +805,18 @@ export class GlueWriter {
     code.line(`if (!t || t.done) ${this.helpers.use('$trap')}('task.return called outside an async call or twice');`);
     if (def.result) {
       const value = inMemory
-        ? (code.line(`${this.helpers.use('$range')}(${lifting.ctx.view()}, a0 >>> 0, ${size(def.result)}, ${alignment(def.result)}, ${this.text('parameters')});`),
+        ? (code.line(
+            `${this.helpers.use('$range')}(${lifting.ctx.view()}, a0 >>> 0, ${size(def.result)}, ${alignment(def.result)}, ${this.text('parameters')});`,
+          ),
           liftMem(lifting.ctx, def.result, 'a0 >>> 0'))
-        : liftFlat(lifting.ctx, def.result, new FlatReader(names.map((n, i) => ({ expr: n, type: flat[i]! })), lifting.ctx));
+        : liftFlat(
+            lifting.ctx,
+            def.result,
+            new FlatReader(
+              names.map((n, i) => ({ expr: n, type: flat[i]! })),
+              lifting.ctx,
+            ),
+          );
       code.line(`t.value = ${value};`);
     }
     lifting.bindView();
@@ -793,9 +830,11 @@ export class GlueWriter {
   /** The compiled module: from getCoreModule, or a WebAssembly.Module the host supplies. */
   private moduleRef(m: ModuleRef): string {
     if (this.opts.jsCores) {
-      throw new WeftError(m.kind === 'static'
-        ? `js: the component exports core module ${m.index}, which has no JavaScript form a host could instantiate`
-        : `js: core module import '${m.importName}' would be a WebAssembly.Module supplied at run time, which needs WebAssembly`);
+      throw new WeftError(
+        m.kind === 'static'
+          ? `js: the component exports core module ${m.index}, which has no JavaScript form a host could instantiate`
+          : `js: core module import '${m.importName}' would be a WebAssembly.Module supplied at run time, which needs WebAssembly`,
+      );
     }
     if (m.kind === 'static') return `$mods[${m.index}]`;
     const k = `module:${m.importName}`;
@@ -816,9 +855,11 @@ export class GlueWriter {
     const modules = this.plan.modules.map((_, i) => this.opts.moduleFile(i));
     const js = this.opts.jsCores;
     if (modules.length && !js) {
-      steps.push(sync
-        ? `const $mods = ${JSON.stringify(modules)}.map(getCoreModule);`
-        : `const $mods = await Promise.all(${JSON.stringify(modules)}.map(getCoreModule));`);
+      steps.push(
+        sync
+          ? `const $mods = ${JSON.stringify(modules)}.map(getCoreModule);`
+          : `const $mods = await Promise.all(${JSON.stringify(modules)}.map(getCoreModule));`,
+      );
     }
     for (const step of this.plan.steps) {
       const args = step.args.map((a) => `${key(a.name)}: ${this.coreInstanceArg(a.instance)}`).join(', ');
@@ -831,7 +872,9 @@ export class GlueWriter {
       const a = this.opts.async;
       if (a?.mode === 'asyncify' && a.instrumented.has(step.instance)) {
         const mem = a.instrumented.get(step.instance)!;
-        steps.push(`const $a${step.instance} = ${this.helpers.use('$asyInit')}($e${step.instance}, ${prop(`$e${mem.instance}`, mem.name)}, ${a.unwindBytes(step.instance)});`);
+        steps.push(
+          `const $a${step.instance} = ${this.helpers.use('$asyInit')}($e${step.instance}, ${prop(`$e${mem.instance}`, mem.name)}, ${a.unwindBytes(step.instance)});`,
+        );
       }
       for (const l of this.afterInstance.get(step.instance) ?? []) steps.push(l);
       this.afterInstance.delete(step.instance);
@@ -848,27 +891,20 @@ export class GlueWriter {
     if (this.backpressure) state.push(`const $bp = new Uint16Array(${this.plan.componentInstances});`);
     if (this.tasks) state.push(`const $task = new Array(${this.plan.componentInstances});`);
     if (this.opts.async?.mode === 'jspi') {
-      state.unshift(`if (typeof WebAssembly.Suspending !== 'function' || typeof WebAssembly.promising !== 'function') throw new Error('this component was transpiled with asyncMode \\'jspi\\', which needs WebAssembly.Suspending and WebAssembly.promising (JavaScript Promise Integration)');`);
+      state.unshift(
+        `if (typeof WebAssembly.Suspending !== 'function' || typeof WebAssembly.promising !== 'function') throw new Error('this component was transpiled with asyncMode \\'jspi\\', which needs WebAssembly.Suspending and WebAssembly.promising (JavaScript Promise Integration)');`,
+      );
     }
     if (this.queue) {
       state.push('let $tail = Promise.resolve();');
       state.push('const $queued = (f) => (...a) => { const p = $tail.then(() => f(...a)); $tail = p.then(() => {}, () => {}); return p; };');
     }
-    const body = [
-      ...state,
-      ...this.decls,
-      ...classes,
-      ...this.fns,
-      ...steps,
-      ...this.exportDecls,
-      `return ${exportsExpr};`,
-    ];
+    const body = [...state, ...this.decls, ...classes, ...this.fns, ...steps, ...this.exportDecls, `return ${exportsExpr};`];
     const sig = js
       ? `${sync ? '' : 'async '}function instantiate(imports)`
       : sync
-      ? 'function instantiate(getCoreModule, imports, instantiateCore = (m, i) => new WebAssembly.Instance(m, i))'
-      : 'async function instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate)';
+        ? 'function instantiate(getCoreModule, imports, instantiateCore = (m, i) => new WebAssembly.Instance(m, i))'
+        : 'async function instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate)';
     return `${sig} {\n  ${body.join('\n').replaceAll('\n', '\n  ')}\n}`;
   }
 }
-

@@ -18,7 +18,10 @@ export interface HostOptions {
  */
 export function writeHost(imports: [string, ImportItem][], opts: HostOptions): string {
   // Imports nothing maps are left to the overrides: there is no module to import them from.
-  const { lines, entries } = importBindings(imports.filter(([n]) => opts.specifier(n).mapped), opts.specifier);
+  const { lines, entries } = importBindings(
+    imports.filter(([n]) => opts.specifier(n).mapped),
+    opts.specifier,
+  );
   const aliases = new Map<string, string[]>();
   for (const [name] of imports) {
     const short = unversioned(name);

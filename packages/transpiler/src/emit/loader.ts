@@ -22,9 +22,12 @@ export function writeLoader(moduleFiles: string[], sources: string[], target: Ta
     const fs = await import('node:fs/promises');
     return WebAssembly.compile(await fs.readFile(url));
   }`;
-  const node = target === 'node' ? `\n  ${disk}`
-    : target === 'universal' ? `\n  if (typeof process === 'object' && process.versions && process.versions.node) {\n    ${disk.replace(/\n/g, '\n  ')}\n  }`
-      : '';
+  const node =
+    target === 'node'
+      ? `\n  ${disk}`
+      : target === 'universal'
+        ? `\n  if (typeof process === 'object' && process.versions && process.versions.node) {\n    ${disk.replace(/\n/g, '\n  ')}\n  }`
+        : '';
   // A server that answers a missing file with an HTML page, or serves wasm under another
   // content type, must not surface as a bad magic number or a streaming-compile TypeError
   // (engines stream only under exactly `application/wasm`, without parameters).

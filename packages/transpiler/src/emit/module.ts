@@ -55,8 +55,9 @@ export function writeModule(plan: Plan, opts: ModuleOptions): string {
   const { lines, entries } = importBindings([...plan.imports], opts.specifier);
   // Sources are built before the helpers are rendered: inlined modules need `$b64`.
   // JavaScript core modules are part of the glue: nothing to load.
-  const sources = opts.jsCores ? undefined : opts.moduleFiles.map((f, i) =>
-    opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : opts.coreModuleUrl(f));
+  const sources = opts.jsCores
+    ? undefined
+    : opts.moduleFiles.map((f, i) => (opts.inline.has(i) ? `${glue.helpers.use('$b64')}(${str(opts.inline.get(i)!)})` : opts.coreModuleUrl(f)));
   lines.push(glue.moduleCode());
   lines.push(...cores);
   lines.push(fn);

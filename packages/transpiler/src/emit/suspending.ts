@@ -2,7 +2,6 @@ import { MAY_WAIT } from '@weft/wasi-manifest';
 import type { Lowering } from '../link/plan.js';
 import { unversioned } from '../js/names.js';
 
-
 /**
  * Decides which imported functions may return a promise: the shim calls that may wait and the
  * user's `asyncImports` (`ns:pkg/iface#func`, versioned or not, or a bare world-level `func`).

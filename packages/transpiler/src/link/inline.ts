@@ -46,8 +46,15 @@ interface Frame extends TypeScope {
  */
 export function inline(ast: ComponentAst): Plan {
   const plan: Plan = {
-    modules: [], coreInstances: 0, steps: [], lowerings: [], lifts: [],
-    imports: new Map(), exports: new Map(), componentInstances: 0, contextSlots: new Map(),
+    modules: [],
+    coreInstances: 0,
+    steps: [],
+    lowerings: [],
+    lifts: [],
+    imports: new Map(),
+    exports: new Map(),
+    componentInstances: 0,
+    contextSlots: new Map(),
   };
   const moduleIds = new Map<Uint8Array, number>();
   const runtimeExports: { name: string; kind: CoreSort }[][] = [];
@@ -57,8 +64,14 @@ export function inline(ast: ComponentAst): Plan {
   function newFrame(parent: Frame | undefined, args: Map<string, Item> | undefined): Frame {
     return {
       id: plan.componentInstances++,
-      types: [], coreTypes: [], funcs: [], instanceVals: [], components: [],
-      coreModules: [], coreInstances: [], core: { func: [], table: [], memory: [], global: [], tag: [] },
+      types: [],
+      coreTypes: [],
+      funcs: [],
+      instanceVals: [],
+      components: [],
+      coreModules: [],
+      coreInstances: [],
+      core: { func: [], table: [], memory: [], global: [], tag: [] },
       exports: new Map(),
       ...(parent ? { parent } : {}),
       ...(args ? { args } : {}),
@@ -99,26 +112,46 @@ export function inline(ast: ComponentAst): Plan {
 
   function item(f: Frame, s: SortIdx, offset: number): Item {
     const space = spaceOf(s.sort);
-    const oob = (): never => { throw new WeftError(`${space} index ${s.index} out of range`, offset); };
+    const oob = (): never => {
+      throw new WeftError(`${space} index ${s.index} out of range`, offset);
+    };
     switch (space) {
-      case 'func': return { kind: 'func', func: f.funcs[s.index] ?? oob() };
-      case 'instance': return { kind: 'instance', instance: f.instanceVals[s.index] ?? oob() };
-      case 'type': return { kind: 'type', type: f.types[s.index] ?? oob() };
-      case 'component': return { kind: 'component', component: f.components[s.index] ?? oob() };
-      case 'core module': return { kind: 'module', module: f.coreModules[s.index] ?? oob() };
-      case 'value': return { kind: 'value' };
-      default: throw new WeftError(`${space} cannot be passed between components`, offset);
+      case 'func':
+        return { kind: 'func', func: f.funcs[s.index] ?? oob() };
+      case 'instance':
+        return { kind: 'instance', instance: f.instanceVals[s.index] ?? oob() };
+      case 'type':
+        return { kind: 'type', type: f.types[s.index] ?? oob() };
+      case 'component':
+        return { kind: 'component', component: f.components[s.index] ?? oob() };
+      case 'core module':
+        return { kind: 'module', module: f.coreModules[s.index] ?? oob() };
+      case 'value':
+        return { kind: 'value' };
+      default:
+        throw new WeftError(`${space} cannot be passed between components`, offset);
     }
   }
 
   function push(f: Frame, it: Item): void {
     switch (it.kind) {
-      case 'func': f.funcs.push(it.func); break;
-      case 'instance': f.instanceVals.push(it.instance); break;
-      case 'type': f.types.push(it.type); break;
-      case 'component': f.components.push(it.component); break;
-      case 'module': f.coreModules.push(it.module); break;
-      case 'value': break;
+      case 'func':
+        f.funcs.push(it.func);
+        break;
+      case 'instance':
+        f.instanceVals.push(it.instance);
+        break;
+      case 'type':
+        f.types.push(it.type);
+        break;
+      case 'component':
+        f.components.push(it.component);
+        break;
+      case 'module':
+        f.coreModules.push(it.module);
+        break;
+      case 'value':
+        break;
     }
   }
 
@@ -151,7 +184,13 @@ export function inline(ast: ComponentAst): Plan {
    * functions host functions, found at `path` inside the top-level import `name`. Nested
    * instances are bound first, so resources they export are substituted in outer signatures.
    */
-  function importInstance(name: string, path: string[], type: InstanceType, subst: Map<Resource, Resource>, offset: number): { val: InstanceVal; item: ImportInstance } {
+  function importInstance(
+    name: string,
+    path: string[],
+    type: InstanceType,
+    subst: Map<Resource, Resource>,
+    offset: number,
+  ): { val: InstanceVal; item: ImportInstance } {
     const where = (en: string) => ({ importName: name, ...(path.length ? { path } : {}), exportName: en });
     const item: ImportInstance = { kind: 'instance', funcs: new Map(), resources: new Map(), instances: new Map() };
     const exports = new Map<string, Item>();
@@ -175,9 +214,13 @@ export function inline(ast: ComponentAst): Plan {
           exports.set(en, { kind: 'func', func: { kind: 'import', ref: where(en), type: t } });
           break;
         }
-        case 'type': exports.set(en, { kind: 'type', type: substAny(e.type, subst) }); break;
-        case 'instance': break;
-        default: throw new WeftError(`imported instance '${name}' exports a ${e.kind} ('${en}'); only functions, types and instances are supported`, offset);
+        case 'type':
+          exports.set(en, { kind: 'type', type: substAny(e.type, subst) });
+          break;
+        case 'instance':
+          break;
+        default:
+          throw new WeftError(`imported instance '${name}' exports a ${e.kind} ('${en}'); only functions, types and instances are supported`, offset);
       }
     }
     return { val: { exports }, item };
@@ -250,9 +293,8 @@ export function inline(ast: ComponentAst): Plan {
         for (const imp of info.imports) {
           const arg = args.find((a) => a.name === imp.module);
           if (!arg) throw new WeftError(`core module import '${imp.module}' is not supplied by the instantiation`, at);
-          const has = arg.instance.kind === 'synthetic'
-            ? arg.instance.exports.has(imp.name)
-            : runtimeExports[arg.instance.index]!.some((e) => e.name === imp.name);
+          const has =
+            arg.instance.kind === 'synthetic' ? arg.instance.exports.has(imp.name) : runtimeExports[arg.instance.index]!.some((e) => e.name === imp.name);
           if (!has) throw new WeftError(`core module import '${imp.module}' '${imp.name}' is not exported by the supplied instance`, at);
         }
         const index = plan.coreInstances++;
@@ -261,8 +303,12 @@ export function inline(ast: ComponentAst): Plan {
         f.coreInstances.push({ kind: 'runtime', index });
         return;
       }
-      case 'core-type': f.coreTypes.push(resolveCoreType(def.type)); return;
-      case 'component': f.components.push({ ast: def.component, parent: f }); return;
+      case 'core-type':
+        f.coreTypes.push(resolveCoreType(def.type));
+        return;
+      case 'component':
+        f.components.push({ ast: def.component, parent: f });
+        return;
       case 'instance': {
         const { expr } = def;
         if (expr.kind === 'exports') {
@@ -306,7 +352,8 @@ export function inline(ast: ComponentAst): Plan {
             d = { kind: 'export', instance: inst.index, name: target.name };
           }
           if (!d) throw new WeftError(`core instance ${target.instance} has no ${sort.core} export named '${target.name}'`, at);
-          if (sort.core === 'type' || sort.core === 'module' || sort.core === 'instance') throw new WeftError(`core ${sort.core} exports are not supported`, at);
+          if (sort.core === 'type' || sort.core === 'module' || sort.core === 'instance')
+            throw new WeftError(`core ${sort.core} exports are not supported`, at);
           f.core[sort.core].push(d);
           return;
         }
@@ -354,9 +401,7 @@ export function inline(ast: ComponentAst): Plan {
             const callee = f.funcs[c.func];
             if (!callee) throw new WeftError(`func index ${c.func} out of range`, at);
             const index = plan.lowerings.length;
-            const name = callee.kind === 'import'
-              ? refName(callee.ref)
-              : `lifted function ${callee.index}`;
+            const name = callee.kind === 'import' ? refName(callee.ref) : `lifted function ${callee.index}`;
             plan.lowerings.push({ index, callee, type: callee.type, opts: opts(f, c.options, 'lower', at), instance: f.id, name });
             f.core.func.push({ kind: 'lowered', index });
             return;
@@ -389,7 +434,8 @@ export function inline(ast: ComponentAst): Plan {
           }
         }
       }
-      case 'start': throw new WeftError('component start functions and values are not supported', at);
+      case 'start':
+        throw new WeftError('component start functions and values are not supported', at);
       case 'import': {
         const { desc, pushType } = externDesc(def.type, def.name, f, at);
         let it: Item;
@@ -405,8 +451,7 @@ export function inline(ast: ComponentAst): Plan {
         if (pushType && it.kind === 'type') {
           nameType(it.type, def.name);
           f.types.push(it.type);
-        }
-        else push(f, it);
+        } else push(f, it);
         return;
       }
       case 'export': {
@@ -440,7 +485,8 @@ export function refName(ref: ImportRef): string {
 
 function exportItem(it: Item, name: string, offset: number): ExportItem | undefined {
   switch (it.kind) {
-    case 'func': return { kind: 'func', func: it.func };
+    case 'func':
+      return { kind: 'func', func: it.func };
     case 'instance': {
       const exports = new Map<string, ExportItem>();
       for (const [n, sub] of it.instance.exports) {
@@ -455,7 +501,8 @@ function exportItem(it: Item, name: string, offset: number): ExportItem | undefi
         return { kind: 'resource', resource: it.type.resource };
       }
       return undefined;
-    case 'module': return { kind: 'module', module: it.module };
+    case 'module':
+      return { kind: 'module', module: it.module };
     case 'component':
       throw new WeftError(`exporting a component ('${name}') is not supported`, offset);
     case 'value':

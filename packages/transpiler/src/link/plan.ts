@@ -22,9 +22,7 @@ export type CoreDef =
   /** A built-in weft does not implement (Preview 3 async, threads): trapping with `message` when called. */
   | { kind: 'trap'; message: string };
 
-export type CoreInstanceVal =
-  | { kind: 'runtime'; index: number }
-  | { kind: 'synthetic'; exports: Map<string, CoreDef> };
+export type CoreInstanceVal = { kind: 'runtime'; index: number } | { kind: 'synthetic'; exports: Map<string, CoreDef> };
 
 export interface ImportRef {
   /** Top-level import name, e.g. `wasi:cli/stdout@0.2.0` or `f`. */
@@ -36,9 +34,7 @@ export interface ImportRef {
 }
 
 /** A component-level function. */
-export type FuncVal =
-  | { kind: 'import'; ref: ImportRef; type: FuncType }
-  | { kind: 'lifted'; index: number; type: FuncType };
+export type FuncVal = { kind: 'import'; ref: ImportRef; type: FuncType } | { kind: 'lifted'; index: number; type: FuncType };
 
 export interface CanonOpts {
   encoding: 'utf8' | 'utf16' | 'latin1+utf16';
@@ -91,11 +87,7 @@ export interface ImportInstance {
   instances: Map<string, ImportInstance>;
 }
 
-export type ImportItem =
-  | { kind: 'func'; type: FuncType }
-  | { kind: 'module' }
-  | ImportInstance
-  | { kind: 'resource'; resource: Resource };
+export type ImportItem = { kind: 'func'; type: FuncType } | { kind: 'module' } | ImportInstance | { kind: 'resource'; resource: Resource };
 
 export interface Plan {
   modules: Uint8Array[];

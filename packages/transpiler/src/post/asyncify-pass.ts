@@ -98,7 +98,9 @@ export async function checkForwarder(bytes: Uint8Array, what: string): Promise<v
       const fn = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
       if (fn.module) continue;
       if (!fn.body || fn.vars.length > 0 || !forwardsOnly(binaryen, fn.body)) {
-        throw new WeftError(`asyncMode 'asyncify': ${what} can reach an import that suspends but has no memory to unwind into, and its function '${fn.name}' does more than forward a call`);
+        throw new WeftError(
+          `asyncMode 'asyncify': ${what} can reach an import that suspends but has no memory to unwind into, and its function '${fn.name}' does more than forward a call`,
+        );
       }
     }
   } finally {

@@ -35,13 +35,18 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
   const resolve = (arg: CoreInstanceVal, name: string): CoreDef | undefined =>
     arg.kind === 'runtime' ? { kind: 'export', instance: arg.index, name } : arg.exports.get(name);
   // Each instance's imports with what they are bound to: the fixpoint below reads them again and again.
-  const bound = new Map(plan.steps.map((step) => {
-    const info = moduleInfo(step, infos);
-    return [step.instance, (info?.imports ?? []).map((im) => {
-      const arg = step.args.find((a) => a.name === im.module);
-      return { ...im, def: arg && resolve(arg.instance, im.name) };
-    })];
-  }));
+  const bound = new Map(
+    plan.steps.map((step) => {
+      const info = moduleInfo(step, infos);
+      return [
+        step.instance,
+        (info?.imports ?? []).map((im) => {
+          const arg = step.args.find((a) => a.name === im.module);
+          return { ...im, def: arg && resolve(arg.instance, im.name) };
+        }),
+      ];
+    }),
+  );
   const importsOf = (step: Step) => bound.get(step.instance)!;
   const calls = (def: CoreDef | undefined): boolean => {
     if (!def) return false;
@@ -49,7 +54,7 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
     return def.kind === 'export' && may.has(def.instance);
   };
 
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     for (const step of plan.steps) {
       const imports = importsOf(step);
@@ -71,7 +76,9 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
   for (const i of may) {
     const step = steps.get(i)!;
     if (step.module.kind === 'import') {
-      throw new WeftError(`asyncMode 'asyncify': core module import '${step.module.importName}' can reach an import that suspends, and a module supplied at run time cannot be rewritten`);
+      throw new WeftError(
+        `asyncMode 'asyncify': core module import '${step.module.importName}' can reach an import that suspends, and a module supplied at run time cannot be rewritten`,
+      );
     }
     const info = infos[step.module.index]!;
     // Memory 0 is the first imported memory, else the first defined one.
@@ -82,7 +89,9 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
       continue;
     }
     const memory = imported
-      ? imported.def?.kind === 'export' ? { instance: imported.def.instance, name: imported.def.name } : undefined
+      ? imported.def?.kind === 'export'
+        ? { instance: imported.def.instance, name: imported.def.name }
+        : undefined
       : { instance: i, name: exported?.name ?? ASYNCIFY_MEMORY_EXPORT };
     if (!memory) throw new WeftError(`asyncMode 'asyncify': the memory of core instance ${i} is not another instance's export`);
     out.instrumented.set(i, memory);

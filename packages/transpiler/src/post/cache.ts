@@ -68,7 +68,10 @@ async function fromDisk(dir: string, name: string, compute: () => Promise<Uint8A
     const out = await compute();
     const tmp = `${file}.${process.pid}.tmp`;
     // A cache that cannot be written only costs time on the next run.
-    await fs.writeFile(tmp, out).then(() => fs.rename(tmp, file)).catch(() => fs.rm(tmp, { force: true }));
+    await fs
+      .writeFile(tmp, out)
+      .then(() => fs.rename(tmp, file))
+      .catch(() => fs.rm(tmp, { force: true }));
     return out;
   } finally {
     await fs.rm(lock, { force: true });

@@ -43,7 +43,10 @@ function withoutNames(bytes: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(keep.reduce((n, k) => n + k.length, 0));
   let at = 0;
-  for (const k of keep) { out.set(k, at); at += k.length; }
+  for (const k of keep) {
+    out.set(k, at);
+    at += k.length;
+  }
   return out;
 }
 
@@ -57,8 +60,14 @@ const CONVERSION_VERSION = 'weft-wasm2js-2';
 export async function wasm2jsModules(modules: readonly Uint8Array[], cacheDir: string | false): Promise<JsCoreModule[]> {
   const out: JsCoreModule[] = [];
   for (const [i, bytes] of modules.entries()) {
-    const json = await cached(cacheDir, 'wasm2js', bytes, [CONVERSION_VERSION], async () =>
-      new TextEncoder().encode(JSON.stringify(await wasm2jsModule(bytes, `core module ${i}`))), 'json');
+    const json = await cached(
+      cacheDir,
+      'wasm2js',
+      bytes,
+      [CONVERSION_VERSION],
+      async () => new TextEncoder().encode(JSON.stringify(await wasm2jsModule(bytes, `core module ${i}`))),
+      'json',
+    );
     out.push(JSON.parse(new TextDecoder().decode(json)) as JsCoreModule);
   }
   return out;
@@ -100,13 +109,14 @@ const isImport = (name: string) => /^[a-z]import\$/.test(name);
 function convert(binaryen: Binaryen, m: BinaryenModule, memoryImported: boolean, what: string): JsCoreModule {
   const helpers = new Set<HelperName>();
   const use = (h: HelperName) => (helpers.add(h), h);
-  const flat = (t: number, where: string): ('i32' | 'i64' | 'f32' | 'f64')[] => binaryen.expandType(t).map((v) => {
-    if (v === binaryen.i32) return 'i32';
-    if (v === binaryen.i64) return 'i64';
-    if (v === binaryen.f32) return 'f32';
-    if (v === binaryen.f64) return 'f64';
-    throw new WeftError(`js: ${what}: ${where} has a value type wasm2js cannot express in JavaScript (only i32, i64, f32 and f64)`);
-  });
+  const flat = (t: number, where: string): ('i32' | 'i64' | 'f32' | 'f64')[] =>
+    binaryen.expandType(t).map((v) => {
+      if (v === binaryen.i32) return 'i32';
+      if (v === binaryen.i64) return 'i64';
+      if (v === binaryen.f32) return 'f32';
+      if (v === binaryen.f64) return 'f64';
+      throw new WeftError(`js: ${what}: ${where} has a value type wasm2js cannot express in JavaScript (only i32, i64, f32 and f64)`);
+    });
   const wasmImport = (module: string, base: string) => `imports[${str(module)}][${str(base)}]`;
   /** Entries of the import object wasm2js reads, under IMPORT_MODULE. */
   const bound: string[] = [];
@@ -124,7 +134,8 @@ function convert(binaryen: Binaryen, m: BinaryenModule, memoryImported: boolean,
       prologue.push(`const $mem = ${wasmImport(mem.module!, mem.base!)};`);
     } else {
       const max = Math.min(mem.max ?? MAX_PAGES, MAX_PAGES);
-      if (mem.initial > max) throw new WeftError(`js: ${what} starts with ${mem.initial} pages of memory; JavaScript core modules hold at most ${MAX_PAGES} (2 GiB)`);
+      if (mem.initial > max)
+        throw new WeftError(`js: ${what} starts with ${mem.initial} pages of memory; JavaScript core modules hold at most ${MAX_PAGES} (2 GiB)`);
       prologue.push(`const $mem = new ${use('$JsMemory')}(${mem.initial}, ${max});`);
     }
     // Defined or imported, the memory wasm2js sees is the shared object. Without a name
@@ -201,14 +212,15 @@ function convert(binaryen: Binaryen, m: BinaryenModule, memoryImported: boolean,
 function importAdapter(fn: string, params: string[], results: string[], use: (h: HelperName) => HelperName): string {
   const names: string[] = [];
   const args = params.map((t, i) => {
-    if (t !== 'i64') { names.push(`a${i}`); return `a${i}`; }
+    if (t !== 'i64') {
+      names.push(`a${i}`);
+      return `a${i}`;
+    }
     names.push(`a${i}`, `b${i}`);
     return `${use('$i64')}(a${i}, b${i})`;
   });
   const call = `f(${args.join(', ')})`;
-  const body = results[0] === 'i64'
-    ? `{ const r = ${call}; ${use('$w2jHigh')} = ${use('$i64hi')}(r); return ${use('$i64lo')}(r); }`
-    : call;
+  const body = results[0] === 'i64' ? `{ const r = ${call}; ${use('$w2jHigh')} = ${use('$i64hi')}(r); return ${use('$i64lo')}(r); }` : call;
   return `((f) => (${names.join(', ')}) => ${body})(${fn})`;
 }
 

@@ -23,6 +23,16 @@ export { validate } from './validate.js';
 export * from './model.js';
 export * from './layout.js';
 export {
-  checkLabel, declAlias, externDesc, MAX_TYPE_DEPTH, MAX_TYPE_SIZE, outerScope, resolveCoreType, resolveDefVal,
-  resolveTypeDef, resolveValType, typeAt, type TypeScope,
+  checkLabel,
+  declAlias,
+  externDesc,
+  MAX_TYPE_DEPTH,
+  MAX_TYPE_SIZE,
+  outerScope,
+  resolveCoreType,
+  resolveDefVal,
+  resolveTypeDef,
+  resolveValType,
+  typeAt,
+  type TypeScope,
 } from './resolve.js';

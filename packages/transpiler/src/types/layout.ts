@@ -24,15 +24,24 @@ export function unsupportedCall(f: FuncType, callback: boolean | undefined): str
   if (callback) return 'the Preview 3 async callback ABI';
   const find = (t: ValType): string | undefined => {
     switch (t.kind) {
-      case 'unsupported': return `${t.what} values`;
-      case 'record': return firstOf(t.fields.map((x) => x.type));
-      case 'tuple': return firstOf(t.types);
-      case 'list': return find(t.elem);
-      case 'map': return firstOf([t.key, t.value]);
-      case 'option': return find(t.type);
-      case 'result': return firstOf([t.ok, t.err].filter((x): x is ValType => x !== undefined));
-      case 'variant': return firstOf(t.cases.flatMap((c) => (c.type ? [c.type] : [])));
-      default: return undefined;
+      case 'unsupported':
+        return `${t.what} values`;
+      case 'record':
+        return firstOf(t.fields.map((x) => x.type));
+      case 'tuple':
+        return firstOf(t.types);
+      case 'list':
+        return find(t.elem);
+      case 'map':
+        return firstOf([t.key, t.value]);
+      case 'option':
+        return find(t.type);
+      case 'result':
+        return firstOf([t.ok, t.err].filter((x): x is ValType => x !== undefined));
+      case 'variant':
+        return firstOf(t.cases.flatMap((c) => (c.type ? [c.type] : [])));
+      default:
+        return undefined;
     }
   };
   const firstOf = (ts: ValType[]) => ts.map(find).find((x) => x !== undefined);
@@ -59,11 +68,16 @@ export function flagsSize(n: number): number {
 /** Cases of option/result/enum as variants, so one code path handles all of them. */
 export function variantCases(t: ValType): { name: string; type?: ValType }[] {
   switch (t.kind) {
-    case 'variant': return t.cases;
-    case 'option': return [{ name: 'none' }, { name: 'some', type: t.type }];
-    case 'result': return [t.ok ? { name: 'ok', type: t.ok } : { name: 'ok' }, t.err ? { name: 'err', type: t.err } : { name: 'err' }];
-    case 'enum': return t.names.map((name) => ({ name }));
-    default: throw new Error(`not a variant-like type: ${t.kind}`);
+    case 'variant':
+      return t.cases;
+    case 'option':
+      return [{ name: 'none' }, { name: 'some', type: t.type }];
+    case 'result':
+      return [t.ok ? { name: 'ok', type: t.ok } : { name: 'ok' }, t.err ? { name: 'err', type: t.err } : { name: 'err' }];
+    case 'enum':
+      return t.names.map((name) => ({ name }));
+    default:
+      throw new Error(`not a variant-like type: ${t.kind}`);
   }
 }
 
@@ -73,7 +87,10 @@ export type PtrSize = 4 | 8;
 /** Validation bound on the element size of every defined value type in a 64-bit memory (CanonicalABI.md, Element Size). */
 export const MAX_ELEM_SIZE = 2 ** 28;
 
-interface Layout { size: number; align: number }
+interface Layout {
+  size: number;
+  align: number;
+}
 
 /**
  * Layouts per pointer size. Pure memoisation: a layout depends on nothing but the type and
@@ -91,22 +108,51 @@ function layout(t: ValType, ptr: PtrSize): Layout {
 
 function computeLayout(t: ValType, ptr: PtrSize): Layout {
   switch (t.kind) {
-    case 'bool': case 's8': case 'u8': return { size: 1, align: 1 };
-    case 's16': case 'u16': return { size: 2, align: 2 };
-    case 's32': case 'u32': case 'f32': case 'char': case 'own': case 'borrow': return { size: 4, align: 4 };
-    case 's64': case 'u64': case 'f64': return { size: 8, align: 8 };
-    case 'string': case 'map': return { size: 2 * ptr, align: ptr };
+    case 'bool':
+    case 's8':
+    case 'u8':
+      return { size: 1, align: 1 };
+    case 's16':
+    case 'u16':
+      return { size: 2, align: 2 };
+    case 's32':
+    case 'u32':
+    case 'f32':
+    case 'char':
+    case 'own':
+    case 'borrow':
+      return { size: 4, align: 4 };
+    case 's64':
+    case 'u64':
+    case 'f64':
+      return { size: 8, align: 8 };
+    case 'string':
+    case 'map':
+      return { size: 2 * ptr, align: ptr };
     case 'list': {
       if (t.length === undefined) return { size: 2 * ptr, align: ptr };
       const e = layout(t.elem, ptr);
       return { size: t.length * e.size, align: e.align };
     }
-    case 'record': return recordLayout(t.fields.map((f) => f.type), ptr);
-    case 'tuple': return recordLayout(t.types, ptr);
-    case 'flags': { const s = flagsSize(t.names.length); return { size: s, align: s > 4 ? 4 : s }; }
-    case 'variant': case 'option': case 'result': case 'enum': return variantLayout(t, ptr);
+    case 'record':
+      return recordLayout(
+        t.fields.map((f) => f.type),
+        ptr,
+      );
+    case 'tuple':
+      return recordLayout(t.types, ptr);
+    case 'flags': {
+      const s = flagsSize(t.names.length);
+      return { size: s, align: s > 4 ? 4 : s };
+    }
+    case 'variant':
+    case 'option':
+    case 'result':
+    case 'enum':
+      return variantLayout(t, ptr);
     // Streams, futures and error contexts are i32 handles in the ABI.
-    case 'unsupported': return { size: 4, align: 4 };
+    case 'unsupported':
+      return { size: 4, align: 4 };
   }
 }
 
@@ -156,22 +202,43 @@ function join(a: Flat, b: Flat): Flat {
 
 export function flatten(t: ValType): Flat[] {
   switch (t.kind) {
-    case 'bool': case 's8': case 'u8': case 's16': case 'u16': case 's32': case 'u32': case 'char':
-    case 'own': case 'borrow': case 'enum': case 'unsupported':
+    case 'bool':
+    case 's8':
+    case 'u8':
+    case 's16':
+    case 'u16':
+    case 's32':
+    case 'u32':
+    case 'char':
+    case 'own':
+    case 'borrow':
+    case 'enum':
+    case 'unsupported':
       return ['i32'];
-    case 's64': case 'u64': return ['i64'];
-    case 'f32': return ['f32'];
-    case 'f64': return ['f64'];
-    case 'string': case 'map': return ['i32', 'i32'];
+    case 's64':
+    case 'u64':
+      return ['i64'];
+    case 'f32':
+      return ['f32'];
+    case 'f64':
+      return ['f64'];
+    case 'string':
+    case 'map':
+      return ['i32', 'i32'];
     case 'list':
       if (t.length === undefined) return ['i32', 'i32'];
       // Past MAX_FLAT_PARAMS values only the count matters (the value goes through memory),
       // so a huge fixed-length list is not expanded.
       return Array.from({ length: Math.min(t.length, MAX_FLAT_PARAMS + 1) }, () => flatten(t.elem)).flat();
-    case 'record': return t.fields.flatMap((f) => flatten(f.type));
-    case 'tuple': return t.types.flatMap(flatten);
-    case 'flags': return Array.from({ length: Math.ceil(t.names.length / 32) }, () => 'i32' as const);
-    case 'variant': case 'option': case 'result': {
+    case 'record':
+      return t.fields.flatMap((f) => flatten(f.type));
+    case 'tuple':
+      return t.types.flatMap(flatten);
+    case 'flags':
+      return Array.from({ length: Math.ceil(t.names.length / 32) }, () => 'i32' as const);
+    case 'variant':
+    case 'option':
+    case 'result': {
       const payload: Flat[] = [];
       for (const c of variantCases(t)) {
         if (!c.type) continue;
@@ -208,11 +275,20 @@ export function flatSignature(f: FuncType): FlatSignature {
 /** True when a value of this type can only be lowered or lifted with linear memory. */
 export function needsMemory(t: ValType): boolean {
   switch (t.kind) {
-    case 'string': case 'map': return true;
-    case 'list': return t.length === undefined || needsMemory(t.elem);
-    case 'record': return t.fields.some((f) => needsMemory(f.type));
-    case 'tuple': return t.types.some(needsMemory);
-    case 'variant': case 'option': case 'result': return variantCases(t).some((c) => c.type !== undefined && needsMemory(c.type));
-    default: return false;
+    case 'string':
+    case 'map':
+      return true;
+    case 'list':
+      return t.length === undefined || needsMemory(t.elem);
+    case 'record':
+      return t.fields.some((f) => needsMemory(f.type));
+    case 'tuple':
+      return t.types.some(needsMemory);
+    case 'variant':
+    case 'option':
+    case 'result':
+      return variantCases(t).some((c) => c.type !== undefined && needsMemory(c.type));
+    default:
+      return false;
   }
 }

@@ -26,7 +26,6 @@ type ValTypeDef =
   /** A type weft does not implement (Preview 3 streams, futures, error-context): accepted, never passed. */
   | { kind: 'unsupported'; what: string };
 
-
 export interface FuncType {
   params: { name: string; type: ValType }[];
   result?: ValType;
@@ -86,14 +85,22 @@ export type AnyType =
 /** The value types directly inside `t`, in order. */
 export function childTypes(t: ValType): ValType[] {
   switch (t.kind) {
-    case 'record': return t.fields.map((f) => f.type);
-    case 'variant': return t.cases.flatMap((c) => (c.type ? [c.type] : []));
-    case 'list': return [t.elem];
-    case 'map': return [t.key, t.value];
-    case 'tuple': return t.types;
-    case 'option': return [t.type];
-    case 'result': return [...(t.ok ? [t.ok] : []), ...(t.err ? [t.err] : [])];
-    default: return [];
+    case 'record':
+      return t.fields.map((f) => f.type);
+    case 'variant':
+      return t.cases.flatMap((c) => (c.type ? [c.type] : []));
+    case 'list':
+      return [t.elem];
+    case 'map':
+      return [t.key, t.value];
+    case 'tuple':
+      return t.types;
+    case 'option':
+      return [t.type];
+    case 'result':
+      return [...(t.ok ? [t.ok] : []), ...(t.err ? [t.err] : [])];
+    default:
+      return [];
   }
 }
 
@@ -114,18 +121,26 @@ export function substValType(t: ValType, subst: Map<Resource, Resource>): ValTyp
       const r = subst.get(t.resource);
       return r ? { kind: t.kind, resource: r } : t;
     }
-    case 'record': return { kind: 'record', fields: t.fields.map((f) => ({ name: f.name, type: substValType(f.type, subst) })) };
-    case 'variant': return { kind: 'variant', cases: t.cases.map((c) => (c.type ? { name: c.name, type: substValType(c.type, subst) } : c)) };
-    case 'list': return { ...t, elem: substValType(t.elem, subst) };
-    case 'map': return { kind: 'map', key: substValType(t.key, subst), value: substValType(t.value, subst) };
-    case 'tuple': return { kind: 'tuple', types: t.types.map((x) => substValType(x, subst)) };
-    case 'option': return { kind: 'option', type: substValType(t.type, subst) };
-    case 'result': return {
-      kind: 'result',
-      ...(t.ok ? { ok: substValType(t.ok, subst) } : {}),
-      ...(t.err ? { err: substValType(t.err, subst) } : {}),
-    };
-    default: return t;
+    case 'record':
+      return { kind: 'record', fields: t.fields.map((f) => ({ name: f.name, type: substValType(f.type, subst) })) };
+    case 'variant':
+      return { kind: 'variant', cases: t.cases.map((c) => (c.type ? { name: c.name, type: substValType(c.type, subst) } : c)) };
+    case 'list':
+      return { ...t, elem: substValType(t.elem, subst) };
+    case 'map':
+      return { kind: 'map', key: substValType(t.key, subst), value: substValType(t.value, subst) };
+    case 'tuple':
+      return { kind: 'tuple', types: t.types.map((x) => substValType(x, subst)) };
+    case 'option':
+      return { kind: 'option', type: substValType(t.type, subst) };
+    case 'result':
+      return {
+        kind: 'result',
+        ...(t.ok ? { ok: substValType(t.ok, subst) } : {}),
+        ...(t.err ? { err: substValType(t.err, subst) } : {}),
+      };
+    default:
+      return t;
   }
 }
 
@@ -140,12 +155,18 @@ export function substFunc(f: FuncType, subst: Map<Resource, Resource>): FuncType
 export function substAny(t: AnyType, subst: Map<Resource, Resource>): AnyType {
   if (subst.size === 0) return t;
   switch (t.kind) {
-    case 'value': return { kind: 'value', type: substValType(t.type, subst) };
-    case 'func': return { kind: 'func', type: substFunc(t.type, subst) };
-    case 'resource': return { kind: 'resource', resource: subst.get(t.resource) ?? t.resource };
-    case 'instance': return { kind: 'instance', exports: substExterns(t.exports, subst) };
-    case 'component': return { kind: 'component', imports: substExterns(t.imports, subst), exports: substExterns(t.exports, subst) };
-    default: return t;
+    case 'value':
+      return { kind: 'value', type: substValType(t.type, subst) };
+    case 'func':
+      return { kind: 'func', type: substFunc(t.type, subst) };
+    case 'resource':
+      return { kind: 'resource', resource: subst.get(t.resource) ?? t.resource };
+    case 'instance':
+      return { kind: 'instance', exports: substExterns(t.exports, subst) };
+    case 'component':
+      return { kind: 'component', imports: substExterns(t.imports, subst), exports: substExterns(t.exports, subst) };
+    default:
+      return t;
   }
 }
 
@@ -157,10 +178,15 @@ export function substExterns(m: Map<string, ExternDesc>, subst: Map<Resource, Re
 
 function substExtern(d: ExternDesc, subst: Map<Resource, Resource>): ExternDesc {
   switch (d.kind) {
-    case 'func': return { kind: 'func', type: substFunc(d.type, subst) };
-    case 'type': return { kind: 'type', type: substAny(d.type, subst) };
-    case 'instance': return { kind: 'instance', type: substAny(d.type, subst) as InstanceType };
-    case 'component': return { kind: 'component', type: substAny(d.type, subst) as ComponentType };
-    default: return d;
+    case 'func':
+      return { kind: 'func', type: substFunc(d.type, subst) };
+    case 'type':
+      return { kind: 'type', type: substAny(d.type, subst) };
+    case 'instance':
+      return { kind: 'instance', type: substAny(d.type, subst) as InstanceType };
+    case 'component':
+      return { kind: 'component', type: substAny(d.type, subst) as ComponentType };
+    default:
+      return d;
   }
 }

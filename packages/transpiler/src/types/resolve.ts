@@ -56,7 +56,10 @@ export const MAX_TYPE_SIZE = 1_000_000;
 /** The deepest nesting of value types a component may define (a primitive is 1 deep), as in wasmparser. */
 export const MAX_TYPE_DEPTH = 100;
 
-interface Measure { size: number; depth: number }
+interface Measure {
+  size: number;
+  depth: number;
+}
 
 /**
  * Size and depth of each defined value type. Pure memoisation: a type's measure depends on
@@ -92,16 +95,25 @@ export function resolveDefVal(def: DefValType, scope: TypeScope, offset: number)
 function buildDefVal(def: DefValType, scope: TypeScope, offset: number): ValType {
   const v = (r: ValTypeRef) => resolveValType(r, scope, offset);
   switch (def.kind) {
-    case 'prim': return v(def);
+    case 'prim':
+      return v(def);
     case 'record':
       if (def.fields.length === 0) throw new WeftError('record type must have at least one field', offset);
       def.fields.forEach((f) => checkLabel(f.name, 'record field', offset));
-      unique(def.fields.map((f) => f.name), 'record field', offset);
+      unique(
+        def.fields.map((f) => f.name),
+        'record field',
+        offset,
+      );
       return { kind: 'record', fields: def.fields.map((f) => ({ name: f.name, type: v(f.type) })) };
     case 'variant':
       if (def.cases.length === 0) throw new WeftError('variant type must have at least one case', offset);
       def.cases.forEach((c) => checkLabel(c.name, 'variant case', offset));
-      unique(def.cases.map((c) => c.name), 'variant case', offset);
+      unique(
+        def.cases.map((c) => c.name),
+        'variant case',
+        offset,
+      );
       return { kind: 'variant', cases: def.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : { name: c.name })) };
     case 'list':
       if (def.length === 0) throw new WeftError('fixed-length list must have a length greater than 0', offset);
@@ -120,42 +132,59 @@ function buildDefVal(def: DefValType, scope: TypeScope, offset: number): ValType
       def.names.forEach((n) => checkLabel(n, 'enum case', offset));
       unique(def.names, 'enum case', offset);
       return { kind: 'enum', names: def.names };
-    case 'option': return { kind: 'option', type: v(def.type) };
+    case 'option':
+      return { kind: 'option', type: v(def.type) };
     case 'result': {
       const out: ValType = { kind: 'result' };
       if (def.ok) out.ok = v(def.ok);
       if (def.err) out.err = v(def.err);
       return out;
     }
-    case 'own': return { kind: 'own', resource: resourceAt(scope, def.index, offset) };
-    case 'borrow': return { kind: 'borrow', resource: resourceAt(scope, def.index, offset) };
+    case 'own':
+      return { kind: 'own', resource: resourceAt(scope, def.index, offset) };
+    case 'borrow':
+      return { kind: 'borrow', resource: resourceAt(scope, def.index, offset) };
     case 'stream':
     case 'future':
       if (def.type) resolveValType(def.type, scope, offset);
       return { kind: 'unsupported', what: def.kind };
-    case 'map': return { kind: 'map', key: v(def.key), value: v(def.value) };
+    case 'map':
+      return { kind: 'map', key: v(def.key), value: v(def.value) };
   }
 }
 
 function containsBorrow(t: ValType): boolean {
   switch (t.kind) {
-    case 'borrow': return true;
-    case 'record': return t.fields.some((f) => containsBorrow(f.type));
-    case 'variant': return t.cases.some((c) => c.type !== undefined && containsBorrow(c.type));
-    case 'list': return containsBorrow(t.elem);
-    case 'tuple': return t.types.some(containsBorrow);
-    case 'option': return containsBorrow(t.type);
-    case 'result': return (t.ok !== undefined && containsBorrow(t.ok)) || (t.err !== undefined && containsBorrow(t.err));
-    default: return false;
+    case 'borrow':
+      return true;
+    case 'record':
+      return t.fields.some((f) => containsBorrow(f.type));
+    case 'variant':
+      return t.cases.some((c) => c.type !== undefined && containsBorrow(c.type));
+    case 'list':
+      return containsBorrow(t.elem);
+    case 'tuple':
+      return t.types.some(containsBorrow);
+    case 'option':
+      return containsBorrow(t.type);
+    case 'result':
+      return (t.ok !== undefined && containsBorrow(t.ok)) || (t.err !== undefined && containsBorrow(t.err));
+    default:
+      return false;
   }
 }
 
 export function resolveTypeDef(def: TypeDef, scope: TypeScope, offset: number): AnyType {
   switch (def.kind) {
-    case 'defval': return { kind: 'value', type: resolveDefVal(def.def, scope, offset) };
+    case 'defval':
+      return { kind: 'value', type: resolveDefVal(def.def, scope, offset) };
     case 'func': {
       def.params.forEach((p) => checkLabel(p.name, 'parameter', offset));
-      unique(def.params.map((p) => p.name), 'parameter', offset);
+      unique(
+        def.params.map((p) => p.name),
+        'parameter',
+        offset,
+      );
       const type: FuncType = { params: def.params.map((p) => ({ name: p.name, type: resolveValType(p.type, scope, offset) })) };
       if (def.async) type.async = true;
       if (def.result) {
@@ -164,9 +193,12 @@ export function resolveTypeDef(def: TypeDef, scope: TypeScope, offset: number): 
       }
       return { kind: 'func', type };
     }
-    case 'instance': return resolveDecls(def.decls, scope, false);
-    case 'component': return resolveDecls(def.decls, scope, true);
-    case 'resource': throw new WeftError('resource types may only be defined directly in a component', offset);
+    case 'instance':
+      return resolveDecls(def.decls, scope, false);
+    case 'component':
+      return resolveDecls(def.decls, scope, true);
+    case 'resource':
+      throw new WeftError('resource types may only be defined directly in a component', offset);
   }
 }
 
@@ -210,11 +242,10 @@ export function externDesc(ext: ExternType, name: string, scope: TypeScope, offs
       if (!t || t.kind !== 'core-module') throw new WeftError(`core type index ${ext.typeIndex} is not a module type`, offset);
       return { desc: { kind: 'module', info: t.info } };
     }
-    case 'value': return { desc: { kind: 'value' } };
+    case 'value':
+      return { desc: { kind: 'value' } };
     case 'type': {
-      const t: AnyType = ext.bound.kind === 'eq'
-        ? typeAt(scope, ext.bound.index, offset)
-        : { kind: 'resource', resource: newResource(name, 'abstract') };
+      const t: AnyType = ext.bound.kind === 'eq' ? typeAt(scope, ext.bound.index, offset) : { kind: 'resource', resource: newResource(name, 'abstract') };
       return { desc: { kind: 'type', type: t }, pushType: t };
     }
   }
@@ -257,9 +288,15 @@ function resolveDecls(decls: Decl[], parent: TypeScope, isComponent: boolean): I
   const exports = new Map<string, ExternDesc>();
   for (const d of decls) {
     switch (d.kind) {
-      case 'core-type': scope.coreTypes.push(resolveCoreType(d.type)); break;
-      case 'type': scope.types.push(resolveTypeDef(d.type, scope, d.offset)); break;
-      case 'alias': declAlias(d.alias, scope, d.offset); break;
+      case 'core-type':
+        scope.coreTypes.push(resolveCoreType(d.type));
+        break;
+      case 'type':
+        scope.types.push(resolveTypeDef(d.type, scope, d.offset));
+        break;
+      case 'alias':
+        declAlias(d.alias, scope, d.offset);
+        break;
       case 'import':
       case 'export': {
         const map = d.kind === 'import' ? imports : exports;

@@ -38,15 +38,23 @@ const IDENT = /^[0-9A-Za-z-]+$/;
 
 /** Semantic Versioning 2.0 `valid semver`, or a canonical version (`1`, `0.2`, `0.0.1`). */
 function semver(v: string, offset: number): void {
-  const bad = (why: string): never => { throw new WeftError(`invalid version \`${v}\`: ${why}`, offset); };
+  const bad = (why: string): never => {
+    throw new WeftError(`invalid version \`${v}\`: ${why}`, offset);
+  };
   if (v === '') bad('empty string');
   let core = v;
   let build: string | undefined;
   let pre: string | undefined;
   const plus = core.indexOf('+');
-  if (plus >= 0) { build = core.slice(plus + 1); core = core.slice(0, plus); }
+  if (plus >= 0) {
+    build = core.slice(plus + 1);
+    core = core.slice(0, plus);
+  }
   const dash = core.indexOf('-');
-  if (dash >= 0) { pre = core.slice(dash + 1); core = core.slice(0, dash); }
+  if (dash >= 0) {
+    pre = core.slice(dash + 1);
+    core = core.slice(0, dash);
+  }
   const nums = core.split('.');
   for (const n of nums) {
     if (n === '') bad(nums.length > 1 && n === nums[nums.length - 1] ? 'unexpected end of input' : "unexpected character '.'");
@@ -60,7 +68,10 @@ function semver(v: string, offset: number): void {
     const canonical = (nums.length === 1 && nums[0] !== '0') || (nums.length === 2 && nums[0] === '0' && nums[1] !== '0');
     if (!canonical || pre !== undefined || build !== undefined) bad('unexpected end of input');
   }
-  for (const [part, numeric] of [[pre, true], [build, false]] as const) {
+  for (const [part, numeric] of [
+    [pre, true],
+    [build, false],
+  ] as const) {
     if (part === undefined) continue;
     for (const id of part.split('.')) {
       if (id === '' || !IDENT.test(id)) bad('empty identifier segment or invalid character');
@@ -75,7 +86,10 @@ function interfaceName(name: string, offset: number): void {
   let rest = name.slice(colon + 1);
   let version: string | undefined;
   const at = rest.indexOf('@');
-  if (at >= 0) { version = rest.slice(at + 1); rest = rest.slice(0, at); }
+  if (at >= 0) {
+    version = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
   const slash = rest.indexOf('/');
   if (slash < 0) {
     if (rest.includes(':')) throw new WeftError(`\`${name}\` is not a valid extern name: expected \`/\` after package name`, offset);
@@ -98,14 +112,16 @@ export function parseExternName(name: string, offset: number): ExternName {
     const ann = close < 0 ? '' : name.slice(1, close);
     const rest = name.slice(close + 1);
     switch (ann) {
-      case 'constructor': return { kind: 'constructor', resource: label(rest, offset) };
+      case 'constructor':
+        return { kind: 'constructor', resource: label(rest, offset) };
       case 'method':
       case 'static': {
         const dot = rest.indexOf('.');
         if (dot < 0) throw new WeftError(`\`${name}\` is not a valid extern name: failed to find \`.\` character`, offset);
         return { kind: ann, resource: label(rest.slice(0, dot), offset), label: label(rest.slice(dot + 1), offset) };
       }
-      default: throw new WeftError(`\`${name}\` is not a valid extern name: unknown annotation \`[${ann}]\``, offset);
+      default:
+        throw new WeftError(`\`${name}\` is not a valid extern name: unknown annotation \`[${ann}]\``, offset);
     }
   }
   if (name.includes(':')) {
@@ -118,15 +134,18 @@ export function parseExternName(name: string, offset: number): ExternName {
 /** The strong-uniqueness key: acronyms lowercased, `[method]`/`[static]` prefixes stripped. */
 function uniquenessKey(n: ExternName): string {
   switch (n.kind) {
-    case 'plain': return n.label.toLowerCase();
-    case 'constructor': return `[constructor]${n.resource.toLowerCase()}`;
+    case 'plain':
+      return n.label.toLowerCase();
+    case 'constructor':
+      return `[constructor]${n.resource.toLowerCase()}`;
     case 'method':
     case 'static': {
       const r = n.resource.toLowerCase();
       const l = n.label.toLowerCase();
       return r === l ? r : `${r}.${l}`;
     }
-    case 'interface': return n.name.toLowerCase();
+    case 'interface':
+      return n.name.toLowerCase();
   }
 }
 

@@ -8,11 +8,16 @@ import type { AnyType, ExternDesc, FuncType, Resource, ValType } from './model.j
 export function substExtern(d: ExternDesc, subst: Map<Resource, Resource>, memo: Map<object, object>): ExternDesc {
   if (subst.size === 0 && memo.size === 0) return d;
   switch (d.kind) {
-    case 'func': return { kind: 'func', type: func(d.type, subst, memo) };
-    case 'type': return { kind: 'type', type: any(d.type, subst, memo) };
-    case 'instance': return { kind: 'instance', type: any(d.type, subst, memo) as typeof d.type };
-    case 'component': return { kind: 'component', type: any(d.type, subst, memo) as typeof d.type };
-    default: return d;
+    case 'func':
+      return { kind: 'func', type: func(d.type, subst, memo) };
+    case 'type':
+      return { kind: 'type', type: any(d.type, subst, memo) };
+    case 'instance':
+      return { kind: 'instance', type: any(d.type, subst, memo) as typeof d.type };
+    case 'component':
+      return { kind: 'component', type: any(d.type, subst, memo) as typeof d.type };
+    default:
+      return d;
   }
 }
 
@@ -27,12 +32,29 @@ function any(t: AnyType, subst: Map<Resource, Resource>, memo: Map<object, objec
   if (hit) return hit as AnyType;
   let out: AnyType;
   switch (t.kind) {
-    case 'value': { const v = val(t.type, subst, memo); out = v === t.type ? t : { kind: 'value', type: v }; break; }
-    case 'func': { const f = func(t.type, subst, memo); out = f === t.type ? t : { kind: 'func', type: f }; break; }
-    case 'resource': { const r = subst.get(t.resource); out = r ? { kind: 'resource', resource: r } : t; break; }
-    case 'instance': out = { kind: 'instance', exports: map(t.exports, subst, memo) }; break;
-    case 'component': out = { kind: 'component', imports: map(t.imports, subst, memo), exports: map(t.exports, subst, memo) }; break;
-    default: out = t;
+    case 'value': {
+      const v = val(t.type, subst, memo);
+      out = v === t.type ? t : { kind: 'value', type: v };
+      break;
+    }
+    case 'func': {
+      const f = func(t.type, subst, memo);
+      out = f === t.type ? t : { kind: 'func', type: f };
+      break;
+    }
+    case 'resource': {
+      const r = subst.get(t.resource);
+      out = r ? { kind: 'resource', resource: r } : t;
+      break;
+    }
+    case 'instance':
+      out = { kind: 'instance', exports: map(t.exports, subst, memo) };
+      break;
+    case 'component':
+      out = { kind: 'component', imports: map(t.imports, subst, memo), exports: map(t.exports, subst, memo) };
+      break;
+    default:
+      out = t;
   }
   memo.set(t, out);
   return out;
@@ -52,24 +74,50 @@ function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, objec
   let out: ValType = t;
   switch (t.kind) {
     case 'own':
-    case 'borrow': { const r = subst.get(t.resource); if (r) out = { kind: t.kind, resource: r }; break; }
-    case 'record': { const fs = t.fields.map((f) => ({ name: f.name, type: v(f.type) })); if (fs.some((f, i) => f.type !== t.fields[i]!.type)) out = { ...t, fields: fs }; break; }
+    case 'borrow': {
+      const r = subst.get(t.resource);
+      if (r) out = { kind: t.kind, resource: r };
+      break;
+    }
+    case 'record': {
+      const fs = t.fields.map((f) => ({ name: f.name, type: v(f.type) }));
+      if (fs.some((f, i) => f.type !== t.fields[i]!.type)) out = { ...t, fields: fs };
+      break;
+    }
     case 'variant': {
       const cs = t.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : c));
       if (cs.some((c, i) => c.type !== t.cases[i]!.type)) out = { ...t, cases: cs };
       break;
     }
-    case 'list': { const e = v(t.elem); if (e !== t.elem) out = { ...t, elem: e }; break; }
-    case 'map': { const k = v(t.key); const x = v(t.value); if (k !== t.key || x !== t.value) out = { kind: 'map', key: k, value: x }; break; }
-    case 'tuple': { const ts = t.types.map(v); if (ts.some((x, i) => x !== t.types[i])) out = { ...t, types: ts }; break; }
-    case 'option': { const x = v(t.type); if (x !== t.type) out = { ...t, type: x }; break; }
+    case 'list': {
+      const e = v(t.elem);
+      if (e !== t.elem) out = { ...t, elem: e };
+      break;
+    }
+    case 'map': {
+      const k = v(t.key);
+      const x = v(t.value);
+      if (k !== t.key || x !== t.value) out = { kind: 'map', key: k, value: x };
+      break;
+    }
+    case 'tuple': {
+      const ts = t.types.map(v);
+      if (ts.some((x, i) => x !== t.types[i])) out = { ...t, types: ts };
+      break;
+    }
+    case 'option': {
+      const x = v(t.type);
+      if (x !== t.type) out = { ...t, type: x };
+      break;
+    }
     case 'result': {
       const ok = t.ok && v(t.ok);
       const err = t.err && v(t.err);
       if (ok !== t.ok || err !== t.err) out = { kind: 'result', ...(ok ? { ok } : {}), ...(err ? { err } : {}) };
       break;
     }
-    default: break;
+    default:
+      break;
   }
   memo.set(t, out);
   return out;

@@ -66,10 +66,11 @@ const pageSizeLog2 = (m: { pageSizeLog2?: number }) => m.pageSizeLog2 ?? DEFAULT
 
 const limitsText = (t: { min: bigint; max?: bigint }) => `${t.min}${t.max === undefined ? '' : `..${t.max}`}`;
 
-
 export const moduleTypes = new WeakMap<ExternDesc, ModuleType>();
 
-const fail = (msg: string): never => { throw new Mismatch(msg); };
+const fail = (msg: string): never => {
+  throw new Mismatch(msg);
+};
 
 /** A subtyping failure; turned into a `WeftError` with the offending definition's offset. */
 export class Mismatch extends Error {}
@@ -86,17 +87,26 @@ export function expectSub(a: ExternDesc, b: ExternDesc, what: string, offset: nu
 function subExtern(a: ExternDesc, b: ExternDesc): void {
   if (a.kind !== b.kind) fail(`expected ${b.kind}, found ${a.kind}`);
   switch (b.kind) {
-    case 'func': subFunc((a as typeof b).type, b.type); break;
-    case 'instance': subInstance((a as typeof b).type, b.type); break;
-    case 'component': subComponent((a as typeof b).type, b.type); break;
-    case 'type': subType((a as typeof b).type, b.type); break;
+    case 'func':
+      subFunc((a as typeof b).type, b.type);
+      break;
+    case 'instance':
+      subInstance((a as typeof b).type, b.type);
+      break;
+    case 'component':
+      subComponent((a as typeof b).type, b.type);
+      break;
+    case 'type':
+      subType((a as typeof b).type, b.type);
+      break;
     case 'module': {
       const x = moduleTypes.get(a);
       const y = moduleTypes.get(b);
       if (x && y) subModule(x, y);
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -114,14 +124,16 @@ function subModule(a: ModuleType, b: ModuleType): void {
   for (const i of a.imports) {
     const j = b.imports.find((x) => x.module === i.module && x.name === i.name);
     if (!j) fail(`missing expected import \`${i.module}::${i.name}\``);
-    if (!sameCore(j!.kind, j!.type, i.kind, i.type)) fail(`type mismatch in import \`${i.module}::${i.name}\`: expected ${i.kind} ${sigText(i.type)}, found ${j!.kind} ${sigText(j!.type)}`);
+    if (!sameCore(j!.kind, j!.type, i.kind, i.type))
+      fail(`type mismatch in import \`${i.module}::${i.name}\`: expected ${i.kind} ${sigText(i.type)}, found ${j!.kind} ${sigText(j!.type)}`);
     const mismatch = i.item && j!.item && itemMismatch(j!.item, i.item);
     if (mismatch) fail(`type mismatch in import \`${i.module}::${i.name}\`: ${mismatch}`);
   }
   for (const e of b.exports) {
     const f = a.exports.find((x) => x.name === e.name);
     if (!f) fail(`missing expected export \`${e.name}\``);
-    if (!sameCore(f!.kind, f!.type, e.kind, e.type)) fail(`type mismatch in export \`${e.name}\`: expected ${e.kind} ${sigText(e.type)}, found ${f!.kind} ${sigText(f!.type)}`);
+    if (!sameCore(f!.kind, f!.type, e.kind, e.type))
+      fail(`type mismatch in export \`${e.name}\`: expected ${e.kind} ${sigText(e.type)}, found ${f!.kind} ${sigText(f!.type)}`);
     const mismatch = e.item && f!.item && itemMismatch(f!.item, e.item);
     if (mismatch) fail(`type mismatch in export \`${e.name}\`: ${mismatch}`);
   }
@@ -170,11 +182,14 @@ function subComponent(a0: ComponentType, b: ComponentType): void {
   bind(a0.imports, b.imports);
   bind(a0.exports, b.exports);
   const memo = new Map<object, object>();
-  const a: ComponentType = subst.size === 0 ? a0 : {
-    kind: 'component',
-    imports: new Map([...a0.imports].map(([n, d]) => [n, substExtern(d, subst, memo)])),
-    exports: new Map([...a0.exports].map(([n, d]) => [n, substExtern(d, subst, memo)])),
-  };
+  const a: ComponentType =
+    subst.size === 0
+      ? a0
+      : {
+          kind: 'component',
+          imports: new Map([...a0.imports].map(([n, d]) => [n, substExtern(d, subst, memo)])),
+          exports: new Map([...a0.exports].map(([n, d]) => [n, substExtern(d, subst, memo)])),
+        };
   for (const [name, need] of a.imports) {
     const have = b.imports.get(name);
     if (!have) fail(`missing expected import \`${name}\``);
@@ -196,11 +211,20 @@ function subType(a: AnyType, b: AnyType): void {
   if (a.kind === 'resource') fail(`expected ${b.kind === 'value' ? 'defined type' : b.kind}, found resource`);
   if (a.kind !== b.kind) fail(`expected ${b.kind} type, found ${a.kind} type`);
   switch (b.kind) {
-    case 'value': eqVal((a as typeof b).type, b.type); break;
-    case 'func': subFunc((a as typeof b).type, b.type); break;
-    case 'instance': subInstance(a as InstanceType, b); break;
-    case 'component': subComponent(a as ComponentType, b); break;
-    default: break;
+    case 'value':
+      eqVal((a as typeof b).type, b.type);
+      break;
+    case 'func':
+      subFunc((a as typeof b).type, b.type);
+      break;
+    case 'instance':
+      subInstance(a as InstanceType, b);
+      break;
+    case 'component':
+      subComponent(a as ComponentType, b);
+      break;
+    default:
+      break;
   }
 }
 
@@ -260,8 +284,12 @@ export function eqVal(a: ValType, b: ValType): void {
       within('type mismatch in map value', () => eqVal(x.value, b.value));
       return;
     }
-    case 'unsupported': if ((a as typeof b).what !== b.what) fail(`expected ${b.what}, found ${(a as typeof b).what}`); return;
-    case 'option': within('type mismatch in option', () => eqVal((a as typeof b).type, b.type)); return;
+    case 'unsupported':
+      if ((a as typeof b).what !== b.what) fail(`expected ${b.what}, found ${(a as typeof b).what}`);
+      return;
+    case 'option':
+      within('type mismatch in option', () => eqVal((a as typeof b).type, b.type));
+      return;
     case 'result': {
       const x = a as typeof b;
       for (const k of ['ok', 'err'] as const) {
@@ -275,6 +303,7 @@ export function eqVal(a: ValType, b: ValType): void {
     case 'borrow':
       if (canonResource((a as typeof b).resource) !== canonResource(b.resource)) fail('resource types are not the same');
       return;
-    default: return;
+    default:
+      return;
   }
 }

@@ -1,6 +1,19 @@
 import type {
-  Alias, Canon, CanonOptions, ComponentAst, CoreFuncSig, CoreItemType, CoreModuleDecl, CoreSort, CoreTypeDef, CoreValType, Decl,
-  Definition, ExternType, SortIdx, TypeDef,
+  Alias,
+  Canon,
+  CanonOptions,
+  ComponentAst,
+  CoreFuncSig,
+  CoreItemType,
+  CoreModuleDecl,
+  CoreSort,
+  CoreTypeDef,
+  CoreValType,
+  Decl,
+  Definition,
+  ExternType,
+  SortIdx,
+  TypeDef,
 } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
 import { WeftError } from '../error.js';
@@ -17,7 +30,11 @@ import { substExtern } from './validate-subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
 /** `item` is the type of a table, memory or global, where known. */
-interface CoreExport { kind: CoreSort; type?: CoreFuncSig; item?: CoreItemType }
+interface CoreExport {
+  kind: CoreSort;
+  type?: CoreFuncSig;
+  item?: CoreItemType;
+}
 type CoreInstance = Map<string, CoreExport> | undefined;
 
 /** One scope in which imports and exports are named: a component, component type or instance type. */
@@ -77,9 +94,21 @@ export function validate(ast: ComponentAst): void {
 
 function newState(parent: State | undefined): State {
   return {
-    types: [], coreTypes: [], funcs: [], instances: [], components: [], coreFuncs: [],
-    coreItems: { table: [], memory: [], global: [], tag: [] }, coreModules: [], coreInstances: [],
-    values: 0, names: new Names(), ownResources: new Set(), generated: new Set(), imports: new Map(), exports: new Map(),
+    types: [],
+    coreTypes: [],
+    funcs: [],
+    instances: [],
+    components: [],
+    coreFuncs: [],
+    coreItems: { table: [], memory: [], global: [], tag: [] },
+    coreModules: [],
+    coreInstances: [],
+    values: 0,
+    names: new Names(),
+    ownResources: new Set(),
+    generated: new Set(),
+    imports: new Map(),
+    exports: new Map(),
     ...(parent ? { parent } : {}),
   };
 }
@@ -119,16 +148,23 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
         if (args.has(a.name)) throw new WeftError(`duplicate module instantiation argument named \`${a.name}\``, o);
         args.set(a.name, at(s.coreInstances, a.instance, 'core instance', o));
       }
-      if (!mod) { s.coreInstances.push(undefined); return; }
+      if (!mod) {
+        s.coreInstances.push(undefined);
+        return;
+      }
       for (const imp of mod.imports) {
         if (!args.has(imp.module)) throw new WeftError(`missing module instantiation argument named \`${imp.module}\``, o);
         const inst = args.get(imp.module);
         if (!inst) continue;
         const e = inst.get(imp.name);
         if (!e) throw new WeftError(`module instantiation argument \`${imp.module}\` does not export an item named \`${imp.name}\``, o);
-        if (e.kind !== imp.kind) throw new WeftError(`module instantiation argument \`${imp.module}\` export \`${imp.name}\` is a ${e.kind}, expected a ${imp.kind}`, o);
+        if (e.kind !== imp.kind)
+          throw new WeftError(`module instantiation argument \`${imp.module}\` export \`${imp.name}\` is a ${e.kind}, expected a ${imp.kind}`, o);
         if (imp.type && e.type && !sameSig(imp.type, e.type)) {
-          throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: expected ${showSig(imp.type)}, found ${showSig(e.type)}`, o);
+          throw new WeftError(
+            `type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: expected ${showSig(imp.type)}, found ${showSig(e.type)}`,
+            o,
+          );
         }
         const mismatch = imp.item && e.item && itemMismatch(e.item, imp.item);
         if (mismatch) throw new WeftError(`type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`: ${mismatch}`, o);
@@ -169,12 +205,15 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
       s.instances.push(instantiate(ct, args, o, s.generated));
       return;
     }
-    case 'alias': aliasDef(s, def.alias, o); return;
+    case 'alias':
+      aliasDef(s, def.alias, o);
+      return;
     case 'type': {
       if (def.type.kind === 'resource') {
         if (def.type.dtor !== undefined) {
           const sig = at(s.coreFuncs, def.type.dtor, 'core func', o);
-          if (sig && !sameSig(sig, { params: ['i32'], results: [] })) throw new WeftError(`wrong signature for a destructor: expected (i32) -> (), found ${showSig(sig)}`, o);
+          if (sig && !sameSig(sig, { params: ['i32'], results: [] }))
+            throw new WeftError(`wrong signature for a destructor: expected (i32) -> (), found ${showSig(sig)}`, o);
         }
         const r = newResource('resource', 'guest');
         s.ownResources.add(r);
@@ -185,7 +224,9 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
       s.types.push(typeDef(def.type, s, o));
       return;
     }
-    case 'canon': canonDef(s, def.canon, o); return;
+    case 'canon':
+      canonDef(s, def.canon, o);
+      return;
     case 'start':
       at(s.funcs, def.func, 'func', o);
       for (const v of def.args) if (v >= s.values) throw new WeftError(`value index ${v} out of range`, o);
@@ -204,7 +245,7 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
       let desc = itemDesc(s, def.item, o);
       if (def.type) {
         const ascribed = withModuleType(externDesc(def.type, def.name, s, o).desc, def.type, s);
-        expectSub(desc, ascribed, 'ascribed type of export is not compatible with the item\'s type', o);
+        expectSub(desc, ascribed, "ascribed type of export is not compatible with the item's type", o);
         desc = ascribed.kind === 'type' ? desc : ascribed;
       }
       const parsed = s.names.exports.add(def.name, def.attrs, desc.kind, o);
@@ -233,7 +274,9 @@ function coreTypeOf(def: CoreTypeDef, scope: TypeScope, offset: number): AnyType
   };
   for (const d of def.decls) {
     switch (d.kind) {
-      case 'type': sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined); break;
+      case 'type':
+        sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined);
+        break;
       case 'alias': {
         // Count 1 is the enclosing component (or type); the alias must name one of its core types that is not a module type.
         let x: TypeScope | undefined = scope;
@@ -245,8 +288,12 @@ function coreTypeOf(def: CoreTypeDef, scope: TypeScope, offset: number): AnyType
         sigs.push(a?.kind === 'core-func' ? { params: a.params as CoreValType[], results: a.results as CoreValType[] } : undefined);
         break;
       }
-      case 'import': mt.imports.push({ module: d.module, name: d.name, ...known(d.desc) }); break;
-      case 'export': mt.exports.push({ name: d.name, ...known(d.desc) }); break;
+      case 'import':
+        mt.imports.push({ module: d.module, name: d.name, ...known(d.desc) });
+        break;
+      case 'export':
+        mt.exports.push({ name: d.name, ...known(d.desc) });
+        break;
     }
   }
   coreModuleTypes.set(t, mt);
@@ -269,14 +316,14 @@ function uniqueCoreImports(names: string[], offset: number): void {
   }
 }
 
-
 function checkCoreType(t: CoreTypeDef, offset: number): void {
   if (t.kind !== 'module') return;
   let types = 0;
   const exports = new Set<string>();
   const imports: string[] = [];
   const desc = (d: Extract<CoreModuleDecl, { kind: 'import' | 'export' }>['desc']) => {
-    if ((d.kind === 'func' || d.kind === 'tag') && d.typeIndex >= types) throw new WeftError(`type index out of bounds: ${d.typeIndex} in a core module type`, offset);
+    if ((d.kind === 'func' || d.kind === 'tag') && d.typeIndex >= types)
+      throw new WeftError(`type index out of bounds: ${d.typeIndex} in a core module type`, offset);
     if (d.kind === 'memory') {
       // A memory spans at most the whole 32- or 64-bit address space.
       const max = 1n << BigInt((d.memory64 ? 64 : 32) - (d.pageSizeLog2 ?? DEFAULT_PAGE_SIZE_LOG2));
@@ -286,9 +333,17 @@ function checkCoreType(t: CoreTypeDef, offset: number): void {
   };
   for (const d of t.decls) {
     switch (d.kind) {
-      case 'type': checkCoreType(d.type, offset); types++; break;
-      case 'alias': types++; break;
-      case 'import': desc(d.desc); imports.push(`${d.module}:${d.name}`); break;
+      case 'type':
+        checkCoreType(d.type, offset);
+        types++;
+        break;
+      case 'alias':
+        types++;
+        break;
+      case 'import':
+        desc(d.desc);
+        imports.push(`${d.module}:${d.name}`);
+        break;
       case 'export':
         desc(d.desc);
         if (exports.has(d.name)) throw new WeftError(`export name \`${d.name}\` already defined in a core module type`, offset);
@@ -305,14 +360,17 @@ function coreItem(s: State, sort: CoreSort, index: number, offset: number): Core
       const type = at(s.coreFuncs, index, 'core func', offset);
       return type ? { kind: 'func', type } : { kind: 'func' };
     }
-    case 'table': case 'memory': case 'global': case 'tag':
-    {
+    case 'table':
+    case 'memory':
+    case 'global':
+    case 'tag': {
       const items = s.coreItems[sort];
       if (index >= items.length) throw new WeftError(`core ${sort} index ${index} out of range`, offset);
       const item = items[index];
       return item ? { kind: sort, item } : { kind: sort };
     }
-    default: throw new WeftError(`core ${sort} cannot be exported from a core instance`, offset);
+    default:
+      throw new WeftError(`core ${sort} cannot be exported from a core instance`, offset);
   }
 }
 
@@ -320,29 +378,48 @@ function itemDesc(s: State, item: SortIdx, offset: number): ExternDesc {
   const space = spaceOf(item.sort);
   const i = item.index;
   switch (space) {
-    case 'func': return { kind: 'func', type: at(s.funcs, i, 'func', offset) };
-    case 'instance': return { kind: 'instance', type: at(s.instances, i, 'instance', offset) };
-    case 'component': return { kind: 'component', type: at(s.components, i, 'component', offset) };
-    case 'type': return { kind: 'type', type: typeAt(s, i, offset) };
-    case 'value': if (i >= s.values) throw new WeftError(`value index ${i} out of range`, offset); return { kind: 'value' };
+    case 'func':
+      return { kind: 'func', type: at(s.funcs, i, 'func', offset) };
+    case 'instance':
+      return { kind: 'instance', type: at(s.instances, i, 'instance', offset) };
+    case 'component':
+      return { kind: 'component', type: at(s.components, i, 'component', offset) };
+    case 'type':
+      return { kind: 'type', type: typeAt(s, i, offset) };
+    case 'value':
+      if (i >= s.values) throw new WeftError(`value index ${i} out of range`, offset);
+      return { kind: 'value' };
     case 'core module': {
       const mt = at(s.coreModules, i, 'core module', offset);
       const d: ExternDesc = { kind: 'module' };
       if (mt) moduleTypes.set(d, mt);
       return d;
     }
-    default: throw new WeftError(`a ${space} cannot be imported, exported or passed between components`, offset);
+    default:
+      throw new WeftError(`a ${space} cannot be imported, exported or passed between components`, offset);
   }
 }
 
 function pushDesc(s: State, d: ExternDesc, pushType: boolean): void {
   switch (d.kind) {
-    case 'func': s.funcs.push(d.type); break;
-    case 'instance': s.instances.push(d.type); break;
-    case 'component': s.components.push(d.type); break;
-    case 'type': if (pushType) s.types.push(d.type); break;
-    case 'module': s.coreModules.push(moduleTypes.get(d)); break;
-    case 'value': s.values++; break;
+    case 'func':
+      s.funcs.push(d.type);
+      break;
+    case 'instance':
+      s.instances.push(d.type);
+      break;
+    case 'component':
+      s.components.push(d.type);
+      break;
+    case 'type':
+      if (pushType) s.types.push(d.type);
+      break;
+    case 'module':
+      s.coreModules.push(moduleTypes.get(d));
+      break;
+    case 'value':
+      s.values++;
+      break;
   }
 }
 
@@ -365,9 +442,17 @@ function aliasDef(s: State, alias: Alias, o: number): void {
     if (inst && !e) throw new WeftError(`core instance ${target.instance} has no export named \`${target.name}\``, o);
     if (e && e.kind !== sort.core) throw new WeftError(`core export \`${target.name}\` is a ${e.kind}, not a ${sort.core}`, o);
     switch (sort.core) {
-      case 'func': s.coreFuncs.push(e?.type); break;
-      case 'table': case 'memory': case 'global': case 'tag': s.coreItems[sort.core].push(e?.item); break;
-      default: throw new WeftError(`core ${sort.core} exports cannot be aliased`, o);
+      case 'func':
+        s.coreFuncs.push(e?.type);
+        break;
+      case 'table':
+      case 'memory':
+      case 'global':
+      case 'tag':
+        s.coreItems[sort.core].push(e?.item);
+        break;
+      default:
+        throw new WeftError(`core ${sort.core} exports cannot be aliased`, o);
     }
     return;
   }
@@ -385,9 +470,14 @@ function aliasDef(s: State, alias: Alias, o: number): void {
       s.coreTypes.push(t);
       return;
     }
-    case 'component': s.components.push(at(outer.components, target.index, 'component', o)); return;
-    case 'core module': s.coreModules.push(at(outer.coreModules, target.index, 'core module', o)); return;
-    default: throw new WeftError(`outer aliases may not refer to ${space} definitions`, o);
+    case 'component':
+      s.components.push(at(outer.components, target.index, 'component', o));
+      return;
+    case 'core module':
+      s.coreModules.push(at(outer.coreModules, target.index, 'core module', o));
+      return;
+    default:
+      throw new WeftError(`outer aliases may not refer to ${space} definitions`, o);
   }
 }
 
@@ -402,7 +492,8 @@ function noOuterResources(t: AnyType, outer: State, o: number): void {
   const seen = new Set<object>();
   const check = (r: Resource) => {
     for (let s: State | undefined = outer; s; s = s.parent as State | undefined) {
-      if (s.ownResources?.has(canonResource(r))) throw new WeftError('outer alias refers to a type that transitively refers to resources defined in an enclosing component', o);
+      if (s.ownResources?.has(canonResource(r)))
+        throw new WeftError('outer alias refers to a type that transitively refers to resources defined in an enclosing component', o);
     }
   };
   const val = (v: ValType): void => {
@@ -412,12 +503,25 @@ function noOuterResources(t: AnyType, outer: State, o: number): void {
   };
   const any = (a: AnyType): void => {
     switch (a.kind) {
-      case 'resource': check(a.resource); break;
-      case 'value': val(a.type); break;
-      case 'func': a.type.params.forEach((p) => val(p.type)); if (a.type.result) val(a.type.result); break;
-      case 'instance': a.exports.forEach(ext); break;
-      case 'component': a.imports.forEach(ext); a.exports.forEach(ext); break;
-      default: break;
+      case 'resource':
+        check(a.resource);
+        break;
+      case 'value':
+        val(a.type);
+        break;
+      case 'func':
+        a.type.params.forEach((p) => val(p.type));
+        if (a.type.result) val(a.type.result);
+        break;
+      case 'instance':
+        a.exports.forEach(ext);
+        break;
+      case 'component':
+        a.imports.forEach(ext);
+        a.exports.forEach(ext);
+        break;
+      default:
+        break;
     }
   };
   const ext = (d: ExternDesc): void => {
@@ -429,15 +533,35 @@ function noOuterResources(t: AnyType, outer: State, o: number): void {
 
 function forEachChild(v: ValType, val: (v: ValType) => void, res: (r: Resource) => void): void {
   switch (v.kind) {
-    case 'record': v.fields.forEach((f) => val(f.type)); break;
-    case 'variant': v.cases.forEach((c) => c.type && val(c.type)); break;
-    case 'list': val(v.elem); break;
-    case 'map': val(v.key); val(v.value); break;
-    case 'tuple': v.types.forEach(val); break;
-    case 'option': val(v.type); break;
-    case 'result': if (v.ok) val(v.ok); if (v.err) val(v.err); break;
-    case 'own': case 'borrow': res(v.resource); break;
-    default: break;
+    case 'record':
+      v.fields.forEach((f) => val(f.type));
+      break;
+    case 'variant':
+      v.cases.forEach((c) => c.type && val(c.type));
+      break;
+    case 'list':
+      val(v.elem);
+      break;
+    case 'map':
+      val(v.key);
+      val(v.value);
+      break;
+    case 'tuple':
+      v.types.forEach(val);
+      break;
+    case 'option':
+      val(v.type);
+      break;
+    case 'result':
+      if (v.ok) val(v.ok);
+      if (v.err) val(v.err);
+      break;
+    case 'own':
+    case 'borrow':
+      res(v.resource);
+      break;
+    default:
+      break;
   }
 }
 
@@ -459,7 +583,10 @@ function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number
     if (!arg) throw new WeftError(`missing import named \`${name}\``, o);
     if (want.kind === 'type' && want.type.kind === 'resource' && arg.kind === 'type' && arg.type.kind === 'resource') {
       const w = canonResource(want.type.resource);
-      if (w.origin === 'abstract' && !subst.has(w)) { subst.set(w, arg.type.resource); continue; }
+      if (w.origin === 'abstract' && !subst.has(w)) {
+        subst.set(w, arg.type.resource);
+        continue;
+      }
     }
     if (want.kind === 'instance' && arg.kind === 'instance') bindInstanceResources(want.type, arg.type, subst);
     expectSub(arg, substitute(want), `type mismatch in import \`${name}\``, o);
@@ -541,9 +668,7 @@ function rename(t: AnyType, name: string): AnyType {
  * uses and the rules of annotated names; returns its description with named types renamed.
  */
 function name(names: Names, dir: 'import' | 'export', parsed: ExternName, desc: ExternDesc, o: number, fresh: boolean, deferVisibility = false): ExternDesc {
-  const has = dir === 'import'
-    ? (x: object) => names.imported.has(x)
-    : (x: object) => names.imported.has(x) || names.exported.has(x);
+  const has = dir === 'import' ? (x: object) => names.imported.has(x) : (x: object) => names.imported.has(x) || names.exported.has(x);
   const visible = (x: object) => namedVia(x, has);
   const set = dir === 'import' ? names.imported : names.exported;
   const resources = dir === 'import' ? names.importedResources : names.exportedResources;
@@ -596,7 +721,13 @@ function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: st
     children(v, what, vis);
   };
   const children = (v: ValType, what: string, vis: (x: object) => boolean) => {
-    forEachChild(v, (c) => val(c, what, vis), (r) => { if (!vis(r)) bad(what, 'resource'); });
+    forEachChild(
+      v,
+      (c) => val(c, what, vis),
+      (r) => {
+        if (!vis(r)) bad(what, 'resource');
+      },
+    );
   };
   const func = (f: FuncType, what: string, vis: (x: object) => boolean) => {
     f.params.forEach((p) => val(p.type, what, vis));
@@ -614,17 +745,29 @@ function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: st
     }
   };
   switch (desc.kind) {
-    case 'func': func(desc.type, 'func', visible); break;
-    case 'instance': instance(desc.type, 'instance', visible); break;
+    case 'func':
+      func(desc.type, 'func', visible);
+      break;
+    case 'instance':
+      instance(desc.type, 'instance', visible);
+      break;
     case 'type':
       switch (desc.type.kind) {
-        case 'value': children(desc.type.type, 'type', visible); break;
-        case 'func': func(desc.type.type, 'type', visible); break;
-        case 'instance': instance(desc.type, 'type', visible); break;
-        default: break;
+        case 'value':
+          children(desc.type.type, 'type', visible);
+          break;
+        case 'func':
+          func(desc.type.type, 'type', visible);
+          break;
+        case 'instance':
+          instance(desc.type, 'type', visible);
+          break;
+        default:
+          break;
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -685,7 +828,10 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceTyp
   const exports = new Map<string, ExternDesc>();
   for (const d of ds) {
     switch (d.kind) {
-      case 'core-type': checkCoreType(d.type, d.offset); scope.coreTypes.push(coreTypeOf(d.type, scope, d.offset)); break;
+      case 'core-type':
+        checkCoreType(d.type, d.offset);
+        scope.coreTypes.push(coreTypeOf(d.type, scope, d.offset));
+        break;
       case 'type': {
         if (d.type.kind === 'resource') throw new WeftError('resource types may only be defined directly in a component', d.offset);
         scope.types.push(typeDef(d.type, scope, d.offset));
@@ -747,8 +893,10 @@ function canonDef(s: State, c: Canon, o: number): void {
       if (t.kind !== 'func') throw new WeftError(`canon lift: type index ${c.typeIndex} is not a function type`, o);
       const want = options(s, c.options, t.type, 'lift', o);
       if (core) {
-        if (!sameTypes(core.params, want.params)) throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
-        if (!sameTypes(core.results, want.results)) throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
+        if (!sameTypes(core.params, want.params))
+          throw new WeftError(`lowered parameter types \`[${want.params}]\` do not match parameter types \`[${core.params}]\` of the core function`, o);
+        if (!sameTypes(core.results, want.results))
+          throw new WeftError(`lowered result types \`[${want.results}]\` do not match result types \`[${core.results}]\` of the core function`, o);
       }
       s.funcs.push(t.type);
       return;
@@ -766,8 +914,13 @@ function canonDef(s: State, c: Canon, o: number): void {
       if (c.kind !== 'resource.drop' && !s.ownResources.has(canonResource(t.resource))) {
         throw new WeftError(`canon ${c.kind} requires a resource type defined in this component`, o);
       }
-      s.coreFuncs.push(c.kind === 'resource.new' ? { params: ['i32'], results: ['i32'] }
-        : c.kind === 'resource.rep' ? { params: ['i32'], results: ['i32'] } : { params: ['i32'], results: [] });
+      s.coreFuncs.push(
+        c.kind === 'resource.new'
+          ? { params: ['i32'], results: ['i32'] }
+          : c.kind === 'resource.rep'
+            ? { params: ['i32'], results: ['i32'] }
+            : { params: ['i32'], results: [] },
+      );
       return;
     }
     case 'builtin': {
@@ -813,18 +966,33 @@ function canonDef(s: State, c: Canon, o: number): void {
 const BUILTIN_SIGNATURES: Record<string, CoreFuncSig> = (() => {
   const sig = (params: CoreValType[], results: CoreValType[]): CoreFuncSig => ({ params, results });
   const out: Record<string, CoreFuncSig> = {
-    'task.cancel': sig([], []), 'backpressure.inc': sig([], []), 'backpressure.dec': sig([], []),
-    'subtask.drop': sig(['i32'], []), 'subtask.cancel': sig(['i32'], ['i32']),
-    'context.get': sig([], ['i32']), 'context.set': sig(['i32'], []),
+    'task.cancel': sig([], []),
+    'backpressure.inc': sig([], []),
+    'backpressure.dec': sig([], []),
+    'subtask.drop': sig(['i32'], []),
+    'subtask.cancel': sig(['i32'], ['i32']),
+    'context.get': sig([], ['i32']),
+    'context.set': sig(['i32'], []),
     'error-context.drop': sig(['i32'], []),
-    'waitable-set.new': sig([], ['i32']), 'waitable-set.drop': sig(['i32'], []), 'waitable.join': sig(['i32', 'i32'], []),
-    'error-context.new': sig(['i32', 'i32'], ['i32']), 'error-context.debug-message': sig(['i32', 'i32'], []),
-    'thread.index': sig([], ['i32']), 'thread.yield': sig([], ['i32']), 'thread.new-indirect': sig(['i32', 'i32'], ['i32']),
-    'thread.resume-later': sig(['i32'], []), 'thread.suspend': sig([], ['i32']), 'thread.available-parallelism': sig([], ['i32']),
-    'thread.suspend-then-resume': sig(['i32'], ['i32']), 'thread.yield-then-resume': sig(['i32'], ['i32']),
-    'thread.suspend-then-promote': sig(['i32'], ['i32']), 'thread.yield-then-promote': sig(['i32'], ['i32']),
-    'stream.read': sig(['i32', 'i32', 'i32'], ['i32']), 'stream.write': sig(['i32', 'i32', 'i32'], ['i32']),
-    'future.read': sig(['i32', 'i32'], ['i32']), 'future.write': sig(['i32', 'i32'], ['i32']),
+    'waitable-set.new': sig([], ['i32']),
+    'waitable-set.drop': sig(['i32'], []),
+    'waitable.join': sig(['i32', 'i32'], []),
+    'error-context.new': sig(['i32', 'i32'], ['i32']),
+    'error-context.debug-message': sig(['i32', 'i32'], []),
+    'thread.index': sig([], ['i32']),
+    'thread.yield': sig([], ['i32']),
+    'thread.new-indirect': sig(['i32', 'i32'], ['i32']),
+    'thread.resume-later': sig(['i32'], []),
+    'thread.suspend': sig([], ['i32']),
+    'thread.available-parallelism': sig([], ['i32']),
+    'thread.suspend-then-resume': sig(['i32'], ['i32']),
+    'thread.yield-then-resume': sig(['i32'], ['i32']),
+    'thread.suspend-then-promote': sig(['i32'], ['i32']),
+    'thread.yield-then-promote': sig(['i32'], ['i32']),
+    'stream.read': sig(['i32', 'i32', 'i32'], ['i32']),
+    'stream.write': sig(['i32', 'i32', 'i32'], ['i32']),
+    'future.read': sig(['i32', 'i32'], ['i32']),
+    'future.write': sig(['i32', 'i32'], ['i32']),
   };
   for (const family of ['stream', 'future']) {
     out[`${family}.new`] = sig([], ['i64']);
@@ -890,10 +1058,18 @@ function coreSignature(f: FuncType, dir: 'lift' | 'lower', opts: CanonOptions): 
   if (!opts.async) {
     const flat = f.result ? flatten(f.result) : [];
     if (flat.length <= MAX_FLAT_RESULTS) results = flat;
-    else if (dir === 'lower') { params = [...params, 'i32']; memory = true; }
-    else { results = ['i32']; memory = true; }
+    else if (dir === 'lower') {
+      params = [...params, 'i32'];
+      memory = true;
+    } else {
+      results = ['i32'];
+      memory = true;
+    }
   } else if (dir === 'lower') {
-    if (f.result) { params = [...params, 'i32']; memory = true; }
+    if (f.result) {
+      params = [...params, 'i32'];
+      memory = true;
+    }
     results = ['i32'];
   } else {
     if (f.result && (flatten(f.result).length > MAX_FLAT_PARAMS || needsMemory(f.result))) memory = true;
@@ -913,4 +1089,3 @@ function sameSig(a: CoreFuncSig, b: CoreFuncSig): boolean {
 function showSig(s: CoreFuncSig): string {
   return `(${s.params.join(' ')}) -> (${s.results.join(' ')})`;
 }
-

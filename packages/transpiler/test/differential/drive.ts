@@ -80,7 +80,11 @@ class Side {
   private readonly hostClasses = new Map<Resource, new () => object>();
   readonly imports: Record<string, any> = {};
 
-  constructor(private readonly loaded: Loaded, private readonly surface: Surface, private readonly component: string) {
+  constructor(
+    private readonly loaded: Loaded,
+    private readonly surface: Surface,
+    private readonly component: string,
+  ) {
     for (const h of surface.hostClasses) {
       const holder = this.holder(h.path);
       const side = this;
@@ -101,7 +105,10 @@ class Side {
       const c = imp.call;
       if (c.kind === 'free') holder[c.key] = (...args: unknown[]) => side.hostCall(imp, undefined, args);
       else if (c.kind === 'static') holder[c.cls][c.name] = (...args: unknown[]) => side.hostCall(imp, undefined, args);
-      else if (c.kind === 'method') holder[c.cls].prototype[c.name] = function (this: object, ...args: unknown[]) { return side.hostCall(imp, this, args); };
+      else if (c.kind === 'method')
+        holder[c.cls].prototype[c.name] = function (this: object, ...args: unknown[]) {
+          return side.hostCall(imp, this, args);
+        };
     }
   }
 
@@ -165,7 +172,10 @@ class Side {
       const ctor = this.surface.exports.find((e) => e.call.kind === 'constructor' && isDeepStrictEqual(e.path, this.surface.guestClasses.get(r.resource)));
       if (!ctor) throw new Error(`the differential host cannot make a guest resource '${r.resource.name}': it has no exported constructor`);
       const [args] = argumentLists(ctor.type, r.resourceSeed, 1);
-      const o = this.invoke(ctor, ctor.type.params.map((p, i) => this.argument(p.type, args![i])));
+      const o = this.invoke(
+        ctor,
+        ctor.type.params.map((p, i) => this.argument(p.type, args![i])),
+      );
       this.identify(o);
       return o;
     });
@@ -177,10 +187,14 @@ class Side {
     if (target === undefined) throw new MissingExport(fn.path.join('.'));
     const c = fn.call;
     switch (c.kind) {
-      case 'free': return target(...args);
-      case 'constructor': return new target(...args);
-      case 'static': return target[c.name](...args);
-      case 'method': return (args[0] as any)[c.name](...args.slice(1));
+      case 'free':
+        return target(...args);
+      case 'constructor':
+        return new target(...args);
+      case 'static':
+        return target[c.name](...args);
+      case 'method':
+        return (args[0] as any)[c.name](...args.slice(1));
     }
   }
 
@@ -225,12 +239,20 @@ class MissingExport extends Error {}
  */
 function shape(v: unknown, depth = 0): unknown {
   if (typeof v === 'function') {
-    const methods = Object.getOwnPropertyNames(v.prototype ?? {}).filter((k) => k !== 'constructor').sort();
-    const statics = Object.getOwnPropertyNames(v).filter((k) => typeof (v as any)[k] === 'function').sort();
+    const methods = Object.getOwnPropertyNames(v.prototype ?? {})
+      .filter((k) => k !== 'constructor')
+      .sort();
+    const statics = Object.getOwnPropertyNames(v)
+      .filter((k) => typeof (v as any)[k] === 'function')
+      .sort();
     return methods.length || statics.length ? { methods, statics } : 'function';
   }
   if (v === null || typeof v !== 'object' || depth > 3) return typeof v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape((v as any)[k], depth + 1)]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, shape((v as any)[k], depth + 1)]),
+  );
 }
 
 /**
@@ -261,29 +283,29 @@ export async function drive(component: string, surface: Surface, loaded: Record<
   const instantiateAll = () => Promise.all(sides.map((s) => s.instantiate()));
   await instantiateAll();
   const result: DriveResult = { calls: 0, hostCalls: 0, differences: [], shapes: { weft: shape(sides[0]!.exports), jco: shape(sides[1]!.exports) } };
-  for (const spelling of spellings) for (const fn of surface.exports) {
-    const n = fn.type.params.length ? counts[spelling] : counts.nullary;
-    const lists = argumentLists(fn.type, seedOf(component, fn.name, spelling), n, spelling);
-    for (const [index, generated] of lists.entries()) {
-      const records = sides.map((s) => {
-        s.begin(fn.name, index, spelling);
-        let outcome: CallRecord['outcome'];
-        try {
-          const args = fn.type.params.map((p, i) => s.argument(p.type, generated[i]));
-          outcome = { returned: s.normalize(s.invoke(fn, args)) };
-        } catch (e) {
-          outcome = e instanceof MissingExport ? { missing: e.message } : { threw: s.error(e) };
-        }
-        return { outcome, hostCalls: s.log };
-      });
-      const [weft, jco] = records as [CallRecord, CallRecord];
-      result.calls++;
-      result.hostCalls += weft.hostCalls.length;
-      if (!sameRecord(weft, jco)) result.differences.push({ component, call: fn.name, spelling, generated, weft, jco });
-      // A trap poisons an instance (and a wrong value may have left one half-called): start afresh.
-      if (records.some((r) => 'threw' in r.outcome && r.outcome.threw.error !== 'ComponentError')) await instantiateAll();
+  for (const spelling of spellings)
+    for (const fn of surface.exports) {
+      const n = fn.type.params.length ? counts[spelling] : counts.nullary;
+      const lists = argumentLists(fn.type, seedOf(component, fn.name, spelling), n, spelling);
+      for (const [index, generated] of lists.entries()) {
+        const records = sides.map((s) => {
+          s.begin(fn.name, index, spelling);
+          let outcome: CallRecord['outcome'];
+          try {
+            const args = fn.type.params.map((p, i) => s.argument(p.type, generated[i]));
+            outcome = { returned: s.normalize(s.invoke(fn, args)) };
+          } catch (e) {
+            outcome = e instanceof MissingExport ? { missing: e.message } : { threw: s.error(e) };
+          }
+          return { outcome, hostCalls: s.log };
+        });
+        const [weft, jco] = records as [CallRecord, CallRecord];
+        result.calls++;
+        result.hostCalls += weft.hostCalls.length;
+        if (!sameRecord(weft, jco)) result.differences.push({ component, call: fn.name, spelling, generated, weft, jco });
+        // A trap poisons an instance (and a wrong value may have left one half-called): start afresh.
+        if (records.some((r) => 'threw' in r.outcome && r.outcome.threw.error !== 'ComponentError')) await instantiateAll();
+      }
     }
-  }
   return result;
 }
-

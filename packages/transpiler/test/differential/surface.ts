@@ -25,7 +25,11 @@ export interface ImportFn {
   name: string;
   /** Keys from the imports object to the object holding the function (or the class). */
   path: string[];
-  call: { kind: 'free'; key: string } | { kind: 'constructor'; cls: string } | { kind: 'method'; cls: string; name: string } | { kind: 'static'; cls: string; name: string };
+  call:
+    | { kind: 'free'; key: string }
+    | { kind: 'constructor'; cls: string }
+    | { kind: 'method'; cls: string; name: string }
+    | { kind: 'static'; cls: string; name: string };
   type: FuncType;
 }
 
@@ -53,7 +57,13 @@ export function surfaceOf(bytes: Uint8Array): Surface {
         const fn = parseFuncName(n);
         const name = `${prefix}${n}`;
         if (fn.kind === 'free') out.exports.push({ name, path: [...path, top ? exportShortName(n) : fn.name], call: { kind: 'free' }, type: e.func.type });
-        else out.exports.push({ name, path: [...path, pascalCase(fn.resource)], call: fn.kind === 'constructor' ? { kind: 'constructor' } : { kind: fn.kind, name: fn.name }, type: e.func.type });
+        else
+          out.exports.push({
+            name,
+            path: [...path, pascalCase(fn.resource)],
+            call: fn.kind === 'constructor' ? { kind: 'constructor' } : { kind: fn.kind, name: fn.name },
+            type: e.func.type,
+          });
       }
     }
   };
@@ -63,9 +73,12 @@ export function surfaceOf(bytes: Uint8Array): Surface {
     for (const [n, r] of inst.resources) out.hostClasses.push({ path, cls: pascalCase(n), resource: r });
     for (const [n, type] of inst.funcs) {
       const fn = parseFuncName(n);
-      const call = fn.kind === 'free' ? { kind: 'free' as const, key: fn.name }
-        : fn.kind === 'constructor' ? { kind: 'constructor' as const, cls: pascalCase(fn.resource) }
-          : { kind: fn.kind, cls: pascalCase(fn.resource), name: fn.name };
+      const call =
+        fn.kind === 'free'
+          ? { kind: 'free' as const, key: fn.name }
+          : fn.kind === 'constructor'
+            ? { kind: 'constructor' as const, cls: pascalCase(fn.resource) }
+            : { kind: fn.kind, cls: pascalCase(fn.resource), name: fn.name };
       out.imports.push({ name: `${name}#${n}`, path, call, type });
     }
     for (const [n, sub] of inst.instances) visitInstance(sub, [...path, camelCase(n)], `${name}/${n}`);

@@ -15,8 +15,16 @@ export interface ResourceSeed {
 }
 
 const TYPED: Partial<Record<ValType['kind'], { new (a: ArrayLike<any>): ArrayBufferView }>> = {
-  u8: Uint8Array, s8: Int8Array, u16: Uint16Array, s16: Int16Array, u32: Uint32Array, s32: Int32Array,
-  u64: BigUint64Array, s64: BigInt64Array, f32: Float32Array, f64: Float64Array,
+  u8: Uint8Array,
+  s8: Int8Array,
+  u16: Uint16Array,
+  s16: Int16Array,
+  u32: Uint32Array,
+  s32: Int32Array,
+  u64: BigUint64Array,
+  s64: BigInt64Array,
+  f32: Float32Array,
+  f64: Float64Array,
 };
 
 const MAX_LIST = 6;
@@ -51,11 +59,18 @@ export const spellings: readonly Spelling[] = ['canonical', 'loose', 'wrong'];
 /** Values of the wrong JS type or out of range, per WIT type. */
 const wrongScalar: Partial<Record<ValType['kind'], unknown[]>> = {
   bool: [1, 'true'],
-  u8: [256, -1, 1.5, '7', 7n], s8: [128, -129, 0.5, '7'], u16: [65536, -1, 7n], s16: [32768, NaN],
-  u32: [2 ** 32, -1, 2.5, '7', 7n], s32: [2 ** 31, 1e10, Infinity],
-  u64: [7, -1n, 2n ** 64n, '7'], s64: [7, 2n ** 63n, 1.5],
-  f32: ['1.5', 1n, null], f64: ['1.5', 1n, undefined],
-  char: ['', 'ab', '\ud800', 65], string: [42, null, '\udc00x'],
+  u8: [256, -1, 1.5, '7', 7n],
+  s8: [128, -129, 0.5, '7'],
+  u16: [65536, -1, 7n],
+  s16: [32768, NaN],
+  u32: [2 ** 32, -1, 2.5, '7', 7n],
+  s32: [2 ** 31, 1e10, Infinity],
+  u64: [7, -1n, 2n ** 64n, '7'],
+  s64: [7, 2n ** 63n, 1.5],
+  f32: ['1.5', 1n, null],
+  f64: ['1.5', 1n, undefined],
+  char: ['', 'ab', '\ud800', 65],
+  string: [42, null, '\udc00x'],
 };
 
 /** A value that is wrong for any non-scalar type. */
@@ -108,15 +123,21 @@ function rightly(t: ValType, spelling: Spelling): fc.Arbitrary<unknown> {
       return fc.constantFrom(...t.names);
     case 'option':
       // A nested option is tagged, so `none` of the inner one stays distinct from the outer one.
-      if (t.type.kind === 'option') return fc.oneof(maybeVal(loose, 'none'), arb(t.type).map((val) => ({ tag: 'some', val })));
+      if (t.type.kind === 'option')
+        return fc.oneof(
+          maybeVal(loose, 'none'),
+          arb(t.type).map((val) => ({ tag: 'some', val })),
+        );
       return loose ? fc.oneof(fc.constant(null), fc.option(arb(t.type), { nil: undefined })) : fc.option(arb(t.type), { nil: undefined });
     case 'result': {
-      const side = (tag: string, p: ValType | undefined) => (p ? arb(p).map((val) => ({ tag, val })) : loose ? maybeVal(true, tag) : fc.constant({ tag, val: undefined }));
+      const side = (tag: string, p: ValType | undefined) =>
+        p ? arb(p).map((val) => ({ tag, val })) : loose ? maybeVal(true, tag) : fc.constant({ tag, val: undefined });
       return fc.oneof(side('ok', t.ok), side('err', t.err));
     }
     case 'variant':
       return fc.oneof(...t.cases.map((c) => (c.type ? arb(c.type).map((val) => ({ tag: c.name, val })) : maybeVal(loose, c.name))));
-    case 'own': case 'borrow':
+    case 'own':
+    case 'borrow':
       return fc.nat().map((resourceSeed): ResourceSeed => ({ resourceSeed, resource: t.resource }));
     default:
       throw new Error(`no generator for ${t.kind}`);
@@ -151,24 +172,31 @@ const isSeed = (v: unknown): v is ResourceSeed => isObject(v) && 'resourceSeed' 
 export function materialize(t: ValType, v: unknown, make: (r: ResourceSeed) => unknown): unknown {
   const m = (x: ValType, y: unknown) => materialize(x, y, make);
   switch (t.kind) {
-    case 'own': case 'borrow': return isSeed(v) ? make(v) : v;
+    case 'own':
+    case 'borrow':
+      return isSeed(v) ? make(v) : v;
     case 'list':
       if (ArrayBuffer.isView(v)) return (v as unknown as { slice(): unknown }).slice();
       return Array.isArray(v) ? v.map((x) => m(t.elem, x)) : v;
-    case 'map': return v instanceof Map ? new Map([...v].map(([k, x]) => [m(t.key, k), m(t.value, x)])) : v;
+    case 'map':
+      return v instanceof Map ? new Map([...v].map(([k, x]) => [m(t.key, k), m(t.value, x)])) : v;
     case 'record':
       if (!isObject(v)) return v;
       return Object.fromEntries(t.fields.filter((f) => camelCase(f.name) in v).map((f) => [camelCase(f.name), m(f.type, v[camelCase(f.name)])]));
-    case 'tuple': return Array.isArray(v) ? t.types.map((x, i) => m(x, v[i])) : v;
-    case 'flags': return isObject(v) ? { ...v } : v;
+    case 'tuple':
+      return Array.isArray(v) ? t.types.map((x, i) => m(x, v[i])) : v;
+    case 'flags':
+      return isObject(v) ? { ...v } : v;
     case 'option':
       if (t.type.kind !== 'option') return v === undefined || v === null ? v : m(t.type, v);
       return isObject(v) && v.tag === 'some' ? { tag: 'some', val: m(t.type, v.val) } : isObject(v) ? { ...v } : v;
-    case 'result': case 'variant': {
+    case 'result':
+    case 'variant': {
       if (!isObject(v)) return v;
       const payload = t.kind === 'result' ? (v.tag === 'ok' ? t.ok : v.tag === 'err' ? t.err : undefined) : t.cases.find((k) => k.name === v.tag)?.type;
       return payload ? { tag: v.tag, val: m(payload, v.val) } : { ...v };
     }
-    default: return v;
+    default:
+      return v;
   }
 }

@@ -24,26 +24,37 @@ export const WIT_WORLDS: Record<string, string> = { 'wit/http-service.wit': 'was
 export async function seeds(): Promise<Seed[]> {
   const out: Seed[] = [];
   const fixtures = join(here, '..', 'fixtures');
-  for (const f of readdirSync(fixtures).filter((f) => f.endsWith('.wat')).sort()) {
+  for (const f of readdirSync(fixtures)
+    .filter((f) => f.endsWith('.wat'))
+    .sort()) {
     out.push({ name: f, bytes: await assembleWat(readFixture(f)) });
   }
   for (const [f, world] of Object.entries(WIT_WORLDS)) out.push({ name: f, bytes: await componentFromWit(readFixture(f), world) });
   const scripts = join(repo, 'conformance', 'tests');
-  for (const f of readdirSync(scripts).filter((f) => f.endsWith('.wast')).sort()) {
+  for (const f of readdirSync(scripts)
+    .filter((f) => f.endsWith('.wast'))
+    .sort()) {
     const forms = wastComponents(readFileSync(join(scripts, f), 'utf8'));
     for (const [i, c] of forms.entries()) {
-      const bytes = c.binary ?? await assembleWat(c.text!);
+      const bytes = c.binary ?? (await assembleWat(c.text!));
       out.push({ name: `${f}#${i}`, bytes, ...(c.invalid !== undefined ? { invalid: c.invalid } : {}) });
     }
   }
   for (const dir of [join(repo, 'e2e', '.cache', 'components'), join(here, '..', '..', '.cache', 'componentize')]) {
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort()) out.push({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) });
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('.wasm'))
+      .sort())
+      out.push({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) });
   }
   return out;
 }
 
-interface WastComponent { text?: string; binary?: Uint8Array; invalid?: string }
+interface WastComponent {
+  text?: string;
+  binary?: Uint8Array;
+  invalid?: string;
+}
 
 /**
  * The component modules of a .wast script: top-level `(component ...)` (a `definition` is
@@ -78,11 +89,31 @@ function topLevelForms(s: string): string[] {
   let start = 0;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
-    if (ch === ';' && s[i + 1] === ';') { while (i < s.length && s[i] !== '\n') i++; continue; }
-    if (ch === '(' && s[i + 1] === ';') { const end = s.indexOf(';)', i + 2); i = end < 0 ? s.length : end + 1; continue; }
-    if (ch === '"') { i++; while (i < s.length && s[i] !== '"') { if (s[i] === '\\') i++; i++; } continue; }
-    if (ch === '(') { if (depth === 0) start = i; depth++; }
-    if (ch === ')') { depth--; if (depth === 0) forms.push(s.slice(start, i + 1)); }
+    if (ch === ';' && s[i + 1] === ';') {
+      while (i < s.length && s[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '(' && s[i + 1] === ';') {
+      const end = s.indexOf(';)', i + 2);
+      i = end < 0 ? s.length : end + 1;
+      continue;
+    }
+    if (ch === '"') {
+      i++;
+      while (i < s.length && s[i] !== '"') {
+        if (s[i] === '\\') i++;
+        i++;
+      }
+      continue;
+    }
+    if (ch === '(') {
+      if (depth === 0) start = i;
+      depth++;
+    }
+    if (ch === ')') {
+      depth--;
+      if (depth === 0) forms.push(s.slice(start, i + 1));
+    }
   }
   return forms;
 }
@@ -93,9 +124,16 @@ function wastBytes(form: string): Uint8Array {
   for (const m of form.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
     const str = m[1]!;
     for (let i = 0; i < str.length; i++) {
-      if (str[i] !== '\\') { bytes.push(...new TextEncoder().encode(str[i]!)); continue; }
+      if (str[i] !== '\\') {
+        bytes.push(...new TextEncoder().encode(str[i]!));
+        continue;
+      }
       const next = str[i + 1]!;
-      if (/[0-9a-fA-F]/.test(next)) { bytes.push(parseInt(str.slice(i + 1, i + 3), 16)); i += 2; continue; }
+      if (/[0-9a-fA-F]/.test(next)) {
+        bytes.push(parseInt(str.slice(i + 1, i + 3), 16));
+        i += 2;
+        continue;
+      }
       bytes.push({ n: 10, t: 9, r: 13, '"': 34, "'": 39, '\\': 92 }[next] ?? next.charCodeAt(0));
       i++;
     }

@@ -26,7 +26,11 @@ export type Verdict =
 /** jco's errors that are not wasmparser's: the component validated, jco cannot carry it further. */
 export const JCO_LIMITS: { name: string; stage: 'wit' | 'translate'; pattern: RegExp }[] = [
   { name: 'a type appears twice in WIT', stage: 'wit', pattern: /cannot represent this component in WIT/ },
-  { name: 'a top-level type export (a WIT world exports functions and interfaces only)', stage: 'wit', pattern: /component export `[^`]+` was not a function or instance/ },
+  {
+    name: 'a top-level type export (a WIT world exports functions and interfaces only)',
+    stage: 'wit',
+    pattern: /component export `[^`]+` was not a function or instance/,
+  },
   { name: 're-exported imported function', stage: 'translate', pattern: /is a reexport of an imported function which is not implemented/ },
   // The WIT decoder validates with every wasm feature on; the translator leaves some proposals off.
   { name: 'a proposal the translator leaves off', stage: 'translate', pattern: /proposal/ },
@@ -41,7 +45,9 @@ const TRANSLATOR_REJECTIONS = /section range \d+\.\.\d+ is out of bounds|attempt
 
 const AT_OFFSET = /\(at offset 0x([0-9a-f]+)\)$/;
 
-interface Bindgen { generate(bytes: Uint8Array, opts: object): unknown }
+interface Bindgen {
+  generate(bytes: Uint8Array, opts: object): unknown;
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 let bindgen: Bindgen | undefined;
@@ -76,7 +82,10 @@ export async function jcoVerdict(bytes: Uint8Array): Promise<Verdict> {
 const hasMagic = (b: Uint8Array) => b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d;
 
 function classify(text: string): Verdict {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const cause = (lines[lines.length - 1] ?? '').replace(/^\d+: /, '');
   const at = AT_OFFSET.exec(cause);
   const offset = at ? parseInt(at[1]!, 16) : undefined;

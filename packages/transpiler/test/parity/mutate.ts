@@ -15,7 +15,12 @@ export function prng(seed: number): () => number {
   };
 }
 
-export interface Section { start: number; id: number; body: number; end: number }
+export interface Section {
+  start: number;
+  id: number;
+  body: number;
+  end: number;
+}
 
 /** The sections of one (component or core module) binary between `from` and `to`, as far as their headers read. */
 export function sections(b: Uint8Array, from = 8, to = b.length): Section[] {
@@ -54,7 +59,10 @@ export type MutationKind = 'bit-flip' | 'byte' | 'truncate' | 'drop-section' | '
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 
@@ -65,9 +73,16 @@ export function mutate(b: Uint8Array, rnd: () => number): { kind: MutationKind; 
   const secs = sections(b).filter((s) => s.end <= b.length);
   const sec = () => secs[int(secs.length)]!;
   switch (int(8)) {
-    case 0: { c[8 + int(c.length - 8)]! ^= 1 << int(8); return { kind: 'bit-flip', bytes: c }; }
-    case 1: { c[8 + int(c.length - 8)] = int(256); return { kind: 'byte', bytes: c }; }
-    case 2: return { kind: 'truncate', bytes: c.subarray(0, 8 + int(c.length - 8)) };
+    case 0: {
+      c[8 + int(c.length - 8)]! ^= 1 << int(8);
+      return { kind: 'bit-flip', bytes: c };
+    }
+    case 1: {
+      c[8 + int(c.length - 8)] = int(256);
+      return { kind: 'byte', bytes: c };
+    }
+    case 2:
+      return { kind: 'truncate', bytes: c.subarray(0, 8 + int(c.length - 8)) };
     case 3: {
       if (!secs.length) return undefined;
       const s = sec();
@@ -101,7 +116,10 @@ export function mutate(b: Uint8Array, rnd: () => number): { kind: MutationKind; 
       if (s.body - s.start - 1 >= 5) return undefined;
       let v = s.end - s.body;
       const leb: number[] = [];
-      for (let i = 0; i < 4; i++) { leb.push((v & 0x7f) | 0x80); v >>>= 7; }
+      for (let i = 0; i < 4; i++) {
+        leb.push((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
       leb.push(v & 0x7f);
       return { kind: 'overlong-leb', bytes: concat(c.subarray(0, s.start + 1), new Uint8Array(leb), c.subarray(s.body)) };
     }
