@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { repoRoot } from './paths.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -141,7 +141,8 @@ for (const type of ['log', 'info', 'warn', 'error', 'debug']) {
 }
 addEventListener('error', (e) => window.weftErrors.push(String(e.message || e.error)));
 addEventListener('unhandledrejection', (e) => window.weftErrors.push(String((e.reason && e.reason.message) || e.reason)));
-if (new URLSearchParams(location.search).has('nojspi')) { delete WebAssembly.Suspending; delete WebAssembly.promising; }`;
+if (new URLSearchParams(location.search).has('nojspi')) { delete WebAssembly.Suspending; delete WebAssembly.promising; }
+if (new URLSearchParams(location.search).has('nowasm')) delete globalThis.WebAssembly;`;
 
 /** A page whose module scripts import `@weft/wasi-*` through {@link weftImportMap}. */
 export function weftPageHtml(title: string, body: string): string {
@@ -159,98 +160,5 @@ ${body}</body>
 `;
 }
 
-export interface ConsoleEntry {
-  type: string;
-  text: string;
-}
-
-export interface BrowserSession {
-  browser: Browser;
-  page: Page;
-  server: StaticServer;
-  /** Every console message the page logged, in order. */
-  console: ConsoleEntry[];
-  /** Uncaught exceptions in the page. */
-  pageErrors: Error[];
-  /** Absolute URL of a path on the static server. */
-  url(path: string): string;
-  close(): Promise<void>;
-}
-
-export interface BrowserSessionOptions extends StaticServerOptions {
-  /** Path to open once the server is up. Default `/index.html`. */
-  path?: string;
-  /** Reuse a running browser instead of launching one (it is then not closed). */
-  browser?: Browser;
-  /**
-   * Remove `WebAssembly.Suspending` and `WebAssembly.promising` before any page script
-   * runs, as in a browser without JSPI (no Chromium flag turns it off).
-   */
-  withoutJspi?: boolean;
-  /** Remove `WebAssembly` itself before any page script runs, as in an engine without it. */
-  withoutWebAssembly?: boolean;
-  /**
-   * Run Chromium on this profile directory (a persistent context) so storage such as OPFS
-   * outlives the session; the default context is incognito and keeps OPFS in memory.
-   * Launches its own browser: cannot be combined with `browser`.
-   */
-  userDataDir?: string;
-}
-
 /** Page script that makes this Chromium look like a browser without JSPI. */
 export const REMOVE_JSPI_SCRIPT = 'delete WebAssembly.Suspending; delete WebAssembly.promising;';
-
-/** Page script that makes this Chromium look like an engine without WebAssembly. */
-export const REMOVE_WEBASSEMBLY_SCRIPT = 'delete globalThis.WebAssembly;';
-
-/** Start a static server, launch Chromium (unless given), open `path`, collect its console. */
-export async function openBrowserSession(opts: BrowserSessionOptions = {}): Promise<BrowserSession> {
-  const server = await startStaticServer(opts);
-  const ownBrowser = !opts.browser;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  try {
-    if (opts.userDataDir !== undefined && opts.browser) throw new Error('openBrowserSession: userDataDir and browser cannot be combined');
-    let page: Page;
-    if (opts.userDataDir !== undefined) {
-      const { chromium } = await import('playwright-core');
-      context = await chromium.launchPersistentContext(opts.userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-      const owner = context.browser();
-      if (!owner) throw new Error('openBrowserSession: the persistent context has no browser');
-      browser = owner;
-      page = context.pages()[0] ?? (await context.newPage());
-    } else {
-      browser = opts.browser ?? (await launchChromium());
-      page = await browser.newPage();
-    }
-    if (opts.withoutJspi) await page.addInitScript(REMOVE_JSPI_SCRIPT);
-    if (opts.withoutWebAssembly) await page.addInitScript(REMOVE_WEBASSEMBLY_SCRIPT);
-    const consoleEntries: ConsoleEntry[] = [];
-    const pageErrors: Error[] = [];
-    page.on('console', (m: ConsoleMessage) => consoleEntries.push({ type: m.type(), text: m.text() }));
-    page.on('pageerror', (e) => pageErrors.push(e));
-    const url = (path: string) => new URL(path, server.origin).href;
-    const response = await page.goto(url(opts.path ?? '/index.html'));
-    if (!response?.ok()) throw new Error(`loading ${opts.path ?? '/index.html'} failed: HTTP ${response?.status()}`);
-    const b = browser;
-    return {
-      browser: b,
-      page,
-      server,
-      console: consoleEntries,
-      pageErrors,
-      url,
-      async close() {
-        await page.close().catch(() => {});
-        if (context) await context.close();
-        else if (ownBrowser) await b.close();
-        await server.close();
-      },
-    };
-  } catch (err) {
-    if (context) await context.close();
-    else if (ownBrowser) await browser?.close();
-    await server.close();
-    throw err;
-  }
-}

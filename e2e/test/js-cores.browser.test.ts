@@ -7,13 +7,14 @@
  */
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openBrowserSession, type BrowserSession } from '../src/browser.js';
+import { startStaticServer, type StaticServer } from '../src/browser.js';
+import { launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildCFixture } from '../src/fixtures.js';
 import { runInNode } from '../src/node-run.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
 import { cases } from './cases.js';
-import { runInPage, wasiPageHtml, WASI_PAGE_PATH } from '../src/wasi-page.js';
+import { pageErrors, runInPage, WASI_PAGE_PATH, wasiPageFiles } from '../src/wasi-page.js';
 
 const urlOf = (entry: string) => '/' + relative(repoRoot, entry).split('\\').join('/');
 const CLOCKS = cases.find((c) => c.program === 'clocks')!.expected.stdout;
@@ -30,37 +31,44 @@ beforeAll(async () => {
 });
 
 describe('--js in Chromium without WebAssembly', () => {
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
-  let s: BrowserSession;
+  let server: StaticServer;
+  let browser: EngineBrowser;
+  let page: EnginePage;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    s = await openBrowserSession({ browser, files: { [WASI_PAGE_PATH]: wasiPageHtml() }, path: WASI_PAGE_PATH, withoutWebAssembly: true });
+    server = await startStaticServer({ files: wasiPageFiles() });
+    browser = await launchEngine('chromium');
+    page = await browser.newPage();
+    await page.goto(`${server.origin}${WASI_PAGE_PATH}?nowasm`);
   });
 
   afterAll(async () => {
-    await s?.close();
-    await browser?.close();
+    try {
+      await page?.close();
+      await browser?.close();
+    } finally {
+      await server?.close();
+    }
   });
 
   it('the page has no WebAssembly', async () => {
-    expect(await s.page.evaluate(() => typeof (globalThis as { WebAssembly?: unknown }).WebAssembly)).toBe('undefined');
+    expect(await page.evaluate(() => typeof (globalThis as { WebAssembly?: unknown }).WebAssembly)).toBe('undefined');
   });
 
   it('runs a command reading the clocks (i64 values) and sleeping', async () => {
-    const r = await runInPage(s.page, urlOf(entries.clocks!));
+    const r = await runInPage(page, urlOf(entries.clocks!));
     expect(r).toMatchObject({ exitCode: 0, stdout: CLOCKS, stderr: '' });
-    expect(s.pageErrors).toEqual([]);
+    expect(await pageErrors(page)).toEqual([]);
   });
 
   it("runs it with asyncMode 'asyncify': the sleep suspends the converted modules", async () => {
-    const r = await runInPage(s.page, urlOf(entries.clocksAsyncify!));
+    const r = await runInPage(page, urlOf(entries.clocksAsyncify!));
     expect(r).toMatchObject({ exitCode: 0, stdout: CLOCKS, stderr: '' });
-    expect(s.pageErrors).toEqual([]);
+    expect(await pageErrors(page)).toEqual([]);
   });
 
   it('runs a command reading its arguments and environment', async () => {
-    const r = await runInPage(s.page, urlOf(entries.args_env!), { args: ['args_env', 'one', 'two'], env: [['GREETING', 'hi']] });
+    const r = await runInPage(page, urlOf(entries.args_env!), { args: ['args_env', 'one', 'two'], env: [['GREETING', 'hi']] });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('argv[2]=two\n');
     expect(r.stdout).toContain('GREETING=hi\n');

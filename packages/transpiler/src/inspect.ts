@@ -51,7 +51,7 @@ export function inspect(bytes: Uint8Array): InspectResult {
   return {
     imports: [...plan.imports].map(([n, i]) => importEntry(n, i)),
     exports: [...plan.exports].map(([n, e]) => exportEntry(n, e)),
-    coreModules: plan.modules.map((m, i) => ({ file: i, size: m.length })),
+    coreModules: plan.modules.map((m, i) => ({ file: i, size: m.bytes.length })),
     coreInstances: plan.coreInstances,
     componentInstances: plan.componentInstances,
   };

@@ -3,15 +3,11 @@ import { writeDts } from './emit/dts.js';
 import { HOST_DTS, writeHost } from './emit/host.js';
 import { defaultCoreModuleUrl, TARGETS } from './emit/loader.js';
 import { writeModule } from './emit/module.js';
-import { exportShortName, unversioned } from './js/names.js';
+import { exportShortName } from './js/names.js';
 import { resolveSpecifier } from './emit/specifiers.js';
-import { suspendingLowerings } from './emit/suspending.js';
-import type { AsyncGlue } from './emit/glue.js';
-import { asyncifyModule, checkForwarder } from './post/asyncify-pass.js';
-import { planAsyncify } from './post/asyncify-plan.js';
+import { asyncify } from './post/asyncify.js';
 import { defaultCacheDir } from './post/cache.js';
 import { wasm2jsModules } from './post/wasm2js.js';
-import type { Plan } from './link/plan.js';
 import { WeftError } from './error.js';
 import { inline } from './link/inline.js';
 import { validate } from './types/validate.js';
@@ -47,16 +43,16 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   const name = opts.name ?? 'component';
   const ast = decodeComponent(bytes);
   validate(ast);
-  const plan = inline(ast);
+  const linked = inline(ast);
 
-  const async = await asyncGlue(plan, opts);
+  const { plan, async } = await asyncify(linked, opts);
   const jsCores = opts.js ? await wasm2jsModules(plan.modules, opts.cacheDir ?? (await defaultCacheDir())) : undefined;
   const moduleFiles = plan.modules.map((_, i) => `${name}.core${i === 0 ? '' : i + 1}.wasm`);
   const cutoff = opts.base64Cutoff ?? 0;
   const inlined = new Map<number, string>();
   if (!opts.instantiation && !jsCores)
     plan.modules.forEach((m, i) => {
-      if (m.length < cutoff) inlined.set(i, base64(m));
+      if (m.bytes.length < cutoff) inlined.set(i, base64(m.bytes));
     });
 
   const map = opts.map ?? {};
@@ -78,7 +74,7 @@ export async function transpile(bytes: Uint8Array, opts: TranspileOptions = {}):
   const files: Record<string, Uint8Array> = {};
   if (!jsCores)
     plan.modules.forEach((m, i) => {
-      if (!inlined.has(i)) files[moduleFiles[i]!] = m.slice();
+      if (!inlined.has(i)) files[moduleFiles[i]!] = m.bytes.slice();
     });
   files[`${name}.js`] = utf8.encode(js);
   if (!opts.noTypescript) files[`${name}.d.ts`] = utf8.encode(writeDts(plan, !!opts.instantiation, async !== undefined, !!jsCores));
@@ -104,61 +100,4 @@ async function minify(js: string): Promise<string> {
   // Browser bundles replace esbuild, a Node program, with an empty module (package.json `browser`).
   if (typeof esbuild.transform !== 'function') throw new WeftError('minify needs esbuild, which runs only in Node: transpile without minify in a browser');
   return (await esbuild.transform(js, { minify: true, format: 'esm', target: 'es2022' })).code;
-}
-
-/** `ns:pkg/iface#func` (versioned or not) or a world-level `func`. */
-function hasExportFunc(plan: Plan, name: string): boolean {
-  const hash = name.indexOf('#');
-  if (hash < 0) return plan.exports.get(name)?.kind === 'func';
-  const iface = unversioned(name.slice(0, hash));
-  for (const [n, e] of plan.exports) {
-    if (e.kind === 'instance' && unversioned(n) === iface) return e.exports.get(name.slice(hash + 1))?.kind === 'func';
-  }
-  return false;
-}
-
-/** The memory a rewritten module borrows while its stack unwinds: room for the locals of every frame on it. */
-function unwindBytes(moduleSize: number): number {
-  return moduleSize > 1 << 20 ? 1 << 20 : 1 << 16;
-}
-
-/** The async mode's glue options; for asyncify, rewrites the plan's modules that need it. */
-async function asyncGlue(plan: Plan, opts: TranspileOptions): Promise<AsyncGlue | undefined> {
-  const mode = opts.asyncMode ?? 'sync';
-  if (mode === 'sync') {
-    if (opts.asyncImports?.length || opts.asyncExports?.length) {
-      throw new WeftError(
-        `${opts.asyncImports?.length ? 'asyncImports' : 'asyncExports'} needs asyncMode 'jspi' or 'asyncify': in 'sync' mode nothing may wait`,
-      );
-    }
-    return undefined;
-  }
-  // Every export returns a promise in the async modes: the names only have to exist.
-  for (const name of opts.asyncExports ?? []) {
-    if (!hasExportFunc(plan, name)) throw new WeftError(`asyncExports: the component exports no function '${name}'`);
-  }
-  const suspends = suspendingLowerings(opts.asyncImports);
-  if (mode === 'jspi') return { mode, suspends };
-  const ap = planAsyncify(plan, suspends);
-  const cacheDir = opts.cacheDir ?? (await defaultCacheDir());
-  const what = (i: number) => `core module ${i}`;
-  const moduleOf = new Map(plan.steps.map((s) => [s.instance, s.module]));
-  // Several instances of one module need one check.
-  const forwarderModules = new Set([...ap.forwarders].map((i) => moduleOf.get(i)!).flatMap((m) => (m.kind === 'static' ? [m.index] : [])));
-  for (const index of forwarderModules) {
-    if (!ap.modules.has(index)) await checkForwarder(plan.modules[index]!, what(index));
-  }
-  const sizes = plan.modules.map((m) => m.length);
-  for (const [index, { imports, exportMemory }] of ap.modules) {
-    plan.modules[index] = await asyncifyModule(plan.modules[index]!, imports, exportMemory, what(index), cacheDir);
-  }
-  return {
-    mode,
-    suspends,
-    instrumented: ap.instrumented,
-    unwindBytes: (i) => {
-      const m = moduleOf.get(i)!;
-      return unwindBytes(m.kind === 'static' ? sizes[m.index]! : 0);
-    },
-  };
 }

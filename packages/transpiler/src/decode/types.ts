@@ -16,7 +16,7 @@ import type {
   TypeDef,
   ValTypeRef,
 } from './ast.js';
-import { Reader, hex } from './reader.js';
+import { type Reader, hex } from './reader.js';
 
 const PRIMS: Record<number, PrimValType> = {
   0x7f: 'bool',

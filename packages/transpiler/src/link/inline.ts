@@ -58,7 +58,6 @@ export function inline(ast: ComponentAst): Plan {
   };
   const moduleIds = new Map<Uint8Array, number>();
   const runtimeExports: { name: string; kind: CoreSort }[][] = [];
-  const moduleInfos: CoreModuleInfo[] = [];
   const importedModules = new Map<string, CoreModuleInfo>();
 
   function newFrame(parent: Frame | undefined, args: Map<string, Item> | undefined): Frame {
@@ -264,9 +263,8 @@ export function inline(ast: ComponentAst): Plan {
         let id = moduleIds.get(def.bytes);
         if (id === undefined) {
           id = plan.modules.length;
-          plan.modules.push(def.bytes);
+          plan.modules.push({ bytes: def.bytes, info: def.info });
           moduleIds.set(def.bytes, id);
-          moduleInfos.push(def.info);
         }
         f.coreModules.push({ kind: 'static', index: id });
         return;
@@ -289,7 +287,7 @@ export function inline(ast: ComponentAst): Plan {
           if (!inst) throw new WeftError(`core instance index ${a.instance} out of range`, at);
           return { name: a.name, instance: inst };
         });
-        const info = module.kind === 'static' ? moduleInfos[module.index]! : importedModules.get(module.importName)!;
+        const info = module.kind === 'static' ? plan.modules[module.index]!.info : importedModules.get(module.importName)!;
         for (const imp of info.imports) {
           const arg = args.find((a) => a.name === imp.module);
           if (!arg) throw new WeftError(`core module import '${imp.module}' is not supplied by the instantiation`, at);

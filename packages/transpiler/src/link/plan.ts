@@ -1,3 +1,4 @@
+import type { CoreModuleInfo } from '../decode/ast.js';
 import type { FuncType, Resource, ValType } from '../types/model.js';
 
 /**
@@ -89,8 +90,14 @@ export interface ImportInstance {
 
 export type ImportItem = { kind: 'func'; type: FuncType } | { kind: 'module' } | ImportInstance | { kind: 'resource'; resource: Resource };
 
+/** A core module of the component's own: its bytes and what decode read of it. */
+export interface CoreModule {
+  bytes: Uint8Array;
+  info: CoreModuleInfo;
+}
+
 export interface Plan {
-  modules: Uint8Array[];
+  modules: CoreModule[];
   coreInstances: number;
   steps: Step[];
   lowerings: Lowering[];

@@ -1,6 +1,4 @@
 import type { CoreModuleInfo } from '../decode/ast.js';
-import { readCoreModule } from '../decode/core-module.js';
-import { Reader } from '../decode/reader.js';
 import { WeftError } from '../error.js';
 import type { CoreDef, CoreInstanceVal, Lowering, Plan, Step } from '../link/plan.js';
 import { ASYNCIFY_MEMORY_EXPORT } from './asyncify-pass.js';
@@ -28,7 +26,7 @@ export interface AsyncifyPlan {
 }
 
 export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): AsyncifyPlan {
-  const infos = plan.modules.map((m) => readCoreModule(new Reader(m, 0, m.length)));
+  const infos = plan.modules.map((m) => m.info);
   const steps = new Map<number, Step>(plan.steps.map((s) => [s.instance, s]));
   const may = new Set<number>();
 

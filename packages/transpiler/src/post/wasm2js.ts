@@ -1,7 +1,8 @@
-import { readCoreModule } from '../decode/core-module.js';
+import type { CoreModuleInfo } from '../decode/ast.js';
 import { Reader } from '../decode/reader.js';
 import type { HelperName } from '../js/helpers.js';
 import type { JsCoreModule } from '../emit/module.js';
+import type { CoreModule } from '../link/plan.js';
 import { str } from '../js/names.js';
 import { WeftError } from '../error.js';
 import { cached } from './cache.js';
@@ -57,15 +58,15 @@ const CONVERSION_VERSION = 'weft-wasm2js-2';
  * Every core module of the plan as JavaScript (`--js`), in the plan's order. Converting a
  * large module takes long, so each is cached by content like asyncify's output.
  */
-export async function wasm2jsModules(modules: readonly Uint8Array[], cacheDir: string | false): Promise<JsCoreModule[]> {
+export async function wasm2jsModules(modules: readonly CoreModule[], cacheDir: string | false): Promise<JsCoreModule[]> {
   const out: JsCoreModule[] = [];
-  for (const [i, bytes] of modules.entries()) {
+  for (const [i, { bytes, info }] of modules.entries()) {
     const json = await cached(
       cacheDir,
       'wasm2js',
       bytes,
       [CONVERSION_VERSION],
-      async () => new TextEncoder().encode(JSON.stringify(await wasm2jsModule(bytes, `core module ${i}`))),
+      async () => new TextEncoder().encode(JSON.stringify(await wasm2jsModule(bytes, info, `core module ${i}`))),
       'json',
     );
     out.push(JSON.parse(new TextDecoder().decode(json)) as JsCoreModule);
@@ -80,10 +81,9 @@ export async function wasm2jsModules(modules: readonly Uint8Array[], cacheDir: s
  * shared arrays, and i64 values as BigInt at the boundary where wasm2js splits them into
  * two i32 halves.
  */
-async function wasm2jsModule(bytes: Uint8Array, what: string): Promise<JsCoreModule> {
+async function wasm2jsModule(bytes: Uint8Array, info: CoreModuleInfo, what: string): Promise<JsCoreModule> {
   const binaryen = await loadBinaryen();
   let m: BinaryenModule;
-  const info = readCoreModule(new Reader(bytes, 0, bytes.length));
   const memoryImported = info.imports.some((i) => i.kind === 'memory');
   const memories = (info.memories ?? 0) + info.imports.filter((i) => i.kind === 'memory').length;
   if (memories > 1) throw new WeftError(`js: ${what} has ${memories} memories; wasm2js supports one`);
