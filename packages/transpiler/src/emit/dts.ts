@@ -1,118 +1,145 @@
 import type { ExportItem, ImportInstance, ImportItem, Plan } from '../link/plan.js';
 import type { FuncType, ValType } from '../types/model.js';
+import { typedArrayFor } from '../abi/context.js';
 import { camelCase, exportShortName, parseFuncName, pascalCase, str } from '../js/names.js';
 
-/** TypeScript type of a WIT value, following the JS value conventions. */
-export function tsType(t: ValType): string {
-  switch (t.kind) {
-    case 'bool':
-      return 'boolean';
-    case 's8':
-    case 'u8':
-    case 's16':
-    case 'u16':
-    case 's32':
-    case 'u32':
-    case 'f32':
-    case 'f64':
-      return 'number';
-    case 's64':
-    case 'u64':
-      return 'bigint';
-    case 'char':
-    case 'string':
-      return 'string';
-    case 'list': {
-      const typed: Partial<Record<ValType['kind'], string>> = {
-        u8: 'Uint8Array',
-        s8: 'Int8Array',
-        u16: 'Uint16Array',
-        s16: 'Int16Array',
-        u32: 'Uint32Array',
-        s32: 'Int32Array',
-        u64: 'BigUint64Array',
-        s64: 'BigInt64Array',
-        f32: 'Float32Array',
-        f64: 'Float64Array',
-      };
-      return typed[t.elem.kind] ?? `Array<${tsType(t.elem)}>`;
+/**
+ * TypeScript types of WIT values, following the JS value conventions. A record, variant,
+ * enum or flags type with a WIT name is declared once under its PascalCase name
+ * (`export type Summary = { ... }`) and referred to by it; a name two different types share
+ * gets a numeric suffix, in order of first use.
+ */
+class TsTypes {
+  /** Declarations in order of first use. */
+  readonly declarations: string[] = [];
+  private readonly byType = new Map<ValType, string>();
+  /** Declared name -> its structural text, to tell a second use from a different type. */
+  private readonly bodies = new Map<string, string>();
+
+  constructor(private readonly taken: Set<string>) {}
+
+  type(t: ValType): string {
+    if (t.name && (t.kind === 'record' || t.kind === 'variant' || t.kind === 'enum' || t.kind === 'flags')) return this.named(t, t.name);
+    return this.structural(t);
+  }
+
+  private named(t: ValType, witName: string): string {
+    const known = this.byType.get(t);
+    if (known) return known;
+    const body = this.structural(t);
+    const base = pascalCase(witName);
+    let name = base;
+    for (let n = 2; this.taken.has(name) && this.bodies.get(name) !== body; n++) name = `${base}${n}`;
+    if (!this.bodies.has(name)) {
+      this.taken.add(name);
+      this.bodies.set(name, body);
+      this.declarations.push(`export type ${name} = ${body};`);
     }
-    case 'record':
-      return `{ ${t.fields.map((f) => `${camelCase(f.name)}: ${tsType(f.type)}`).join('; ')} }`;
-    case 'tuple':
-      return `[${t.types.map(tsType).join(', ')}]`;
-    case 'flags':
-      return `{ ${t.names.map((n) => `${camelCase(n)}?: boolean`).join('; ')} }`;
-    case 'enum':
-      return t.names.map(str).join(' | ');
-    case 'variant':
-      return t.cases.map((c) => `{ tag: ${str(c.name)}${c.type ? `; val: ${tsType(c.type)}` : ''} }`).join(' | ');
-    case 'option':
-      return t.type.kind === 'option' ? `{ tag: 'none' } | { tag: 'some'; val: ${tsType(t.type)} }` : `${tsType(t.type)} | undefined`;
-    case 'result':
-      return `{ tag: 'ok'; val: ${t.ok ? tsType(t.ok) : 'void'} } | { tag: 'err'; val: ${t.err ? tsType(t.err) : 'void'} }`;
-    case 'own':
-    case 'borrow':
-      return pascalCase(t.resource.name);
-    case 'map':
-      return `Map<${tsType(t.key)}, ${tsType(t.value)}>`;
-    case 'unsupported':
-      return 'never';
+    this.byType.set(t, name);
+    return name;
+  }
+
+  private structural(t: ValType): string {
+    switch (t.kind) {
+      case 'bool':
+        return 'boolean';
+      case 's8':
+      case 'u8':
+      case 's16':
+      case 'u16':
+      case 's32':
+      case 'u32':
+      case 'f32':
+      case 'f64':
+        return 'number';
+      case 's64':
+      case 'u64':
+        return 'bigint';
+      case 'char':
+      case 'string':
+        return 'string';
+      case 'list':
+        return typedArrayFor(t.elem) ?? `Array<${this.type(t.elem)}>`;
+      case 'record':
+        return `{ ${t.fields.map((f) => `${camelCase(f.name)}: ${this.type(f.type)}`).join('; ')} }`;
+      case 'tuple':
+        return `[${t.types.map((x) => this.type(x)).join(', ')}]`;
+      case 'flags':
+        return `{ ${t.names.map((n) => `${camelCase(n)}?: boolean`).join('; ')} }`;
+      case 'enum':
+        return t.names.map(str).join(' | ');
+      case 'variant':
+        return t.cases.map((c) => `{ tag: ${str(c.name)}${c.type ? `; val: ${this.type(c.type)}` : ''} }`).join(' | ');
+      case 'option':
+        return t.type.kind === 'option' ? `{ tag: 'none' } | { tag: 'some'; val: ${this.type(t.type)} }` : `${this.type(t.type)} | undefined`;
+      case 'result':
+        return `{ tag: 'ok'; val: ${t.ok ? this.type(t.ok) : 'void'} } | { tag: 'err'; val: ${t.err ? this.type(t.err) : 'void'} }`;
+      case 'own':
+      case 'borrow':
+        return pascalCase(t.resource.name);
+      case 'map':
+        return `Map<${this.type(t.key)}, ${this.type(t.value)}>`;
+      case 'unsupported':
+        return 'never';
+    }
+  }
+
+  signature(f: FuncType, skipSelf = false, async = false): string {
+    const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${this.type(p.type)}`);
+    const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? this.type(f.result.ok) : 'void') : this.type(f.result);
+    return `(${params.join(', ')}): ${async ? `Promise<${ret}>` : ret}`;
   }
 }
 
-function signature(f: FuncType, skipSelf = false, async = false): string {
-  const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${tsType(p.type)}`);
-  const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? tsType(f.result.ok) : 'void') : tsType(f.result);
-  return `(${params.join(', ')}): ${async ? `Promise<${ret}>` : ret}`;
-}
-
 /** `async`: the exports were transpiled with an async mode and return promises. */
-function members(m: Map<string, ExportItem>, indent: string, async: boolean, top = false): string[] {
+function members(ts: TsTypes, m: Map<string, ExportItem>, indent: string, async: boolean, top = false): string[] {
   const out: string[] = [];
-  const classes = new Map<string, string[]>();
-  for (const [n, e] of m) if (e.kind === 'resource' && e.resource.origin === 'guest') classes.set(n, []);
+  // A class's constructor and statics, and the methods its prototype holds.
+  const classes = new Map<string, { statics: string[]; methods: string[] }>();
+  for (const [n, e] of m) if (e.kind === 'resource' && e.resource.origin === 'guest') classes.set(n, { statics: [], methods: [] });
   for (const [n, e] of m) {
     if (e.kind === 'func') {
       const fn = parseFuncName(n);
-      if (fn.kind === 'free') out.push(`${indent}${top ? exportShortName(n) : fn.name}${signature(e.func.type, false, async)};`);
+      if (fn.kind === 'free') out.push(`${indent}${top ? exportShortName(n) : fn.name}${ts.signature(e.func.type, false, async)};`);
       else {
-        const list = classes.get(fn.resource);
-        if (!list) continue;
-        if (fn.kind === 'constructor') list.push(`new${signature(e.func.type).replace(/: [^:]+$/, '')}: ${pascalCase(fn.resource)};`);
-        else if (fn.kind === 'static') list.push(`${fn.name}${signature(e.func.type, false, async)};`);
-        else list.push(`prototype: { ${fn.name}${signature(e.func.type, true, async)} };`);
+        const cls = classes.get(fn.resource);
+        if (!cls) continue;
+        if (fn.kind === 'constructor') cls.statics.push(`new${ts.signature(e.func.type).replace(/: [^:]+$/, '')}: ${pascalCase(fn.resource)};`);
+        else if (fn.kind === 'static') cls.statics.push(`${fn.name}${ts.signature(e.func.type, false, async)};`);
+        else cls.methods.push(`${fn.name}${ts.signature(e.func.type, true, async)};`);
       }
     } else if (e.kind === 'instance') {
-      const body = members(e.exports, indent + '  ', async);
+      const body = members(ts, e.exports, indent + '  ', async);
       out.push(`${indent}${str(top ? exportShortName(n) : n)}: {`, ...body, `${indent}};`);
       if (top && exportShortName(n) !== n) out.push(`${indent}${str(n)}: Exports[${str(exportShortName(n))}];`);
     }
   }
-  for (const [n, list] of classes) out.push(`${indent}${pascalCase(n)}: { ${list.join(' ')} };`);
+  for (const [n, { statics, methods }] of classes) {
+    const prototype = methods.length ? [`prototype: { ${methods.join(' ')} };`] : [];
+    out.push(`${indent}${pascalCase(n)}: { ${[...statics, ...prototype].join(' ')} };`);
+  }
   return out;
 }
 
-function instanceMembers(i: ImportInstance): string {
-  const fns = [...i.funcs].filter(([f]) => parseFuncName(f).kind === 'free').map(([f, t]) => `${camelCase(f)}${signature(t)};`);
+function instanceMembers(ts: TsTypes, i: ImportInstance): string {
+  const fns = [...i.funcs].filter(([f]) => parseFuncName(f).kind === 'free').map(([f, t]) => `${camelCase(f)}${ts.signature(t)};`);
   const classes = [...i.resources.keys()].map((r) => `${pascalCase(r)}: Function;`);
-  const nested = [...i.instances].map(([n, x]) => `${camelCase(n)}: ${instanceMembers(x)};`);
+  const nested = [...i.instances].map(([n, x]) => `${camelCase(n)}: ${instanceMembers(ts, x)};`);
   return `{ ${[...fns, ...classes, ...nested].join(' ')} }`;
 }
 
-function importMembers(imports: Map<string, ImportItem>): string[] {
+function importMembers(ts: TsTypes, imports: Map<string, ImportItem>): string[] {
   const out: string[] = [];
   for (const [n, i] of imports) {
-    if (i.kind === 'func') out.push(`  ${str(n)}: { default${signature(i.type)} };`);
+    if (i.kind === 'func') out.push(`  ${str(n)}: { default${ts.signature(i.type)} };`);
     else if (i.kind === 'resource') out.push(`  ${str(n)}: { default: Function };`);
-    else if (i.kind === 'instance') out.push(`  ${str(n)}: ${instanceMembers(i)};`);
+    else if (i.kind === 'instance') out.push(`  ${str(n)}: ${instanceMembers(ts, i)};`);
   }
   return out;
 }
 
 /** A minimal declaration file for the world: exports, and the import object in instantiation mode. */
 export function writeDts(plan: Plan, instantiation: boolean, async: boolean, jsCores = false): string {
-  const exportsType = ['{', ...members(plan.exports, '  ', async, true), '}'].join('\n');
   const lines: string[] = [];
   const resourceNames = new Set<string>();
   const collect = (m: Map<string, ExportItem>) => {
@@ -130,9 +157,14 @@ export function writeDts(plan: Plan, instantiation: boolean, async: boolean, jsC
         lines.push(`type ${pascalCase(r)} = object;`);
       }
     }
+  // Named value types are declared as the members below first mention them, so write those first.
+  const ts = new TsTypes(new Set([...resourceNames, 'Exports', 'ImportObject']));
+  const exportsType = ['{', ...members(ts, plan.exports, '  ', async, true), '}'].join('\n');
+  const importObject = instantiation ? [`export interface ImportObject {`, ...importMembers(ts, plan.imports), `}`] : [];
+  lines.push(...ts.declarations);
   lines.push(`export interface Exports ${exportsType}`);
   if (instantiation) {
-    lines.push(`export interface ImportObject {`, ...importMembers(plan.imports), `}`);
+    lines.push(...importObject);
     if (jsCores) lines.push('export function instantiate(imports: ImportObject): Exports | Promise<Exports>;');
     else
       lines.push(
