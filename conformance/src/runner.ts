@@ -89,7 +89,7 @@ export function findExport(exports: Record<string, unknown>, name: string): unkn
  * not that the script provided no host. Calling such an import throws.
  */
 function anyImport(path: string): unknown {
-  const fn = function () {
+  const fn = () => {
     throw new Error(`import ${path} was called, but the script provides no such import`);
   };
   return new Proxy(fn, {

@@ -2,6 +2,7 @@
  * Component values as written in .wast scripts (`u32.const 5`, `record.const ...`),
  * and their mapping onto weft's JS value conventions (DESIGN.md).
  */
+import { isNumericKind, type NumericKind, TYPED_ARRAYS } from '@weft/transpiler';
 import { isAtom, isList, show, strText, type SExpr } from './sexpr.js';
 
 export type NumKind = 'u8' | 's8' | 'u16' | 's16' | 'u32' | 's32' | 'u64' | 's64';
@@ -203,35 +204,12 @@ export function camelCase(name: string): string {
     .join('');
 }
 
-type TypedArrayCtor =
-  | Uint8ArrayConstructor
-  | Int8ArrayConstructor
-  | Uint16ArrayConstructor
-  | Int16ArrayConstructor
-  | Uint32ArrayConstructor
-  | Int32ArrayConstructor
-  | BigUint64ArrayConstructor
-  | BigInt64ArrayConstructor
-  | Float32ArrayConstructor
-  | Float64ArrayConstructor;
-
-const TYPED_ARRAYS: Partial<Record<WastValue['t'], TypedArrayCtor>> = {
-  u8: Uint8Array,
-  s8: Int8Array,
-  u16: Uint16Array,
-  s16: Int16Array,
-  u32: Uint32Array,
-  s32: Int32Array,
-  u64: BigUint64Array,
-  s64: BigInt64Array,
-  f32: Float32Array,
-  f64: Float64Array,
-};
+type TypedArrayCtor = (typeof TYPED_ARRAYS)[NumericKind];
 
 /** The typed array a numeric list maps to, judged from its (uniform) elements. */
 function typedArrayFor(items: WastValue[]): TypedArrayCtor | undefined {
   const t = items[0]?.t;
-  if (!t || !items.every((i) => i.t === t)) return undefined;
+  if (!t || !isNumericKind(t) || !items.every((i) => i.t === t)) return undefined;
   return TYPED_ARRAYS[t];
 }
 

@@ -2,3 +2,4 @@ export type { TranspileOptions, TranspileResult } from './options.js';
 export { transpile } from './transpile.js';
 export { inspect, type InspectEntry, type InspectResult } from './inspect.js';
 export { WeftError } from './error.js';
+export { isNumericKind, type NumericKind, TYPED_ARRAYS } from './js/typed-arrays.js';

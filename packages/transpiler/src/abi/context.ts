@@ -2,6 +2,7 @@ import type { Code } from '../js/code.js';
 import type { HelperName } from '../js/helpers.js';
 import type { Resource, ValType } from '../types/model.js';
 import type { Flat } from '../types/layout.js';
+import { isNumericKind, TYPED_ARRAYS } from '../js/typed-arrays.js';
 
 /** What generated lift/lower code needs to know about a resource type. */
 export interface ResourceJs {
@@ -58,32 +59,9 @@ export interface AbiCtx {
   borrowScope(): string;
 }
 
-/** JS representation rules shared by lift and lower. */
+/** The name of the typed array a list of `t` is in JavaScript, if `t` is numeric. */
 export function typedArrayFor(t: ValType): string | undefined {
-  switch (t.kind) {
-    case 'u8':
-      return 'Uint8Array';
-    case 's8':
-      return 'Int8Array';
-    case 'u16':
-      return 'Uint16Array';
-    case 's16':
-      return 'Int16Array';
-    case 'u32':
-      return 'Uint32Array';
-    case 's32':
-      return 'Int32Array';
-    case 'u64':
-      return 'BigUint64Array';
-    case 's64':
-      return 'BigInt64Array';
-    case 'f32':
-      return 'Float32Array';
-    case 'f64':
-      return 'Float64Array';
-    default:
-      return undefined;
-  }
+  return isNumericKind(t.kind) ? TYPED_ARRAYS[t.kind].name : undefined;
 }
 
 /** An option whose payload is itself an option uses the tagged `{ tag, val }` form. */

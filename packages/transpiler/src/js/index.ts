@@ -9,3 +9,4 @@
 export { Code } from './code.js';
 export * from './helpers.js';
 export * from './names.js';
+export * from './typed-arrays.js';

@@ -226,7 +226,7 @@ class Side {
   error(e: unknown): ThrownRecord {
     if (!(e instanceof Error)) return { error: typeof e, message: String(e) };
     const out: ThrownRecord = { error: e.constructor.name, message: e.message };
-    if (Object.prototype.hasOwnProperty.call(e, 'payload')) out.payload = this.normalize((e as unknown as { payload: unknown }).payload);
+    if (Object.hasOwn(e, 'payload')) out.payload = this.normalize((e as unknown as { payload: unknown }).payload);
     return out;
   }
 }

@@ -7,25 +7,13 @@
 import fc from 'fast-check';
 import type { FuncType, Resource, ValType } from '../../src/types/model.js';
 import { camelCase } from '../../src/js/names.js';
+import { isNumericKind, TYPED_ARRAYS } from '../../src/js/typed-arrays.js';
 
 /** Stands for a resource instance until an engine makes one. */
 export interface ResourceSeed {
   resourceSeed: number;
   resource: Resource;
 }
-
-const TYPED: Partial<Record<ValType['kind'], { new (a: ArrayLike<any>): ArrayBufferView }>> = {
-  u8: Uint8Array,
-  s8: Int8Array,
-  u16: Uint16Array,
-  s16: Int16Array,
-  u32: Uint32Array,
-  s32: Int32Array,
-  u64: BigUint64Array,
-  s64: BigInt64Array,
-  f32: Float32Array,
-  f64: Float64Array,
-};
 
 const MAX_LIST = 6;
 
@@ -98,7 +86,7 @@ function rightly(t: ValType, spelling: Spelling): fc.Arbitrary<unknown> {
   switch (t.kind) {
     case 'list': {
       if (t.length !== undefined) return fc.array(arb(t.elem), { minLength: t.length, maxLength: t.length });
-      const typed = TYPED[t.elem.kind];
+      const typed: { new (a: ArrayLike<any>): ArrayBufferView } | undefined = isNumericKind(t.elem.kind) ? TYPED_ARRAYS[t.elem.kind] : undefined;
       const elems = fc.array(arb(t.elem), { maxLength: MAX_LIST });
       if (!typed) return elems;
       const typedArrays = fc.array(arbitrary(t.elem), { maxLength: MAX_LIST }).map((a) => new typed(a as ArrayLike<number>));
