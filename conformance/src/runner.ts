@@ -89,7 +89,9 @@ export function findExport(exports: Record<string, unknown>, name: string): unkn
  * not that the script provided no host. Calling such an import throws.
  */
 function anyImport(path: string): unknown {
-  const fn = () => {
+  // A function expression, not an arrow: the proxy stands in for classes too, so its target needs a prototype.
+  // biome-ignore lint/complexity/useArrowFunction: see above.
+  const fn = function () {
     throw new Error(`import ${path} was called, but the script provides no such import`);
   };
   return new Proxy(fn, {
