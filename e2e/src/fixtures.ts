@@ -13,6 +13,33 @@ import { writeFileAtomic } from './fs-util.js';
 
 export const CLANG_FLAGS = ['--target=wasm32-wasi', '-O2'];
 
+const lines = (...l: string[]) => l.map((s) => `${s}\n`).join('');
+
+/** What fixtures/c/clocks.c prints when every clock behaves. */
+export const CLOCKS_STDOUT = lines(
+  'monotonic resolution ok',
+  'slept at least 30ms: yes',
+  'wall clock plausible: yes',
+  'wall nanoseconds in range: yes',
+  'time() agrees with realtime: yes',
+);
+
+/** What fixtures/c/files.c prints when every operation on its `/data` preopen behaves. */
+export const FILES_STDOUT = lines(
+  'mkdir: ok',
+  'create: ok',
+  'read back: ok',
+  'contents: written by wasm',
+  'opendir: ok',
+  'entries: 2',
+  'rename: ok',
+  'unlink: ok',
+  'stat size 16: ok',
+  'escape refused: yes',
+  'nested escape refused: yes',
+  'rmdir: ok',
+);
+
 /** Names of the C programs in fixtures/c (file name without `.c`). */
 export function cFixtureNames(): string[] {
   return readdirSync(cFixturesDir)

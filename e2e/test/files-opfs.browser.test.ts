@@ -16,7 +16,7 @@ import { variantMode, variantWithoutJspi, type BrowserAsyncVariant } from '../sr
 import { expectedSyncAccess, OPFS_UNDER_DRIVER, suiteVariants } from '../src/engine-matrix.js';
 import { REPORT_PATH, startStaticServer, type StaticServer } from '../src/browser.js';
 import { ENGINES, launchEngine, openInMiniBrowser, type EngineBrowser, type EnginePage } from '../src/engines.js';
-import { buildCFixture } from '../src/fixtures.js';
+import { buildCFixture, FILES_STDOUT } from '../src/fixtures.js';
 import { fnv1a, opfsFnv1a, opfsReadText, opfsTree, syncAccessInWorker, syncAccessProbePage } from '../src/opfs-inspect.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
@@ -36,21 +36,6 @@ const PROGRAMS = ['files', 'fs_tree', 'fs_big', 'fs_persist', 'fs_escape'] as co
 type Program = (typeof PROGRAMS)[number];
 
 const lines = (...l: string[]) => l.map((s) => `${s}\n`).join('');
-
-const FILES_OUT = lines(
-  'mkdir: ok',
-  'create: ok',
-  'read back: ok',
-  'contents: written by wasm',
-  'opendir: ok',
-  'entries: 2',
-  'rename: ok',
-  'unlink: ok',
-  'stat size 16: ok',
-  'escape refused: yes',
-  'nested escape refused: yes',
-  'rmdir: ok',
-);
 
 const FS_TREE_OUT = lines(
   'mkdir tree: ok',
@@ -242,13 +227,13 @@ describe.each(ENGINE_VARIANTS)('C programs with /data on OPFS in %s (%s)', (engi
   });
 
   it('files.c: mkdir, create, read back, list, rename, unlink, stat, escapes refused', async () => {
-    expectRun(await run('files', 'files'), FILES_OUT);
+    expectRun(await run('files', 'files'), FILES_STDOUT);
     expect(await opfsTree(page, `${root}/files`)).toEqual([{ path: 'renamed.txt', size: 16 }]);
     expect(await opfsReadText(page, `${root}/files/renamed.txt`)).toBe('written by wasm\n');
   });
 
   it('files.c in a dedicated worker', async () => {
-    expectRun(await runInWorker(page, entries.files, { args: ['files'], preopens: dataOn(`${root}/worker-files`) }), FILES_OUT);
+    expectRun(await runInWorker(page, entries.files, { args: ['files'], preopens: dataOn(`${root}/worker-files`) }), FILES_STDOUT);
     expect(await opfsTree(page, `${root}/worker-files`)).toEqual([{ path: 'renamed.txt', size: 16 }]);
   });
 
@@ -479,7 +464,7 @@ describe.each(ENGINES.filter((e) => e === 'webkit'))('OPFS in %s outside WebDriv
   });
 
   it('files.c on the page', async () => {
-    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/page') }), FILES_OUT);
+    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/page') }), FILES_STDOUT);
   });
 
   it('a dedicated worker gets OPFS sync access handles exactly where the engine matrix says', async () => {
@@ -487,7 +472,7 @@ describe.each(ENGINES.filter((e) => e === 'webkit'))('OPFS in %s outside WebDriv
   });
 
   it('files.c in a worker, through writable streams since WebKitGTK refuses sync access handles', async () => {
-    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/worker') }, true), FILES_OUT);
+    expectRun(await runDirect(entries.files, { args: ['files'], preopens: dataOn('direct/worker') }, true), FILES_STDOUT);
   });
 
   it('fs_persist.c: what one launch wrote, the next launch on the same data directory finds', async () => {

@@ -139,7 +139,7 @@ async function captured<T>(config: CliRun, body: () => Promise<T>): Promise<{ va
 
 /** The error the glue throws for a `result::err` return, carrying the error value as `payload`. */
 export function isComponentError(e: unknown): e is Error & { payload: unknown } {
-  return e instanceof Error && Object.prototype.hasOwnProperty.call(e, 'payload');
+  return e instanceof Error && Object.hasOwn(e, 'payload');
 }
 
 /** The name of the component's `wasi:cli/run` export, if it is a command. */

@@ -3,20 +3,8 @@
  * parameter becomes the value the glue expects (numbers, bigints for 64-bit integers,
  * typed arrays for numeric lists, camelCase record fields), and results are shown as text.
  */
+import { isNumericKind, TYPED_ARRAYS } from '@weft/transpiler';
 import type { WitType } from './wit-type';
-
-const TYPED_ARRAYS: Record<string, { from(v: ArrayLike<unknown>): unknown }> = {
-  u8: Uint8Array,
-  s8: Int8Array,
-  u16: Uint16Array,
-  s16: Int16Array,
-  u32: Uint32Array,
-  s32: Int32Array,
-  f32: Float32Array,
-  f64: Float64Array,
-  u64: BigUint64Array,
-  s64: BigInt64Array,
-};
 
 const INTEGER = /^[+-]?(0x[0-9a-f]+|\d+)$/i;
 
@@ -38,7 +26,8 @@ function fromJson(type: WitType, v: unknown, where: string): unknown {
     case 'list': {
       if (!Array.isArray(v)) return v;
       const elem = type.elem;
-      const typed = elem.kind === 'prim' ? TYPED_ARRAYS[elem.name] : undefined;
+      const typed: { from(v: ArrayLike<unknown>): unknown } | undefined =
+        elem.kind === 'prim' && isNumericKind(elem.name) ? TYPED_ARRAYS[elem.name] : undefined;
       const items = v.map((x, i) => fromJson(elem, x, `${where}[${i}]`));
       return typed ? typed.from(items) : items;
     }

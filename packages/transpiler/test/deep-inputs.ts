@@ -1,6 +1,6 @@
 /**
  * Component binaries nested deeper than the text format's parser allows, written byte by
- * byte. Used by the limit tests here and by the CLI's tests.
+ * byte, for the limit tests.
  */
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
