@@ -1,5 +1,6 @@
 import { WeftError } from '../error.js';
 import type { FuncType, ValType } from './model.js';
+import { childTypes } from './model.js';
 
 /**
  * The canonical ABI's layout of values: size and alignment in linear memory, and the core
@@ -22,28 +23,7 @@ export function unsupported(t: ValType & { kind: 'unsupported' }): never {
 /** Why a function cannot be called through weft's glue, if it cannot (Preview 3 features). */
 export function unsupportedCall(f: FuncType, callback: boolean | undefined): string | undefined {
   if (callback) return 'the Preview 3 async callback ABI';
-  const find = (t: ValType): string | undefined => {
-    switch (t.kind) {
-      case 'unsupported':
-        return `${t.what} values`;
-      case 'record':
-        return firstOf(t.fields.map((x) => x.type));
-      case 'tuple':
-        return firstOf(t.types);
-      case 'list':
-        return find(t.elem);
-      case 'map':
-        return firstOf([t.key, t.value]);
-      case 'option':
-        return find(t.type);
-      case 'result':
-        return firstOf([t.ok, t.err].filter((x): x is ValType => x !== undefined));
-      case 'variant':
-        return firstOf(t.cases.flatMap((c) => (c.type ? [c.type] : [])));
-      default:
-        return undefined;
-    }
-  };
+  const find = (t: ValType): string | undefined => (t.kind === 'unsupported' ? `${t.what} values` : firstOf(childTypes(t)));
   const firstOf = (ts: ValType[]) => ts.map(find).find((x) => x !== undefined);
   return firstOf([...f.params.map((p) => p.type), ...(f.result ? [f.result] : [])]);
 }

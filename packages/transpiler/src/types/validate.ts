@@ -18,7 +18,7 @@ import type {
 import { spaceOf } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
-import { newResource } from './model.js';
+import { childTypes, newResource } from './model.js';
 import type { TypeScope } from './resolve.js';
 import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from './resolve.js';
 import type { ExternName } from './validate-names.js';
@@ -532,37 +532,8 @@ function noOuterResources(t: AnyType, outer: State, o: number): void {
 }
 
 function forEachChild(v: ValType, val: (v: ValType) => void, res: (r: Resource) => void): void {
-  switch (v.kind) {
-    case 'record':
-      v.fields.forEach((f) => val(f.type));
-      break;
-    case 'variant':
-      v.cases.forEach((c) => c.type && val(c.type));
-      break;
-    case 'list':
-      val(v.elem);
-      break;
-    case 'map':
-      val(v.key);
-      val(v.value);
-      break;
-    case 'tuple':
-      v.types.forEach(val);
-      break;
-    case 'option':
-      val(v.type);
-      break;
-    case 'result':
-      if (v.ok) val(v.ok);
-      if (v.err) val(v.err);
-      break;
-    case 'own':
-    case 'borrow':
-      res(v.resource);
-      break;
-    default:
-      break;
-  }
+  if (v.kind === 'own' || v.kind === 'borrow') res(v.resource);
+  else childTypes(v).forEach(val);
 }
 
 /** Instantiates a component type: arguments must be subtypes of the imports, with imported resources substituted. */
