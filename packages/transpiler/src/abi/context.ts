@@ -57,6 +57,48 @@ export interface AbiCtx {
   mapsAsPairs?: boolean;
   /** Identifier of this call's borrow scope `{ n }`, created on first use. */
   borrowScope(): string;
+  /**
+   * Preview 3: a constant naming the element type of a stream or future (the spec compares
+   * them when an end moves or is copied through), and the instance record `$i<k>` of the
+   * guest side, whose handle table holds the ends.
+   */
+  asyncType(t: ValType & { kind: 'stream' | 'future' }): string;
+}
+
+/**
+ * A string equal for two value types exactly when the canonical ABI treats them as the same
+ * type (structural; resources by their tag).
+ */
+export function typeKey(t: ValType | undefined, resourceId: (r: Resource) => number): string {
+  if (!t) return '_';
+  const k = (x: ValType | undefined) => typeKey(x, resourceId);
+  switch (t.kind) {
+    case 'record':
+      return `record{${t.fields.map((f) => `${f.name}:${k(f.type)}`).join(',')}}`;
+    case 'variant':
+      return `variant{${t.cases.map((c) => `${c.name}:${k(c.type)}`).join(',')}}`;
+    case 'list':
+      return `list<${k(t.elem)}${t.length === undefined ? '' : `,${t.length}`}>`;
+    case 'tuple':
+      return `tuple<${t.types.map(k).join(',')}>`;
+    case 'flags':
+    case 'enum':
+      return `${t.kind}{${t.names.join(',')}}`;
+    case 'option':
+      return `option<${k(t.type)}>`;
+    case 'result':
+      return `result<${k(t.ok)},${k(t.err)}>`;
+    case 'own':
+    case 'borrow':
+      return `${t.kind}#${resourceId(t.resource)}`;
+    case 'map':
+      return `map<${k(t.key)},${k(t.value)}>`;
+    case 'stream':
+    case 'future':
+      return `${t.kind}<${k(t.elem)}>`;
+    default:
+      return t.kind;
+  }
 }
 
 /** The name of the typed array a list of `t` is in JavaScript, if `t` is numeric. */

@@ -3,7 +3,7 @@ import type { ValType } from '../types/model.js';
 import type { AbiCtx } from './context.js';
 import { narrow, optionIsTagged, typedArrayFor } from './context.js';
 import type { Flat } from '../types/layout.js';
-import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from '../types/layout.js';
+import { alignment, flatten, mapEntry, recordLayout, size, variantCases, variantLayout } from '../types/layout.js';
 
 /** Reads flat core values in order, converting joined variant slots back to the wanted type. */
 export class FlatReader {
@@ -111,9 +111,17 @@ export function liftFlat(ctx: AbiCtx, t: ValType, r: FlatReader): string {
       const slots = r.raw(flatten(t).length - 1).map((s) => ({ expr: c.let(s.expr), type: s.type }));
       return liftCases(ctx, t, d, (payload) => liftFlat(ctx, payload, new FlatReader(slots, ctx)));
     }
-    case 'unsupported':
-      return unsupported(t);
+    case 'stream':
+    case 'future':
+    case 'error-context':
+      return liftAsyncValue(ctx, t, r.next('i32'));
   }
+}
+
+/** A stream or future end leaves the instance's table (its shared state moves on); an error context is shared. */
+function liftAsyncValue(ctx: AbiCtx, t: ValType & { kind: 'stream' | 'future' | 'error-context' }, i: string): string {
+  if (t.kind === 'error-context') return ctx.code.let(`${ctx.helper('$liftErrorContext')}(${ctx.table}, ${i})`, 'ec');
+  return ctx.code.let(`${ctx.helper('$liftEnd')}(${ctx.table}, ${i}, ${t.kind === 'future'}, ${ctx.asyncType(t)})`, t.kind);
 }
 
 function flagsObject(names: string[], words: string[]): string {
@@ -239,6 +247,10 @@ export function liftMem(ctx: AbiCtx, t: ValType, ptr: string): string {
     case 'own':
     case 'borrow':
       return liftHandle(ctx, t, `${dv}.getInt32(${ptr}, true)`);
+    case 'stream':
+    case 'future':
+    case 'error-context':
+      return liftAsyncValue(ctx, t, `${dv}.getInt32(${ptr}, true)`);
     case 'enum': {
       const { discSize } = variantLayout(t);
       return liftDisc(ctx, t, c.let(`${dv}.${discLoad(discSize)}(${ptr}, true)`, 'd'));

@@ -3,7 +3,7 @@ import type { ValType } from '../types/model.js';
 import type { AbiCtx } from './context.js';
 import { ZERO, optionIsTagged, typeName, typedArrayFor, widen } from './context.js';
 import { block } from './lift.js';
-import { alignment, flatten, mapEntry, recordLayout, size, unsupported, variantCases, variantLayout } from '../types/layout.js';
+import { alignment, flatten, mapEntry, recordLayout, size, variantCases, variantLayout } from '../types/layout.js';
 
 const str = JSON.stringify;
 
@@ -113,8 +113,11 @@ export function lowerFlat(ctx: AbiCtx, t: ValType, value: string, where: string)
       });
       return [d, ...slots];
     }
-    case 'unsupported':
-      return unsupported(t);
+    case 'stream':
+    case 'future':
+      return [c.let(`${ctx.helper('$lowerEnd')}(${ctx.table}, ${v}, ${t.kind === 'future'}, ${ctx.asyncType(t)}, ${ctx.where(where)})`, 'h')];
+    case 'error-context':
+      return [c.let(`${ctx.helper('$lowerErrorContext')}(${ctx.table}, ${v}, ${ctx.where(where)})`, 'h')];
   }
 }
 
@@ -302,7 +305,10 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
       return;
     case 'char':
     case 'own':
-    case 'borrow': {
+    case 'borrow':
+    case 'stream':
+    case 'future':
+    case 'error-context': {
       const [x] = lowerFlat(ctx, t, v, where);
       c.line(`${ctx.view()}.setInt32(${ptr}, ${x}, true);`);
       return;
@@ -371,8 +377,6 @@ export function lowerMem(ctx: AbiCtx, t: ValType, value: string, ptr: string, wh
       c.line(`${ctx.view()}.${discStore(discSize)}(${a}, ${d}, true);`);
       return;
     }
-    case 'unsupported':
-      unsupported(t);
   }
 }
 

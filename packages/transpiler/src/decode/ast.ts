@@ -134,6 +134,8 @@ export type Canon =
       coreTypeIndex?: number;
       tableIndex?: number;
       memoryIndex?: number;
+      /** The boolean immediate: `async` of subtask.cancel and cancel-read/write, `cancellable` of waits and yields. */
+      flag?: boolean;
       result?: ValTypeRef;
       options?: CanonOptions;
     };

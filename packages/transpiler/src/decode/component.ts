@@ -211,127 +211,88 @@ function canonOptions(r: Reader): CanonOptions {
   return opts;
 }
 
-/** A boolean immediate (`async?`, `cancel?`, `shared?`): exactly 0x00 or 0x01. */
-function flag(r: Reader): void {
+/** A boolean immediate (`async?`, `cancellable?`): exactly 0x00 or 0x01. */
+function flagValue(r: Reader): boolean {
   const at = r.pos;
   const b = r.u8('a boolean immediate');
   if (b > 1) r.fail(`a boolean immediate (0x00 or 0x01), found 0x${hex(b)}`, at);
+  return b === 1;
 }
 
-type BuiltinIndices = { typeIndex?: number; coreTypeIndex?: number; tableIndex?: number; memoryIndex?: number };
+type BuiltinIndices = Omit<Extract<Canon, { kind: 'builtin' }>, 'kind' | 'name'>;
+
+const flag = (r: Reader): BuiltinIndices => ({ flag: flagValue(r) });
 
 /** Built-ins by opcode: their name and a reader of their immediates, returning the indices among them. */
 const typed = (r: Reader) => ({ typeIndex: r.u32('a type index') });
-const BUILTINS: Record<number, [string, (r: Reader) => BuiltinIndices | void]> = {
-  0x05: ['task.cancel', () => {}],
+const BUILTINS: Record<number, [string, (r: Reader) => BuiltinIndices]> = {
+  0x05: ['task.cancel', () => ({})],
   0x06: ['subtask.cancel', flag],
   0x0c: ['thread.yield', flag],
-  0x0d: ['subtask.drop', () => {}],
+  0x0d: ['subtask.drop', () => ({})],
   0x0e: ['stream.new', typed],
   0x0f: [
     'stream.read',
-    (r) => {
-      const t = typed(r);
-      canonOptions(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), options: canonOptions(r) }),
   ],
   0x10: [
     'stream.write',
-    (r) => {
-      const t = typed(r);
-      canonOptions(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), options: canonOptions(r) }),
   ],
   0x11: [
     'stream.cancel-read',
-    (r) => {
-      const t = typed(r);
-      flag(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), ...flag(r) }),
   ],
   0x12: [
     'stream.cancel-write',
-    (r) => {
-      const t = typed(r);
-      flag(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), ...flag(r) }),
   ],
   0x13: ['stream.drop-readable', typed],
   0x14: ['stream.drop-writable', typed],
   0x15: ['future.new', typed],
   0x16: [
     'future.read',
-    (r) => {
-      const t = typed(r);
-      canonOptions(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), options: canonOptions(r) }),
   ],
   0x17: [
     'future.write',
-    (r) => {
-      const t = typed(r);
-      canonOptions(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), options: canonOptions(r) }),
   ],
   0x18: [
     'future.cancel-read',
-    (r) => {
-      const t = typed(r);
-      flag(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), ...flag(r) }),
   ],
   0x19: [
     'future.cancel-write',
-    (r) => {
-      const t = typed(r);
-      flag(r);
-      return t;
-    },
+    (r) => ({ ...typed(r), ...flag(r) }),
   ],
   0x1a: ['future.drop-readable', typed],
   0x1b: ['future.drop-writable', typed],
   0x1c: [
     'error-context.new',
-    (r) => {
-      canonOptions(r);
-    },
+    (r) => ({ options: canonOptions(r) }),
   ],
   0x1d: [
     'error-context.debug-message',
-    (r) => {
-      canonOptions(r);
-    },
+    (r) => ({ options: canonOptions(r) }),
   ],
-  0x1e: ['error-context.drop', () => {}],
-  0x1f: ['waitable-set.new', () => {}],
+  0x1e: ['error-context.drop', () => ({})],
+  0x1f: ['waitable-set.new', () => ({})],
   0x20: [
     'waitable-set.wait',
-    (r) => {
-      flag(r);
-      return { memoryIndex: r.u32('a core memory index') };
-    },
+    (r) => ({ ...flag(r), memoryIndex: r.u32('a core memory index') }),
   ],
   0x21: [
     'waitable-set.poll',
-    (r) => {
-      flag(r);
-      return { memoryIndex: r.u32('a core memory index') };
-    },
+    (r) => ({ ...flag(r), memoryIndex: r.u32('a core memory index') }),
   ],
-  0x22: ['waitable-set.drop', () => {}],
-  0x23: ['waitable.join', () => {}],
-  0x24: ['backpressure.inc', () => {}],
-  0x25: ['backpressure.dec', () => {}],
-  0x26: ['thread.index', () => {}],
+  0x22: ['waitable-set.drop', () => ({})],
+  0x23: ['waitable.join', () => ({})],
+  0x24: ['backpressure.inc', () => ({})],
+  0x25: ['backpressure.dec', () => ({})],
+  0x26: ['thread.index', () => ({})],
   0x27: ['thread.new-indirect', (r) => ({ coreTypeIndex: r.u32('a core type index'), tableIndex: r.u32('a table index') })],
-  0x28: ['thread.resume-later', () => {}],
+  0x28: ['thread.resume-later', () => ({})],
   0x29: ['thread.suspend', flag],
   0x2a: ['thread.suspend-then-resume', flag],
   0x2b: ['thread.yield-then-resume', flag],
@@ -339,7 +300,7 @@ const BUILTINS: Record<number, [string, (r: Reader) => BuiltinIndices | void]> =
   0x2d: ['thread.yield-then-promote', flag],
   0x40: ['thread.spawn-ref', (r) => ({ coreTypeIndex: r.u32('a core type index') })],
   0x41: ['thread.spawn-indirect', (r) => ({ coreTypeIndex: r.u32('a core type index'), tableIndex: r.u32('a table index') })],
-  0x42: ['thread.available-parallelism', () => {}],
+  0x42: ['thread.available-parallelism', () => ({})],
 };
 
 function resultList(r: Reader): ValTypeRef | undefined {

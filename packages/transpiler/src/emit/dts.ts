@@ -79,8 +79,12 @@ class TsTypes {
         return pascalCase(t.resource.name);
       case 'map':
         return `Map<${this.type(t.key)}, ${this.type(t.value)}>`;
-      case 'unsupported':
-        return 'never';
+      case 'stream':
+        return `ReadableStream<${t.elem ? (typedArrayFor(t.elem) ?? this.type(t.elem)) : 'undefined'}>`;
+      case 'future':
+        return `PromiseLike<${t.elem ? this.type(t.elem) : 'void'}>`;
+      case 'error-context':
+        return 'ErrorContext';
     }
   }
 

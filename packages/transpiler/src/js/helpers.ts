@@ -1,4 +1,5 @@
 import { ASYNC_WAIT_KEY } from '@weft/wasi-manifest';
+import { P3_HELPERS } from './p3-runtime.js';
 
 /**
  * What `$st[instance]` holds for each component instance: the spec's flags folded into one
@@ -20,7 +21,7 @@ export function instanceState(s: keyof typeof INSTANCE_STATES): string {
  * Runtime helpers the glue may need. Each is emitted only when generated code uses it,
  * once, at module level (shared by every instantiation).
  */
-const HELPERS = {
+const BASE_HELPERS = {
   $trap: {
     deps: [],
     // JavaScript core modules (--js) may run where there is no WebAssembly to take it from.
@@ -500,6 +501,8 @@ function $lowerUtf8(s, view, realloc, fn, path) {
 }`,
   },
 } satisfies Record<string, { deps: string[]; code: string }>;
+
+const HELPERS = { ...BASE_HELPERS, ...P3_HELPERS };
 
 export type HelperName = keyof typeof HELPERS;
 

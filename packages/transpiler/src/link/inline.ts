@@ -1,11 +1,12 @@
-import type { CanonOptions, ComponentAst, CoreModuleInfo, CoreSort, Definition, SortIdx } from '../decode/ast.js';
+import type { Canon, CanonOptions, ComponentAst, CoreModuleInfo, CoreSort, Definition, SortIdx } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
 import { WeftError } from '../error.js';
-import type { AnyType, ExternDesc, InstanceType, Resource } from '../types/model.js';
+import type { AnyType, ExternDesc, InstanceType, Resource, ValType } from '../types/model.js';
 import { nameType, newResource, substAny, substFunc } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
 import { externDesc, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from '../types/resolve.js';
-import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, ModuleRef, Plan } from './plan.js';
+import type { Builtin, CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, ModuleRef, Plan } from './plan.js';
+import { BUILTIN_NAMES } from './plan.js';
 
 /** A component-level item during linking. */
 type Item =
@@ -54,7 +55,7 @@ export function inline(ast: ComponentAst): Plan {
     imports: new Map(),
     exports: new Map(),
     componentInstances: 0,
-    contextSlots: new Map(),
+    async: false,
   };
   const moduleIds = new Map<Uint8Array, number>();
   const runtimeExports: { name: string; kind: CoreSort }[][] = [];
@@ -159,10 +160,59 @@ export function inline(ast: ComponentAst): Plan {
     return space === 'core module' ? 'module' : (space as Item['kind']);
   }
 
+  /** A built-in's immediates resolved in frame `f` (validation checked their kinds). */
+  function builtin(f: Frame, c: Canon & { kind: 'builtin' }, at: number): Builtin {
+    const name = c.name as Builtin['name'];
+    const flag = !!c.flag;
+    const streamType = () => {
+      const t = typeAt(f, c.typeIndex!, at);
+      if (t.kind !== 'value' || (t.type.kind !== 'stream' && t.type.kind !== 'future')) throw new WeftError(`\`${name}\` requires a stream or future type`, at);
+      return t.type as ValType & { kind: 'stream' | 'future' };
+    };
+    switch (name) {
+      case 'context.get':
+      case 'context.set':
+        return { name, index: c.index ?? 0 };
+      case 'task.return': {
+        const result = c.result && resolveValType(c.result, f, at);
+        return { name, ...(result ? { result } : {}), opts: opts(f, c.options ?? {}, 'task.return', at) };
+      }
+      case 'waitable-set.wait':
+      case 'waitable-set.poll':
+        return { name, memory: coreItem(f, 'memory', c.memoryIndex!, at), flag };
+      case 'subtask.cancel':
+      case 'thread.yield':
+        return { name, flag };
+      case 'error-context.new':
+      case 'error-context.debug-message':
+        return { name, opts: opts(f, c.options ?? {}, 'lower', at) };
+      case 'stream.read':
+      case 'stream.write':
+      case 'future.read':
+      case 'future.write':
+        return { name, type: streamType(), opts: opts(f, c.options ?? {}, 'lower', at) };
+      case 'stream.cancel-read':
+      case 'stream.cancel-write':
+      case 'future.cancel-read':
+      case 'future.cancel-write':
+        return { name, type: streamType(), flag };
+      case 'stream.new':
+      case 'future.new':
+      case 'stream.drop-readable':
+      case 'stream.drop-writable':
+      case 'future.drop-readable':
+      case 'future.drop-writable':
+        return { name, type: streamType() };
+      default:
+        return { name };
+    }
+  }
+
   function opts(f: Frame, options: CanonOptions, use: 'lift' | 'lower' | 'task.return', offset: number): CanonOpts {
     const out: CanonOpts = { encoding: options.stringEncoding ?? 'utf8' };
     if (options.async) out.async = true;
-    if (options.callback !== undefined) out.callback = true;
+    if (options.callback !== undefined) out.callback = coreItem(f, 'func', options.callback, offset);
+    if (options.async) plan.async = true;
     if (options.memory !== undefined) out.memory = coreItem(f, 'memory', options.memory, offset);
     if (options.realloc !== undefined) out.realloc = coreItem(f, 'func', options.realloc, offset);
     if (options.postReturn !== undefined) {
@@ -404,24 +454,15 @@ export function inline(ast: ComponentAst): Plan {
             f.core.func.push({ kind: 'lowered', index });
             return;
           }
-          case 'builtin':
-            if ((c.name === 'context.get' || c.name === 'context.set') && c.index !== undefined) {
-              plan.contextSlots.set(f.id, Math.max(plan.contextSlots.get(f.id) ?? 0, c.index + 1));
-              f.core.func.push({ kind: 'context', op: c.name === 'context.get' ? 'get' : 'set', index: c.index, instance: f.id });
+          case 'builtin': {
+            if (!BUILTIN_NAMES.has(c.name)) {
+              f.core.func.push({ kind: 'trap', message: `canon ${c.name} is not supported by weft (Preview 3 threads)` });
               return;
             }
-            if (c.name === 'task.return') {
-              const result = c.result && resolveValType(c.result, f, at);
-              const o = opts(f, c.options ?? {}, 'task.return', at);
-              f.core.func.push({ kind: 'task-return', ...(result ? { result } : {}), opts: o, instance: f.id });
-              return;
-            }
-            if (c.name === 'backpressure.inc' || c.name === 'backpressure.dec') {
-              f.core.func.push({ kind: 'backpressure', op: c.name === 'backpressure.inc' ? 'inc' : 'dec', instance: f.id });
-              return;
-            }
-            f.core.func.push({ kind: 'trap', message: `canon ${c.name} is not supported by weft (Preview 3 async and threads)` });
+            plan.async = true;
+            f.core.func.push({ kind: 'builtin', builtin: builtin(f, c, at), instance: f.id });
             return;
+          }
           default: {
             const r = resource(f, c.typeIndex, at);
             if (r.origin !== 'guest' || r.instance !== f.id) {

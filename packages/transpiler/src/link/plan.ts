@@ -14,14 +14,65 @@ export type CoreDef =
   | { kind: 'lowered'; index: number }
   /** `resource.new/drop/rep` for `resource`, operating on component instance `instance`'s table. */
   | { kind: 'resource'; op: 'new' | 'drop' | 'rep'; resource: Resource; instance: number }
-  /** `context.get/set` slot `index` of component instance `instance`'s current task. */
-  | { kind: 'context'; op: 'get' | 'set'; index: number; instance: number }
-  /** `task.return` in component instance `instance`: hands the current async call its result. */
-  | { kind: 'task-return'; result?: ValType; opts: CanonOpts; instance: number }
-  /** `backpressure.inc/dec` of component instance `instance`. */
-  | { kind: 'backpressure'; op: 'inc' | 'dec'; instance: number }
-  /** A built-in weft does not implement (Preview 3 async, threads): trapping with `message` when called. */
+  /** A Preview 3 built-in called by component instance `instance`'s core code. */
+  | { kind: 'builtin'; builtin: Builtin; instance: number }
+  /** A built-in weft does not implement (threads): trapping with `message` when called. */
   | { kind: 'trap'; message: string };
+
+/**
+ * The Preview 3 built-ins weft implements, with what their immediates resolve to: `type` is
+ * the stream or future type of a `stream.*`/`future.*` built-in, `flag` the `async` or
+ * `cancellable` immediate.
+ */
+export type Builtin =
+  | { name: 'context.get' | 'context.set'; index: number }
+  | { name: 'task.return'; result?: ValType; opts: CanonOpts }
+  | { name: 'waitable-set.wait' | 'waitable-set.poll'; memory: CoreDef; flag: boolean }
+  | { name: 'subtask.cancel' | 'thread.yield'; flag: boolean }
+  | { name: 'error-context.new' | 'error-context.debug-message'; opts: CanonOpts }
+  | { name: 'stream.read' | 'stream.write' | 'future.read' | 'future.write'; type: ValType & { kind: 'stream' | 'future' }; opts: CanonOpts }
+  | {
+      name: 'stream.cancel-read' | 'stream.cancel-write' | 'future.cancel-read' | 'future.cancel-write';
+      type: ValType & { kind: 'stream' | 'future' };
+      flag: boolean;
+    }
+  | {
+      name: 'stream.new' | 'future.new' | 'stream.drop-readable' | 'stream.drop-writable' | 'future.drop-readable' | 'future.drop-writable';
+      type: ValType & { kind: 'stream' | 'future' };
+    }
+  | {
+      name:
+        | 'task.cancel'
+        | 'backpressure.inc'
+        | 'backpressure.dec'
+        | 'subtask.drop'
+        | 'waitable-set.new'
+        | 'waitable-set.drop'
+        | 'waitable.join'
+        | 'error-context.drop';
+    };
+
+/** Names of the built-ins in `Builtin`. */
+export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
+  'context.get',
+  'context.set',
+  'task.return',
+  'task.cancel',
+  'backpressure.inc',
+  'backpressure.dec',
+  'subtask.cancel',
+  'subtask.drop',
+  'thread.yield',
+  'waitable-set.new',
+  'waitable-set.wait',
+  'waitable-set.poll',
+  'waitable-set.drop',
+  'waitable.join',
+  'error-context.new',
+  'error-context.debug-message',
+  'error-context.drop',
+  ...['stream', 'future'].flatMap((f) => ['new', 'read', 'write', 'cancel-read', 'cancel-write', 'drop-readable', 'drop-writable'].map((op) => `${f}.${op}`)),
+]);
 
 export type CoreInstanceVal = { kind: 'runtime'; index: number } | { kind: 'synthetic'; exports: Map<string, CoreDef> };
 
@@ -39,12 +90,9 @@ export type FuncVal = { kind: 'import'; ref: ImportRef; type: FuncType } | { kin
 
 export interface CanonOpts {
   encoding: 'utf8' | 'utf16' | 'latin1+utf16';
-  /**
-   * Preview 3 async ABI. weft runs calls that complete without blocking: an async lift
-   * returns through task.return, an async lower reports RETURNED. `callback` lifts trap.
-   */
+  /** Preview 3 async ABI: an async lift returns through task.return; `callback` drives a stackless one. */
   async?: boolean;
-  callback?: boolean;
+  callback?: CoreDef;
   memory?: CoreDef;
   realloc?: CoreDef;
   postReturn?: CoreDef;
@@ -106,6 +154,9 @@ export interface Plan {
   exports: Map<string, ExportItem>;
   /** Number of component instances (each has its own handle table). */
   componentInstances: number;
-  /** Component instances using context.get/set: their slots are cleared as each call begins. */
-  contextSlots: Map<number, number>;
+  /**
+   * The component uses Preview 3 async (an async lift or lower, or a built-in): its calls
+   * then run as tasks of the glue's Preview 3 runtime.
+   */
+  async: boolean;
 }

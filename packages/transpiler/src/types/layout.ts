@@ -15,17 +15,10 @@ export const MAX_FLAT_PARAMS = 16;
 export const MAX_FLAT_RESULTS = 1;
 export const MAX_FLAT_ASYNC_PARAMS = 4;
 
-/** What weft does not implement cannot cross a boundary; the glue traps before it gets here. */
-export function unsupported(t: ValType & { kind: 'unsupported' }): never {
-  throw new WeftError(`${t.what} values are not supported by weft`);
-}
-
-/** Why a function cannot be called through weft's glue, if it cannot (Preview 3 features). */
-export function unsupportedCall(f: FuncType, callback: boolean | undefined): string | undefined {
-  if (callback) return 'the Preview 3 async callback ABI';
-  const find = (t: ValType): string | undefined => (t.kind === 'unsupported' ? `${t.what} values` : firstOf(childTypes(t)));
-  const firstOf = (ts: ValType[]) => ts.map(find).find((x) => x !== undefined);
-  return firstOf([...f.params.map((p) => p.type), ...(f.result ? [f.result] : [])]);
+/** Does `t` contain a stream, future or error context (a Preview 3 handle)? */
+export function hasAsyncValue(t: ValType): boolean {
+  if (t.kind === 'stream' || t.kind === 'future' || t.kind === 'error-context') return true;
+  return childTypes(t).some(hasAsyncValue);
 }
 
 /** A map's entries as they sit in memory. */
@@ -131,7 +124,9 @@ function computeLayout(t: ValType, ptr: PtrSize): Layout {
     case 'enum':
       return variantLayout(t, ptr);
     // Streams, futures and error contexts are i32 handles in the ABI.
-    case 'unsupported':
+    case 'stream':
+    case 'future':
+    case 'error-context':
       return { size: 4, align: 4 };
   }
 }
@@ -193,7 +188,9 @@ export function flatten(t: ValType): Flat[] {
     case 'own':
     case 'borrow':
     case 'enum':
-    case 'unsupported':
+    case 'stream':
+    case 'future':
+    case 'error-context':
       return ['i32'];
     case 's64':
     case 'u64':

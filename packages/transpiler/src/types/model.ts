@@ -23,8 +23,9 @@ type ValTypeDef =
   | { kind: 'own' | 'borrow'; resource: Resource }
   /** Laid out as list<tuple<key, value>>; a JS `Map`. */
   | { kind: 'map'; key: ValType; value: ValType }
-  /** A type weft does not implement (Preview 3 streams, futures, error-context): accepted, never passed. */
-  | { kind: 'unsupported'; what: string };
+  /** Preview 3: the readable end of a stream or future of `elem` (none: a unit stream or future), and an error context. */
+  | { kind: 'stream' | 'future'; elem?: ValType }
+  | { kind: 'error-context' };
 
 export interface FuncType {
   params: { name: string; type: ValType }[];
@@ -99,6 +100,9 @@ export function childTypes(t: ValType): ValType[] {
       return [t.type];
     case 'result':
       return [...(t.ok ? [t.ok] : []), ...(t.err ? [t.err] : [])];
+    case 'stream':
+    case 'future':
+      return t.elem ? [t.elem] : [];
     default:
       return [];
   }

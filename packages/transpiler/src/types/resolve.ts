@@ -21,7 +21,6 @@ export function typeAt(scope: TypeScope, index: number, offset: number): AnyType
 
 export function resolveValType(ref: ValTypeRef, scope: TypeScope, offset: number): ValType {
   if (ref.kind === 'prim') {
-    if (ref.prim === 'error-context') return { kind: 'unsupported', what: 'error-context' };
     return { kind: ref.prim };
   }
   const t = typeAt(scope, ref.index, offset);
@@ -146,8 +145,7 @@ function buildDefVal(def: DefValType, scope: TypeScope, offset: number): ValType
       return { kind: 'borrow', resource: resourceAt(scope, def.index, offset) };
     case 'stream':
     case 'future':
-      if (def.type) resolveValType(def.type, scope, offset);
-      return { kind: 'unsupported', what: def.kind };
+      return def.type ? { kind: def.kind, elem: v(def.type) } : { kind: def.kind };
     case 'map':
       return { kind: 'map', key: v(def.key), value: v(def.value) };
   }

@@ -284,8 +284,14 @@ export function eqVal(a: ValType, b: ValType): void {
       within('type mismatch in map value', () => eqVal(x.value, b.value));
       return;
     }
-    case 'unsupported':
-      if ((a as typeof b).what !== b.what) fail(`expected ${b.what}, found ${(a as typeof b).what}`);
+    case 'stream':
+    case 'future': {
+      const x = a as typeof b;
+      if (!!x.elem !== !!b.elem) fail(`expected ${b.kind} ${b.elem ? 'with' : 'without'} an element type`);
+      if (x.elem) within(`type mismatch in ${b.kind} element`, () => eqVal(x.elem!, b.elem!));
+      return;
+    }
+    case 'error-context':
       return;
     case 'option':
       within('type mismatch in option', () => eqVal((a as typeof b).type, b.type));

@@ -910,7 +910,7 @@ function canonDef(s: State, c: Canon, o: number): void {
       if (c.typeIndex !== undefined) {
         const family = c.name.slice(0, c.name.indexOf('.'));
         const t = typeAt(s, c.typeIndex, o);
-        if (t.kind !== 'value' || t.type.kind !== 'unsupported' || t.type.what !== family) throw new WeftError(`\`${c.name}\` requires a ${family} type`, o);
+        if (t.kind !== 'value' || t.type.kind !== family) throw new WeftError(`\`${c.name}\` requires a ${family} type`, o);
       }
       if (c.coreTypeIndex !== undefined) {
         const t = s.coreTypes[c.coreTypeIndex];

@@ -1,0 +1,552 @@
+/**
+ * The Preview 3 runtime the glue emits for components that use async: tasks, subtasks,
+ * waitable sets, streams, futures and error contexts, following the canonical ABI's
+ * `definitions.py` (names below are its names). Emitted through the helper registry, so a
+ * component that uses none of it pays no bytes.
+ *
+ * No stack switching: a "thread" here is stackless. A callback-lifted task parks between
+ * callbacks as a record {ready, run}; a task waiting for backpressure parks until it may
+ * start. A macrotask pump resumes ready threads in FIFO order with a time budget, so a YIELD
+ * loop never starves the page. A wait on a native stack (a synchronous lower, a sync
+ * waitable-set.wait) runs other ready threads on top of that stack until it holds, and traps
+ * when nothing can progress.
+ *
+ * Instance records `{ k, st, table, bp, excl, nwait }`: `st[k]` is the glue's per-instance
+ * state byte (IDLE 0, RUNNING 1, POISONED 2, MAY_NOT_LEAVE 3), `table` its handle table,
+ * `bp` the backpressure counter, `excl` the thread holding the exclusive lock, `nwait` how
+ * many tasks wait to enter.
+ *
+ * A lift is a FuncInst, `(onStart, onResolve, caller, fail) => onCancel`: `onStart` gives the
+ * arguments when the callee starts, `onResolve` takes the result (or `$CANCELLED`), `fail`
+ * reports a trap that happens after the caller's stack is gone (in the pump).
+ */
+
+/** Code strings of the runtime's helpers; `deps` name helpers of either table. */
+export const P3_HELPERS = {
+  $trapError: {
+    deps: [],
+    code: `function $trapError(msg) { return new (typeof WebAssembly === 'object' ? WebAssembly.RuntimeError : Error)(msg); }`,
+  },
+  $P3: {
+    deps: ['$trap', '$trapError', '$enterErr', '$payload', '$Table'],
+    code: String.raw`const $CANCELLED = Symbol('weft.cancelled');
+const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false };
+const $macrotask = typeof setImmediate === 'function' ? setImmediate : typeof MessageChannel === 'function' ? (() => {
+  const ch = new MessageChannel(), q = [];
+  ch.port1.onmessage = () => q.shift()();
+  return (f) => { q.push(f); ch.port2.postMessage(0); };
+})() : (f) => setTimeout(f, 0);
+class $Thread {
+  constructor(task) { this.task = task; this.storage = [0, 0]; this.ready = undefined; this.run = undefined; this.cancellable = false; }
+}
+function $schedule() {
+  if (!$p3.scheduled && $p3.waiting.length) { $p3.scheduled = true; $macrotask($pump); }
+}
+function $park(t, ready, run, cancellable) {
+  t.ready = ready; t.run = run; t.cancellable = cancellable;
+  $p3.waiting.push(t);
+  $schedule();
+}
+function $unpark(t) {
+  $p3.waiting.splice($p3.waiting.indexOf(t), 1);
+  const run = t.run;
+  t.ready = t.run = undefined;
+  return run;
+}
+function $idle(inst) { return inst.st[inst.k] === 0; }
+// Runs f as thread t; with enter, t's instance is entered for the duration (the spec's
+// enter_from/leave_to). A trap poisons the instance once its task is past argument checks.
+function $within(t, enter, f) {
+  const inst = t.task.inst, prev = $p3.cur;
+  if (enter) { if (!$idle(inst)) $enterErr(inst.st[inst.k]); inst.st[inst.k] = 1; }
+  $p3.cur = t;
+  try { f(); } catch (e) { if (t.task.running) inst.st[inst.k] = 2; else if (enter) inst.st[inst.k] = 0; throw e; } finally { $p3.cur = prev; }
+  if (enter) inst.st[inst.k] = 0;
+}
+function $resumeThread(t, cancelled, enter) {
+  const run = $unpark(t);
+  $within(t, enter, () => run(cancelled));
+}
+// The next parked thread that may run now: FIFO, its instance not on the stack.
+function $nextReady(inst) {
+  return $p3.waiting.find((w) => (inst ? w.task.inst === inst : $idle(w.task.inst)) && w.ready());
+}
+function $pump() {
+  $p3.scheduled = false;
+  const until = Date.now() + 8;
+  for (let t; (t = $nextReady()); ) {
+    try { $resumeThread(t, false, true); } catch (e) { t.task.fail(e); }
+    if (Date.now() >= until) { $schedule(); return; }
+  }
+  if ($p3.waiting.length && !$p3.host) {
+    const e = $trapError('deadlock detected: event loop cannot make further progress');
+    for (const t of $p3.waiting.splice(0)) { t.ready = t.run = undefined; t.task.fail(e); }
+  }
+}
+// A wait on the native stack: other threads run on top of it until cond holds. With inst,
+// only that instance's threads run, inside it (a synchronous function's callback task).
+function $waitSync(cond, inst) {
+  while (!cond()) {
+    const t = $nextReady(inst);
+    if (!t) {
+      const cur = $p3.cur;
+      if (!cur || !cur.task.d.async || inst) $trap('cannot block a synchronous task before returning');
+      $trap($p3.host ? 'a synchronous wait depends on the host, which needs asyncMode \'jspi\' or \'asyncify\'' : 'deadlock detected: event loop cannot make further progress');
+    }
+    $resumeThread(t, false, !inst);
+  }
+}
+class $Waitable {
+  constructor() { this.event = undefined; this.wset = undefined; this.syncWaiter = false; }
+  setEvent(f) { this.event = f; $schedule(); }
+  takeEvent() { const f = this.event; this.event = undefined; return f(); }
+  join(ws) {
+    if (this.wset) this.wset.elems.splice(this.wset.elems.indexOf(this), 1);
+    this.wset = ws;
+    if (ws) ws.elems.push(this);
+  }
+  waitSync() { this.syncWaiter = true; try { $waitSync(() => this.event !== undefined); } finally { this.syncWaiter = false; } }
+}
+class $WaitableSet {
+  constructor() { this.elems = []; this.nwait = 0; }
+  pending() { return this.elems.some((w) => w.event !== undefined); }
+  take() { return this.elems.find((w) => w.event !== undefined).takeEvent(); }
+}
+class $Subtask extends $Waitable {
+  constructor() { super(); this.state = 0; this.onCancel = undefined; this.lenders = []; this.cancelRequested = false; this.delivered = false; }
+  resolved() { return this.state >= 2; }
+  deliver() { this.delivered = true; for (const f of this.lenders) f(); this.lenders = undefined; }
+}
+class $Task {
+  constructor(d, onStart, onResolve, caller, fail) {
+    this.d = d; this.inst = d.inst; this.onStart = onStart; this.onResolve = onResolve; this.caller = caller; this.fail = fail;
+    this.state = 1; this.n = 0; this.threads = 0; this.running = false; this.thread = new $Thread(this);
+  }
+  needsExclusive() { return !this.d.asyncOpt || !!this.d.callback; }
+  start() { this.state = 2; return this.onStart(); }
+  return_(v) {
+    if (this.state === 5) $trap('task.return called after the task already resolved');
+    if (this.n > 0) $trap('borrow handles still remain at the end of the call');
+    this.state = 5;
+    this.onResolve(v);
+  }
+  cancel() {
+    if (this.state !== 4) $trap('task.cancel called before cancellation was delivered');
+    if (this.n > 0) $trap('borrow handles still remain at the end of the call');
+    this.state = 5;
+    this.onResolve($CANCELLED);
+  }
+}
+function $get(table, i, cls, what) {
+  const h = i > 0 ? table.e[i] : undefined;
+  if (h === undefined) $trap('unknown handle index ' + i);
+  if (!(h instanceof cls)) $trap('handle index ' + i + ' is not a ' + what);
+  return h;
+}
+function $remove(table, i, cls, what) {
+  const h = $get(table, i, cls, what);
+  table.e[i] = undefined; table.free.push(i);
+  return h;
+}
+// canon lift: d = { inst, async (the function type), asyncOpt, callback, body(task, args), ret }.
+function $lift(d, onStart, onResolve, caller, fail) {
+  const task = new $Task(d, onStart, onResolve, caller, fail);
+  $within(task.thread, true, () => {
+    $enterTask(task);
+    // A synchronous function type: its caller cannot be handed a task in progress.
+    if (!d.async) $waitSync(() => task.state === 5, d.inst);
+  });
+  return (by) => $requestCancel(task, by);
+}
+function $enterTask(task) {
+  const d = task.d, inst = task.inst;
+  if (d.async) {
+    const blocked = () => inst.bp > 0 || (task.needsExclusive() && inst.excl !== null);
+    if (blocked() || inst.nwait > 0) {
+      inst.nwait++;
+      $park(task.thread, () => !blocked(), (cancelled) => {
+        inst.nwait--;
+        if (cancelled) task.cancel(); else $startTask(task);
+      }, true);
+      return;
+    }
+  }
+  $startTask(task);
+}
+function $startTask(task) {
+  const d = task.d, inst = task.inst;
+  if (d.async && task.needsExclusive()) inst.excl = task.thread;
+  task.threads++;
+  const packed = d.body(task, task.start());
+  if (d.callback) $callbackResult(task, packed); else $exitTask(task);
+}
+function $exitTask(task) {
+  task.threads--;
+  if (task.state !== 5) $trap('the async call returned without calling task.return or task.cancel');
+  if (task.d.async && task.needsExclusive()) { task.inst.excl = null; $schedule(); }
+}
+// The callback ABI: EXIT = 0, YIELD = 1, WAIT = 2 | set << 4.
+function $callbackResult(task, packed) {
+  const inst = task.inst, t = task.thread, code = packed & 15;
+  if (code === 0) return $exitTask(task);
+  if (code > 2) $trap('unsupported callback code: ' + code);
+  inst.excl = null;
+  const ws = code === 2 ? $get(inst.table, packed >>> 4, $WaitableSet, 'waitable set') : undefined;
+  const next = (cancelled) => {
+    let ev;
+    if (ws) ws.nwait--;
+    if (cancelled) ev = [6, 0, 0]; else if (ws) ev = ws.take(); else ev = [0, 0, 0];
+    inst.excl = t;
+    $callbackResult(task, task.d.callback(ev[0], ev[1], ev[2]));
+  };
+  if (ws) ws.nwait++;
+  if (task.state === 3) { task.state = 4; return next(true); }
+  $park(t, ws ? () => inst.excl === null && ws.pending() : () => inst.excl === null, next, true);
+}
+function $requestCancel(task, by) {
+  const t = task.thread;
+  if (task.state === 1) {
+    task.state = 4;
+    if (t.run) $resumeThread(t, true, false);
+    return;
+  }
+  if (task.state !== 2) return;
+  const deliverable = t.run && t.cancellable && !(task.needsExclusive() && task.inst.excl !== null && task.inst.excl !== t);
+  if (deliverable && $idle(task.inst)) { task.state = 4; $resumeThread(t, true, true); } else task.state = 3;
+}
+// canon lower, async: the callee starts now; the caller gets RETURNED (2) or a subtask.
+function $lowerAsync(inst, f, liftArgs, storeResult, lent) {
+  const sub = new $Subtask(), cur = $p3.cur;
+  if (lent) sub.lenders.push(lent);
+  let progress = () => {};
+  const onStart = () => { progress(); sub.state = 1; return liftArgs(); };
+  const onResolve = (r) => {
+    progress();
+    if (r === $CANCELLED) sub.state = sub.state === 0 ? 3 : 4;
+    else { storeResult(r); sub.state = 2; }
+  };
+  sub.onCancel = f(onStart, onResolve, inst, cur ? cur.task.fail : $rethrow);
+  if (sub.resolved()) { sub.deliver(); return 2; }
+  const i = inst.table.add(sub);
+  progress = () => sub.setEvent(() => { if (sub.resolved() && !sub.delivered) sub.deliver(); return [1, i, sub.state]; });
+  return sub.state | (i << 4);
+}
+function $rethrow(e) { throw e; }
+// canon lower, sync, of a callee that may not finish at once (an async function).
+function $lowerSync(inst, f, liftArgs) {
+  const cur = $p3.cur;
+  let value, done = false;
+  f(liftArgs, (r) => { value = r; done = true; }, inst, cur ? cur.task.fail : $rethrow);
+  if (!done) $waitSync(() => done);
+  return value;
+}
+// A host function as a FuncInst: its answer may be a promise (a host subtask).
+function $hostFunc(call, result) {
+  return (onStart, onResolve, caller, fail) => {
+    const ok = result ? (v) => ({ tag: 'ok', val: v }) : (v) => v;
+    let v;
+    try { v = call(onStart()); } catch (e) { if (!result) throw e; onResolve({ tag: 'err', val: $payload(e) }); return () => {}; }
+    if (v === null || typeof v !== 'object' || typeof v.then !== 'function') { onResolve(ok(v)); return () => {}; }
+    $p3.host++;
+    const settle = (f) => { $p3.host--; try { f(); } catch (e) { fail(e); } $schedule(); };
+    Promise.resolve(v).then(
+      (r) => settle(() => onResolve(ok(r))),
+      (e) => settle(() => { if (!result) throw e; onResolve({ tag: 'err', val: $payload(e) }); }),
+    );
+    return () => {};
+  };
+}
+// The host calls an export.
+function $callAsync(f, args) {
+  return new Promise((resolve, reject) => {
+    f(() => args, (r) => (r === $CANCELLED ? reject($trapError('the call was cancelled')) : resolve(r)), undefined, reject);
+  });
+}
+function $callSync(f, args) {
+  let value;
+  f(() => args, (r) => { value = r; }, undefined, $rethrow);
+  return value;
+}`,
+  },
+  $p3Builtins: {
+    deps: ['$P3'],
+    code: String.raw`function $taskOf(what) {
+  const t = $p3.cur;
+  if (!t) $trap(what + ' called outside a task');
+  return t.task;
+}
+function $taskReturn(ret, v) {
+  const task = $taskOf('task.return');
+  if (!task.d.asyncOpt) $trap('task.return called from a task lifted without async');
+  if (task.d.ret !== ret) $trap('task.return: its result type or options differ from the task\'s');
+  task.return_(v);
+}
+function $taskCancel() {
+  const task = $taskOf('task.cancel');
+  if (!task.d.asyncOpt) $trap('task.cancel called from a task lifted without async');
+  task.cancel();
+}
+function $deliverCancel(task, cancellable) {
+  if (cancellable && task.state === 3) { task.state = 4; return true; }
+  return false;
+}
+function $wsWait(inst, si, cancellable, store) {
+  const ws = $get(inst.table, si, $WaitableSet, 'waitable set');
+  const t = $p3.cur;
+  if (t && $deliverCancel(t.task, cancellable)) return store(6, 0, 0);
+  ws.nwait++;
+  try { $waitSync(() => ws.pending()); } finally { ws.nwait--; }
+  const ev = ws.take();
+  return store(ev[0], ev[1], ev[2]);
+}
+function $wsPoll(inst, si, cancellable, store) {
+  const ws = $get(inst.table, si, $WaitableSet, 'waitable set');
+  const t = $p3.cur;
+  if (t && $deliverCancel(t.task, cancellable)) return store(6, 0, 0);
+  if (!ws.pending()) return store(0, 0, 0);
+  const ev = ws.take();
+  return store(ev[0], ev[1], ev[2]);
+}
+function $wsDrop(inst, si) {
+  const ws = $remove(inst.table, si, $WaitableSet, 'waitable set');
+  if (ws.elems.length) $trap('cannot drop waitable set with waitables in it');
+  if (ws.nwait) $trap('cannot drop waitable set with waiters');
+}
+function $waitableJoin(inst, wi, si) {
+  const w = $get(inst.table, wi, $Waitable, 'waitable');
+  if (w.syncWaiter) $trap('waitable cannot join a set while it is being waited for synchronously');
+  w.join(si === 0 ? undefined : $get(inst.table, si, $WaitableSet, 'waitable set'));
+}
+function $subtaskCancel(inst, i, async) {
+  const s = $get(inst.table, i, $Subtask, 'subtask');
+  if (s.delivered) $trap('subtask has already resolved');
+  if (s.cancelRequested) $trap('subtask cancellation was already requested');
+  if (s.wset && !async) $trap('waitable cannot be used synchronously while added to a waitable set');
+  if (!s.resolved()) {
+    s.cancelRequested = true;
+    s.onCancel(inst);
+    if (!s.resolved()) {
+      if (!async) s.waitSync(); else return 0xffffffff;
+    }
+  }
+  s.takeEvent();
+  return s.state;
+}
+function $subtaskDrop(inst, i) {
+  const s = $remove(inst.table, i, $Subtask, 'subtask');
+  if (!s.delivered) $trap('cannot drop a subtask which has not yet resolved');
+  s.join(undefined);
+}
+function $threadYield(cancellable) {
+  const t = $p3.cur;
+  return t && $deliverCancel(t.task, cancellable) ? 1 : 0;
+}
+function $contextGet(i) { return ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i]; }
+function $contextSet(i, v) { ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i] = v; }
+$p3.startStorage = [0, 0];`,
+  },
+  $p3Copy: {
+    deps: ['$P3'],
+    code: String.raw`// Element types that copy between ends of one instance without the temporary trap.
+const $numberTypes = new Set(['_', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64']);
+// A guest buffer: n elements at ptr in one instance's memory; elem = { size, align, load(ptr), store(v, ptr), mem() } or none for unit.
+class $GuestBuffer {
+  constructor(elem, ptr, n) {
+    if (n > 0x0fffffff) $trap('buffer length ' + n + ' exceeds the maximum');
+    if (elem && n > 0) {
+      if (ptr % elem.align !== 0) $trap('buffer pointer ' + ptr + ' is not aligned to ' + elem.align);
+      if (ptr + n * elem.size > elem.mem().byteLength) $trap('buffer at ' + ptr + ' of ' + n + ' elements is out of bounds of memory');
+    }
+    this.elem = elem; this.ptr = ptr; this.length = n; this.progress = 0;
+  }
+  remain() { return this.length - this.progress; }
+  read(n) {
+    const vs = new Array(n);
+    for (let i = 0; i < n; i++) vs[i] = this.elem ? this.elem.load(this.ptr + i * this.elem.size) : undefined;
+    if (this.elem) this.ptr += n * this.elem.size;
+    this.progress += n;
+    return vs;
+  }
+  write(vs) {
+    if (this.elem) for (let i = 0; i < vs.length; i++) this.elem.store(vs[i], this.ptr + i * this.elem.size);
+    if (this.elem) this.ptr += vs.length * this.elem.size;
+    this.progress += vs.length;
+  }
+}
+class $SharedStream {
+  constructor(t) { this.t = t; this.dropped = false; this.reset(); }
+  reset() { this.inst = this.buf = this.onCopy = this.onDone = undefined; }
+  set(inst, buf, onCopy, onDone) { this.inst = inst; this.buf = buf; this.onCopy = onCopy; this.onDone = onDone; }
+  notify(result) { const f = this.onDone; this.reset(); f(result); }
+  cancel() { this.notify(2); }
+  drop() { if (!this.dropped) { this.dropped = true; if (this.buf) this.notify(1); } }
+  sameInstance(inst) { if (inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component stream of a non-number type'); }
+  read(inst, dst, onCopy, onDone) {
+    if (this.dropped) return onDone(1);
+    if (!this.buf) return this.set(inst, dst, onCopy, onDone);
+    this.sameInstance(inst);
+    if (this.buf.remain() > 0) {
+      if (dst.remain() > 0) {
+        dst.write(this.buf.read(Math.min(dst.remain(), this.buf.remain())));
+        this.onCopy(() => this.reset());
+      }
+      onDone(0);
+    } else {
+      this.notify(0);
+      this.set(inst, dst, onCopy, onDone);
+    }
+  }
+  write(inst, src, onCopy, onDone) {
+    if (this.dropped) return onDone(1);
+    if (!this.buf) return this.set(inst, src, onCopy, onDone);
+    this.sameInstance(inst);
+    if (this.buf.remain() > 0) {
+      if (src.remain() > 0) {
+        this.buf.write(src.read(Math.min(src.remain(), this.buf.remain())));
+        this.onCopy(() => this.reset());
+      }
+      onDone(0);
+    } else if (src.length === 0 && this.buf.length === 0) {
+      onDone(0);
+    } else {
+      this.notify(0);
+      this.set(inst, src, onCopy, onDone);
+    }
+  }
+}
+class $SharedFuture {
+  constructor(t) { this.t = t; this.dropped = false; this.reset(); }
+  reset() { this.inst = this.buf = this.onDone = undefined; }
+  set(inst, buf, onDone) { this.inst = inst; this.buf = buf; this.onDone = onDone; }
+  notify(result) { const f = this.onDone; this.reset(); f(result); }
+  cancel() { this.notify(2); }
+  drop() { if (!this.dropped) { this.dropped = true; if (this.buf) this.notify(1); } }
+  read(inst, dst, onDone) {
+    if (!this.buf) return this.set(inst, dst, onDone);
+    if (inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component future of a non-number type');
+    dst.write(this.buf.read(1));
+    this.notify(0);
+    onDone(0);
+  }
+  write(inst, src, onDone) {
+    if (this.dropped) return onDone(1);
+    if (!this.buf) return this.set(inst, src, onDone);
+    if (inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component future of a non-number type');
+    this.buf.write(src.read(1));
+    this.notify(0);
+    onDone(0);
+  }
+}
+// One end of a stream or future in an instance's table: IDLE 1, COPYING 2, CANCELLING 3, DONE 4.
+class $CopyEnd extends $Waitable {
+  constructor(shared, readable) { super(); this.shared = shared; this.readable = readable; this.state = 1; }
+  copying() { return this.state === 2 || this.state === 3; }
+}
+function $endName(future, readable) { return (readable ? 'readable' : 'writable') + ' end of a ' + (future ? 'future' : 'stream'); }
+function $endAt(table, i, future, readable, t) {
+  const e = $get(table, i, $CopyEnd, $endName(future, readable));
+  if (e.readable !== readable || (e.shared instanceof $SharedFuture) !== future) $trap('handle index ' + i + ' is not a ' + $endName(future, readable));
+  if (e.shared.t !== t) $trap('handle index ' + i + ' is a ' + (future ? 'future' : 'stream') + ' of another element type');
+  return e;
+}
+function $newEnds(table, future, t) {
+  const shared = future ? new $SharedFuture(t) : new $SharedStream(t);
+  const ri = table.add(new $CopyEnd(shared, true));
+  const wi = table.add(new $CopyEnd(shared, false));
+  return BigInt(ri) | (BigInt(wi) << 32n);
+}
+function $copyState(e, future, readable) {
+  if (e.state === 1) return;
+  if (e.state !== 4) $trap('cannot have concurrent operations active on a future/stream');
+  if (future) $trap(readable ? 'cannot read from future after previous read succeeded' : 'cannot write to future after previous write succeeded or readable end dropped');
+  $trap(readable ? 'cannot read from stream after being notified that the writable end dropped' : 'cannot write to stream after being notified that the readable end dropped');
+}
+function $copyWait(e, async) {
+  if (e.event === undefined) {
+    if (async) return 0xffffffff;
+    e.waitSync();
+  }
+  return e.takeEvent()[2];
+}
+function $streamCopy(inst, i, readable, t, async, buf) {
+  const e = $endAt(inst.table, i, false, readable, t);
+  $copyState(e, false, readable);
+  if (e.wset && !async) $trap('waitable cannot be used synchronously while added to a waitable set');
+  const code = readable ? 2 : 3;
+  const event = (result, reclaim) => {
+    reclaim();
+    e.state = result === 1 ? 4 : 1;
+    return [code, i, result | (buf.progress << 4)];
+  };
+  e.state = 2;
+  const onCopy = (reclaim) => e.setEvent(() => event(0, reclaim));
+  const onDone = (result) => e.setEvent(() => event(result, () => {}));
+  if (readable) e.shared.read(inst, buf, onCopy, onDone); else e.shared.write(inst, buf, onCopy, onDone);
+  return $copyWait(e, async);
+}
+function $futureCopy(inst, i, readable, t, async, buf) {
+  const e = $endAt(inst.table, i, true, readable, t);
+  $copyState(e, true, readable);
+  if (e.wset && !async) $trap('waitable cannot be used synchronously while added to a waitable set');
+  const code = readable ? 4 : 5;
+  e.state = 2;
+  const onDone = (result) => e.setEvent(() => {
+    e.state = result === 2 ? 1 : 4;
+    return [code, i, result];
+  });
+  if (readable) e.shared.read(inst, buf, onDone); else e.shared.write(inst, buf, onDone);
+  return $copyWait(e, async);
+}
+function $cancelCopy(inst, i, future, readable, t, async) {
+  const e = $endAt(inst.table, i, future, readable, t);
+  if (e.state !== 2 || e.syncWaiter) $trap('there is no pending ' + (readable ? 'read' : 'write') + ' to cancel');
+  if (e.wset && !async) $trap('waitable cannot be used synchronously while added to a waitable set');
+  e.state = 3;
+  if (e.event === undefined) e.shared.cancel();
+  return $copyWait(e, async);
+}
+function $dropEnd(inst, i, future, readable, t) {
+  const e = $endAt(inst.table, i, future, readable, t);
+  if (e.copying()) $trap('cannot drop busy ' + (future ? 'future' : 'stream'));
+  if (future && !readable && e.state !== 4) $trap('cannot drop future write end without first writing a value');
+  inst.table.e[i] = undefined; inst.table.free.push(i);
+  e.shared.drop();
+  e.join(undefined);
+}`,
+  },
+  $liftEnd: {
+    deps: ['$p3Copy'],
+    code: String.raw`function $liftEnd(table, i, future, t) {
+  const e = $endAt(table, i, future, true, t);
+  if (e.state === 4) $trap(future ? 'cannot lift future after previous read succeeded' : 'cannot lift stream after being notified that the writable end dropped');
+  if (e.state !== 1) $trap('cannot remove busy ' + (future ? 'future' : 'stream'));
+  if (e.wset) $trap('cannot lift future/stream while it\'s in a waitable set');
+  table.e[i] = undefined; table.free.push(i);
+  return e.shared;
+}`,
+  },
+  $lowerEnd: {
+    deps: ['$p3Copy', '$bad'],
+    code: String.raw`function $lowerEnd(table, v, future, t, fn, path) {
+  if (!(v instanceof (future ? $SharedFuture : $SharedStream)) || v.t !== t) $bad(fn, path, future ? 'future' : 'stream', v);
+  return table.add(new $CopyEnd(v, true));
+}`,
+  },
+  $errorContext: {
+    deps: ['$P3'],
+    code: String.raw`class ErrorContext {
+  constructor(message) { this.message = message; }
+}`,
+  },
+  $liftErrorContext: {
+    deps: ['$errorContext'],
+    code: `function $liftErrorContext(table, i) { return $get(table, i, ErrorContext, 'error context'); }`,
+  },
+  $lowerErrorContext: {
+    deps: ['$errorContext', '$bad'],
+    code: `function $lowerErrorContext(table, v, fn, path) {
+  if (!(v instanceof ErrorContext)) $bad(fn, path, 'error-context', v);
+  return table.add(v);
+}`,
+  },
+} satisfies Record<string, { deps: string[]; code: string }>;
