@@ -5,7 +5,8 @@ import type { AnyType, ExternDesc, InstanceType, Resource } from '../types/model
 import { nameType, newResource, substAny, substFunc } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
 import { externDesc, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from '../types/resolve.js';
-import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, ModuleRef, Plan } from './plan.js';
+import type { CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ModuleRef, Plan } from './plan.js';
+import { refName } from './plan.js';
 
 /** A component-level item during linking. */
 type Item =
@@ -473,12 +474,6 @@ export function inline(ast: ComponentAst): Plan {
   }
   nameLifts(plan);
   return plan;
-}
-
-/** `ns:pkg/iface#inner/func`, for messages. */
-export function refName(ref: ImportRef): string {
-  if (ref.exportName === undefined) return ref.importName;
-  return `${ref.importName}#${[...(ref.path ?? []), ref.exportName].join('/')}`;
 }
 
 function exportItem(it: Item, name: string, offset: number): ExportItem | undefined {

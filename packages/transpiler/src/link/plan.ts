@@ -34,6 +34,12 @@ export interface ImportRef {
   exportName?: string;
 }
 
+/** `ns:pkg/iface#inner/func`, for messages. */
+export function refName(ref: ImportRef): string {
+  if (ref.exportName === undefined) return ref.importName;
+  return `${ref.importName}#${[...(ref.path ?? []), ref.exportName].join('/')}`;
+}
+
 /** A component-level function. */
 export type FuncVal = { kind: 'import'; ref: ImportRef; type: FuncType } | { kind: 'lifted'; index: number; type: FuncType };
 
