@@ -56,6 +56,7 @@ export function inline(ast: ComponentAst): Plan {
     exports: new Map(),
     componentInstances: 0,
     contextSlots: new Map(),
+    dtors: new Map(),
   };
   const moduleIds = new Map<Uint8Array, number>();
   const runtimeExports: { name: string; kind: CoreSort }[][] = [];
@@ -377,8 +378,9 @@ export function inline(ast: ComponentAst): Plan {
       }
       case 'type': {
         if (def.type.kind === 'resource') {
-          const dtor = def.type.dtor === undefined ? undefined : coreItem(f, 'func', def.type.dtor, at);
-          f.types.push({ kind: 'resource', resource: newResource('resource', 'guest', { instance: f.id, ...(dtor ? { dtor } : {}) }) });
+          const resource = newResource('resource', 'guest', { instance: f.id });
+          if (def.type.dtor !== undefined) plan.dtors.set(resource, coreItem(f, 'func', def.type.dtor, at));
+          f.types.push({ kind: 'resource', resource });
           return;
         }
         f.types.push(resolveTypeDef(def.type, f, at));

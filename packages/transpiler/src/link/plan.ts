@@ -114,4 +114,6 @@ export interface Plan {
   componentInstances: number;
   /** Component instances using context.get/set: their slots are cleared as each call begins. */
   contextSlots: Map<number, number>;
+  /** Guest resources with a destructor: the core function called with the rep when the last own handle drops. */
+  dtors: Map<Resource, CoreDef>;
 }

@@ -1,7 +1,6 @@
 import type { ResourceJs } from '../../abi/context.js';
 import { WeftError } from '../../error.js';
 import { pascalCase, prop } from '../../js/names.js';
-import type { CoreDef } from '../../link/plan.js';
 import type { Resource } from '../../types/model.js';
 import { core, table } from './core-items.js';
 import { importInstance, importValue } from './imports.js';
@@ -15,7 +14,8 @@ export function resource(g: GlueState, r: Resource): ResourceJs {
     const id = g.resources.size + 1;
     if (r.origin === 'guest') {
       const js: ResourceJs = { id, cls: g.name(pascalCase(r.name)), guest: true, definer: r.instance! };
-      if (r.dtor) js.dtor = core(g, r.dtor as CoreDef);
+      const dtor = g.plan.dtors.get(r);
+      if (dtor) js.dtor = core(g, dtor);
       return js;
     }
     if (r.origin === 'host') {
