@@ -14,7 +14,7 @@
  * `js/helpers.ts`, so a component that uses no strings carries no string code.
  */
 export { writeDts } from './dts.js';
-export type { AsyncGlue, GlueOptions } from './glue.js';
+export type { AsyncGlue, GlueOptions } from './glue/index.js';
 export { writeModule, type ModuleOptions } from './module.js';
 export { resolveSpecifier, type ImportSpecifier } from './specifiers.js';
 export { suspendingImports, suspendingLowerings } from './suspending.js';

@@ -1,5 +1,5 @@
 import type { Plan } from '../link/plan.js';
-import { GlueWriter, type GlueOptions } from './glue.js';
+import { GlueWriter, type GlueOptions } from './glue/index.js';
 import type { HelperName } from '../js/helpers.js';
 import { exportShortName, isIdentifier, key, str } from '../js/names.js';
 import type { ImportItem } from '../link/plan.js';

@@ -275,11 +275,11 @@ function $callSync(f, args) {
   if (!t) $trap(what + ' called outside a task');
   return t.task;
 }
-function $taskReturn(ret, v) {
+function $taskForReturn(ret) {
   const task = $taskOf('task.return');
   if (!task.d.asyncOpt) $trap('task.return called from a task lifted without async');
   if (task.d.ret !== ret) $trap('task.return: its result type or options differ from the task\'s');
-  task.return_(v);
+  return task;
 }
 function $taskCancel() {
   const task = $taskOf('task.cancel');

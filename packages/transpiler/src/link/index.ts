@@ -15,5 +15,6 @@
  * like it, evaluation keeps its frames on an explicit stack, so an instantiation chain of
  * any depth costs heap, not native stack.
  */
-export { inline, refName } from './inline.js';
+export { inline } from './inline.js';
+export { refName } from './plan.js';
 export type * from './plan.js';

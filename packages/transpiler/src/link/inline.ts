@@ -5,8 +5,8 @@ import type { AnyType, ExternDesc, InstanceType, Resource, ValType } from '../ty
 import { nameType, newResource, substAny, substFunc } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
 import { externDesc, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from '../types/resolve.js';
-import type { Builtin, CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ImportRef, ModuleRef, Plan } from './plan.js';
-import { BUILTIN_NAMES } from './plan.js';
+import type { Builtin, CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ModuleRef, Plan } from './plan.js';
+import { BUILTIN_NAMES, refName } from './plan.js';
 
 /** A component-level item during linking. */
 type Item =
@@ -56,6 +56,7 @@ export function inline(ast: ComponentAst): Plan {
     exports: new Map(),
     componentInstances: 0,
     async: false,
+    dtors: new Map(),
   };
   const moduleIds = new Map<Uint8Array, number>();
   const runtimeExports: { name: string; kind: CoreSort }[][] = [];
@@ -426,8 +427,9 @@ export function inline(ast: ComponentAst): Plan {
       }
       case 'type': {
         if (def.type.kind === 'resource') {
-          const dtor = def.type.dtor === undefined ? undefined : coreItem(f, 'func', def.type.dtor, at);
-          f.types.push({ kind: 'resource', resource: newResource('resource', 'guest', { instance: f.id, ...(dtor ? { dtor } : {}) }) });
+          const resource = newResource('resource', 'guest', { instance: f.id });
+          if (def.type.dtor !== undefined) plan.dtors.set(resource, coreItem(f, 'func', def.type.dtor, at));
+          f.types.push({ kind: 'resource', resource });
           return;
         }
         f.types.push(resolveTypeDef(def.type, f, at));
@@ -514,12 +516,6 @@ export function inline(ast: ComponentAst): Plan {
   }
   nameLifts(plan);
   return plan;
-}
-
-/** `ns:pkg/iface#inner/func`, for messages. */
-export function refName(ref: ImportRef): string {
-  if (ref.exportName === undefined) return ref.importName;
-  return `${ref.importName}#${[...(ref.path ?? []), ref.exportName].join('/')}`;
 }
 
 function exportItem(it: Item, name: string, offset: number): ExportItem | undefined {

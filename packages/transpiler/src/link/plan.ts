@@ -85,6 +85,12 @@ export interface ImportRef {
   exportName?: string;
 }
 
+/** `ns:pkg/iface#inner/func`, for messages. */
+export function refName(ref: ImportRef): string {
+  if (ref.exportName === undefined) return ref.importName;
+  return `${ref.importName}#${[...(ref.path ?? []), ref.exportName].join('/')}`;
+}
+
 /** A component-level function. */
 export type FuncVal = { kind: 'import'; ref: ImportRef; type: FuncType } | { kind: 'lifted'; index: number; type: FuncType };
 
@@ -159,4 +165,6 @@ export interface Plan {
    * then run as tasks of the glue's Preview 3 runtime.
    */
   async: boolean;
+  /** Guest resources with a destructor: the core function called with the rep when the last own handle drops. */
+  dtors: Map<Resource, CoreDef>;
 }

@@ -1,6 +1,6 @@
 import { readCoreModule } from '../decode/core-module.js';
 import { Reader } from '../decode/reader.js';
-import type { AsyncGlue } from '../emit/glue.js';
+import type { AsyncGlue } from '../emit/glue/index.js';
 import { suspendingLowerings } from '../emit/suspending.js';
 import { WeftError } from '../error.js';
 import { unversioned } from '../js/names.js';

@@ -47,8 +47,6 @@ export interface Resource {
   host?: { importName: string; path?: string[]; exportName?: string };
   /** guest: the component instance that defined it (its table owns the reps). */
   instance?: number;
-  /** guest: core function called with the rep when the last own handle drops. */
-  dtor?: unknown;
 }
 
 export type ExternDesc =

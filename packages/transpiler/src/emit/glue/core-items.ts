@@ -1,0 +1,68 @@
+import { WeftError } from '../../error.js';
+import { prop, str } from '../../js/names.js';
+import type { CoreDef } from '../../link/plan.js';
+import { loweredResult, suspends } from './async-modes.js';
+import { lowering } from './lowerings.js';
+import { resourceFn } from './resources.js';
+import { getOrCreate, type GlueState } from './state.js';
+import { p3Builtin } from './p3.js';
+
+/** A JS expression for a core item, valid once the instances it needs exist. */
+export function core(g: GlueState, def: CoreDef): string {
+  switch (def.kind) {
+    case 'lowered': {
+      const l = g.plan.lowerings[def.index]!;
+      const name = lowering(g, l);
+      if (!suspends(g, l)) return name;
+      if (g.opts.async?.mode === 'asyncify') {
+        // While unwinding, the core caller gets a dummy result of its own type.
+        const zero = loweredResult(l) === 'i64' ? '0n' : '0';
+        return g.once(`suspending:${name}`, `${name.slice(1)}_suspending`, (s) => `const ${s} = ${g.helpers.use('$asyImport')}(${name}, ${zero});`);
+      }
+      return g.once(`suspending:${name}`, `${name.slice(1)}_suspending`, (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
+    }
+    case 'resource':
+      return resourceFn(g, def.op, def.resource, def.instance);
+    case 'builtin':
+      return p3Builtin(g, def.builtin, def.instance);
+    case 'trap': {
+      const name = g.name('nyi');
+      g.fns.push(`function ${name}() { ${g.helpers.use('$trap')}(${str(def.message)}); }`);
+      return name;
+    }
+    case 'export':
+      return getOrCreate(g.coreExports, `${def.instance}:${def.name}`, () => {
+        const name = g.name(`${def.name}${def.instance}`);
+        g.decls.push(`let ${name};`);
+        g.after(def.instance, `${name} = ${prop(`$e${def.instance}`, def.name)};`);
+        return name;
+      });
+  }
+}
+
+/** The memory `def` names, as a getter of a current DataView (`mem`) and an expression calling it (`view`). */
+export function memory(g: GlueState, def: CoreDef, fn: string): { mem: string; view: string } {
+  if (def.kind !== 'export') throw new WeftError(`${fn}: the memory option must name a core memory export`);
+  return getOrCreate(g.memories, `${def.instance}:${def.name}`, () => {
+    const mem = core(g, def);
+    const view = g.name(`${mem.slice(1)}_view`);
+    const b = g.name(`${mem.slice(1)}_buffer`);
+    const d = g.name(`${mem.slice(1)}_dataView`);
+    // Growing a (non-shared) memory detaches its old buffer, so a view stays valid
+    // while its buffer has a length: no need to read the slow `memory.buffer` per access.
+    g.decls.push(
+      `let ${b} = new ArrayBuffer(0), ${d};`,
+      `function ${view}() { if (${b}.byteLength === 0) ${d} = new DataView(${b} = ${mem}.buffer); return ${d}; }`,
+    );
+    return { mem: view, view: `${view}()` };
+  });
+}
+
+/** The handle table of component instance `instance`. */
+export function table(g: GlueState, instance: number): string {
+  return getOrCreate(g.tables, instance, () => {
+    const name = `$h${instance}`;
+    g.decls.push(`const ${name} = new ${g.helpers.use('$Table')}();`);
+    return name;
+  });
+}
