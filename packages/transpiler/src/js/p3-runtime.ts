@@ -80,7 +80,11 @@ function $pump() {
   }
   if ($p3.waiting.length && !$p3.host) {
     const e = $trapError('deadlock detected: event loop cannot make further progress');
-    for (const t of $p3.waiting.splice(0)) { t.ready = t.run = undefined; t.task.fail(e); }
+    for (const t of $p3.waiting.splice(0)) {
+      t.ready = t.run = undefined;
+      t.task.inst.st[t.task.inst.k] = 2;
+      t.task.fail(e);
+    }
   }
 }
 // A wait on the native stack: other threads run on top of it until cond holds. With inst,
@@ -225,18 +229,17 @@ function $lowerAsync(inst, f, liftArgs, storeResult, lent) {
     if (r === $CANCELLED) sub.state = sub.state === 0 ? 3 : 4;
     else { storeResult(r); sub.state = 2; }
   };
-  sub.onCancel = f(onStart, onResolve, inst, cur ? cur.task.fail : $rethrow);
+  sub.onCancel = f(onStart, onResolve, inst, cur ? cur.task.fail : $detached);
   if (sub.resolved()) { sub.deliver(); return 2; }
   const i = inst.table.add(sub);
   progress = () => sub.setEvent(() => { if (sub.resolved() && !sub.delivered) sub.deliver(); return [1, i, sub.state]; });
   return sub.state | (i << 4);
 }
-function $rethrow(e) { throw e; }
 // canon lower, sync, of a callee that may not finish at once (an async function).
 function $lowerSync(inst, f, liftArgs) {
   const cur = $p3.cur;
   let value, done = false;
-  f(liftArgs, (r) => { value = r; done = true; }, inst, cur ? cur.task.fail : $rethrow);
+  f(liftArgs, (r) => { value = r; done = true; }, inst, cur ? cur.task.fail : $detached);
   if (!done) $waitSync(() => done);
   return value;
 }
@@ -262,11 +265,14 @@ function $callAsync(f, args) {
     f(() => args, (r) => (r === $CANCELLED ? reject($trapError('the call was cancelled')) : resolve(r)), undefined, reject);
   });
 }
+// Once a synchronous call has returned, a later trap of work it left behind has no caller to
+// reach: the trap has poisoned the instance, and the next call reports it.
 function $callSync(f, args) {
   let value;
-  f(() => args, (r) => { value = r; }, undefined, $rethrow);
+  f(() => args, (r) => { value = r; }, undefined, $detached);
   return value;
-}`,
+}
+function $detached() {}`,
   },
   $p3Builtins: {
     deps: ['$P3'],

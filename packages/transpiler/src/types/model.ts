@@ -141,6 +141,9 @@ export function substValType(t: ValType, subst: Map<Resource, Resource>): ValTyp
         ...(t.ok ? { ok: substValType(t.ok, subst) } : {}),
         ...(t.err ? { err: substValType(t.err, subst) } : {}),
       };
+    case 'stream':
+    case 'future':
+      return t.elem ? { kind: t.kind, elem: substValType(t.elem, subst) } : t;
     default:
       return t;
   }

@@ -116,6 +116,12 @@ function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, objec
       if (ok !== t.ok || err !== t.err) out = { kind: 'result', ...(ok ? { ok } : {}), ...(err ? { err } : {}) };
       break;
     }
+    case 'stream':
+    case 'future': {
+      const e = t.elem && v(t.elem);
+      if (e !== t.elem) out = { kind: t.kind, ...(e ? { elem: e } : {}) };
+      break;
+    }
     default:
       break;
   }

@@ -9,6 +9,7 @@ import type { Builtin, CanonOpts, CoreDef, FuncVal, Lift, Lowering } from '../..
 import type { Flat } from '../../types/layout.js';
 import { alignment, flatSignature, flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, recordLayout, size } from '../../types/layout.js';
 import type { ValType } from '../../types/model.js';
+import { childTypes } from '../../types/model.js';
 import { abiCtx, type CallState, callState, liftCtx } from './abi-context.js';
 import { core, memory } from './core-items.js';
 import { hostCall } from './imports.js';
@@ -44,10 +45,19 @@ export function asyncTypeConstant(g: GlueState, t: ValType & { kind: 'stream' | 
   return g.text(typeKey(t.elem, (r) => resource(g, r).id));
 }
 
-/** What `task.return` must match: the result type and the options that lift it. */
+/**
+ * What `task.return` must match: the result type and the options that lift it. The memory
+ * counts only where the result is read from memory: components in the wild name one on a
+ * lift that never uses it.
+ */
 function returnKey(g: GlueState, result: ValType | undefined, opts: CanonOpts): string {
-  const mem = opts.memory?.kind === 'export' ? `${opts.memory.instance}:${opts.memory.name}` : '';
+  const usesMemory = result && (flatten(result).length > MAX_FLAT_PARAMS || readsMemory(result));
+  const mem = usesMemory && opts.memory?.kind === 'export' ? `${opts.memory.instance}:${opts.memory.name}` : '';
   return g.text(`${typeKey(result, (r) => resource(g, r).id)}|${opts.encoding}|${mem}`);
+}
+
+function readsMemory(t: ValType): boolean {
+  return t.kind === 'string' || t.kind === 'list' || t.kind === 'map' || childTypes(t).some(readsMemory);
 }
 
 function rejectAsyncModes(g: GlueState): void {
@@ -185,11 +195,13 @@ export function writeP3Lowering(g: GlueState, l: Lowering, name: string, doc: st
     args = l.type.params.map((p) => start.let(liftFlat(ctx, p.type, reader), 'p'));
   }
   lifting.bindView();
-  start.line(`return [${args.join(', ')}];`);
   const lent = [...ctx.after];
   if (shared.ending) {
     lent.push(`for (const x of ${shared.ending}) { if (Array.isArray(x)) { x[0].lend--; x[1][${g.helpers.use('$rep')}] = undefined; } else x.lend--; }`);
   }
+  // What the arguments lent (borrowed handles) is given back when the call ends.
+  if (lent.length) start.line(`lent = () => { ${lent.join(' ')} };`);
+  start.line(`return [${args.join(', ')}];`);
 
   // The result, lowered into the caller when the callee returns.
   const result = l.type.result;
@@ -211,14 +223,15 @@ export function writeP3Lowering(g: GlueState, l: Lowering, name: string, doc: st
   code.line(leaveCheck(g, k));
   // Handles lent while the arguments are lifted are collected here and released when the call ends.
   if (shared.ending) code.line(`const ${shared.ending} = [];`);
+  if (lent.length) code.line('let lent;');
   const startExpr = `() => {\n  ${start.lines.join('\n  ')}\n}`;
-  const lentFn = lent.length ? `() => { ${lent.join(' ')} }` : 'undefined';
+  const lentFn = lent.length ? '() => { if (lent) lent(); }' : 'undefined';
   if (async) {
     const storeFn = `(v) => {\n  ${store.lines.join('\n  ')}\n}`;
     code.line(`return $lowerAsync(${inst}, ${callee}, ${startExpr}, ${storeFn}, ${lentFn});`);
   } else {
     code.line(`const v = $lowerSync(${inst}, ${callee}, ${startExpr});`);
-    if (lent.length) code.lines.push(...lent);
+    if (lent.length) code.line('lent();');
     code.lines.push(...store.lines);
     if (flatResult) code.line(`return ${flatResult};`);
   }
