@@ -56,9 +56,11 @@ export class GlueState {
   readonly imports = new Map<string, string>();
   /** Component instances whose state (`$st`) the glue reads. */
   readonly usesState = new Set<number>();
-  /** The glue uses `$bp`, `$task`, `$queued`. */
+  /** Some instance uses backpressure: declare the counters `$bp`. */
   backpressure = false;
+  /** Some call is async: declare the current tasks `$task`. */
   tasks = false;
+  /** Some export's calls queue: declare `$queued`. */
   queue = false;
   /** Names given so far (see `name`). */
   private readonly taken = new Set<string>();
