@@ -1,7 +1,7 @@
 import type { Flat } from '../../types/layout.js';
 import { flatSignature } from '../../types/layout.js';
 import type { CoreDef, Lowering } from '../../link/plan.js';
-import { getOrCreate, type GlueState } from './state.js';
+import { getOrCreate, type GlueState, hintFrom } from './state.js';
 
 /** Under an async mode, may this lowering's callee return a promise? */
 export function suspends(g: GlueState, l: Lowering): boolean {
@@ -25,7 +25,7 @@ export function loweredResult(l: Lowering): Flat | undefined {
 export function promising(g: GlueState, def: CoreDef, fn: string): string {
   if (def.kind !== 'export') return fn;
   return getOrCreate(g.generated, `promising:${fn}`, () => {
-    const name = g.name(`${fn.slice(1)}_promising`);
+    const name = g.name(hintFrom(fn, 'promising'));
     g.decls.push(`let ${name};`);
     g.after(def.instance, `${name} = WebAssembly.promising(${fn});`);
     return name;

@@ -4,7 +4,7 @@ import type { CoreDef } from '../../link/plan.js';
 import { loweredResult, suspends } from './async-modes.js';
 import { lowering } from './lowerings.js';
 import { resourceFn } from './resources.js';
-import { getOrCreate, type GlueState } from './state.js';
+import { getOrCreate, type GlueState, hintFrom } from './state.js';
 import { p3Builtin } from './p3.js';
 
 /** A JS expression for a core item, valid once the instances it needs exist. */
@@ -17,9 +17,9 @@ export function core(g: GlueState, def: CoreDef): string {
       if (g.opts.async?.mode === 'asyncify') {
         // While unwinding, the core caller gets a dummy result of its own type.
         const zero = loweredResult(l) === 'i64' ? '0n' : '0';
-        return g.once(`suspending:${name}`, `${name.slice(1)}_suspending`, (s) => `const ${s} = ${g.helpers.use('$asyImport')}(${name}, ${zero});`);
+        return g.once(`suspending:${name}`, hintFrom(name, 'suspending'), (s) => `const ${s} = ${g.helpers.use('$asyImport')}(${name}, ${zero});`);
       }
-      return g.once(`suspending:${name}`, `${name.slice(1)}_suspending`, (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
+      return g.once(`suspending:${name}`, hintFrom(name, 'suspending'), (s) => `const ${s} = new WebAssembly.Suspending(${name});`);
     }
     case 'resource':
       return resourceFn(g, def.op, def.resource, def.instance);
@@ -45,9 +45,9 @@ export function memory(g: GlueState, def: CoreDef, fn: string): { mem: string; v
   if (def.kind !== 'export') throw new WeftError(`${fn}: the memory option must name a core memory export`);
   return getOrCreate(g.memories, `${def.instance}:${def.name}`, () => {
     const mem = core(g, def);
-    const view = g.name(`${mem.slice(1)}_view`);
-    const b = g.name(`${mem.slice(1)}_buffer`);
-    const d = g.name(`${mem.slice(1)}_dataView`);
+    const view = g.name(hintFrom(mem, 'view'));
+    const b = g.name(hintFrom(mem, 'buffer'));
+    const d = g.name(hintFrom(mem, 'dataView'));
     // Growing a (non-shared) memory detaches its old buffer, so a view stays valid
     // while its buffer has a length: no need to read the slow `memory.buffer` per access.
     g.decls.push(

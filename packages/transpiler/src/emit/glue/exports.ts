@@ -6,7 +6,7 @@ import { liftName } from './lifts.js';
 import { funcHint } from './names.js';
 import { p3Export } from './p3.js';
 import { resource } from './resources.js';
-import type { GlueState } from './state.js';
+import { type GlueState, hintFrom } from './state.js';
 
 /** A function the host calls. Under the async modes its calls queue, so suspended calls never overlap. */
 export function funcRef(g: GlueState, f: FuncVal): string {
@@ -15,7 +15,7 @@ export function funcRef(g: GlueState, f: FuncVal): string {
     const lift = liftName(g, f.index);
     if (!g.opts.async) return lift;
     g.queue = true;
-    return g.once(`queued:${lift}`, `${lift.slice(1)}_queued`, (q) => `const ${q} = $queued(${lift});`);
+    return g.once(`queued:${lift}`, hintFrom(lift, 'queued'), (q) => `const ${q} = $queued(${lift});`);
   }
   const call = hostCall(g, f, refName(f.ref));
   const ps = f.type.params.map((_, i) => `a${i}`);

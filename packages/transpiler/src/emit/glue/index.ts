@@ -9,11 +9,8 @@ export type { AsyncGlue, GlueOptions } from './options.js';
 /**
  * Writes `instantiate(getCoreModule, imports, instantiateCore)` for a plan: per-instance
  * state, one trampoline per lowering, one wrapper per lift, resource classes, and the
- * instantiation sequence. Module-level helpers are collected in `helpers`.
- *
- * The parts live beside this file, one concern each, and share one `GlueState`: core items
- * (`core-items.ts`), resources, imports, ABI contexts, lowerings, lifts, the async modes,
- * resource classes, exports and the `instantiate` function itself.
+ * instantiation sequence. Module-level helpers are collected in `helpers`. The files beside
+ * this one write those parts; they share one `GlueState`, so each thing is written once.
  */
 export class GlueWriter {
   private readonly state: GlueState;

@@ -1,7 +1,7 @@
 import { instanceState } from '../../js/helpers.js';
 import type { CoreDef } from '../../link/plan.js';
 import { core } from './core-items.js';
-import type { GlueState } from './state.js';
+import { type GlueState, hintFrom } from './state.js';
 
 /**
  * The spec's `may_leave`: while an instance runs post-return or realloc, calling out of it
@@ -18,7 +18,7 @@ export function guardedRealloc(g: GlueState, def: CoreDef, instance: number): st
   g.usesState.add(instance);
   return g.once(
     `realloc:${instance}:${realloc}`,
-    `${realloc.slice(1)}_guarded`,
+    hintFrom(realloc, 'guarded'),
     (name) =>
       `function ${name}(a, b, c, d) { const s = $st[${instance}]; $st[${instance}] = ${instanceState('MAY_NOT_LEAVE')}; try { return ${realloc}(a, b, c, d); } finally { $st[${instance}] = s; } }`,
   );

@@ -43,8 +43,8 @@ function instanceSteps(g: GlueState): InstanceStep[] {
       create = `const $e${step.instance} = (${sync ? inst : `await ${inst}`}).exports;`;
     }
     const then: string[] = [];
-    const mem = a?.mode === 'asyncify' ? a.instrumented.get(step.instance) : undefined;
-    if (a?.mode === 'asyncify' && mem) {
+    const mem = a?.mode === 'asyncify' && a.instrumented.get(step.instance);
+    if (mem) {
       then.push(
         `const $a${step.instance} = ${g.helpers.use('$asyInit')}($e${step.instance}, ${prop(`$e${mem.instance}`, mem.name)}, ${a.unwindBytes(step.instance)});`,
       );

@@ -16,6 +16,11 @@ export function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   return value;
 }
 
+/** A name hint for something made of `of`, a name `GlueState.name` gave: `$f` -> `f_what`. */
+export function hintFrom(of: string, what: string): string {
+  return `${of.slice(1)}_${what}`;
+}
+
 /**
  * Everything the glue for one plan has written or named so far, shared by the parts that
  * write it: each thing is generated once, on first use, and found again here.
@@ -51,7 +56,7 @@ export class GlueState {
   readonly imports = new Map<string, string>();
   /** Component instances whose state (`$st`) the glue reads. */
   readonly usesState = new Set<number>();
-  /** The glue uses `$queued`. */
+  /** Some export's calls queue: declare `$queued`. */
   queue = false;
   /** Names given so far (see `name`). */
   private readonly taken = new Set<string>();
