@@ -17,7 +17,7 @@ import { leaveCheck } from './instance-state.js';
 import { liftName } from './lifts.js';
 import { funcHint } from './names.js';
 import { resource } from './resources.js';
-import { getOrCreate, type GlueState } from './state.js';
+import { getOrCreate, type GlueState, hintFrom } from './state.js';
 
 /**
  * The glue of a component that uses Preview 3 async (`Plan.async`): every lift is a task of
@@ -138,7 +138,7 @@ export function writeP3Lift(g: GlueState, l: Lift, name: string, doc: string): v
 export function p3Export(g: GlueState, index: number): string {
   const lift = liftName(g, index);
   const l = g.plan.lifts[index]!;
-  return g.once(`p3-export:${index}`, `${lift.slice(1)}_export`, (name) => {
+  return g.once(`p3-export:${index}`, hintFrom(lift, 'export'), (name) => {
     const ps = l.type.params.map((_, i) => `a${i}`);
     const unwrap = l.type.result?.kind === 'result' ? `(r) => { if (r.tag === 'err') throw new ${g.helpers.use('ComponentError')}(r.val); return r.val; }` : undefined;
     if (l.type.async) {
