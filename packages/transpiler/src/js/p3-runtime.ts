@@ -181,7 +181,14 @@ function $startTask(task) {
   const d = task.d, inst = task.inst;
   if (d.async && task.needsExclusive()) inst.excl = task.thread;
   task.threads++;
-  const packed = d.body(task, task.start());
+  let packed;
+  try {
+    packed = d.body(task, task.start());
+  } catch (e) {
+    // A bad argument leaves the instance as it was; a trap poisons it anyway.
+    if (inst.excl === task.thread) inst.excl = null;
+    throw e;
+  }
   if (d.callback) $callbackResult(task, packed); else $exitTask(task);
 }
 function $exitTask(task) {
@@ -353,9 +360,11 @@ $p3.startStorage = [0, 0];`,
   },
   $p3Copy: {
     deps: ['$P3'],
-    code: String.raw`// Element types that copy between ends of one instance without the temporary trap.
-const $numberTypes = new Set(['_', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64']);
-// A guest buffer: n elements at ptr in one instance's memory; elem = { size, align, load(ptr), store(v, ptr), mem() } or none for unit.
+    code: String.raw`// The typed array each numeric element type crosses to the host as; '_' is the unit type.
+const $typedArrays = { u8: Uint8Array, s8: Int8Array, u16: Uint16Array, s16: Int16Array, u32: Uint32Array, s32: Int32Array, u64: BigUint64Array, s64: BigInt64Array, f32: Float32Array, f64: Float64Array };
+// Elements one host read of a stream asks for at most.
+const $HOST_CHUNK = 65536;
+// A guest buffer: n elements at ptr in one instance's memory; elem = { size, align, mem(), load(ptr), store(v, ptr), typed } or none for unit.
 class $GuestBuffer {
   constructor(elem, ptr, n) {
     if (n > 0x0fffffff) $trap('buffer length ' + n + ' exceeds the maximum');
@@ -363,37 +372,81 @@ class $GuestBuffer {
       if (ptr % elem.align !== 0) $trap('buffer pointer ' + ptr + ' is not aligned to ' + elem.align);
       if (ptr + n * elem.size > elem.mem().byteLength) $trap('buffer at ' + ptr + ' of ' + n + ' elements is out of bounds of memory');
     }
-    this.elem = elem; this.ptr = ptr; this.length = n; this.progress = 0;
+    this.elem = elem; this.typed = elem && elem.typed; this.ptr = ptr; this.length = n; this.progress = 0;
   }
   remain() { return this.length - this.progress; }
   read(n) {
     const vs = new Array(n);
     for (let i = 0; i < n; i++) vs[i] = this.elem ? this.elem.load(this.ptr + i * this.elem.size) : undefined;
-    if (this.elem) this.ptr += n * this.elem.size;
-    this.progress += n;
+    this.advance(n);
     return vs;
   }
   write(vs) {
     if (this.elem) for (let i = 0; i < vs.length; i++) this.elem.store(vs[i], this.ptr + i * this.elem.size);
-    if (this.elem) this.ptr += vs.length * this.elem.size;
-    this.progress += vs.length;
+    this.advance(vs.length);
   }
+  // Numeric elements move as bytes.
+  readTyped(n) {
+    const out = new this.typed(n);
+    new Uint8Array(out.buffer).set(new Uint8Array(this.elem.mem().buffer, this.ptr, out.byteLength));
+    this.advance(n);
+    return out;
+  }
+  writeTyped(a) {
+    new Uint8Array(this.elem.mem().buffer, this.ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    this.advance(a.length);
+  }
+  advance(n) { if (this.elem) this.ptr += n * this.elem.size; this.progress += n; }
 }
-class $SharedStream {
-  constructor(t) { this.t = t; this.dropped = false; this.reset(); }
+// The host reading: what a copy writes is collected as chunks.
+class $HostSink {
+  constructor(typed, n) { this.typed = typed; this.length = n; this.progress = 0; this.parts = []; }
+  remain() { return this.length - this.progress; }
+  write(vs) { this.parts.push(this.typed ? this.typed.from(vs) : vs); this.progress += vs.length; }
+  writeTyped(a) { this.parts.push(a); this.progress += a.length; }
+}
+// The host writing: one chunk (a typed array, or an array of elements) offered to a reader.
+class $HostSource {
+  constructor(typed, chunk) { this.typed = typed; this.chunk = chunk; this.length = chunk.length; this.progress = 0; }
+  remain() { return this.length - this.progress; }
+  read(n) { const vs = Array.from(this.chunk.slice(this.progress, this.progress + n)); this.progress += n; return vs; }
+  readTyped(n) { const a = this.chunk.subarray(this.progress, this.progress + n); this.progress += n; return a; }
+}
+function $copyInto(dst, src, n) {
+  if (dst.typed && src.typed) dst.writeTyped(src.readTyped(n)); else dst.write(src.read(n));
+}
+// Where a shared stream or future is outside every instance's table, the host holds it and may
+// still read or write it: the event loop cannot call a wait a deadlock then.
+function $held(s, out) {
+  if (s.out === out) return;
+  s.out = out;
+  $p3.host += out ? 1 : -1;
+  if (!out) $schedule();
+}
+const $ReadableBase = typeof ReadableStream === 'function' ? ReadableStream : class {};
+// A stream's state shared by its two ends (the spec's SharedStreamImpl). To the host it is the
+// ReadableStream of its readable end: chunks are typed arrays for numeric elements, one
+// element each otherwise.
+class $SharedStream extends $ReadableBase {
+  constructor(t) {
+    let self;
+    super({ pull: (c) => self.hostPull(c), cancel: () => self.hostCancel() }, { highWaterMark: 0 });
+    self = this;
+    this.t = t; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.reset();
+  }
   reset() { this.inst = this.buf = this.onCopy = this.onDone = undefined; }
   set(inst, buf, onCopy, onDone) { this.inst = inst; this.buf = buf; this.onCopy = onCopy; this.onDone = onDone; }
   notify(result) { const f = this.onDone; this.reset(); f(result); }
-  cancel() { this.notify(2); }
-  drop() { if (!this.dropped) { this.dropped = true; if (this.buf) this.notify(1); } }
-  sameInstance(inst) { if (inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component stream of a non-number type'); }
-  read(inst, dst, onCopy, onDone) {
+  sCancel() { this.notify(2); }
+  sDrop() { if (!this.dropped) { this.dropped = true; if (this.buf) this.notify(1); } }
+  sameInstance(inst) { if (inst !== undefined && inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component stream of a non-number type'); }
+  sRead(inst, dst, onCopy, onDone) {
     if (this.dropped) return onDone(1);
     if (!this.buf) return this.set(inst, dst, onCopy, onDone);
     this.sameInstance(inst);
     if (this.buf.remain() > 0) {
       if (dst.remain() > 0) {
-        dst.write(this.buf.read(Math.min(dst.remain(), this.buf.remain())));
+        $copyInto(dst, this.buf, Math.min(dst.remain(), this.buf.remain()));
         this.onCopy(() => this.reset());
       }
       onDone(0);
@@ -402,13 +455,13 @@ class $SharedStream {
       this.set(inst, dst, onCopy, onDone);
     }
   }
-  write(inst, src, onCopy, onDone) {
+  sWrite(inst, src, onCopy, onDone) {
     if (this.dropped) return onDone(1);
     if (!this.buf) return this.set(inst, src, onCopy, onDone);
     this.sameInstance(inst);
     if (this.buf.remain() > 0) {
       if (src.remain() > 0) {
-        this.buf.write(src.read(Math.min(src.remain(), this.buf.remain())));
+        $copyInto(this.buf, src, Math.min(src.remain(), this.buf.remain()));
         this.onCopy(() => this.reset());
       }
       onDone(0);
@@ -419,30 +472,63 @@ class $SharedStream {
       this.set(inst, src, onCopy, onDone);
     }
   }
+  // One host read: a rendezvous with the guest's next write.
+  hostPull(controller) {
+    return new Promise((resolve) => {
+      const sink = new $HostSink(this.typed, $HOST_CHUNK);
+      const done = (result) => {
+        for (const part of sink.parts) {
+          if (this.typed) controller.enqueue(part);
+          else for (const v of part) controller.enqueue(v);
+        }
+        if (result === 1) { this.sDrop(); $held(this, false); controller.close(); }
+        resolve();
+      };
+      this.sRead(undefined, sink, (reclaim) => { reclaim(); done(0); }, done);
+    });
+  }
+  hostCancel() { this.sDrop(); $held(this, false); }
 }
+// A future's state shared by its two ends (the spec's SharedFutureImpl). To the host it is a
+// lazy thenable: reading starts at the first then().
 class $SharedFuture {
-  constructor(t) { this.t = t; this.dropped = false; this.reset(); }
+  constructor(t) { this.t = t; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.hostRead = undefined; this.reset(); }
   reset() { this.inst = this.buf = this.onDone = undefined; }
   set(inst, buf, onDone) { this.inst = inst; this.buf = buf; this.onDone = onDone; }
   notify(result) { const f = this.onDone; this.reset(); f(result); }
-  cancel() { this.notify(2); }
-  drop() { if (!this.dropped) { this.dropped = true; if (this.buf) this.notify(1); } }
-  read(inst, dst, onDone) {
+  sCancel() { this.notify(2); }
+  sDrop() { if (!this.dropped) { this.dropped = true; if (this.buf) this.notify(1); } }
+  sameInstance(inst) { if (inst !== undefined && inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component future of a non-number type'); }
+  sRead(inst, dst, onDone) {
     if (!this.buf) return this.set(inst, dst, onDone);
-    if (inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component future of a non-number type');
-    dst.write(this.buf.read(1));
+    this.sameInstance(inst);
+    $copyInto(dst, this.buf, 1);
     this.notify(0);
     onDone(0);
   }
-  write(inst, src, onDone) {
+  sWrite(inst, src, onDone) {
     if (this.dropped) return onDone(1);
     if (!this.buf) return this.set(inst, src, onDone);
-    if (inst === this.inst && !$numberTypes.has(this.t)) $trap('cannot read from and write to intra-component future of a non-number type');
-    this.buf.write(src.read(1));
+    this.sameInstance(inst);
+    $copyInto(this.buf, src, 1);
     this.notify(0);
     onDone(0);
   }
+  then(onValue, onError) {
+    this.hostRead ??= new Promise((resolve, reject) => {
+      const sink = new $HostSink(undefined, 1);
+      this.sRead(undefined, sink, (result) => {
+        this.sDrop();
+        $held(this, false);
+        if (result === 0) resolve(sink.parts[0][0]); else reject($trapError('the future was dropped before it was written'));
+      });
+    });
+    return this.hostRead.then(onValue, onError);
+  }
+  [Symbol.dispose || Symbol.for('nodejs.dispose')]() { if (!this.hostRead) { this.sDrop(); $held(this, false); } }
 }
+// Element types that copy between ends of one instance without the temporary trap.
+const $numberTypes = new Set(['_', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'f32', 'f64']);
 // One end of a stream or future in an instance's table: IDLE 1, COPYING 2, CANCELLING 3, DONE 4.
 class $CopyEnd extends $Waitable {
   constructor(shared, readable) { super(); this.shared = shared; this.readable = readable; this.state = 1; }
@@ -487,7 +573,7 @@ function $streamCopy(inst, i, readable, t, async, buf) {
   e.state = 2;
   const onCopy = (reclaim) => e.setEvent(() => event(0, reclaim));
   const onDone = (result) => e.setEvent(() => event(result, () => {}));
-  if (readable) e.shared.read(inst, buf, onCopy, onDone); else e.shared.write(inst, buf, onCopy, onDone);
+  if (readable) e.shared.sRead(inst, buf, onCopy, onDone); else e.shared.sWrite(inst, buf, onCopy, onDone);
   return $copyWait(e, async);
 }
 function $futureCopy(inst, i, readable, t, async, buf) {
@@ -500,7 +586,7 @@ function $futureCopy(inst, i, readable, t, async, buf) {
     e.state = result === 2 ? 1 : 4;
     return [code, i, result];
   });
-  if (readable) e.shared.read(inst, buf, onDone); else e.shared.write(inst, buf, onDone);
+  if (readable) e.shared.sRead(inst, buf, onDone); else e.shared.sWrite(inst, buf, onDone);
   return $copyWait(e, async);
 }
 function $cancelCopy(inst, i, future, readable, t, async) {
@@ -508,7 +594,7 @@ function $cancelCopy(inst, i, future, readable, t, async) {
   if (e.state !== 2 || e.syncWaiter) $trap('there is no pending ' + (readable ? 'read' : 'write') + ' to cancel');
   if (e.wset && !async) $trap('waitable cannot be used synchronously while added to a waitable set');
   e.state = 3;
-  if (e.event === undefined) e.shared.cancel();
+  if (e.event === undefined) e.shared.sCancel();
   return $copyWait(e, async);
 }
 function $dropEnd(inst, i, future, readable, t) {
@@ -516,7 +602,7 @@ function $dropEnd(inst, i, future, readable, t) {
   if (e.copying()) $trap('cannot drop busy ' + (future ? 'future' : 'stream'));
   if (future && !readable && e.state !== 4) $trap('cannot drop future write end without first writing a value');
   inst.table.e[i] = undefined; inst.table.free.push(i);
-  e.shared.drop();
+  e.shared.sDrop();
   e.join(undefined);
 }`,
   },
@@ -528,14 +614,65 @@ function $dropEnd(inst, i, future, readable, t) {
   if (e.state !== 1) $trap('cannot remove busy ' + (future ? 'future' : 'stream'));
   if (e.wset) $trap('cannot lift future/stream while it\'s in a waitable set');
   table.e[i] = undefined; table.free.push(i);
+  $held(e.shared, true);
   return e.shared;
 }`,
   },
   $lowerEnd: {
     deps: ['$p3Copy', '$bad'],
-    code: String.raw`function $lowerEnd(table, v, future, t, fn, path) {
-  if (!(v instanceof (future ? $SharedFuture : $SharedStream)) || v.t !== t) $bad(fn, path, future ? 'future' : 'stream', v);
-  return table.add(new $CopyEnd(v, true));
+    code: String.raw`// A stream or future into a guest: one that came out of a guest moves on; anything else the
+// host gives (a ReadableStream, an async iterable or iterable of chunks; a promise or value)
+// becomes a stream or future the host writes as the guest reads.
+function $lowerEnd(table, v, future, t, fn, path) {
+  let s;
+  if (v instanceof (future ? $SharedFuture : $SharedStream)) {
+    if (v.t !== t || (future ? v.hostRead : v.locked)) $bad(fn, path, future ? 'future (not yet read)' : 'stream (not yet read)', v);
+    s = v;
+  } else s = future ? $futureFromHost(v, t) : $streamFromHost(v, t, fn, path);
+  $held(s, false);
+  return table.add(new $CopyEnd(s, true));
+}
+function $chunkOf(s, c) {
+  if (!s.typed) return [c];
+  if (c instanceof s.typed) return c;
+  if (c instanceof ArrayBuffer) return new s.typed(c);
+  if (ArrayBuffer.isView(c)) return new s.typed(c.buffer, c.byteOffset, c.byteLength / s.typed.BYTES_PER_ELEMENT);
+  return s.typed.from(c);
+}
+function $streamFromHost(v, t, fn, path) {
+  const source = v && typeof v.getReader === 'function' && !v[Symbol.asyncIterator]
+    ? (() => { const r = v.getReader(); return { next: () => r.read(), return: () => r.cancel() }; })()
+    : v && typeof v[Symbol.asyncIterator] === 'function' ? v[Symbol.asyncIterator]()
+    : v && typeof v !== 'string' && typeof v[Symbol.iterator] === 'function' ? v[Symbol.iterator]()
+    : $bad(fn, path, 'stream (a ReadableStream, async iterable or iterable)', v);
+  const s = new $SharedStream(t);
+  // The host holds the writable end until its source ends.
+  $p3.host++;
+  (async () => {
+    try {
+      for (;;) {
+        const r = await source.next();
+        if (r.done) break;
+        const src = new $HostSource(s.typed, $chunkOf(s, r.value));
+        do {
+          const result = await new Promise((resolve) => s.sWrite(undefined, src, (reclaim) => { reclaim(); resolve(0); }, resolve));
+          if (result === 1) { if (source.return) await source.return(); return; }
+        } while (src.remain() > 0);
+      }
+    } finally {
+      s.sDrop();
+      $p3.host--;
+      $schedule();
+    }
+  })();
+  return s;
+}
+function $futureFromHost(v, t) {
+  const f = new $SharedFuture(t);
+  const settled = () => { $p3.host--; $schedule(); };
+  $p3.host++;
+  Promise.resolve(v).then((x) => f.sWrite(undefined, new $HostSource(undefined, [x]), () => { f.sDrop(); settled(); }), settled);
+  return f;
 }`,
   },
   $errorContext: {

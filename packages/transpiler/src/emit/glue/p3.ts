@@ -1,5 +1,5 @@
 import type { AbiCtx } from '../../abi/context.js';
-import { typeKey } from '../../abi/context.js';
+import { typedArrayFor, typeKey } from '../../abi/context.js';
 import { FlatReader, liftFlat, liftMem } from '../../abi/lift.js';
 import { lowerFlat, lowerMem } from '../../abi/lower.js';
 import { WeftError } from '../../error.js';
@@ -281,6 +281,7 @@ export function p3Builtin(g: GlueState, b: Builtin, k: number): string {
       return fn(b.name, '', `${leave()} return $threadYield(${b.flag});`);
     case 'error-context.new':
     case 'error-context.debug-message':
+      return errorContext(g, b, k, inst);
     case 'error-context.drop':
       use('$errorContext');
       return fn(b.name, 'i', `${leave()} $remove(${inst}.table, i, ErrorContext, 'error context');`);
@@ -351,7 +352,9 @@ function elemCodec(g: GlueState, t: ValType | undefined, opts: CanonOpts, k: num
   const sctx = abiCtx(g, store, opts, k, fn, callState(store));
   lowerMem(sctx, t, 'v', 'p', `${fn}: element`);
   const mem = memory(g, opts.memory ?? missingMemory(fn), fn);
+  const typed = typedArrayFor(t);
   const body = [
+    ...(typed ? [`typed: ${typed}`] : []),
     `size: ${size(t)}`,
     `align: ${alignment(t)}`,
     `mem: ${mem.mem}`,
