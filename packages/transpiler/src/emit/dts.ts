@@ -9,6 +9,9 @@ import { camelCase, exportShortName, parseFuncName, pascalCase, str } from '../j
  * (`export type Summary = { ... }`) and referred to by it; a name two different types share
  * gets a numeric suffix, in order of first use.
  */
+/** What the host sees of an error context: the debug message the guest gave it. */
+const ERROR_CONTEXT = '{ readonly message: string }';
+
 class TsTypes {
   /** Declarations in order of first use. */
   readonly declarations: string[] = [];
@@ -84,6 +87,11 @@ class TsTypes {
       case 'future':
         return `PromiseLike<${t.elem ? this.type(t.elem) : 'void'}>`;
       case 'error-context':
+        if (!this.bodies.has('ErrorContext')) {
+          this.taken.add('ErrorContext');
+          this.bodies.set('ErrorContext', ERROR_CONTEXT);
+          this.declarations.push(`export interface ErrorContext ${ERROR_CONTEXT}`);
+        }
         return 'ErrorContext';
     }
   }

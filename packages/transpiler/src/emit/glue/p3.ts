@@ -60,9 +60,15 @@ function readsMemory(t: ValType): boolean {
   return t.kind === 'string' || t.kind === 'list' || t.kind === 'map' || childTypes(t).some(readsMemory);
 }
 
+/**
+ * The async modes suspend the guest on a Preview 2 import that waits; a Preview 3 component
+ * has no such suspension yet (its own async needs none), so one that would is refused.
+ */
 function rejectAsyncModes(g: GlueState): void {
-  if (g.opts.async) {
-    throw new WeftError(`asyncMode '${g.opts.async.mode}' does not apply to components using Preview 3 async yet: transpile them with asyncMode 'sync'`);
+  const mode = g.opts.async;
+  const waits = mode && g.plan.lowerings.find((l) => mode.suspends(l));
+  if (mode && waits) {
+    throw new WeftError(`asyncMode '${mode.mode}': ${waits.name} may wait, and a component using Preview 3 async cannot suspend on it yet; transpile it with asyncMode 'sync'`);
   }
 }
 
