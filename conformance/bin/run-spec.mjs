@@ -53,8 +53,13 @@ const clip = (text, n = 240) => {
 
 function printFile(r) {
   const label = r.status === 'pass' ? 'PASS' : r.status === 'nyi' ? 'NYI ' : 'FAIL';
-  const otherMessage = r.commands.filter((c) => c.ok && c.messageMatched === false).length;
-  const notes = [r.error, otherMessage ? `${otherMessage} passed with a different error message` : undefined].filter(Boolean);
+  const hollow = r.commands.filter((c) => c.ok && c.hollow).length;
+  const otherMessage = r.commands.filter((c) => c.ok && c.messageMatched === false && !c.hollow).length;
+  const notes = [
+    r.error,
+    otherMessage ? `${otherMessage} passed with a different error message` : undefined,
+    hollow ? `${hollow} passed only through weft's not-supported trap` : undefined,
+  ].filter(Boolean);
   console.log(`${label} ${r.file.padEnd(52)} ${String(r.passed).padStart(4)}/${r.total}${notes.length ? `  (${notes.join('; ')})` : ''}`);
   if (r.status === 'pass') return;
   const failed = r.commands.filter((c) => !c.ok);

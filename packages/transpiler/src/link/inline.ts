@@ -1,6 +1,6 @@
 import type { Canon, CanonOptions, ComponentAst, CoreModuleInfo, CoreSort, Definition, SortIdx } from '../decode/ast.js';
 import { spaceOf } from '../decode/ast.js';
-import { WeftError } from '../error.js';
+import { NOT_SUPPORTED, WeftError } from '../error.js';
 import type { AnyType, ExternDesc, InstanceType, Resource, ValType } from '../types/model.js';
 import { nameType, newResource, substAny, substFunc } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
@@ -458,7 +458,7 @@ export function inline(ast: ComponentAst): Plan {
           }
           case 'builtin': {
             if (!BUILTIN_NAMES.has(c.name)) {
-              f.core.func.push({ kind: 'trap', message: `canon ${c.name} is not supported by weft (Preview 3 threads)` });
+              f.core.func.push({ kind: 'trap', message: `canon ${c.name} ${NOT_SUPPORTED} (Preview 3 threads)` });
               return;
             }
             plan.async = true;

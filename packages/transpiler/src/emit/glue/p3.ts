@@ -260,9 +260,10 @@ export function p3Builtin(g: GlueState, b: Builtin, k: number): string {
     case 'context.set':
       return fn(`context.set${b.index}`, 'v', `$contextSet(${b.index}, v);`);
     case 'backpressure.inc':
-      return fn(b.name, '', `${leave()} if (${inst}.bp === 0xffff) $trap('backpressure counter overflow'); ${inst}.bp++;`);
+      // The spec lets post-return change backpressure: no may_leave check here.
+      return fn(b.name, '', `if (${inst}.bp === 0xffff) $trap('backpressure counter overflow'); ${inst}.bp++;`);
     case 'backpressure.dec':
-      return fn(b.name, '', `${leave()} if (${inst}.bp === 0) $trap('backpressure counter underflow'); ${inst}.bp--; $schedule();`);
+      return fn(b.name, '', `if (${inst}.bp === 0) $trap('backpressure counter underflow'); ${inst}.bp--; $schedule();`);
     case 'task.return':
       return taskReturn(g, b, k);
     case 'task.cancel':
