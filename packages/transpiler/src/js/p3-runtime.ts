@@ -89,9 +89,12 @@ function $pump() {
 }
 // A wait on the native stack: other threads run on top of it until cond holds. With inst,
 // only that instance's threads run, inside it (a synchronous function's callback task).
+// Threads that only ever yield would keep the loop going: after this many turns it gives up.
+const $DRAIN_LIMIT = 100000;
 function $waitSync(cond, inst) {
-  while (!cond()) {
+  for (let turns = 0; !cond(); turns++) {
     const t = $nextReady(inst);
+    if (turns === $DRAIN_LIMIT) $trap('a synchronous wait did not end after ' + turns + ' turns of the tasks it waits for; waiting on a stack needs stack switching, which Preview 3 in weft does not do yet');
     if (!t) {
       const cur = $p3.cur;
       if (!cur || !cur.task.d.async || inst) $trap('cannot block a synchronous task before returning');
