@@ -253,13 +253,14 @@ function $lowerSync(inst, f, liftArgs) {
   if (!done) $waitSync(() => done);
   return value;
 }
-// A host function as a FuncInst: its answer may be a promise (a host subtask).
-function $hostFunc(call, result) {
+// A host function as a FuncInst. The answer of an async function may be a promise (a host
+// subtask); any other function answers at once (a promise it returns is a future's value).
+function $hostFunc(call, result, async) {
   return (onStart, onResolve, caller, fail) => {
     const ok = result ? (v) => ({ tag: 'ok', val: v }) : (v) => v;
     let v;
     try { v = call(onStart()); } catch (e) { if (!result) throw e; onResolve({ tag: 'err', val: $payload(e) }); return () => {}; }
-    if (v === null || typeof v !== 'object' || typeof v.then !== 'function') { onResolve(ok(v)); return () => {}; }
+    if (!async || v === null || typeof v !== 'object' || typeof v.then !== 'function') { onResolve(ok(v)); return () => {}; }
     $p3.host++;
     const settle = (f) => { $p3.host--; try { f(); } catch (e) { fail(e); } $schedule(); };
     Promise.resolve(v).then(

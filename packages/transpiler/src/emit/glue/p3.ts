@@ -163,7 +163,7 @@ function calleeFuncInst(g: GlueState, callee: FuncVal, name: string): string {
   if (callee.kind === 'lifted') return liftName(g, callee.index);
   const call = hostCall(g, callee, name);
   const ps = callee.type.params.map((_, i) => `a[${i}]`);
-  return g.once(`p3-host:${name}`, `host_${funcHint(name)}`, (n) => `const ${n} = $hostFunc((a) => ${call(ps)}, ${callee.type.result?.kind === 'result'});`);
+  return g.once(`p3-host:${name}`, `host_${funcHint(name)}`, (n) => `const ${n} = $hostFunc((a) => ${call(ps)}, ${callee.type.result?.kind === 'result'}, ${!!callee.type.async});`);
 }
 
 export function writeP3Lowering(g: GlueState, l: Lowering, name: string, doc: string): void {
