@@ -11,7 +11,7 @@ import { alignment, flatSignature, flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARA
 import type { ValType } from '../../types/model.js';
 import { childTypes } from '../../types/model.js';
 import { abiCtx, type CallState, callState, liftCtx } from './abi-context.js';
-import { core, memory } from './core-items.js';
+import { core, memory, table } from './core-items.js';
 import { hostCall } from './imports.js';
 import { leaveCheck } from './instance-state.js';
 import { liftName } from './lifts.js';
@@ -30,14 +30,10 @@ export function instanceRecord(g: GlueState, k: number): string {
   return getOrCreate(g.generated, `p3-instance:${k}`, () => {
     g.helpers.use('$P3');
     g.usesState.add(k);
-    const t = ctxTable(g, k);
+    const t = table(g, k);
     g.decls.push(`const $i${k} = { k: ${k}, st: $st, table: ${t}, bp: 0, excl: null, nwait: 0 };`);
     return `$i${k}`;
   });
-}
-
-function ctxTable(g: GlueState, k: number): string {
-  return abiCtx(g, new Code(), { encoding: 'utf8' }, k, '', callState(new Code())).table;
 }
 
 /** The constant naming a stream's or future's element type, as the runtime compares them. */
@@ -68,7 +64,9 @@ function rejectAsyncModes(g: GlueState): void {
   const mode = g.opts.async;
   const waits = mode && g.plan.lowerings.find((l) => mode.suspends(l));
   if (mode && waits) {
-    throw new WeftError(`asyncMode '${mode.mode}': ${waits.name} may wait, and a component using Preview 3 async cannot suspend on it yet; transpile it with asyncMode 'sync'`);
+    throw new WeftError(
+      `asyncMode '${mode.mode}': ${waits.name} may wait, and a component using Preview 3 async cannot suspend on it yet; transpile it with asyncMode 'sync'`,
+    );
   }
 }
 
@@ -146,7 +144,8 @@ export function p3Export(g: GlueState, index: number): string {
   const l = g.plan.lifts[index]!;
   return g.once(`p3-export:${index}`, hintFrom(lift, 'export'), (name) => {
     const ps = l.type.params.map((_, i) => `a${i}`);
-    const unwrap = l.type.result?.kind === 'result' ? `(r) => { if (r.tag === 'err') throw new ${g.helpers.use('ComponentError')}(r.val); return r.val; }` : undefined;
+    const unwrap =
+      l.type.result?.kind === 'result' ? `(r) => { if (r.tag === 'err') throw new ${g.helpers.use('ComponentError')}(r.val); return r.val; }` : undefined;
     if (l.type.async) {
       const call = `$callAsync(${lift}, [${ps.join(', ')}])`;
       return `function ${name}(${ps.join(', ')}) { return ${unwrap ? `${call}.then(${unwrap})` : call}; }`;
@@ -163,7 +162,11 @@ function calleeFuncInst(g: GlueState, callee: FuncVal, name: string): string {
   if (callee.kind === 'lifted') return liftName(g, callee.index);
   const call = hostCall(g, callee, name);
   const ps = callee.type.params.map((_, i) => `a[${i}]`);
-  return g.once(`p3-host:${name}`, `host_${funcHint(name)}`, (n) => `const ${n} = $hostFunc((a) => ${call(ps)}, ${callee.type.result?.kind === 'result'}, ${!!callee.type.async});`);
+  return g.once(
+    `p3-host:${name}`,
+    `host_${funcHint(name)}`,
+    (n) => `const ${n} = $hostFunc((a) => ${call(ps)}, ${callee.type.result?.kind === 'result'}, ${!!callee.type.async});`,
+  );
 }
 
 export function writeP3Lowering(g: GlueState, l: Lowering, name: string, doc: string): void {
@@ -253,7 +256,8 @@ export function p3Builtin(g: GlueState, b: Builtin, k: number): string {
   const use = (n: Parameters<typeof g.helpers.use>[0]) => g.helpers.use(n);
   use('$p3Builtins');
   const leave = () => leaveCheck(g, k);
-  const fn = (hint: string, params: string, body: string) => g.once(`p3-builtin:${k}:${hint}:${params}:${body}`, hint.replace(/[.-]/g, '_'), (n) => `function ${n}(${params}) { ${body} }`);
+  const fn = (hint: string, params: string, body: string) =>
+    g.once(`p3-builtin:${k}:${hint}:${params}:${body}`, hint.replace(/[.-]/g, '_'), (n) => `function ${n}(${params}) { ${body} }`);
   switch (b.name) {
     case 'context.get':
       return fn(`context.get${b.index}`, '', `return $contextGet(${b.index});`);
@@ -335,7 +339,17 @@ function errorContext(g: GlueState, b: Extract<Builtin, { name: 'error-context.n
   if (b.name === 'error-context.new') {
     params = ['ptr', 'units'];
     const ctx = liftCtx(g, code, b.opts, k, b.name, callState(code));
-    const msg = liftFlat(ctx.ctx, { kind: 'string' }, new FlatReader([{ expr: 'ptr', type: 'i32' }, { expr: 'units', type: 'i32' }], ctx.ctx));
+    const msg = liftFlat(
+      ctx.ctx,
+      { kind: 'string' },
+      new FlatReader(
+        [
+          { expr: 'ptr', type: 'i32' },
+          { expr: 'units', type: 'i32' },
+        ],
+        ctx.ctx,
+      ),
+    );
     ctx.bindView();
     code.line(`return ${inst}.table.add(new ErrorContext(${msg}));`);
   } else {
