@@ -363,25 +363,25 @@ function errorContext(g: GlueState, b: Extract<Builtin, { name: 'error-context.n
   return g.once(`p3-${b.name}:${k}:${code}`, b.name.replace(/[.-]/g, '_'), (n) => `function ${n}(${params.join(', ')}) {\n${code}\n}`);
 }
 
-/** The element codec of a stream or future buffer: how one element is loaded and stored. */
-function elemCodec(g: GlueState, t: ValType | undefined, opts: CanonOpts, k: number, fn: string): string {
+/**
+ * The element codec of a stream or future buffer: a reader's buffer stores elements into
+ * guest memory, a writer's loads them.
+ */
+function elemCodec(g: GlueState, t: ValType | undefined, opts: CanonOpts, k: number, fn: string, reads: boolean): string {
   if (!t) return 'undefined';
-  const load = new Code();
-  const lctx: AbiCtx = abiCtx(g, load, opts, k, fn, callState(load));
-  const v = liftMem(lctx, t, 'p');
-  const store = new Code();
-  const sctx = abiCtx(g, store, opts, k, fn, callState(store));
-  lowerMem(sctx, t, 'v', 'p', `${fn}: element`);
+  const code = new Code();
+  const ctx: AbiCtx = abiCtx(g, code, opts, k, fn, callState(code));
+  let access: string;
+  if (reads) {
+    lowerMem(ctx, t, 'v', 'p', `${fn}: element`);
+    access = `store(v, p) {\n    ${code.lines.join('\n    ')}\n  }`;
+  } else {
+    const v = liftMem(ctx, t, 'p');
+    access = `load(p) {\n    ${[...code.lines, `return ${v};`].join('\n    ')}\n  }`;
+  }
   const mem = memory(g, opts.memory ?? missingMemory(fn), fn);
   const typed = typedArrayFor(t);
-  const body = [
-    ...(typed ? [`typed: ${typed}`] : []),
-    `size: ${size(t)}`,
-    `align: ${alignment(t)}`,
-    `mem: ${mem.mem}`,
-    `load(p) {\n    ${[...load.lines, `return ${v};`].join('\n    ')}\n  }`,
-    `store(v, p) {\n    ${store.lines.join('\n    ')}\n  }`,
-  ];
+  const body = [...(typed ? [`typed: ${typed}`] : []), `size: ${size(t)}`, `align: ${alignment(t)}`, `mem: ${mem.mem}`, access];
   return g.once(`p3-codec:${k}:${body.join(';')}`, 'elements', (n) => `const ${n} = {\n  ${body.join(',\n  ')},\n};`);
 }
 
@@ -404,7 +404,7 @@ function streamBuiltin(g: GlueState, b: Extract<Builtin, { type: unknown }>, k: 
     case 'read':
     case 'write': {
       const opts = (b as Builtin & { opts: CanonOpts }).opts;
-      const codec = elemCodec(g, b.type.elem, opts, k, b.name);
+      const codec = elemCodec(g, b.type.elem, opts, k, b.name, op === 'read');
       const readable = op === 'read';
       if (future) return fn('i, ptr', `return $futureCopy(${inst}, i, ${readable}, ${t}, ${!!opts.async}, new $GuestBuffer(${codec}, ptr >>> 0, 1));`);
       return fn('i, ptr, n', `return $streamCopy(${inst}, i, ${readable}, ${t}, ${!!opts.async}, new $GuestBuffer(${codec}, ptr >>> 0, n >>> 0));`);
