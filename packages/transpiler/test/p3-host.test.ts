@@ -97,6 +97,13 @@ describe.skipIf(engine === 'jco')('Preview 3 at the JavaScript boundary', () => 
     expect(await exp.readFuture(exp.futureOf(9))).toBe(10);
   });
 
+  test('a trap after the call returned ends the host reading its stream with that trap', async () => {
+    const exp = await load();
+    const s: ReadableStream<Uint8Array> = await exp.produceThenTrap();
+    await expect(s.getReader().read()).rejects.toThrow(WebAssembly.RuntimeError);
+    await expect(exp.addLater(0, 0)).rejects.toThrow(/poisoned/);
+  });
+
   test('an error context carries its debug message to the host', async () => {
     const exp = await load();
     expect(exp.makeError().message).toBe('oops');

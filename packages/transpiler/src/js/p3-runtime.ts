@@ -30,7 +30,9 @@ export const P3_HELPERS = {
   $P3: {
     deps: ['$trap', '$trapError', '$enterErr', '$payload', '$Table'],
     code: String.raw`const $CANCELLED = Symbol('weft.cancelled');
-const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false };
+// hostWaits: host reads of streams and futures under way, each { home, fail }: a trap in the
+// instance that made the stream or future fails them, since no write will come.
+const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false, hostWaits: new Set() };
 const $macrotask = typeof setImmediate === 'function' ? setImmediate : typeof MessageChannel === 'function' ? (() => {
   const ch = new MessageChannel(), q = [];
   ch.port1.onmessage = () => q.shift()();
@@ -60,8 +62,13 @@ function $within(t, enter, f) {
   const inst = t.task.inst, prev = $p3.cur;
   if (enter) { if (!$idle(inst)) $enterErr(inst.st[inst.k]); inst.st[inst.k] = 1; }
   $p3.cur = t;
-  try { f(); } catch (e) { if (t.task.running) inst.st[inst.k] = 2; else if (enter) inst.st[inst.k] = 0; throw e; } finally { $p3.cur = prev; }
+  try { f(); } catch (e) { if (t.task.running) $poison(inst, e); else if (enter) inst.st[inst.k] = 0; throw e; } finally { $p3.cur = prev; }
   if (enter) inst.st[inst.k] = 0;
+}
+function $poison(inst, e) {
+  inst.st[inst.k] = 2;
+  inst.trap = e;
+  for (const w of $p3.hostWaits) if (w.home === inst) w.fail(e);
 }
 function $resumeThread(t, cancelled, enter) {
   const run = $unpark(t);
@@ -82,7 +89,7 @@ function $pump() {
     const e = $trapError('deadlock detected: event loop cannot make further progress');
     for (const t of $p3.waiting.splice(0)) {
       t.ready = t.run = undefined;
-      t.task.inst.st[t.task.inst.k] = 2;
+      $poison(t.task.inst, e);
       t.task.fail(e);
     }
   }
@@ -432,11 +439,12 @@ const $ReadableBase = typeof ReadableStream === 'function' ? ReadableStream : cl
 // ReadableStream of its readable end: chunks are typed arrays for numeric elements, one
 // element each otherwise.
 class $SharedStream extends $ReadableBase {
-  constructor(t) {
+  // home: the instance that made it (a trap there ends the host's reads).
+  constructor(t, home) {
     let self;
     super({ pull: (c) => self.hostPull(c), cancel: () => self.hostCancel() }, { highWaterMark: 0 });
     self = this;
-    this.t = t; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.reset();
+    this.t = t; this.home = home; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.reset();
   }
   reset() { this.inst = this.buf = this.onCopy = this.onDone = undefined; }
   set(inst, buf, onCopy, onDone) { this.inst = inst; this.buf = buf; this.onCopy = onCopy; this.onDone = onDone; }
@@ -478,9 +486,25 @@ class $SharedStream extends $ReadableBase {
   }
   // One host read: a rendezvous with the guest's next write.
   hostPull(controller) {
+    if (this.home && this.home.trap) return controller.error(this.home.trap);
     return new Promise((resolve) => {
       const sink = new $HostSink(this.typed, $HOST_CHUNK);
+      let failed = false;
+      const wait = {
+        home: this.home,
+        fail: (e) => {
+          $p3.hostWaits.delete(wait);
+          failed = true;
+          controller.error(e);
+          this.sDrop();
+          $held(this, false);
+          resolve();
+        },
+      };
+      $p3.hostWaits.add(wait);
       const done = (result) => {
+        if (failed) return;
+        $p3.hostWaits.delete(wait);
         for (const part of sink.parts) {
           if (this.typed) controller.enqueue(part);
           else for (const v of part) controller.enqueue(v);
@@ -496,7 +520,7 @@ class $SharedStream extends $ReadableBase {
 // A future's state shared by its two ends (the spec's SharedFutureImpl). To the host it is a
 // lazy thenable: reading starts at the first then().
 class $SharedFuture {
-  constructor(t) { this.t = t; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.hostRead = undefined; this.reset(); }
+  constructor(t, home) { this.t = t; this.home = home; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.hostRead = undefined; this.reset(); }
   reset() { this.inst = this.buf = this.onDone = undefined; }
   set(inst, buf, onDone) { this.inst = inst; this.buf = buf; this.onDone = onDone; }
   notify(result) { const f = this.onDone; this.reset(); f(result); }
@@ -520,8 +544,12 @@ class $SharedFuture {
   }
   then(onValue, onError) {
     this.hostRead ??= new Promise((resolve, reject) => {
+      if (this.home && this.home.trap) return reject(this.home.trap);
       const sink = new $HostSink(undefined, 1);
+      const wait = { home: this.home, fail: (e) => { $p3.hostWaits.delete(wait); $held(this, false); reject(e); } };
+      $p3.hostWaits.add(wait);
       this.sRead(undefined, sink, (result) => {
+        $p3.hostWaits.delete(wait);
         this.sDrop();
         $held(this, false);
         if (result === 0) resolve(sink.parts[0][0]); else reject($trapError('the future was dropped before it was written'));
@@ -545,8 +573,9 @@ function $endAt(table, i, future, readable, t) {
   if (e.shared.t !== t) $trap('handle index ' + i + ' is a ' + (future ? 'future' : 'stream') + ' of another element type');
   return e;
 }
-function $newEnds(table, future, t) {
-  const shared = future ? new $SharedFuture(t) : new $SharedStream(t);
+function $newEnds(inst, future, t) {
+  const table = inst.table;
+  const shared = future ? new $SharedFuture(t, inst) : new $SharedStream(t, inst);
   const ri = table.add(new $CopyEnd(shared, true));
   const wi = table.add(new $CopyEnd(shared, false));
   return BigInt(ri) | (BigInt(wi) << 32n);

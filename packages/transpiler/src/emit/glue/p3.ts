@@ -400,7 +400,7 @@ function streamBuiltin(g: GlueState, b: Extract<Builtin, { type: unknown }>, k: 
   const op = b.name.slice(b.name.indexOf('.') + 1);
   switch (op) {
     case 'new':
-      return fn('', `return $newEnds(${inst}.table, ${future}, ${t});`);
+      return fn('', `return $newEnds(${inst}, ${future}, ${t});`);
     case 'read':
     case 'write': {
       const opts = (b as Builtin & { opts: CanonOpts }).opts;
