@@ -28,7 +28,8 @@ function liftDoc(l: Lift): string {
   return comment(`${l.name === `lifted function ${l.index}` ? '' : 'export '}${l.name}: ${witFunc(l.type)}`);
 }
 
-function writeLift(g: GlueState, l: Lift, name: string): void {
+/** The direct wrapper of a lift: lowers the arguments, calls the core function, lifts the result. */
+export function writeLift(g: GlueState, l: Lift, name: string): void {
   const doc = liftDoc(l);
   const code = new Code();
   const shared = callState(code);

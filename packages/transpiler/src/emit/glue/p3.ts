@@ -14,7 +14,7 @@ import { abiCtx, type CallState, callState, liftCtx } from './abi-context.js';
 import { core, memory, table } from './core-items.js';
 import { hostCall } from './imports.js';
 import { leaveCheck } from './instance-state.js';
-import { liftName } from './lifts.js';
+import { liftName, writeLift } from './lifts.js';
 import { funcHint } from './names.js';
 import { resource } from './resources.js';
 import { getOrCreate, type GlueState, hintFrom } from './state.js';
@@ -140,8 +140,9 @@ export function writeP3Lift(g: GlueState, l: Lift, name: string, doc: string): v
 
 /** The function the host calls for a lift: async function types return a promise. */
 export function p3Export(g: GlueState, index: number): string {
-  const lift = liftName(g, index);
   const l = g.plan.lifts[index]!;
+  if (!l.type.async && !l.opts.async && !g.opts.async) return directExport(g, l);
+  const lift = liftName(g, index);
   return g.once(`p3-export:${index}`, hintFrom(lift, 'export'), (name) => {
     const ps = l.type.params.map((_, i) => `a${i}`);
     const unwrap =
@@ -152,6 +153,28 @@ export function p3Export(g: GlueState, index: number): string {
     }
     const call = `$callSync(${lift}, [${ps.join(', ')}])`;
     return `function ${name}(${ps.join(', ')}) { return ${unwrap ? `(${unwrap})(${call})` : call}; }`;
+  });
+}
+
+/**
+ * The host's call of a synchronous function lifted without async: the direct wrapper a
+ * component without Preview 3 has, run as a thread of its own (reused: the instance cannot be
+ * entered twice) so the built-ins it calls find their task and a fresh context.
+ */
+function directExport(g: GlueState, l: Lift): string {
+  const inst = instanceRecord(g, l.instance);
+  return g.once(`p3-direct:${l.index}`, funcHint(l.name), (name) => {
+    const direct = g.name(`${name.slice(1)}_direct`);
+    writeLift(g, l, direct);
+    const thread = g.constant(`{ task: { d: { async: false, asyncOpt: false }, state: 2, n: 0, running: true, fail: $detached }, storage: [0, 0] }`);
+    const ps = l.type.params.map((_, i) => `a${i}`).join(', ');
+    return `function ${name}(${ps}) {
+  const prev = $p3.cur, t = ${thread};
+  t.task.inst = ${inst};
+  t.storage[0] = t.storage[1] = 0;
+  $p3.cur = t;
+  try { return ${direct}(${ps}); } finally { $p3.cur = prev; }
+}`;
   });
 }
 
