@@ -143,6 +143,10 @@ export function listSources(log: (m: string) => void): Source[] {
       sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'fixture', join(fixturesDir, f)) });
     }
   }
+  for (const f of ['async-calls', 'stream-copy']) {
+    const id = `p3/${f}`;
+    sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'bench', join(corpusDir, 'p3', `${f}.wat`)) });
+  }
   sources.push({ id: 'c-wordfreq', build: () => cComponent('c-wordfreq', join(corpusDir, 'c', 'wordfreq.c')) });
   sources.push({ id: 'js-guest', build: () => jsComponent('js-guest', join(corpusDir, 'js-guest'), 'big', log) });
   return sources;

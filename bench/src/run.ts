@@ -9,12 +9,13 @@ import { loadavg } from 'node:os';
 import { describeMachine, loadWarning, machine, machineTag, type Machine } from './machine.js';
 import { jcoVersion, scratchDir } from './paths.js';
 import type { Status } from './result.js';
+import { measureP3, p3CallsId, p3Heading, p3StreamId, p3Table, type P3Results } from './p3.js';
 import { measureSizes, sizeGoal, sizeStatus, sizeTable, type SizeRow } from './size.js';
 import { measureStartup, startupStatus, startupTable, type StartupRow, type StartupTarget } from './startup.js';
 import { weftEngine } from './tools.js';
 import { measureTranspile, transpileGoal, transpileStatus, transpileTable, type TranspileRow, type TranspileTarget } from './transpile-time.js';
 
-export const sections = ['size', 'transpile', 'calls', 'startup', 'asyncify'] as const;
+export const sections = ['size', 'transpile', 'calls', 'startup', 'asyncify', 'p3'] as const;
 export type Section = (typeof sections)[number];
 
 export interface BenchOptions {
@@ -41,6 +42,7 @@ export interface BenchResults {
   calls?: CallRow[];
   startup?: StartupRow[];
   asyncify?: AsyncifyResults;
+  p3?: P3Results;
 }
 
 const smallId = 'bench';
@@ -54,7 +56,13 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
   // Sections other than size need particular components only.
   const wanted = only.has('size')
     ? undefined
-    : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : []), ...(only.has('asyncify') ? [mediumId] : [])];
+    : [
+        smallId,
+        ...(only.has('transpile') ? [mediumId, largeId] : []),
+        ...(only.has('startup') ? [largeId] : []),
+        ...(only.has('asyncify') ? [mediumId] : []),
+        ...(only.has('p3') ? [p3CallsId, p3StreamId] : []),
+      ];
   log('building corpus');
   const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
   const results: BenchResults = {
@@ -120,6 +128,11 @@ async function runSections(results: BenchResults, components: Component[], only:
   if (only.has('asyncify') && medium) {
     results.asyncify = await measureAsyncify(medium, quick, log);
   }
+  const p3Calls = byId(p3CallsId);
+  const p3Stream = byId(p3StreamId);
+  if (only.has('p3') && p3Calls && p3Stream) {
+    results.p3 = await measureP3(p3Calls, p3Stream, quick, log);
+  }
 }
 
 /** One line per section: how many measured rows meet their goal, and how many could not be judged. */
@@ -179,6 +192,11 @@ export function renderReport(r: BenchResults): string {
   if (r.asyncify) {
     out.push('', `### What asyncify costs (weft \`sync\` vs \`asyncify\` builds of ${r.asyncify.component}; run time in Node, median ± half the IQR)`, '');
     out.push(asyncifyTable(r.asyncify));
+    out.push('', tag);
+  }
+  if (r.p3) {
+    out.push('', p3Heading(r.p3, r.quick), '');
+    out.push(p3Table(r.p3));
     out.push('', tag);
   }
   const goals = goalSummary(r);

@@ -1,0 +1,298 @@
+/**
+ * Preview 3 in Node: the round trip of a callback-lifted async export (one that returns at
+ * once, one that yields once first) next to a plain synchronous export, and 16 MiB
+ * host -> guest -> host through a `stream<u8>` next to the same bytes through a
+ * `list<u8>`. Both tools' ES-module output of the p3 corpus guests is loaded in this
+ * process; samples interleave the tools and each starts after a forced GC.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Component } from './corpus.js';
+import { formatRate, formatRatio, formatSpread, markdownTable } from './format.js';
+import { collectGarbage } from './gc.js';
+import { errorCell, isError, type Outcome } from './result.js';
+import { interleave, type SamplePlan, type Sampler } from './sampler.js';
+import { elapsedNs, type Summary } from './stats.js';
+import { loadTranspiler, shortReason, toolLabel, tools, writeScratch, type Tool } from './tools.js';
+
+export const p3CallsId = 'p3/async-calls';
+export const p3StreamId = 'p3/stream-copy';
+
+export const streamBytes = 16 << 20;
+export const chunkBytes = 64 << 10;
+
+type Unit = 'calls/s' | 'MB/s';
+
+export interface P3Row {
+  id: string;
+  label: string;
+  unit: Unit;
+  /** The row this one is compared with, in the same tool. */
+  baseline?: string;
+  /** Calls per second or MB (10^6 bytes) per second. */
+  weft: Outcome<Summary>;
+  jco: Outcome<Summary>;
+}
+
+export interface P3Results {
+  streamBytes: number;
+  chunkBytes: number;
+  rows: P3Row[];
+}
+
+/** The exports of the two guests, as both tools' glue presents them. */
+export interface CallsApi {
+  syncInc(x: number): number;
+  asyncInc(x: number): Promise<number>;
+  yieldInc(x: number): Promise<number>;
+}
+export interface StreamApi {
+  copyStream(s: ReadableStream<Uint8Array> | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<ReadableStream<Uint8Array>>;
+  copyList(l: Uint8Array): Uint8Array;
+}
+
+/** Pseudo-random bytes in `chunkBytes` chunks: the same input on every run. */
+export function streamInput(total: number, chunk: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let x = 0x9e3779b9;
+  for (let at = 0; at < total; at += chunk) {
+    const c = new Uint8Array(Math.min(chunk, total - at));
+    for (let i = 0; i < c.length; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      c[i] = x >>> 24;
+    }
+    chunks.push(c);
+  }
+  return chunks;
+}
+
+/** A position-sensitive checksum over bytes in any chunking; cheap next to the copies it checks. */
+export function checksum(chunks: Iterable<Uint8Array>): { bytes: number; sum: number } {
+  let sum = 0;
+  let bytes = 0;
+  for (const c of chunks) {
+    for (let i = 0; i < c.length; i++) sum = (Math.imul(sum, 31) + c[i]!) | 0;
+    bytes += c.length;
+  }
+  return { bytes, sum };
+}
+
+/** A ReadableStream that hands out `chunks` one per pull, as a file or socket would. */
+export function readableOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let k = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (k < chunks.length) c.enqueue(chunks[k++]!);
+      else c.close();
+    },
+  });
+}
+
+/** Every chunk of a stream the guest hands back. */
+export async function drain(s: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const parts: Uint8Array[] = [];
+  for await (const c of s as unknown as AsyncIterable<Uint8Array>) parts.push(c);
+  return parts;
+}
+
+/** Transpiles a guest with `tool` (ES-module output), writes it to the scratch folder and imports it. */
+export async function loadGuest<T>(tool: Tool, c: Component): Promise<T> {
+  const transpile = await loadTranspiler(tool);
+  const { files } = await transpile(c.bytes, { name: c.name, base64Cutoff: 0 });
+  const dir = writeScratch(`p3-${tool}-${c.name}`, files);
+  return (await import(pathToFileURL(join(dir, `${c.name}.js`)).href)) as T;
+}
+
+const attempt = <T>(p: Promise<T>): Promise<Outcome<T>> => p.catch((e: unknown) => ({ error: shortReason(e) }));
+
+/** n calls, each checked; the loops differ only in the export they call. */
+type Batch = (api: CallsApi, n: number) => Promise<void>;
+const wrong = (name: string, x: number, r: unknown) => new Error(`${name}(${x}) returned ${String(r)}, not ${x + 1}`);
+const callBatches: Record<'sync' | 'exit' | 'yield', Batch> = {
+  async sync(api, n) {
+    for (let i = 0; i < n; i++) {
+      const r = api.syncInc(i);
+      if (r !== i + 1) throw wrong('sync-inc', i, r);
+    }
+  },
+  async exit(api, n) {
+    for (let i = 0; i < n; i++) {
+      const r = await api.asyncInc(i);
+      if (r !== i + 1) throw wrong('async-inc', i, r);
+    }
+  },
+  async yield(api, n) {
+    for (let i = 0; i < n; i++) {
+      const r = await api.yieldInc(i);
+      if (r !== i + 1) throw wrong('yield-inc', i, r);
+    }
+  },
+};
+
+/**
+ * Warms `batch` up, doubling it until one takes about `targetNs`, and returns that size,
+ * from the fastest per-call time of batches long enough to count (as call-rows.ts does for
+ * synchronous rows): the first calls, cold and on a busy machine, can be 100x slower.
+ */
+async function calibrate(api: CallsApi, batch: Batch, warmNs: number, targetNs: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  let best = Infinity;
+  for (let n = 1; best === Infinity || elapsedNs(t0) < warmNs; ) {
+    const t = process.hrtime.bigint();
+    await batch(api, n);
+    const dt = elapsedNs(t);
+    if (dt < targetNs / 2) n *= 2;
+    else best = Math.min(best, dt / n);
+  }
+  return Math.max(1, Math.round(targetNs / best));
+}
+
+/** A sampler of calls per second, calibrated on first use (the sampler's warm-up). */
+function callSampler(api: CallsApi, batch: Batch, warmNs: number, targetNs: number): Sampler {
+  let n = 0;
+  return async () => {
+    if (n === 0) n = await calibrate(api, batch, warmNs, targetNs);
+    collectGarbage();
+    const t = process.hrtime.bigint();
+    await batch(api, n);
+    return n / (elapsedNs(t) / 1e9);
+  };
+}
+
+/** A sampler of MB/s for one whole copy; the bytes that come back are checked outside the timing. */
+function copySampler(copy: () => Promise<Uint8Array[]>, expected: { bytes: number; sum: number }): Sampler {
+  return async () => {
+    collectGarbage();
+    const t = process.hrtime.bigint();
+    const out = await copy();
+    const ns = elapsedNs(t);
+    const got = checksum(out);
+    if (got.bytes !== expected.bytes || got.sum !== expected.sum) {
+      throw new Error(`copy returned ${got.bytes} bytes with checksum ${got.sum}, sent ${expected.bytes} with ${expected.sum}`);
+    }
+    return expected.bytes / 1e6 / (ns / 1e9);
+  };
+}
+
+interface RowSpec {
+  id: string;
+  label: string;
+  unit: Unit;
+  baseline?: string;
+  sampler: (guests: Guests) => Sampler;
+  plan: SamplePlan;
+}
+
+interface Guests {
+  calls: CallsApi;
+  stream: StreamApi;
+}
+
+function rowSpecs(quick: boolean): RowSpec[] {
+  const warmNs = quick ? 20e6 : 100e6;
+  const targetNs = quick ? 5e6 : 20e6;
+  const callPlan: SamplePlan = { warmup: 1, minSamples: quick ? 5 : 11, maxSamples: quick ? 9 : 31, budgetNs: quick ? 0.5e9 : 2e9 };
+  const copyPlan: SamplePlan = { warmup: quick ? 1 : 2, minSamples: quick ? 3 : 7, maxSamples: quick ? 7 : 21, budgetNs: quick ? 1e9 : 3e9 };
+  const chunks = streamInput(streamBytes, chunkBytes);
+  const whole = new Uint8Array(streamBytes);
+  chunks.forEach((c, k) => whole.set(c, k * chunkBytes));
+  const expected = checksum(chunks);
+  const mib = streamBytes / 2 ** 20;
+  return [
+    {
+      id: 'sync',
+      label: 'sync-inc: func(x: u32) -> u32, plain sync export',
+      unit: 'calls/s',
+      sampler: (g) => callSampler(g.calls, callBatches.sync, warmNs, targetNs),
+      plan: callPlan,
+    },
+    {
+      id: 'exit',
+      label: 'async-inc: async func(x: u32) -> u32, callback-lifted, task.return then EXIT (`await`)',
+      unit: 'calls/s',
+      baseline: 'sync',
+      sampler: (g) => callSampler(g.calls, callBatches.exit, warmNs, targetNs),
+      plan: callPlan,
+    },
+    {
+      id: 'yield',
+      label: 'yield-inc: the same after one YIELD (one pump turn)',
+      unit: 'calls/s',
+      baseline: 'sync',
+      sampler: (g) => callSampler(g.calls, callBatches.yield, warmNs, targetNs),
+      plan: callPlan,
+    },
+    {
+      id: 'list',
+      label: `copy-list: func(l: list<u8>) -> list<u8>, ${mib} MiB`,
+      unit: 'MB/s',
+      sampler: (g) => copySampler(async () => [g.stream.copyList(whole)], expected),
+      plan: copyPlan,
+    },
+    {
+      id: 'stream',
+      label: `copy-stream: async func(s: stream<u8>) -> stream<u8>, ${mib} MiB in ${chunkBytes / 1024} KiB chunks, ReadableStream in and out`,
+      unit: 'MB/s',
+      baseline: 'list',
+      sampler: (g) => copySampler(async () => drain(await g.stream.copyStream(readableOf(chunks))), expected),
+      plan: copyPlan,
+    },
+  ];
+}
+
+export async function measureP3(calls: Component, stream: Component, quick: boolean, log: (m: string) => void): Promise<P3Results> {
+  const guests: Partial<Record<Tool, Outcome<Guests>>> = {};
+  for (const tool of tools) {
+    guests[tool] = await attempt((async () => ({ calls: await loadGuest<CallsApi>(tool, calls), stream: await loadGuest<StreamApi>(tool, stream) }))());
+  }
+  const rows: P3Row[] = [];
+  for (const spec of rowSpecs(quick)) {
+    log(`p3: ${spec.id}`);
+    const contenders = Object.fromEntries(
+      tools.map((tool) => {
+        const g = guests[tool]!;
+        return [tool, isError(g) ? g : spec.sampler(g)];
+      }),
+    ) as Record<Tool, Sampler | { error: string }>;
+    const r = await interleave(contenders, spec.plan);
+    rows.push({ id: spec.id, label: spec.label, unit: spec.unit, ...(spec.baseline ? { baseline: spec.baseline } : {}), weft: r.weft, jco: r.jco });
+  }
+  return { streamBytes, chunkBytes, rows };
+}
+
+function ratio(a: Outcome<Summary> | undefined, b: Outcome<Summary> | undefined): string {
+  if (!a || !b || isError(a) || isError(b)) return 'n/a';
+  return formatRatio(a.median / b.median);
+}
+
+export function p3Table(r: P3Results): string {
+  const cell = (o: Outcome<Summary>, unit: Unit) => {
+    if (isError(o)) return errorCell(o);
+    const value = unit === 'MB/s' ? `${o.median.toFixed(o.median >= 100 ? 0 : 1)} MB/s` : formatRate(o.median);
+    return `${value}${formatSpread(o)}`;
+  };
+  const byId = (id: string | undefined) => r.rows.find((row) => row.id === id);
+  const body = r.rows.map((row) => {
+    const base = byId(row.baseline);
+    return [
+      row.label,
+      cell(row.weft, row.unit),
+      cell(row.jco, row.unit),
+      ratio(row.weft, row.jco),
+      base ? `${ratio(row.weft, base.weft)} of ${base.id}` : '',
+      base ? `${ratio(row.jco, base.jco)} of ${base.id}` : '',
+    ];
+  });
+  return markdownTable(['export', toolLabel('weft'), toolLabel('jco'), 'weft/jco', 'weft vs baseline row', 'jco vs baseline row'], body, [
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+  ]);
+}
+
+export function p3Heading(r: P3Results, quick: boolean): string {
+  return `### Preview 3 in Node (median ± half the IQR${quick ? ', quick run' : ''}; ${r.streamBytes / 2 ** 20} MiB copies checked byte for byte by checksum)`;
+}
