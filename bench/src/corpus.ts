@@ -143,9 +143,12 @@ export function listSources(log: (m: string) => void): Source[] {
       sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'fixture', join(fixturesDir, f)) });
     }
   }
-  for (const f of ['async-calls', 'stream-copy']) {
-    const id = `p3/${f}`;
-    sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'bench', join(corpusDir, 'p3', `${f}.wat`)) });
+  const p3Dir = join(corpusDir, 'p3');
+  for (const f of readdirSync(p3Dir)
+    .filter((n) => n.endsWith('.wat'))
+    .sort()) {
+    const id = `p3/${basename(f, '.wat')}`;
+    sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'bench', join(p3Dir, f)) });
   }
   sources.push({ id: 'c-wordfreq', build: () => cComponent('c-wordfreq', join(corpusDir, 'c', 'wordfreq.c')) });
   sources.push({ id: 'js-guest', build: () => jsComponent('js-guest', join(corpusDir, 'js-guest'), 'big', log) });

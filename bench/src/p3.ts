@@ -15,8 +15,9 @@ import { interleave, type SamplePlan, type Sampler } from './sampler.js';
 import { elapsedNs, type Summary } from './stats.js';
 import { loadTranspiler, shortReason, toolLabel, tools, writeScratch, type Tool } from './tools.js';
 
-export const p3CallsId = 'p3/async-calls';
-export const p3StreamId = 'p3/stream-copy';
+/** The corpus ids of the guests (bench/corpus/p3/*.wat). */
+export const p3Guests = { plain: 'p3/sync-calls', calls: 'p3/async-calls', stream: 'p3/stream-copy' } as const;
+export type GuestName = keyof typeof p3Guests;
 
 export const streamBytes = 16 << 20;
 export const chunkBytes = 64 << 10;
@@ -40,9 +41,11 @@ export interface P3Results {
   rows: P3Row[];
 }
 
-/** The exports of the two guests, as both tools' glue presents them. */
-export interface CallsApi {
+/** The exports of the guests, as both tools' glue presents them. */
+export interface PlainApi {
   syncInc(x: number): number;
+}
+export interface CallsApi extends PlainApi {
   asyncInc(x: number): Promise<number>;
   yieldInc(x: number): Promise<number>;
 }
@@ -106,9 +109,9 @@ export async function loadGuest<T>(tool: Tool, c: Component): Promise<T> {
 const attempt = <T>(p: Promise<T>): Promise<Outcome<T>> => p.catch((e: unknown) => ({ error: shortReason(e) }));
 
 /** n calls, each checked; the loops differ only in the export they call. */
-type Batch = (api: CallsApi, n: number) => Promise<void>;
+type Batch<A> = (api: A, n: number) => Promise<void>;
 const wrong = (name: string, x: number, r: unknown) => new Error(`${name}(${x}) returned ${String(r)}, not ${x + 1}`);
-const callBatches: Record<'sync' | 'exit' | 'yield', Batch> = {
+const callBatches: { sync: Batch<PlainApi>; exit: Batch<CallsApi>; yield: Batch<CallsApi> } = {
   async sync(api, n) {
     for (let i = 0; i < n; i++) {
       const r = api.syncInc(i);
@@ -134,7 +137,7 @@ const callBatches: Record<'sync' | 'exit' | 'yield', Batch> = {
  * from the fastest per-call time of batches long enough to count (as call-rows.ts does for
  * synchronous rows): the first calls, cold and on a busy machine, can be 100x slower.
  */
-async function calibrate(api: CallsApi, batch: Batch, warmNs: number, targetNs: number): Promise<number> {
+async function calibrate<A>(api: A, batch: Batch<A>, warmNs: number, targetNs: number): Promise<number> {
   const t0 = process.hrtime.bigint();
   let best = Infinity;
   for (let n = 1; best === Infinity || elapsedNs(t0) < warmNs; ) {
@@ -148,7 +151,7 @@ async function calibrate(api: CallsApi, batch: Batch, warmNs: number, targetNs: 
 }
 
 /** A sampler of calls per second, calibrated on first use (the sampler's warm-up). */
-function callSampler(api: CallsApi, batch: Batch, warmNs: number, targetNs: number): Sampler {
+function callSampler<A>(api: A, batch: Batch<A>, warmNs: number, targetNs: number): Sampler {
   let n = 0;
   return async () => {
     if (n === 0) n = await calibrate(api, batch, warmNs, targetNs);
@@ -184,6 +187,7 @@ interface RowSpec {
 }
 
 interface Guests {
+  plain: PlainApi;
   calls: CallsApi;
   stream: StreamApi;
 }
@@ -200,15 +204,23 @@ function rowSpecs(quick: boolean): RowSpec[] {
   const mib = streamBytes / 2 ** 20;
   return [
     {
-      id: 'sync',
-      label: 'sync-inc: func(x: u32) -> u32, plain sync export',
+      id: 'plain',
+      label: 'sync-inc(x: u32) -> u32 in a component without P3',
       unit: 'calls/s',
+      sampler: (g) => callSampler(g.plain, callBatches.sync, warmNs, targetNs),
+      plan: callPlan,
+    },
+    {
+      id: 'sync',
+      label: 'sync-inc(x: u32) -> u32 beside the async exports',
+      unit: 'calls/s',
+      baseline: 'plain',
       sampler: (g) => callSampler(g.calls, callBatches.sync, warmNs, targetNs),
       plan: callPlan,
     },
     {
       id: 'exit',
-      label: 'async-inc: async func(x: u32) -> u32, callback-lifted, task.return then EXIT (`await`)',
+      label: 'async-inc: task.return, EXIT',
       unit: 'calls/s',
       baseline: 'sync',
       sampler: (g) => callSampler(g.calls, callBatches.exit, warmNs, targetNs),
@@ -216,7 +228,7 @@ function rowSpecs(quick: boolean): RowSpec[] {
     },
     {
       id: 'yield',
-      label: 'yield-inc: the same after one YIELD (one pump turn)',
+      label: 'yield-inc: YIELD, then task.return, EXIT',
       unit: 'calls/s',
       baseline: 'sync',
       sampler: (g) => callSampler(g.calls, callBatches.yield, warmNs, targetNs),
@@ -224,14 +236,14 @@ function rowSpecs(quick: boolean): RowSpec[] {
     },
     {
       id: 'list',
-      label: `copy-list: func(l: list<u8>) -> list<u8>, ${mib} MiB`,
+      label: `copy-list(list<u8>) -> list<u8>, ${mib} MiB`,
       unit: 'MB/s',
       sampler: (g) => copySampler(async () => [g.stream.copyList(whole)], expected),
       plan: copyPlan,
     },
     {
       id: 'stream',
-      label: `copy-stream: async func(s: stream<u8>) -> stream<u8>, ${mib} MiB in ${chunkBytes / 1024} KiB chunks, ReadableStream in and out`,
+      label: `copy-stream(stream<u8>) -> stream<u8>, ${mib} MiB in ${chunkBytes / 1024} KiB chunks`,
       unit: 'MB/s',
       baseline: 'list',
       sampler: (g) => copySampler(async () => drain(await g.stream.copyStream(readableOf(chunks))), expected),
@@ -240,10 +252,16 @@ function rowSpecs(quick: boolean): RowSpec[] {
   ];
 }
 
-export async function measureP3(calls: Component, stream: Component, quick: boolean, log: (m: string) => void): Promise<P3Results> {
+export async function measureP3(components: Record<GuestName, Component>, quick: boolean, log: (m: string) => void): Promise<P3Results> {
   const guests: Partial<Record<Tool, Outcome<Guests>>> = {};
   for (const tool of tools) {
-    guests[tool] = await attempt((async () => ({ calls: await loadGuest<CallsApi>(tool, calls), stream: await loadGuest<StreamApi>(tool, stream) }))());
+    guests[tool] = await attempt(
+      (async () => ({
+        plain: await loadGuest<PlainApi>(tool, components.plain),
+        calls: await loadGuest<CallsApi>(tool, components.calls),
+        stream: await loadGuest<StreamApi>(tool, components.stream),
+      }))(),
+    );
   }
   const rows: P3Row[] = [];
   for (const spec of rowSpecs(quick)) {
@@ -266,8 +284,14 @@ function ratio(a: Outcome<Summary> | undefined, b: Outcome<Summary> | undefined)
 }
 
 export function p3Table(r: P3Results): string {
+  // A tool that cannot load the guests fails every row alike: the reason is spelled out once.
+  const shown = new Set<string>();
   const cell = (o: Outcome<Summary>, unit: Unit) => {
-    if (isError(o)) return errorCell(o);
+    if (isError(o)) {
+      if (shown.has(o.error)) return 'error, as above';
+      shown.add(o.error);
+      return errorCell(o);
+    }
     const value = unit === 'MB/s' ? `${o.median.toFixed(o.median >= 100 ? 0 : 1)} MB/s` : formatRate(o.median);
     return `${value}${formatSpread(o)}`;
   };
@@ -275,7 +299,7 @@ export function p3Table(r: P3Results): string {
   const body = r.rows.map((row) => {
     const base = byId(row.baseline);
     return [
-      row.label,
+      `${row.label} (${row.id})`,
       cell(row.weft, row.unit),
       cell(row.jco, row.unit),
       ratio(row.weft, row.jco),
@@ -283,16 +307,22 @@ export function p3Table(r: P3Results): string {
       base ? `${ratio(row.jco, base.jco)} of ${base.id}` : '',
     ];
   });
-  return markdownTable(['export', toolLabel('weft'), toolLabel('jco'), 'weft/jco', 'weft vs baseline row', 'jco vs baseline row'], body, [
-    'left',
-    'right',
-    'right',
-    'right',
-    'right',
-    'right',
-  ]);
+  const headers = ['export (row)', toolLabel('weft'), toolLabel('jco'), 'weft/jco', 'weft vs baseline row', 'jco vs baseline row'];
+  return markdownTable(headers, body, ['left', 'right', 'right', 'right', 'right', 'right']);
 }
 
 export function p3Heading(r: P3Results, quick: boolean): string {
-  return `### Preview 3 in Node (median ± half the IQR${quick ? ', quick run' : ''}; ${r.streamBytes / 2 ** 20} MiB copies checked byte for byte by checksum)`;
+  const mib = r.streamBytes / 2 ** 20;
+  return `### Preview 3 in Node (calls/s of \`await\`ed calls in a loop; MB/s of ${mib} MiB host → guest → host, checked by checksum; median ± half the IQR${quick ? '; quick run' : ''})`;
+}
+
+/** What the rows run, printed under the table. */
+export function p3Notes(r: P3Results): string {
+  return [
+    'Guests: bench/corpus/p3/*.wat. async-inc and yield-inc are `async func(x: u32) -> u32` lifted `async (callback ...)`;',
+    'yield-inc parks once and resumes on the next pump turn (a macrotask). copy-stream is callback-lifted: it returns its output',
+    `stream at once, then moves the input through a 64 KiB buffer with async stream.read/stream.write, WAITing on a waitable set;`,
+    `the host feeds a ReadableStream of ${r.chunkBytes / 1024} KiB Uint8Array chunks and reads the ReadableStream it gets back.`,
+    'copy-list hands its argument back: the bytes cross into guest memory and out, as in copy-stream.',
+  ].join('\n');
 }

@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { describeMachine, loadWarning, machine, machineTag, type Machine } from './machine.js';
 import { jcoVersion, scratchDir } from './paths.js';
 import type { Status } from './result.js';
-import { measureP3, p3CallsId, p3Heading, p3StreamId, p3Table, type P3Results } from './p3.js';
+import { measureP3, p3Guests, p3Heading, p3Notes, p3Table, type GuestName, type P3Results } from './p3.js';
 import { measureSizes, sizeGoal, sizeStatus, sizeTable, type SizeRow } from './size.js';
 import { measureStartup, startupStatus, startupTable, type StartupRow, type StartupTarget } from './startup.js';
 import { weftEngine } from './tools.js';
@@ -61,7 +61,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
         ...(only.has('transpile') ? [mediumId, largeId] : []),
         ...(only.has('startup') ? [largeId] : []),
         ...(only.has('asyncify') ? [mediumId] : []),
-        ...(only.has('p3') ? [p3CallsId, p3StreamId] : []),
+        ...(only.has('p3') ? Object.values(p3Guests) : []),
       ];
   log('building corpus');
   const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
@@ -128,10 +128,9 @@ async function runSections(results: BenchResults, components: Component[], only:
   if (only.has('asyncify') && medium) {
     results.asyncify = await measureAsyncify(medium, quick, log);
   }
-  const p3Calls = byId(p3CallsId);
-  const p3Stream = byId(p3StreamId);
-  if (only.has('p3') && p3Calls && p3Stream) {
-    results.p3 = await measureP3(p3Calls, p3Stream, quick, log);
+  if (only.has('p3')) {
+    const guests = Object.fromEntries(Object.entries(p3Guests).map(([name, id]) => [name, byId(id)]));
+    if (Object.values(guests).every((c) => c)) results.p3 = await measureP3(guests as Record<GuestName, Component>, quick, log);
   }
 }
 
@@ -198,6 +197,7 @@ export function renderReport(r: BenchResults): string {
     out.push('', p3Heading(r.p3, r.quick), '');
     out.push(p3Table(r.p3));
     out.push('', tag);
+    out.push('', p3Notes(r.p3));
   }
   const goals = goalSummary(r);
   if (goals) out.push('', goals);

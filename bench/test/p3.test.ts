@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildCorpus } from '../src/corpus.js';
-import { checksum, drain, loadGuest, p3CallsId, p3StreamId, readableOf, streamInput, type CallsApi, type StreamApi } from '../src/p3.js';
+import { checksum, drain, loadGuest, p3Guests, readableOf, streamInput, type CallsApi, type PlainApi, type StreamApi } from '../src/p3.js';
 import { scratchDir } from '../src/paths.js';
 
+let plain: PlainApi;
 let calls: CallsApi;
 let stream: StreamApi;
 
@@ -11,14 +12,16 @@ beforeAll(async () => {
   const corpus = await buildCorpus({ only: ['p3'] });
   expect(corpus.skipped).toEqual([]);
   const byId = (id: string) => corpus.components.find((c) => c.id === id)!;
-  calls = await loadGuest<CallsApi>('weft', byId(p3CallsId));
-  stream = await loadGuest<StreamApi>('weft', byId(p3StreamId));
+  plain = await loadGuest<PlainApi>('weft', byId(p3Guests.plain));
+  calls = await loadGuest<CallsApi>('weft', byId(p3Guests.calls));
+  stream = await loadGuest<StreamApi>('weft', byId(p3Guests.stream));
 });
 
 afterAll(() => rmSync(scratchDir, { recursive: true, force: true }));
 
 describe('p3 bench guests through weft', () => {
-  test('the three exports of async-calls add one; async ones return promises, and overlapping yields keep their own x', async () => {
+  test("the three exports of async-calls and sync-calls' one add one; async ones return promises, and overlapping yields keep their own x", async () => {
+    expect(plain.syncInc(41)).toBe(42);
     expect(calls.syncInc(41)).toBe(42);
     expect(calls.syncInc(0xffffffff)).toBe(0);
     const p = calls.asyncInc(7);
