@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildCorpus } from '../src/corpus.js';
-import { checksum, drain, loadGuest, p3Guests, readableOf, streamInput, type CallsApi, type PlainApi, type StreamApi } from '../src/p3.js';
+import { checksum, drain, loadGuest, p3Guests, p3Table, readableOf, streamInput, type CallsApi, type PlainApi, type StreamApi } from '../src/p3.js';
 import { scratchDir } from '../src/paths.js';
 
 let plain: PlainApi;
@@ -49,6 +49,46 @@ describe('p3 bench guests through weft', () => {
     expect(checksum(await drain(await stream.copyStream(readableOf(chunks))))).toEqual(sent);
     const whole = Buffer.concat(chunks);
     expect(checksum([stream.copyList(whole)])).toEqual(sent);
+  });
+
+  test('a host that stops reading the output early ends the copy: the input is cancelled, the next copy works', async () => {
+    const chunks = streamInput(1 << 20, 64 << 10);
+    let pulled = 0;
+    const cancelled = new Promise<void>((resolve) => {
+      const input = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (pulled < chunks.length) c.enqueue(chunks[pulled++]!);
+          else c.close();
+        },
+        cancel: () => resolve(),
+      });
+      void stream.copyStream(input).then(async (out) => {
+        const reader = out.getReader();
+        expect((await reader.read()).value).toHaveLength(64 << 10);
+        await reader.cancel();
+      });
+    });
+    await cancelled;
+    expect(pulled).toBeLessThan(chunks.length);
+    expect(checksum(await drain(await stream.copyStream(chunks)))).toEqual(checksum(chunks));
+  });
+});
+
+describe('p3 table', () => {
+  test('a tool that failed to load shows its reason once, then points up', () => {
+    const error = { error: 'WebAssembly.promising is not a function' };
+    const ok = { median: 1000, p25: 900, p75: 1100, n: 5 };
+    const table = p3Table({
+      streamBytes: 16 << 20,
+      chunkBytes: 64 << 10,
+      rows: [
+        { id: 'sync', label: 'sync', unit: 'calls/s', weft: ok, jco: error },
+        { id: 'exit', label: 'exit', unit: 'calls/s', baseline: 'sync', weft: { ...ok, median: 500 }, jco: error },
+      ],
+    });
+    expect(table.match(/promising is not a function/g)).toHaveLength(1);
+    expect(table).toMatch(/error, as above/);
+    expect(table).toMatch(/0\.500x of sync/);
   });
 });
 
