@@ -108,29 +108,22 @@ export async function loadGuest<T>(tool: Tool, c: Component): Promise<T> {
 
 const attempt = <T>(p: Promise<T>): Promise<Outcome<T>> => p.catch((e: unknown) => ({ error: shortReason(e) }));
 
-/** n calls, each checked; the loops differ only in the export they call. */
+/** n calls, each checked; the loops differ only in the export they call and whether they await. */
 type Batch<A> = (api: A, n: number) => Promise<void>;
 const wrong = (name: string, x: number, r: unknown) => new Error(`${name}(${x}) returned ${String(r)}, not ${x + 1}`);
-const callBatches: { sync: Batch<PlainApi>; exit: Batch<CallsApi>; yield: Batch<CallsApi> } = {
-  async sync(api, n) {
-    for (let i = 0; i < n; i++) {
-      const r = api.syncInc(i);
-      if (r !== i + 1) throw wrong('sync-inc', i, r);
-    }
-  },
-  async exit(api, n) {
-    for (let i = 0; i < n; i++) {
-      const r = await api.asyncInc(i);
-      if (r !== i + 1) throw wrong('async-inc', i, r);
-    }
-  },
-  async yield(api, n) {
-    for (let i = 0; i < n; i++) {
-      const r = await api.yieldInc(i);
-      if (r !== i + 1) throw wrong('yield-inc', i, r);
-    }
-  },
+const callBodies = {
+  sync: "const r = api.syncInc(i); if (r !== i + 1) throw wrong('sync-inc', i, r);",
+  exit: "const r = await api.asyncInc(i); if (r !== i + 1) throw wrong('async-inc', i, r);",
+  yield: "const r = await api.yieldInc(i); if (r !== i + 1) throw wrong('yield-inc', i, r);",
 };
+
+/**
+ * A batch compiled afresh for each (row, tool), as call-rows.ts does: a loop shared
+ * between rows would carry one export's inline caches into the next row's.
+ */
+function compileBatch<A>(body: string): Batch<A> {
+  return new Function('wrong', `return async function batch(api, n) { for (let i = 0; i < n; i++) { ${body} } };`)(wrong) as Batch<A>;
+}
 
 /**
  * Warms `batch` up, doubling it until one takes about `targetNs`, and returns that size,
@@ -207,7 +200,7 @@ function rowSpecs(quick: boolean): RowSpec[] {
       id: 'plain',
       label: 'sync-inc(x: u32) -> u32 in a component without P3',
       unit: 'calls/s',
-      sampler: (g) => callSampler(g.plain, callBatches.sync, warmNs, targetNs),
+      sampler: (g) => callSampler(g.plain, compileBatch<PlainApi>(callBodies.sync), warmNs, targetNs),
       plan: callPlan,
     },
     {
@@ -215,7 +208,7 @@ function rowSpecs(quick: boolean): RowSpec[] {
       label: 'sync-inc(x: u32) -> u32 beside the async exports',
       unit: 'calls/s',
       baseline: 'plain',
-      sampler: (g) => callSampler(g.calls, callBatches.sync, warmNs, targetNs),
+      sampler: (g) => callSampler(g.calls, compileBatch<CallsApi>(callBodies.sync), warmNs, targetNs),
       plan: callPlan,
     },
     {
@@ -223,7 +216,7 @@ function rowSpecs(quick: boolean): RowSpec[] {
       label: 'async-inc: task.return, EXIT',
       unit: 'calls/s',
       baseline: 'sync',
-      sampler: (g) => callSampler(g.calls, callBatches.exit, warmNs, targetNs),
+      sampler: (g) => callSampler(g.calls, compileBatch<CallsApi>(callBodies.exit), warmNs, targetNs),
       plan: callPlan,
     },
     {
@@ -231,7 +224,7 @@ function rowSpecs(quick: boolean): RowSpec[] {
       label: 'yield-inc: YIELD, then task.return, EXIT',
       unit: 'calls/s',
       baseline: 'sync',
-      sampler: (g) => callSampler(g.calls, callBatches.yield, warmNs, targetNs),
+      sampler: (g) => callSampler(g.calls, compileBatch<CallsApi>(callBodies.yield), warmNs, targetNs),
       plan: callPlan,
     },
     {
