@@ -3,7 +3,8 @@
  * once, one that yields once first) next to a plain synchronous export, and 16 MiB
  * host -> guest -> host through a `stream<u8>` next to the same bytes through a
  * `list<u8>`. Both tools' ES-module output of the p3 corpus guests is loaded in this
- * process; samples interleave the tools and each starts after a forced GC.
+ * process, each guest on its own (a tool that cannot load one still runs the others);
+ * samples interleave the tools.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -182,20 +183,19 @@ function copySampler(copy: Copy, expected: { bytes: number; sum: number }): Samp
   };
 }
 
-interface RowSpec {
-  id: string;
-  label: string;
-  unit: Unit;
-  baseline?: string;
-  sampler: (guests: Guests) => Sampler;
-  plan: SamplePlan;
-}
-
 interface Guests {
   plain: PlainApi;
   calls: CallsApi;
   stream: StreamApi;
 }
+
+type RowSpec = {
+  id: string;
+  label: string;
+  unit: Unit;
+  baseline?: string;
+  plan: SamplePlan;
+} & { [G in GuestName]: { guest: G; sampler: (api: Guests[G]) => Sampler } }[GuestName];
 
 function rowSpecs(quick: boolean): RowSpec[] {
   const warmNs = quick ? 20e6 : 100e6;
@@ -214,7 +214,8 @@ function rowSpecs(quick: boolean): RowSpec[] {
       id: 'plain',
       label: 'sync-inc(x: u32) -> u32 in a component without P3',
       unit: 'calls/s',
-      sampler: (g) => callSampler(g.plain, compileBatch<PlainApi>(callBodies.sync), warmNs, targetNs),
+      guest: 'plain',
+      sampler: (api) => callSampler(api, compileBatch<PlainApi>(callBodies.sync), warmNs, targetNs),
       plan: callPlan,
     },
     {
@@ -222,7 +223,8 @@ function rowSpecs(quick: boolean): RowSpec[] {
       label: 'sync-inc(x: u32) -> u32 beside the async exports',
       unit: 'calls/s',
       baseline: 'plain',
-      sampler: (g) => callSampler(g.calls, compileBatch<CallsApi>(callBodies.sync), warmNs, targetNs),
+      guest: 'calls',
+      sampler: (api) => callSampler(api, compileBatch<CallsApi>(callBodies.sync), warmNs, targetNs),
       plan: callPlan,
     },
     {
@@ -230,7 +232,8 @@ function rowSpecs(quick: boolean): RowSpec[] {
       label: 'async-inc: task.return, EXIT',
       unit: 'calls/s',
       baseline: 'sync',
-      sampler: (g) => callSampler(g.calls, compileBatch<CallsApi>(callBodies.exit), warmNs, targetNs),
+      guest: 'calls',
+      sampler: (api) => callSampler(api, compileBatch<CallsApi>(callBodies.exit), warmNs, targetNs),
       plan: callPlan,
     },
     {
@@ -238,14 +241,16 @@ function rowSpecs(quick: boolean): RowSpec[] {
       label: 'yield-inc: YIELD, then task.return, EXIT',
       unit: 'calls/s',
       baseline: 'sync',
-      sampler: (g) => callSampler(g.calls, compileBatch<CallsApi>(callBodies.yield), warmNs, targetNs),
+      guest: 'calls',
+      sampler: (api) => callSampler(api, compileBatch<CallsApi>(callBodies.yield), warmNs, targetNs),
       plan: callPlan,
     },
     {
       id: 'list',
       label: `copy-list(list<u8>) -> list<u8>, ${mib} MiB`,
       unit: 'MB/s',
-      sampler: (g) => copySampler(async (size) => [g.stream.copyList(size === 'whole' ? whole : few)], expected),
+      guest: 'stream',
+      sampler: (api) => copySampler(async (size) => [api.copyList(size === 'whole' ? whole : few)], expected),
       plan: copyPlan,
     },
     {
@@ -253,34 +258,31 @@ function rowSpecs(quick: boolean): RowSpec[] {
       label: `copy-stream(stream<u8>) -> stream<u8>, ${mib} MiB in ${chunkBytes / 1024} KiB chunks`,
       unit: 'MB/s',
       baseline: 'list',
-      sampler: (g) =>
-        copySampler(async (size) => drain(await g.stream.copyStream(readableOf(size === 'whole' ? chunks : chunks.slice(0, fewChunks)))), expected),
+      guest: 'stream',
+      sampler: (api) => copySampler(async (size) => drain(await api.copyStream(readableOf(size === 'whole' ? chunks : chunks.slice(0, fewChunks)))), expected),
       plan: copyPlan,
     },
   ];
 }
 
 export async function measureP3(components: Record<GuestName, Component>, quick: boolean, log: (m: string) => void): Promise<P3Results> {
-  const guests: Partial<Record<Tool, Outcome<Guests>>> = {};
+  const guests = {} as Record<Tool, { [G in GuestName]: Outcome<Guests[G]> }>;
   for (const tool of tools) {
-    guests[tool] = await attempt(
-      (async () => ({
-        plain: await loadGuest<PlainApi>(tool, components.plain),
-        calls: await loadGuest<CallsApi>(tool, components.calls),
-        stream: await loadGuest<StreamApi>(tool, components.stream),
-      }))(),
-    );
+    guests[tool] = {
+      plain: await attempt(loadGuest<PlainApi>(tool, components.plain)),
+      calls: await attempt(loadGuest<CallsApi>(tool, components.calls)),
+      stream: await attempt(loadGuest<StreamApi>(tool, components.stream)),
+    };
   }
   const rows: P3Row[] = [];
   for (const spec of rowSpecs(quick)) {
     log(`p3: ${spec.id}`);
-    const contenders = Object.fromEntries(
-      tools.map((tool) => {
-        const g = guests[tool]!;
-        return [tool, isError(g) ? g : spec.sampler(g)];
-      }),
-    ) as Record<Tool, Sampler | { error: string }>;
-    const r = await interleave(contenders, spec.plan);
+    const contender = (tool: Tool): Sampler | { error: string } => {
+      const api = guests[tool][spec.guest];
+      if (isError(api)) return api;
+      return (spec.sampler as (api: Guests[GuestName]) => Sampler)(api);
+    };
+    const r = await interleave({ jco: contender('jco'), weft: contender('weft') }, spec.plan);
     rows.push({ id: spec.id, label: spec.label, unit: spec.unit, ...(spec.baseline ? { baseline: spec.baseline } : {}), weft: r.weft, jco: r.jco });
   }
   return { streamBytes, chunkBytes, rows };
@@ -292,7 +294,7 @@ function ratio(a: Outcome<Summary> | undefined, b: Outcome<Summary> | undefined)
 }
 
 export function p3Table(r: P3Results): string {
-  // A tool that cannot load the guests fails every row alike: the reason is spelled out once.
+  // A tool that cannot load a guest fails each of its rows alike: the reason is spelled out once.
   const shown = new Set<string>();
   const cell = (o: Outcome<Summary>, unit: Unit) => {
     if (isError(o)) {
