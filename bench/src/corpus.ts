@@ -143,6 +143,13 @@ export function listSources(log: (m: string) => void): Source[] {
       sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'fixture', join(fixturesDir, f)) });
     }
   }
+  const p3Dir = join(corpusDir, 'p3');
+  for (const f of readdirSync(p3Dir)
+    .filter((n) => n.endsWith('.wat'))
+    .sort()) {
+    const id = `p3/${basename(f, '.wat')}`;
+    sources.push({ id, build: () => watComponent(id.replace('/', '-'), 'bench', join(p3Dir, f)) });
+  }
   sources.push({ id: 'c-wordfreq', build: () => cComponent('c-wordfreq', join(corpusDir, 'c', 'wordfreq.c')) });
   sources.push({ id: 'js-guest', build: () => jsComponent('js-guest', join(corpusDir, 'js-guest'), 'big', log) });
   return sources;

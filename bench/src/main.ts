@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only size,transpile,calls,startup,opfs] [--corpus id,...] [--json file]`
+ * `pnpm bench [--quick] [--only size,transpile,calls,startup,asyncify,p3,opfs] [--corpus id,...] [--json file]`
  * Prints markdown tables; writes the figures to results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -9,12 +9,13 @@ import { loadavg } from 'node:os';
 import { describeMachine, loadWarning, machine, machineTag, type Machine } from './machine.js';
 import { jcoVersion, scratchDir } from './paths.js';
 import type { Status } from './result.js';
+import { measureP3, p3Guests, p3Heading, p3Notes, p3Table, type GuestName, type P3Results } from './p3.js';
 import { measureSizes, sizeGoal, sizeStatus, sizeTable, type SizeRow } from './size.js';
 import { measureStartup, startupStatus, startupTable, type StartupRow, type StartupTarget } from './startup.js';
 import { weftEngine } from './tools.js';
 import { measureTranspile, transpileGoal, transpileStatus, transpileTable, type TranspileRow, type TranspileTarget } from './transpile-time.js';
 
-export const sections = ['size', 'transpile', 'calls', 'startup', 'asyncify'] as const;
+export const sections = ['size', 'transpile', 'calls', 'startup', 'asyncify', 'p3'] as const;
 export type Section = (typeof sections)[number];
 
 export interface BenchOptions {
@@ -41,6 +42,7 @@ export interface BenchResults {
   calls?: CallRow[];
   startup?: StartupRow[];
   asyncify?: AsyncifyResults;
+  p3?: P3Results;
 }
 
 const smallId = 'bench';
@@ -54,7 +56,13 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
   // Sections other than size need particular components only.
   const wanted = only.has('size')
     ? undefined
-    : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : []), ...(only.has('asyncify') ? [mediumId] : [])];
+    : [
+        smallId,
+        ...(only.has('transpile') ? [mediumId, largeId] : []),
+        ...(only.has('startup') ? [largeId] : []),
+        ...(only.has('asyncify') ? [mediumId] : []),
+        ...(only.has('p3') ? Object.values(p3Guests) : []),
+      ];
   log('building corpus');
   const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
   const results: BenchResults = {
@@ -120,6 +128,10 @@ async function runSections(results: BenchResults, components: Component[], only:
   if (only.has('asyncify') && medium) {
     results.asyncify = await measureAsyncify(medium, quick, log);
   }
+  if (only.has('p3')) {
+    const guests = Object.fromEntries(Object.entries(p3Guests).map(([name, id]) => [name, byId(id)]));
+    if (Object.values(guests).every((c) => c)) results.p3 = await measureP3(guests as Record<GuestName, Component>, quick, log);
+  }
 }
 
 /** One line per section: how many measured rows meet their goal, and how many could not be judged. */
@@ -180,6 +192,12 @@ export function renderReport(r: BenchResults): string {
     out.push('', `### What asyncify costs (weft \`sync\` vs \`asyncify\` builds of ${r.asyncify.component}; run time in Node, median ± half the IQR)`, '');
     out.push(asyncifyTable(r.asyncify));
     out.push('', tag);
+  }
+  if (r.p3) {
+    out.push('', p3Heading(r.p3, r.quick), '');
+    out.push(p3Table(r.p3));
+    out.push('', tag);
+    out.push('', p3Notes(r.p3));
   }
   const goals = goalSummary(r);
   if (goals) out.push('', goals);
