@@ -32,7 +32,7 @@ export const P3_HELPERS = {
     code: String.raw`const $CANCELLED = Symbol('weft.cancelled');
 // hostWaits: host reads of streams and futures under way, each { home, fail }: a trap in the
 // instance that made the stream or future fails them, since no write will come.
-const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false, hostWaits: new Set() };
+const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false, hostWaits: new Set(), slice: 0 };
 const $macrotask = typeof setImmediate === 'function' ? setImmediate : typeof MessageChannel === 'function' ? (() => {
   const ch = new MessageChannel(), q = [];
   ch.port1.onmessage = () => q.shift()();
@@ -41,8 +41,15 @@ const $macrotask = typeof setImmediate === 'function' ? setImmediate : typeof Me
 class $Thread {
   constructor(task) { this.task = task; this.storage = [0, 0]; this.ready = undefined; this.run = undefined; this.cancellable = false; }
 }
+// The pump runs as a microtask while this slice of the event loop is young, so a guest and
+// a host streaming to each other do not wait a macrotask per chunk; past the budget it
+// yields to the event loop, so nothing (a YIELD loop, a long rendezvous) starves the page.
+const $SLICE_MS = 8;
 function $schedule() {
-  if (!$p3.scheduled && $p3.waiting.length) { $p3.scheduled = true; $macrotask($pump); }
+  if ($p3.scheduled || !$p3.waiting.length) return;
+  $p3.scheduled = true;
+  if (Date.now() - $p3.slice < $SLICE_MS) queueMicrotask($pump);
+  else $macrotask(() => { $p3.slice = Date.now(); $pump(); });
 }
 function $park(t, ready, run, cancellable) {
   t.ready = ready; t.run = run; t.cancellable = cancellable;
@@ -80,7 +87,7 @@ function $nextReady(inst) {
 }
 function $pump() {
   $p3.scheduled = false;
-  const until = Date.now() + 8;
+  const until = $p3.slice + $SLICE_MS;
   for (let t; (t = $nextReady()); ) {
     try { $resumeThread(t, false, true); } catch (e) { t.task.fail(e); }
     if (Date.now() >= until) { $schedule(); return; }
