@@ -96,10 +96,15 @@ class TsTypes {
     }
   }
 
-  signature(f: FuncType, skipSelf = false, async = false): string {
+  /**
+   * `async`: the exports were transpiled with an async mode and return promises. An `async`
+   * function type returns a promise as an export, and may return one as an import (`host`).
+   */
+  signature(f: FuncType, skipSelf = false, async = false, host = false): string {
     const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${this.type(p.type)}`);
     const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? this.type(f.result.ok) : 'void') : this.type(f.result);
-    return `(${params.join(', ')}): ${async ? `Promise<${ret}>` : ret}`;
+    const returns = f.async && host ? `${ret} | Promise<${ret}>` : async || f.async ? `Promise<${ret}>` : ret;
+    return `(${params.join(', ')}): ${returns}`;
   }
 }
 
@@ -134,7 +139,7 @@ function members(ts: TsTypes, m: Map<string, ExportItem>, indent: string, async:
 }
 
 function instanceMembers(ts: TsTypes, i: ImportInstance): string {
-  const fns = [...i.funcs].filter(([f]) => parseFuncName(f).kind === 'free').map(([f, t]) => `${camelCase(f)}${ts.signature(t)};`);
+  const fns = [...i.funcs].filter(([f]) => parseFuncName(f).kind === 'free').map(([f, t]) => `${camelCase(f)}${ts.signature(t, false, false, true)};`);
   const classes = [...i.resources.keys()].map((r) => `${pascalCase(r)}: Function;`);
   const nested = [...i.instances].map(([n, x]) => `${camelCase(n)}: ${instanceMembers(ts, x)};`);
   return `{ ${[...fns, ...classes, ...nested].join(' ')} }`;
@@ -143,7 +148,7 @@ function instanceMembers(ts: TsTypes, i: ImportInstance): string {
 function importMembers(ts: TsTypes, imports: Map<string, ImportItem>): string[] {
   const out: string[] = [];
   for (const [n, i] of imports) {
-    if (i.kind === 'func') out.push(`  ${str(n)}: { default${ts.signature(i.type)} };`);
+    if (i.kind === 'func') out.push(`  ${str(n)}: { default${ts.signature(i.type, false, false, true)} };`);
     else if (i.kind === 'resource') out.push(`  ${str(n)}: { default: Function };`);
     else if (i.kind === 'instance') out.push(`  ${str(n)}: ${instanceMembers(ts, i)};`);
   }
