@@ -2,7 +2,8 @@
  * Node's synchronous file-descriptor I/O, reached through `process.getBuiltinModule` so
  * this package has no Node import a browser would try to load.
  */
-import { sleepUntil } from '@weft/wasi-io';
+import { sleepUntil, type ByteSource } from '@weft/wasi-io';
+import { readableSource } from '@weft/wasi-io/web-streams';
 
 interface NodeFs {
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
@@ -71,4 +72,23 @@ export function readFdSync(fd: number, max: number): Uint8Array | null {
       sleepUntil(performance.now() + 1);
     }
   }
+}
+
+interface NodeStream {
+  Readable: { toWeb(readable: unknown): ReadableStream<Uint8Array> };
+}
+
+let stdinSource: ByteSource | undefined;
+
+/**
+ * The process's stdin read through Node's event loop, so waiting for input blocks nothing
+ * else. One source for the life of the process: every reader takes bytes from the same
+ * place, and nothing is read before the first reader asks.
+ */
+export function nodeStdinSource(): ByteSource {
+  if (stdinSource) return stdinSource;
+  const proc = nodeProcess()!;
+  const { Readable } = proc.getBuiltinModule!('node:stream') as NodeStream;
+  stdinSource = readableSource(Readable.toWeb(proc.stdin));
+  return stdinSource;
 }
