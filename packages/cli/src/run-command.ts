@@ -86,7 +86,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const run = exports.run?.run;
   if (typeof run !== 'function') throw new WeftError(`${file} is not a command component: it does not export wasi:cli/run`);
   try {
-    run();
+    await run();
     return 0;
   } catch (e) {
     if (e instanceof cli.ComponentExit) return e.exitCode;

@@ -23,6 +23,16 @@ describe('wasi:sockets@0.3.0', () => {
     await expect(ipNameLookup.resolveAddresses('example.com')).rejects.toEqual({ tag: 'other', val: 'not-supported: weft resolves no names' });
   });
 
+  it('every socket method exists for the glue and none returns', () => {
+    for (const cls of [TcpSocket, UdpSocket]) {
+      const methods = Object.getOwnPropertyNames(cls.prototype).filter((m) => m !== 'constructor');
+      expect(methods.length).toBeGreaterThan(10);
+      for (const m of methods) {
+        expect(() => (cls.prototype as unknown as Record<string, () => unknown>)[m]!.call(Object.create(cls.prototype)), m).toThrow(/cannot exist/);
+      }
+    }
+  });
+
   it('bad arguments are TypeErrors naming function and parameter, not error codes', () => {
     expect(() => TcpSocket.create('ipx' as 'ipv4')).toThrow(/tcp-socket\.create: address-family: "ipx" is not an ip-address-family/);
     expect(() => ipNameLookup.resolveAddresses(5 as unknown as string)).toThrow(/resolve-addresses: name: expected a string/);

@@ -1,7 +1,8 @@
 /**
  * `wasi:sockets@0.3.0`: as in 0.2, browsers have no raw sockets and weft grants no network
  * capability, so no socket can be created and no name resolved. Sockets come only from
- * `create`, which fails, so the resources have no other methods to reach.
+ * `create`, which fails: the resources' methods are there for the glue to find, and no
+ * guest can reach them.
  */
 import { checkFamily } from '../family.js';
 import type { IpAddressFamily } from '../index.js';
@@ -20,6 +21,10 @@ export type LookupErrorCode =
   | { tag: 'access-denied' | 'invalid-argument' | 'name-unresolvable' | 'temporary-resolver-failure' | 'permanent-resolver-failure' }
   | { tag: 'other'; val: string | undefined };
 
+function unreachable(what: string): never {
+  throw new Error(`wasi:sockets/types: ${what} called on a socket that cannot exist: weft supports no sockets`);
+}
+
 function notSupported(): never {
   throw { tag: 'not-supported' } satisfies ErrorCode;
 }
@@ -30,6 +35,78 @@ export class TcpSocket {
     checkFamily(addressFamily, 'wasi:sockets/types#[static]tcp-socket.create: address-family');
     return notSupported();
   }
+  bind(): never {
+    return unreachable('tcp-socket.bind');
+  }
+  connect(): never {
+    return unreachable('tcp-socket.connect');
+  }
+  listen(): never {
+    return unreachable('tcp-socket.listen');
+  }
+  send(): never {
+    return unreachable('tcp-socket.send');
+  }
+  receive(): never {
+    return unreachable('tcp-socket.receive');
+  }
+  getLocalAddress(): never {
+    return unreachable('tcp-socket.get-local-address');
+  }
+  getRemoteAddress(): never {
+    return unreachable('tcp-socket.get-remote-address');
+  }
+  getIsListening(): never {
+    return unreachable('tcp-socket.get-is-listening');
+  }
+  getAddressFamily(): never {
+    return unreachable('tcp-socket.get-address-family');
+  }
+  setListenBacklogSize(): never {
+    return unreachable('tcp-socket.set-listen-backlog-size');
+  }
+  getKeepAliveEnabled(): never {
+    return unreachable('tcp-socket.get-keep-alive-enabled');
+  }
+  setKeepAliveEnabled(): never {
+    return unreachable('tcp-socket.set-keep-alive-enabled');
+  }
+  getKeepAliveIdleTime(): never {
+    return unreachable('tcp-socket.get-keep-alive-idle-time');
+  }
+  setKeepAliveIdleTime(): never {
+    return unreachable('tcp-socket.set-keep-alive-idle-time');
+  }
+  getKeepAliveInterval(): never {
+    return unreachable('tcp-socket.get-keep-alive-interval');
+  }
+  setKeepAliveInterval(): never {
+    return unreachable('tcp-socket.set-keep-alive-interval');
+  }
+  getKeepAliveCount(): never {
+    return unreachable('tcp-socket.get-keep-alive-count');
+  }
+  setKeepAliveCount(): never {
+    return unreachable('tcp-socket.set-keep-alive-count');
+  }
+  getHopLimit(): never {
+    return unreachable('tcp-socket.get-hop-limit');
+  }
+  setHopLimit(): never {
+    return unreachable('tcp-socket.set-hop-limit');
+  }
+  getReceiveBufferSize(): never {
+    return unreachable('tcp-socket.get-receive-buffer-size');
+  }
+  setReceiveBufferSize(): never {
+    return unreachable('tcp-socket.set-receive-buffer-size');
+  }
+  getSendBufferSize(): never {
+    return unreachable('tcp-socket.get-send-buffer-size');
+  }
+  setSendBufferSize(): never {
+    return unreachable('tcp-socket.set-send-buffer-size');
+  }
 }
 
 /** `wasi:sockets/types#udp-socket` (0.3). */
@@ -37,6 +114,48 @@ export class UdpSocket {
   static create(addressFamily: IpAddressFamily): UdpSocket {
     checkFamily(addressFamily, 'wasi:sockets/types#[static]udp-socket.create: address-family');
     return notSupported();
+  }
+  bind(): never {
+    return unreachable('udp-socket.bind');
+  }
+  connect(): never {
+    return unreachable('udp-socket.connect');
+  }
+  disconnect(): never {
+    return unreachable('udp-socket.disconnect');
+  }
+  send(): never {
+    return unreachable('udp-socket.send');
+  }
+  receive(): never {
+    return unreachable('udp-socket.receive');
+  }
+  getLocalAddress(): never {
+    return unreachable('udp-socket.get-local-address');
+  }
+  getRemoteAddress(): never {
+    return unreachable('udp-socket.get-remote-address');
+  }
+  getAddressFamily(): never {
+    return unreachable('udp-socket.get-address-family');
+  }
+  getUnicastHopLimit(): never {
+    return unreachable('udp-socket.get-unicast-hop-limit');
+  }
+  setUnicastHopLimit(): never {
+    return unreachable('udp-socket.set-unicast-hop-limit');
+  }
+  getReceiveBufferSize(): never {
+    return unreachable('udp-socket.get-receive-buffer-size');
+  }
+  setReceiveBufferSize(): never {
+    return unreachable('udp-socket.set-receive-buffer-size');
+  }
+  getSendBufferSize(): never {
+    return unreachable('udp-socket.get-send-buffer-size');
+  }
+  setSendBufferSize(): never {
+    return unreachable('udp-socket.set-send-buffer-size');
   }
 }
 
