@@ -122,7 +122,15 @@ export async function launchChromium(): Promise<Browser> {
 export function weftImportMap(): { imports: Record<string, string> } {
   const imports = Object.fromEntries(WASI_PACKAGES.map((p) => [shimPackage(p), `/shims/${p}/dist/index.js`]));
   const p3 = Object.fromEntries(P3_PACKAGES.map((p) => [p3ShimModule(p), `/shims/${p}/dist/p3/index.js`]));
-  return { imports: { ...imports, ...p3, '@weft/wasi-io/web-streams': '/shims/io/dist/web-streams.js', '@weft/wasi-manifest': '/shims/manifest/dist/index.js', '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
+  return {
+    imports: {
+      ...imports,
+      ...p3,
+      '@weft/wasi-io/web-streams': '/shims/io/dist/web-streams.js',
+      '@weft/wasi-manifest': '/shims/manifest/dist/index.js',
+      '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js',
+    },
+  };
 }
 
 /**

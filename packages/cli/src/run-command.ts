@@ -82,7 +82,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     stdout: 'inherit',
     stderr: 'inherit',
   });
-  const exports = await mod.instantiate((f: string) => WebAssembly.compile(files[f] as Uint8Array<ArrayBuffer>), wasiImports(inspect(bytes).imports.map((i) => i.name)));
+  const exports = await mod.instantiate(
+    (f: string) => WebAssembly.compile(files[f] as Uint8Array<ArrayBuffer>),
+    wasiImports(inspect(bytes).imports.map((i) => i.name)),
+  );
   const run = exports.run?.run;
   if (typeof run !== 'function') throw new WeftError(`${file} is not a command component: it does not export wasi:cli/run`);
   try {

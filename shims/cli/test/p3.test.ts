@@ -42,7 +42,19 @@ describe('wasi:cli@0.3.0 environment, exit, terminal', () => {
       Object.keys(p3)
         .filter((k) => /^[a-z]/.test(k) && typeof (p3 as Record<string, unknown>)[k] === 'object')
         .sort(),
-    ).toEqual(['environment', 'exit', 'stderr', 'stdin', 'stdout', 'terminalInput', 'terminalOutput', 'terminalStderr', 'terminalStdin', 'terminalStdout', 'types']);
+    ).toEqual([
+      'environment',
+      'exit',
+      'stderr',
+      'stdin',
+      'stdout',
+      'terminalInput',
+      'terminalOutput',
+      'terminalStderr',
+      'terminalStdin',
+      'terminalStdout',
+      'types',
+    ]);
     expect(types).toEqual({});
   });
 
@@ -85,13 +97,16 @@ describe('wasi:cli@0.3.0 stdin', () => {
 
   it('reads an injected ReadableStream only as far as the guest asks', async () => {
     let pulls = 0;
-    const source = new ReadableStream<Uint8Array>({
-      pull(c) {
-        pulls++;
-        c.enqueue(enc(`chunk${pulls};`));
-        if (pulls === 3) c.close();
+    const source = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          pulls++;
+          c.enqueue(enc(`chunk${pulls};`));
+          if (pulls === 3) c.close();
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     configure({ stdin: source });
     const [stream] = stdin.readViaStream();
     const reader = stream.getReader();

@@ -1,4 +1,4 @@
-import { Pollable, timerPollable } from '@weft/wasi-io';
+import { type Pollable, timerPollable } from '@weft/wasi-io';
 import { datetimeMs, ianaZone, monotonicNow, monotonicResolution, nsToMs, offsetAt, u64, WALL_RESOLUTION_NS, wallNow, type Datetime } from './time.js';
 
 export type { Datetime } from './time.js';

@@ -73,7 +73,6 @@ export function offsetAt(ms: number): number {
   return minutesWest === 0 ? 0 : -minutesWest * 60;
 }
 
-
 /** The IANA name of the host's zone, when the platform knows it. */
 export function ianaZone(): string | undefined {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;

@@ -112,7 +112,8 @@ async function compiled(dir: string, file: string): Promise<string> {
   }).outputText;
   return out
     .replaceAll("from '@weft/wasi-io/web-streams'", "from '/io/web-streams.js'")
-    .replaceAll("from '@weft/wasi-io'", "from '/io/index.js'").replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'");
+    .replaceAll("from '@weft/wasi-io'", "from '/io/index.js'")
+    .replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'");
 }
 
 export type Where = 'page' | 'worker' | 'worker-no-sync-access' | 'worker-refusing-sync-access';

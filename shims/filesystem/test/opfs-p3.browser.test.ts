@@ -68,7 +68,7 @@ describe.each(['page', 'worker', 'worker-no-sync-access'] as const)('wasi:filesy
         const er = entries.getReader();
         for (let e = await er.read(); !e.done; e = await er.read()) names.push(`${e.value.name}:${e.value.type.tag}`);
         const sub = await root.openAt({}, 'sub', { directory: true }, { read: true, mutateDirectory: true });
-        const escape = await rejected(sub.openAt({}, '../../x', {}, { read: true }));
+        const escaped = await rejected(sub.openAt({}, '../../x', {}, { read: true }));
         const absolute = await rejected(root.statAt({}, '/etc'));
         const ro = await sub.openAt({}, 'b.txt', {}, { read: true });
         const refused = await ro.writeViaStream(chunks('no'), 0n);
@@ -77,7 +77,7 @@ describe.each(['page', 'worker', 'worker-no-sync-access'] as const)('wasi:filesy
         const [after] = root.readDirectory();
         const left = (await after.getReader().read()).done;
         await weft.flushOpfs();
-        return { path, wrote, appended, all, tail, size: stat.size, type: stat.type, names, listed: await listed, escape, absolute, refused, left };
+        return { path, wrote, appended, all, tail, size: stat.size, type: stat.type, names, listed: await listed, escaped, absolute, refused, left };
       },
       fresh(where),
     );
@@ -92,7 +92,7 @@ describe.each(['page', 'worker', 'worker-no-sync-access'] as const)('wasi:filesy
       type: { tag: 'regular-file' },
       names: ['sub:directory'],
       listed: ok,
-      escape: { tag: 'not-permitted' },
+      escaped: { tag: 'not-permitted' },
       absolute: { tag: 'not-permitted' },
       refused: { tag: 'err', val: { tag: 'bad-descriptor' } },
       left: true,

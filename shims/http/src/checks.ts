@@ -34,4 +34,3 @@ export function checkDuration(d: bigint | undefined): void {
   if (d === undefined) return;
   if (typeof d !== 'bigint' || d < 0n || d > 0xffffffffffffffffn) errUnit();
 }
-

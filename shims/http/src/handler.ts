@@ -9,9 +9,7 @@ function handle(request: OutgoingRequest, options?: RequestOptions): FutureIncom
   if (options !== undefined && !(options instanceof RequestOptions)) {
     throw new TypeError('wasi:http/outgoing-handler#handle: options must be a request-options resource');
   }
-  const limits = timeouts(
-    options && { connect: options.connectTimeout(), firstByte: options.firstByteTimeout(), betweenBytes: options.betweenBytesTimeout() },
-  );
+  const limits = timeouts(options && { connect: options.connectTimeout(), firstByte: options.firstByteTimeout(), betweenBytes: options.betweenBytesTimeout() });
   const parts = takeRequest(request);
   const { url, method, headers } = fetchTarget(parts);
 

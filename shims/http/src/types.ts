@@ -162,7 +162,6 @@ export class RequestOptions {
     checkDuration(duration);
     this.#betweenBytes = duration;
   }
-
 }
 
 /** `wasi:http/types#incoming-response`. */

@@ -90,7 +90,16 @@ function guestStream(chunks: (string | (() => Promise<string>))[]): ReadableStre
   return s;
 }
 
-function request(path: string, opts: { method?: p3.Method; contents?: ReadableStream<Uint8Array>; trailers?: Promise<TrailersResult>; options?: InstanceType<typeof RequestOptions>; headers?: [string, string][] } = {}) {
+function request(
+  path: string,
+  opts: {
+    method?: p3.Method;
+    contents?: ReadableStream<Uint8Array>;
+    trailers?: Promise<TrailersResult>;
+    options?: InstanceType<typeof RequestOptions>;
+    headers?: [string, string][];
+  } = {},
+) {
   const headers = Fields.fromList((opts.headers ?? []).map(([n, v]) => [n, enc.encode(v)]));
   const [req, transmitted] = Request.new(headers, opts.contents, opts.trailers ?? none(), opts.options);
   if (opts.method) req.setMethod(opts.method);
@@ -192,7 +201,9 @@ describe('wasi:http@0.3.0 types', () => {
 
   it('wrong JS values are TypeErrors naming function, parameter and WIT type', async () => {
     expect(() => Request.new({} as InstanceType<typeof Fields>, undefined, none(), undefined)).toThrow(/request\.new: headers: expected a Fields/);
-    expect(() => Request.new(new Fields(), 'body' as unknown as ReadableStream<Uint8Array>, none(), undefined)).toThrow(/request\.new: contents: expected a ReadableStream<Uint8Array> \(WIT stream<u8>\)/);
+    expect(() => Request.new(new Fields(), 'body' as unknown as ReadableStream<Uint8Array>, none(), undefined)).toThrow(
+      /request\.new: contents: expected a ReadableStream<Uint8Array> \(WIT stream<u8>\)/,
+    );
     expect(() => Response.new(new Fields(), undefined, 5 as unknown as Promise<TrailersResult>)).toThrow(/response\.new: trailers: expected a thenable/);
     await expect(client.send({} as Request)).rejects.toThrow(/wasi:http\/client#send: request: expected a Request/);
   });
@@ -317,7 +328,11 @@ async function upperHandler(req: Request): Promise<Response> {
     ['x-method', enc.encode(JSON.stringify(req.getMethod()))],
     ['x-authority', enc.encode(req.getAuthority() ?? '')],
   ]);
-  const [res, transmitted] = Response.new(headers, out, trailers.then(() => ({ tag: 'ok', val: undefined }) as TrailersResult));
+  const [res, transmitted] = Response.new(
+    headers,
+    out,
+    trailers.then(() => ({ tag: 'ok', val: undefined }) as TrailersResult),
+  );
   lastTransmission = transmitted;
   return res;
 }

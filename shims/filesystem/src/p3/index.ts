@@ -80,7 +80,11 @@ function pendingSource(opening: Promise<ByteSource>): ByteSource {
     read: (max) => (source ? source.read(max) : new Uint8Array(0)),
     ready: () => source?.ready?.() ?? source !== undefined,
     block: () => (source ? source.block?.() : opened),
-    close: () => void opened.then(() => source?.close?.(), () => {}),
+    close: () =>
+      void opened.then(
+        () => source?.close?.(),
+        () => {},
+      ),
   };
 }
 

@@ -67,7 +67,11 @@ function incomingBody(body: ReadableStream<Uint8Array> | null): [ReadableStream<
  * trailers settle ok (fetch sends none); trailers that fail abort it. The guest learns
  * through `report` whether the body went out whole.
  */
-function outgoingBody(contents: ReadableStream<Uint8Array>, trailers: Promise<TrailersResult>, report: (r: TransmitResult) => void): ReadableStream<Uint8Array> {
+function outgoingBody(
+  contents: ReadableStream<Uint8Array>,
+  trailers: Promise<TrailersResult>,
+  report: (r: TransmitResult) => void,
+): ReadableStream<Uint8Array> {
   const reader = contents.getReader();
   return new ReadableStream<Uint8Array>(
     {

@@ -43,7 +43,9 @@ function consume(body: Body | undefined, res: unknown, where: string): [Readable
   if (!res || typeof (res as PromiseLike<unknown>).then !== 'function') {
     throw new TypeError(`${where}: res: expected a thenable (WIT future<result<_, error-code>>)`);
   }
-  Promise.resolve(res as PromiseLike<TransmitResult>).then(body.report, () => body.report({ tag: 'err', val: { tag: 'internal-error', val: 'the reader failed' } }));
+  Promise.resolve(res as PromiseLike<TransmitResult>).then(body.report, () =>
+    body.report({ tag: 'err', val: { tag: 'internal-error', val: 'the reader failed' } }),
+  );
   return [body.contents ?? emptyStream(), Promise.resolve(body.trailers)];
 }
 
@@ -171,7 +173,8 @@ export class Request {
   ): [Request, Promise<TransmitResult>] {
     const where = 'wasi:http/types#[static]request.new';
     checkFields(headers, where);
-    if (options !== undefined && !(options instanceof RequestOptions)) throw new TypeError(`${where}: options: expected a RequestOptions (WIT option<request-options>)`);
+    if (options !== undefined && !(options instanceof RequestOptions))
+      throw new TypeError(`${where}: options: expected a RequestOptions (WIT option<request-options>)`);
     const [body, transmitted] = newBody(contents, trailers, where);
     return [new Request(headers, body, options), transmitted];
   }
