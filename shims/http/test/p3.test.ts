@@ -262,6 +262,7 @@ describe('wasi:http@0.3.0 client.send over fetch', () => {
     req.setAuthority(`127.0.0.1:${port}`);
     expect(await rejected(client.send(req))).toEqual({ tag: 'connection-refused' });
     expect(await transmitted).toEqual({ tag: 'err', val: { tag: 'connection-refused' } });
+    expect(contents.cancelled).toBeDefined();
   });
 
   it('a request without an authority is HTTP-request-URI-invalid', async () => {

@@ -45,8 +45,7 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
  * are checked before the stream ends, and a failure there aborts the request with its
  * code (fetch would report an upload error only as its own generic one).
  */
-function uploadStream(contents: ReadableStream<Uint8Array>, body: Body, abort: AbortController): ReadableStream<Uint8Array> {
-  const reader = contents.getReader();
+function uploadStream(reader: ReadableStreamDefaultReader<Uint8Array>, body: Body, abort: AbortController): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -70,9 +69,11 @@ async function send(request: Request): Promise<Response> {
   if (!(request instanceof Request)) throw new TypeError('wasi:http/client#send: request: expected a Request (WIT request)');
   const parts = takeForSend(request);
   const { body } = parts;
+  // Whoever holds the guest's stream drops it on failure, so the guest's writes end.
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const fail = (failure: RequestFailure): never => {
     body.report({ tag: 'err', val: failure.code });
-    body.contents?.cancel(failure).catch(() => {});
+    (reader ?? body.contents)?.cancel(failure).catch(() => {});
     throw failure.code;
   };
   let target: ReturnType<typeof fetchTarget>;
@@ -91,7 +92,8 @@ async function send(request: Request): Promise<Response> {
     let init: RequestInit & { duplex?: 'half' } = { method, headers, signal: abort.signal, redirect: isNode ? 'manual' : 'follow' };
     const hasBody = method !== 'GET' && method !== 'HEAD';
     if (body.contents && hasBody && httpConfig().streamRequestBodies) {
-      init = { ...init, body: uploadStream(body.contents, body, abort), duplex: 'half' };
+      reader = body.contents.getReader();
+      init = { ...init, body: uploadStream(reader, body, abort), duplex: 'half' };
     } else {
       const bytes = body.contents ? await collect(body.contents) : new Uint8Array(0);
       await checkTrailers(body);
