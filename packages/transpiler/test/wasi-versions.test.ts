@@ -45,4 +45,12 @@ describe('default WASI mapping by version', () => {
     expect(glue).toMatch(/import \{ environment as \$\w+ \} from "\.\/env3\.js";/);
     expect(glue).toMatch(/import \{ environment as \$\w+ \} from "@weft\/wasi-cli";/);
   });
+
+  it('a map pattern with the version after its star picks out one release (what the e2e map relies on)', async () => {
+    const map = { 'wasi:cli/*@0.3.0': '@weft/wasi-cli/p3#*', 'wasi:cli/*': '@weft/wasi-cli#*' };
+    const { files } = await transpile(await assembleWat(WAT), { name: 'c', map });
+    const glue = new TextDecoder().decode(files['c.js']);
+    expect(glue).toMatch(/import \{ environment as \$\w+ \} from "@weft\/wasi-cli\/p3";/);
+    expect(glue).toMatch(/import \{ environment as \$\w+ \} from "@weft\/wasi-cli";/);
+  });
 });
