@@ -55,7 +55,7 @@ export interface StaticServerOptions {
 /** Where a page POSTs what `onReport` receives. */
 export const REPORT_PATH = '/__report__';
 
-const BARE_WEFT_IMPORT = /(['"])(@weft\/wasi-[a-z]+(?:\/opfs)?)\1/g;
+const BARE_WEFT_IMPORT = /(['"])(@weft\/wasi-[a-z]+(?:\/opfs|\/p3|\/web-streams)?)\1/g;
 
 function resolveBare(js: string): string {
   const { imports } = weftImportMap();
