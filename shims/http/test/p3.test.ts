@@ -45,6 +45,12 @@ function route(req: IncomingMessage, res: ServerResponse): void {
   } else if (url.pathname === '/drip') {
     res.write('first;');
     void gates.get('drip')!.promise.then(() => res.end('second;'));
+  } else if (url.pathname === '/early') {
+    // Answers before the request body ends, and reads it on.
+    res.writeHead(200);
+    res.flushHeaders();
+    req.on('data', () => {});
+    req.on('end', () => res.end('done'));
   } else if (url.pathname === '/stall') {
     res.write('only;');
   } else if (url.pathname === '/slow') {
@@ -229,6 +235,22 @@ describe('wasi:http@0.3.0 client.send over fetch', () => {
     const res = await client.send(req);
     expect(JSON.parse((await readBody(res)).text)).toEqual({ body: 'first;last;' });
     expect(await transmitted).toEqual({ tag: 'ok', val: undefined });
+  });
+
+  it('transmission settles when the upload ends, not when the server answers', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const contents = guestStream(['start;', async () => (await released, 'end;')]);
+    const { req, transmitted } = request('/early', { method: { tag: 'post' }, contents });
+    let settled = false;
+    void transmitted.then(() => (settled = true));
+    const res = await client.send(req);
+    expect(res.getStatusCode()).toBe(200);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(false);
+    release();
+    expect(await transmitted).toEqual({ tag: 'ok', val: undefined });
+    expect((await readBody(res)).text).toBe('done');
   });
 
   it('collects the body where streaming uploads are off (a browser over HTTP/1.1)', async () => {

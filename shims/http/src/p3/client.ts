@@ -43,7 +43,8 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
 /**
  * The guest's contents as fetch's upload stream: when fetch has read it all, the trailers
  * are checked before the stream ends, and a failure there aborts the request with its
- * code (fetch would report an upload error only as its own generic one).
+ * code (fetch would report an upload error only as its own generic one). The end of this
+ * stream is the end of transmission, which a server may answer before or after.
  */
 function uploadStream(reader: ReadableStreamDefaultReader<Uint8Array>, body: Body, abort: AbortController): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
@@ -58,6 +59,7 @@ function uploadStream(reader: ReadableStreamDefaultReader<Uint8Array>, body: Bod
           throw failure;
         }
         controller.close();
+        body.report({ tag: 'ok', val: undefined });
       },
       cancel: (reason) => reader.cancel(reason),
     },
@@ -105,8 +107,8 @@ async function send(request: Request): Promise<Response> {
       timer = setTimeout(() => abort.abort(new RequestFailure(code, `no response headers within ${ms} ms`)), ms);
     }
     const response = await fetchResendingOnStaleConnection(url, init);
-    // fetch settles once the upload is done and the response headers are in.
-    body.report({ tag: 'ok', val: undefined });
+    // A collected body went out with the request, which the response now answers.
+    if (!reader) body.report({ tag: 'ok', val: undefined });
     const { stream, done } = sourceStream(new ResponseBodySource(response.body, abort, limits.betweenBytesMs), { closeOnCancel: true });
     // fetch exposes no response trailers: the future says none once the body has ended.
     const trailers = done.then((r): TrailersResult => {
