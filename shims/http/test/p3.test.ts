@@ -409,6 +409,9 @@ describe('wasi:http@0.3.0 toFetchHandler', () => {
     const res = await failing(new globalThis.Request('http://x.test/'));
     expect(res.status).toBe(500);
     expect(await res.text()).toBe('wasi:http/handler#handle failed: HTTP-request-denied\n');
+    // How weft's glue rejects an export's err today: a ComponentError whose payload is the value.
+    const wrapped = toFetchHandler(() => Promise.reject(Object.assign(new Error('err'), { payload: { tag: 'HTTP-response-timeout' } })));
+    expect(await (await wrapped(new globalThis.Request('http://x.test/'))).text()).toBe('wasi:http/handler#handle failed: HTTP-response-timeout\n');
     const trap = new WebAssembly.RuntimeError('unreachable');
     const trapping = toFetchHandler(() => Promise.reject(trap));
     await expect(trapping(new globalThis.Request('http://x.test/'))).rejects.toBe(trap);

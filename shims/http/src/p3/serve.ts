@@ -100,6 +100,13 @@ function isErrorCode(e: unknown): e is ErrorCode {
   return typeof e === 'object' && e !== null && typeof (e as { tag?: unknown }).tag === 'string' && !(e instanceof Error);
 }
 
+/** The error code a guest's `handle` failed with: thrown as is, or as the payload of the glue's ComponentError. */
+function errorCodeOf(e: unknown): ErrorCode | undefined {
+  if (isErrorCode(e)) return e;
+  const payload = e instanceof Error ? (e as { payload?: unknown }).payload : undefined;
+  return isErrorCode(payload) ? payload : undefined;
+}
+
 /**
  * Wrap the guest's `handle` as a fetch handler. The guest's error code becomes a 500
  * response naming it; anything else it throws (a trap) rejects, for the server to handle.
@@ -118,8 +125,9 @@ export function toFetchHandler(handle: GuestHandler): (request: globalThis.Reque
     try {
       response = await handle(request);
     } catch (e) {
-      if (!isErrorCode(e)) throw e;
-      return new globalThis.Response(`wasi:http/handler#handle failed: ${e.tag}\n`, { status: 500, headers: { 'content-type': 'text/plain' } });
+      const code = errorCodeOf(e);
+      if (!code) throw e;
+      return new globalThis.Response(`wasi:http/handler#handle failed: ${code.tag}\n`, { status: 500, headers: { 'content-type': 'text/plain' } });
     }
     if (!(response instanceof Response)) throw new TypeError('toFetchHandler: handle returned something that is not a wasi:http response');
     let report!: (r: TransmitResult) => void;
