@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { thrown } from '../../test-support.js';
@@ -166,6 +166,31 @@ describe('wasi:cli@0.3.0 stdin', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: 'from the pipe\n', encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ text: 'from the pipe\n', done: { tag: 'ok' } });
+  });
+
+  it("'inherit': a guest waiting for input holds the process open; one that dropped stdin does not", async () => {
+    const entry = fileURLToPath(new URL('../dist/p3/index.js', import.meta.url));
+    const script = `
+      const { configure, stdin } = await import(${JSON.stringify(entry)});
+      configure({ stdin: 'inherit' });
+      const [stream, done] = stdin.readViaStream();
+      const reader = stream.getReader();
+      console.log('ready');
+      const first = await reader.read();
+      await reader.cancel();
+      console.log(JSON.stringify({ text: new TextDecoder().decode(first.value), done: await done }));
+    `;
+    // The parent never closes the child's stdin: the child must end on its own once it stops reading.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out === 'ready\n') child.stdin.write('typed later\n');
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    child.stdin.destroy();
+    expect(code).toBe(0);
+    expect(out.split('\n').slice(0, 2)).toEqual(['ready', JSON.stringify({ text: 'typed later\n', done: { tag: 'ok' } })]);
   });
 });
 
