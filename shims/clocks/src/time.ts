@@ -1,4 +1,6 @@
 /** The clocks both WASI versions read: the platform's monotonic and wall clocks and local time zone. */
+
+/** A wall-clock time since the Unix epoch (0.2's `datetime`, 0.3's `instant`). */
 export interface Datetime {
   seconds: bigint;
   nanoseconds: number;
