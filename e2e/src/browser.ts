@@ -3,7 +3,7 @@
  * weft test pages' common parts, and headless Chromium driven by playwright-core (the other
  * engines are in engines.ts).
  */
-import { shimPackage, WASI_PACKAGES } from '@weft/wasi-manifest';
+import { P3_PACKAGES, p3ShimModule, shimPackage, WASI_PACKAGES } from '@weft/wasi-manifest';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,7 +55,7 @@ export interface StaticServerOptions {
 /** Where a page POSTs what `onReport` receives. */
 export const REPORT_PATH = '/__report__';
 
-const BARE_WEFT_IMPORT = /(['"])(@weft\/wasi-[a-z]+(?:\/opfs)?)\1/g;
+const BARE_WEFT_IMPORT = /(['"])(@weft\/wasi-[a-z]+(?:\/opfs|\/p3|\/web-streams)?)\1/g;
 
 function resolveBare(js: string): string {
   const { imports } = weftImportMap();
@@ -118,10 +118,19 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** An import map sending `@weft/wasi-*` to the built shims, as served from the repo root. */
+/** An import map sending `@weft/wasi-*` (and their 0.3 entry points) to the built shims, as served from the repo root. */
 export function weftImportMap(): { imports: Record<string, string> } {
   const imports = Object.fromEntries(WASI_PACKAGES.map((p) => [shimPackage(p), `/shims/${p}/dist/index.js`]));
-  return { imports: { ...imports, '@weft/wasi-manifest': '/shims/manifest/dist/index.js', '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js' } };
+  const p3 = Object.fromEntries(P3_PACKAGES.map((p) => [p3ShimModule(p), `/shims/${p}/dist/p3/index.js`]));
+  return {
+    imports: {
+      ...imports,
+      ...p3,
+      '@weft/wasi-io/web-streams': '/shims/io/dist/web-streams.js',
+      '@weft/wasi-manifest': '/shims/manifest/dist/index.js',
+      '@weft/wasi-filesystem/opfs': '/shims/filesystem/dist/opfs.js',
+    },
+  };
 }
 
 /**

@@ -108,3 +108,14 @@ export async function buildAllImportsComponent(): Promise<Uint8Array> {
   writeFileAtomic(out, component);
   return component;
 }
+
+/** A component assembled from component-model text (jco's `parse`), cached by its text. */
+export async function buildWatComponent(text: string): Promise<Uint8Array> {
+  const key = createHash('sha256').update(text).digest('hex').slice(0, 20);
+  const out = join(cacheDir, 'components', `wat-${key}.wasm`);
+  if (existsSync(out)) return new Uint8Array(readFileSync(out));
+  const { parse } = await import('@bytecodealliance/jco');
+  const component = await (parse as (t: string) => Promise<Uint8Array> | Uint8Array)(text);
+  writeFileAtomic(out, component);
+  return component;
+}

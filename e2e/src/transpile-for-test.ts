@@ -7,7 +7,7 @@
  * and `@bytecodealliance/preview2-shim/*` specifiers it imports resolve through this
  * package's own dependencies.
  */
-import { shimPackage, WASI_PACKAGES } from '@weft/wasi-manifest';
+import { P3_PACKAGES, p3ShimModule, shimPackage, WASI_PACKAGES } from '@weft/wasi-manifest';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +22,16 @@ export function currentEngine(): Engine {
   return e;
 }
 
-/** `wasi:<pkg>/*` -> `@weft/wasi-<pkg>#*`: the interface name picks the named export. */
+/**
+ * `wasi:<pkg>/*@0.3.0` -> `@weft/wasi-<pkg>/p3#*`, then `wasi:<pkg>/*` -> `@weft/wasi-<pkg>#*`:
+ * the interface name picks the named export. A map pattern holds one `*`, so the 0.3
+ * patterns name the release exactly, and come first since the first match wins.
+ */
 export function weftWasiMap(): Record<string, string> {
-  return Object.fromEntries(WASI_PACKAGES.map((p) => [`wasi:${p}/*`, `${shimPackage(p)}#*`]));
+  return Object.fromEntries([
+    ...P3_PACKAGES.map((p) => [`wasi:${p}/*@0.3.0`, `${p3ShimModule(p)}#*`]),
+    ...WASI_PACKAGES.map((p) => [`wasi:${p}/*`, `${shimPackage(p)}#*`]),
+  ]);
 }
 
 export interface TranspileForTestOptions {

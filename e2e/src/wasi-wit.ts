@@ -1,14 +1,16 @@
 /**
- * The WASI 0.2 interfaces weft's shims implement, read from the WIT that
- * @bytecodealliance/jco ships (a dev dependency): what each interface exports, as the
- * glue will look it up (camelCase functions, PascalCase resource classes and their
- * camelCase methods).
+ * The WASI interfaces weft's shims implement (0.2, and 0.3 for the p3 entry points), read
+ * from the WIT that @bytecodealliance/jco ships (a dev dependency): what each interface
+ * exports, as the glue will look it up (camelCase functions, PascalCase resource classes
+ * with their camelCase methods and static functions).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { e2eRoot } from './paths.js';
 
 export const WASI_VERSION = '0.2.12';
+/** The WASI 0.3 release whose WIT the p3 entry points are checked against. */
+export const WASI_P3_VERSION = '0.3.0';
 import { WASI_PACKAGES } from '@weft/wasi-manifest';
 
 export interface WitInterface {
@@ -18,14 +20,16 @@ export interface WitInterface {
   functions: string[];
   /** resource name (kebab) -> method names (kebab) */
   resources: Map<string, string[]>;
+  /** resource name (kebab) -> static function names (kebab) */
+  statics: Map<string, string[]>;
 }
 
-export function witDir(): string {
-  return join(e2eRoot, 'node_modules', '@bytecodealliance', 'jco', 'lib', 'wit', 'builtin', WASI_VERSION);
+export function witDir(version = WASI_VERSION): string {
+  return join(e2eRoot, 'node_modules', '@bytecodealliance', 'jco', 'lib', 'wit', 'builtin', version);
 }
 
-export function witPackageText(pkg: string): string {
-  return readFileSync(join(witDir(), `wasi-${pkg}`, 'package.wit'), 'utf8');
+export function witPackageText(pkg: string, version = WASI_VERSION): string {
+  return readFileSync(join(witDir(version), `wasi-${pkg}`, 'package.wit'), 'utf8');
 }
 
 /** Just enough WIT to list interfaces, free functions, resources and their methods. */
@@ -47,13 +51,16 @@ export function parseWitInterfaces(pkg: string, text: string): WitInterface[] {
       continue;
     }
     const open = /^(interface|resource|record|variant|enum|flags|world)\s+(%?[A-Za-z0-9-]+)\s*\{/.exec(line);
-    const func = /^(%?[A-Za-z0-9-]+)\s*:\s*(static\s+)?func\b/.exec(line);
+    const func = /^(%?[A-Za-z0-9-]+)\s*:\s*(static\s+)?(?:async\s+)?func\b/.exec(line);
     if (open) {
       stack.push({ kind: open[1]!, name: open[2]!.replace(/^%/, '') });
       if (open[1] === 'interface') {
-        iface = { pkg, name: stack.at(-1)!.name, functions: [], resources: new Map() };
+        iface = { pkg, name: stack.at(-1)!.name, functions: [], resources: new Map(), statics: new Map() };
         out.push(iface);
-      } else if (open[1] === 'resource' && iface) iface.resources.set(stack.at(-1)!.name, []);
+      } else if (open[1] === 'resource' && iface) {
+        iface.resources.set(stack.at(-1)!.name, []);
+        iface.statics.set(stack.at(-1)!.name, []);
+      }
       if (line.endsWith('}')) stack.pop();
     } else if (/^resource\s+[A-Za-z0-9-]+\s*;/.test(line) && iface) {
       iface.resources.set(/^resource\s+([A-Za-z0-9-]+)/.exec(line)![1]!, []);
@@ -61,7 +68,7 @@ export function parseWitInterfaces(pkg: string, text: string): WitInterface[] {
       const name = func[1]!.replace(/^%/, '');
       const top = stack.at(-1)!;
       if (top.kind === 'interface') iface.functions.push(name);
-      else if (top.kind === 'resource' && !func[2]) iface.resources.get(top.name)!.push(name);
+      else if (top.kind === 'resource') (func[2] ? iface.statics : iface.resources).get(top.name)!.push(name);
     } else if (line.startsWith('}')) {
       const closed = stack.pop();
       if (closed?.kind === 'interface') iface = undefined;

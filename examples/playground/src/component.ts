@@ -1,4 +1,4 @@
-import { WASI_PACKAGES, type WasiPackage } from '@weft/wasi-manifest';
+import { shimTarget, type P3Package, type WasiPackage } from '@weft/wasi-manifest';
 /**
  * A component loaded into the page: transpiled here with `instantiation: 'async'`, its
  * glue imported from a blob URL, its core modules compiled from the in-memory files, and
@@ -6,15 +6,35 @@ import { WASI_PACKAGES, type WasiPackage } from '@weft/wasi-manifest';
  */
 import { inspect, transpile, type InspectResult } from '@weft/transpiler';
 import * as cli from '@weft/wasi-cli';
+import * as cliP3 from '@weft/wasi-cli/p3';
 import * as clocks from '@weft/wasi-clocks';
+import * as clocksP3 from '@weft/wasi-clocks/p3';
 import * as filesystem from '@weft/wasi-filesystem';
+import * as filesystemP3 from '@weft/wasi-filesystem/p3';
 import * as http from '@weft/wasi-http';
+import * as httpP3 from '@weft/wasi-http/p3';
 import * as io from '@weft/wasi-io';
 import * as random from '@weft/wasi-random';
+import * as randomP3 from '@weft/wasi-random/p3';
 import * as sockets from '@weft/wasi-sockets';
+import * as socketsP3 from '@weft/wasi-sockets/p3';
 
-// Typed by the manifest's package list, so a shim added there must be added here.
-const SHIMS: Record<WasiPackage, Record<string, unknown>> = { cli, clocks, filesystem, http, io, random, sockets };
+// Typed by the manifest's package lists, so a shim added there must be added here.
+const SHIMS: Record<`@weft/wasi-${WasiPackage}` | `@weft/wasi-${P3Package}/p3`, Record<string, unknown>> = {
+  '@weft/wasi-cli': cli,
+  '@weft/wasi-cli/p3': cliP3,
+  '@weft/wasi-clocks': clocks,
+  '@weft/wasi-clocks/p3': clocksP3,
+  '@weft/wasi-filesystem': filesystem,
+  '@weft/wasi-filesystem/p3': filesystemP3,
+  '@weft/wasi-http': http,
+  '@weft/wasi-http/p3': httpP3,
+  '@weft/wasi-io': io,
+  '@weft/wasi-random': random,
+  '@weft/wasi-random/p3': randomP3,
+  '@weft/wasi-sockets': sockets,
+  '@weft/wasi-sockets/p3': socketsP3,
+};
 
 type Instance = Record<string, unknown>;
 
@@ -41,13 +61,12 @@ export interface Output {
   stderr: string;
 }
 
-/** `wasi:cli/environment@0.2.3` -> the shim's `environment` object, if it has one. */
+/** `wasi:cli/environment@0.2.3` -> the `environment` object of the shim for that version, if it has one. */
 function shimFor(importName: string): unknown {
-  const m = /^wasi:([a-z-]+)\/([a-z-]+)(@.*)?$/.exec(importName);
-  if (!m) return undefined;
-  const iface = m[2]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  const pkg = m[1]!;
-  return (WASI_PACKAGES as readonly string[]).includes(pkg) ? SHIMS[pkg as WasiPackage][iface] : undefined;
+  const target = shimTarget(importName);
+  if (!target) return undefined;
+  const iface = target.iface.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return SHIMS[target.module as keyof typeof SHIMS]?.[iface];
 }
 
 /** Transpile and compile a component; throws `WeftError` for bytes that are not one. */

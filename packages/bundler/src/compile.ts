@@ -201,13 +201,14 @@ export class ComponentCompiler {
     return { imports: result.imports, files: texts };
   }
 
-  /** Every shim the glue imports must be installed in the app, so there is one copy of it. */
+  /** Every shim the glue imports (or an entry point of one, such as `/p3`) must be installed in the app, so there is one copy of it. */
   private checkShims(file: string, imports: string[]): void {
     for (const spec of imports) {
-      if (!SHIM_PACKAGES.includes(spec)) continue;
-      if (!packageDir(spec, this.root)) {
+      const pkg = SHIM_PACKAGES.find((name) => spec === name || spec.startsWith(`${name}/`));
+      if (!pkg) continue;
+      if (!packageDir(pkg, this.root)) {
         throw new WeftBundlerError(
-          `${this.rel(file)} imports ${spec}, which is not installed in ${this.root}: add it to the app's dependencies (npm install ${spec})`,
+          `${this.rel(file)} imports ${spec}, which is not installed in ${this.root}: add ${pkg} to the app's dependencies (npm install ${pkg})`,
         );
       }
     }

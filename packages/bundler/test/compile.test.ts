@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCFixture } from '@weft/e2e/fixtures';
+import { buildCFixture, buildWatComponent } from '@weft/e2e/fixtures';
 import { ComponentCompiler, partOf } from '../src/compile.js';
 import { isComponent, isComponentFile } from '../src/detect.js';
 import { globToRegExp } from '../src/glob.js';
@@ -122,8 +122,29 @@ describe('ComponentCompiler', () => {
     const file = join(root, 'app.wasm');
     writeFileSync(file, hello);
     await expect(new ComponentCompiler(root).module(file, 'module', 'browser')).rejects.toThrow(
-      /app\.wasm imports @weft\/wasi-(cli|io|clocks|filesystem|random), which is not installed in .*: add it to the app's dependencies \(npm install @weft\/wasi-/,
+      /app\.wasm imports @weft\/wasi-(cli|io|clocks|filesystem|random), which is not installed in .*: add @weft\/wasi-\w+ to the app's dependencies \(npm install @weft\/wasi-/,
     );
+  });
+
+  it('a WASI 0.3 import needs the package whose p3 entry point serves it', async () => {
+    const p3 = await buildWatComponent(`(component
+      (type $list (list string))
+      (import "wasi:cli/environment@0.3.0" (instance $env (export "get-arguments" (func (result $list)))))
+      (core module $m (memory (export "m") 1)
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024)))
+      (core instance $mi (instantiate $m))
+      (core func $args (canon lower (func $env "get-arguments") (memory (core memory $mi "m")) (realloc (core func $mi "realloc"))))
+      (core module $g (import "h" "args" (func (param i32))) (func (export "go")))
+      (core instance $gi (instantiate $g (with "h" (instance (export "args" (func $args))))))
+      (func (export "go") (canon lift (core func $gi "go"))))`);
+    const bare = mkdtempSync(join(tmpdir(), 'weft-noshims-'));
+    writeFileSync(join(bare, 'app.wasm'), p3);
+    await expect(new ComponentCompiler(bare).module(join(bare, 'app.wasm'), 'module', 'browser')).rejects.toThrow(
+      /app\.wasm imports @weft\/wasi-cli\/p3, which is not installed in .*: add @weft\/wasi-cli to the app's dependencies \(npm install @weft\/wasi-cli\)/,
+    );
+    const { root, file } = project();
+    writeFileSync(file, p3);
+    expect(await new ComponentCompiler(root).module(file, 'module', 'browser')).toContain('"@weft/wasi-cli/p3"');
   });
 
   it('a malformed component names the file and the byte offset', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { transpile, WeftError } from '@weft/transpiler';
+import { inspect, transpile, WeftError } from '@weft/transpiler';
 import { pairs, parseArgs, UsageError } from './args.js';
 
 export const RUN_HELP = `Usage: weft run <component.wasm> [options] [-- args...]
@@ -82,11 +82,14 @@ export async function runCommand(argv: string[]): Promise<number> {
     stdout: 'inherit',
     stderr: 'inherit',
   });
-  const exports = await mod.instantiate((f: string) => WebAssembly.compile(files[f] as Uint8Array<ArrayBuffer>), wasiImports());
+  const exports = await mod.instantiate(
+    (f: string) => WebAssembly.compile(files[f] as Uint8Array<ArrayBuffer>),
+    wasiImports(inspect(bytes).imports.map((i) => i.name)),
+  );
   const run = exports.run?.run;
   if (typeof run !== 'function') throw new WeftError(`${file} is not a command component: it does not export wasi:cli/run`);
   try {
-    run();
+    await run();
     return 0;
   } catch (e) {
     if (e instanceof cli.ComponentExit) return e.exitCode;

@@ -2,7 +2,7 @@
  * Node's synchronous file-descriptor I/O, reached through `process.getBuiltinModule` so
  * this package has no Node import a browser would try to load.
  */
-import { sleepUntil } from '@weft/wasi-io';
+import { sleepUntil, type ByteSource } from '@weft/wasi-io';
 
 interface NodeFs {
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
@@ -71,4 +71,58 @@ export function readFdSync(fd: number, max: number): Uint8Array | null {
       sleepUntil(performance.now() + 1);
     }
   }
+}
+
+/** The part of Node's `process.stdin` (a Readable) read here. */
+interface NodeStdin {
+  read(): Uint8Array | null;
+  unshift(chunk: Uint8Array): void;
+  /** A pipe's or terminal's handle (a net.Socket); a file has none to hold. */
+  ref?(): unknown;
+  unref?(): unknown;
+  once(event: 'readable' | 'end' | 'error', listener: (err?: unknown) => void): unknown;
+  off(event: 'readable' | 'end' | 'error', listener: (err?: unknown) => void): unknown;
+  readonly readableEnded: boolean;
+}
+
+let stdinSource: ByteSource | undefined;
+
+/**
+ * The process's stdin read through Node's event loop, so waiting for input blocks nothing
+ * else. One source for the life of the process: every reader takes bytes from the same
+ * place. Only a reader waiting for input holds the process open: a guest that stops
+ * reading must not keep it alive.
+ */
+export function nodeStdinSource(): ByteSource {
+  if (stdinSource) return stdinSource;
+  const stdin = nodeProcess()!.stdin as unknown as NodeStdin;
+  stdin.unref?.();
+  let failure: { error: unknown } | undefined;
+  stdinSource = {
+    read(max) {
+      if (failure) throw failure.error;
+      const chunk = stdin.read();
+      if (chunk === null) return stdin.readableEnded ? null : new Uint8Array(0);
+      if (chunk.length > max) stdin.unshift(chunk.subarray(max));
+      return new Uint8Array(chunk.subarray(0, max));
+    },
+    block() {
+      if (failure || stdin.readableEnded) return;
+      stdin.ref?.();
+      return new Promise<void>((resolve) => {
+        const wake = (err?: unknown) => {
+          if (err !== undefined) failure = { error: err };
+          stdin.off('readable', wake);
+          stdin.off('end', wake);
+          stdin.off('error', wake);
+          stdin.unref?.();
+          resolve();
+        };
+        stdin.once('readable', wake);
+        stdin.once('end', wake);
+        stdin.once('error', wake);
+      });
+    },
+  };
+  return stdinSource;
 }

@@ -1,5 +1,6 @@
 import { bytesSource, type ByteSink, type ByteSource } from '@weft/wasi-io';
-import { nodeProcess, readFdSync, writeFdSync } from './node.js';
+import { readableSource } from '@weft/wasi-io/web-streams';
+import { nodeProcess, nodeStdinSource, readFdSync, writeFdSync } from './node.js';
 
 /** Something with `append`, as a DOM element has; text is appended as it arrives. */
 export interface TextContainer {
@@ -25,9 +26,10 @@ export type OutputTarget = 'inherit' | 'console' | 'ignore' | ((chunk: Uint8Arra
 
 /**
  * Where stdin comes from: its whole content (string or bytes), `'inherit'` (the process's
- * stdin in Node, empty in a browser), `'none'` (empty), or any `ByteSource`.
+ * stdin in Node, empty in a browser), `'none'` (empty), a `ReadableStream` of bytes (read
+ * as the guest asks), or any `ByteSource`.
  */
-export type InputSource = string | Uint8Array | 'inherit' | 'none' | ByteSource;
+export type InputSource = string | Uint8Array | 'inherit' | 'none' | ReadableStream<Uint8Array | ArrayBuffer> | ByteSource;
 
 /** A sink that also reports whether it is a terminal and can push out a partial line. */
 export interface StdioSink extends ByteSink {
@@ -52,12 +54,14 @@ function lineSink(emit: (line: string) => void): StdioSink {
       const lines = pending.split('\n');
       pending = lines.pop()!;
       for (const line of lines) emit(line);
+      // A partial line waits for the end of the task, not of the microtask: bytes piped from
+      // a stream arrive across microtasks, and a line must not be cut where a chunk ends.
       if (pending && !scheduled) {
         scheduled = true;
-        queueMicrotask(() => {
+        setTimeout(() => {
           scheduled = false;
           drain();
-        });
+        }, 0);
       }
     },
     drain,
@@ -110,6 +114,11 @@ export function makeSink(target: OutputTarget, stream: 'stdout' | 'stderr'): Std
 
 export interface StdinSource extends ByteSource {
   readonly isTerminal: boolean;
+  /**
+   * The same bytes read without blocking the thread, where `read` itself would block
+   * (Node's stdin read synchronously): what a reader that can wait for a promise uses.
+   */
+  readonly nonBlocking?: () => ByteSource;
 }
 
 const encoder = new TextEncoder();
@@ -123,8 +132,9 @@ export function makeSource(source: InputSource): StdinSource {
   if (source === 'inherit') {
     const proc = nodeProcess();
     if (!proc) return makeSource('none');
-    return { isTerminal: proc.stdin?.isTTY === true, read: (max) => readFdSync(0, max) };
+    return { isTerminal: proc.stdin?.isTTY === true, read: (max) => readFdSync(0, max), nonBlocking: nodeStdinSource };
   }
+  if (source instanceof ReadableStream) return { isTerminal: false, ...readableSource(source) };
   if (source && typeof source === 'object' && typeof source.read === 'function') {
     const s = source;
     return {
@@ -135,5 +145,5 @@ export function makeSource(source: InputSource): StdinSource {
       close: s.close?.bind(s),
     };
   }
-  throw new TypeError(`stdin: expected a string, a Uint8Array, 'inherit', 'none' or a ByteSource, got ${String(source)}`);
+  throw new TypeError(`stdin: expected a string, a Uint8Array, 'inherit', 'none', a ReadableStream or a ByteSource, got ${String(source)}`);
 }

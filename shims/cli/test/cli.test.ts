@@ -141,7 +141,7 @@ describe('wasi:cli/stdout and stderr', () => {
     stderr.getStderr().blockingWriteAndFlush(enc('bad\n'));
     expect(log.mock.calls).toEqual([['line ✓ one'], ['line two']]);
     expect(error.mock.calls).toEqual([['bad']]);
-    await Promise.resolve();
+    await new Promise((r) => setTimeout(r, 0));
     expect(log.mock.calls).toEqual([['line ✓ one'], ['line two'], ['part']]);
   });
 

@@ -1,46 +1,7 @@
-import { Pollable, timerPollable } from '@weft/wasi-io';
+import { type Pollable, timerPollable } from '@weft/wasi-io';
+import { datetimeMs, ianaZone, monotonicNow, monotonicResolution, nsToMs, offsetAt, u64, WALL_RESOLUTION_NS, wallNow, type Datetime } from './time.js';
 
-/** Nanoseconds on the monotonic clock, which counts from `performance.timeOrigin`. */
-function monotonicNow(): bigint {
-  return msToNs(performance.now());
-}
-
-function msToNs(ms: number): bigint {
-  return BigInt(Math.round(ms * 1e6));
-}
-
-function nsToMs(ns: bigint): number {
-  return Number(ns) / 1e6;
-}
-
-function u64(value: bigint, what: string): bigint {
-  if (typeof value !== 'bigint') throw new TypeError(`${what} must be a bigint (u64), got ${typeof value}`);
-  if (value < 0n || value > 0xffffffffffffffffn) throw new RangeError(`${what}: ${value} is not a u64`);
-  return value;
-}
-
-let measuredResolution: bigint | undefined;
-
-/**
- * Smallest step `performance.now()` takes here, measured once: browsers coarsen it
- * (to 5-100 us depending on cross-origin isolation), Node does not.
- */
-function monotonicResolution(): bigint {
-  if (measuredResolution !== undefined) return measuredResolution;
-  let smallest = Infinity;
-  const start = performance.now();
-  let last = start;
-  for (let steps = 0; steps < 16 && performance.now() - start < 5; ) {
-    const t = performance.now();
-    if (t > last) {
-      smallest = Math.min(smallest, t - last);
-      last = t;
-      steps++;
-    }
-  }
-  measuredResolution = smallest === Infinity ? 1_000_000n : msToNs(smallest) || 1n;
-  return measuredResolution;
-}
+export type { Datetime } from './time.js';
 
 export const monotonicClock = {
   now: monotonicNow,
@@ -53,24 +14,10 @@ export const monotonicClock = {
   },
 };
 
-export interface Datetime {
-  seconds: bigint;
-  nanoseconds: number;
-}
-
-/**
- * The wall clock follows the system clock (`Date.now`), adjustments included, as a wall
- * clock should; `performance.timeOrigin + performance.now()` drifts away from it in
- * long-running processes. That makes its resolution one millisecond.
- */
 export const wallClock = {
-  now(): Datetime {
-    const ms = Date.now();
-    const seconds = Math.floor(ms / 1000);
-    return { seconds: BigInt(seconds), nanoseconds: (ms - seconds * 1000) * 1_000_000 };
-  },
+  now: wallNow,
   resolution(): Datetime {
-    return { seconds: 0n, nanoseconds: 1_000_000 };
+    return { seconds: 0n, nanoseconds: WALL_RESOLUTION_NS };
   },
 };
 
@@ -78,19 +25,6 @@ export interface TimezoneDisplay {
   utcOffset: number;
   name: string;
   inDaylightSavingTime: boolean;
-}
-
-function datetimeMs(when: Datetime, what: string): number {
-  if (!when || typeof when.seconds !== 'bigint' || !Number.isInteger(when.nanoseconds)) {
-    throw new TypeError(`${what}: expected a datetime { seconds: bigint, nanoseconds: number }`);
-  }
-  return Number(when.seconds) * 1000 + Math.floor(when.nanoseconds / 1e6);
-}
-
-/** Seconds east of UTC in the host's local time zone at `ms`. */
-function offsetAt(ms: number): number {
-  const minutesWest = new Date(ms).getTimezoneOffset();
-  return minutesWest === 0 ? 0 : -minutesWest * 60;
 }
 
 /**
@@ -103,7 +37,7 @@ export const timezone = {
     const utcOffset = offsetAt(ms);
     const year = new Date(ms).getUTCFullYear();
     const standard = Math.min(offsetAt(Date.UTC(year, 0, 1)), offsetAt(Date.UTC(year, 6, 1)));
-    const name = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    const name = ianaZone() ?? 'UTC';
     return { utcOffset, name, inDaylightSavingTime: utcOffset > standard };
   },
   utcOffset(when: Datetime): number {

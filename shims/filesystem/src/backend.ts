@@ -1,4 +1,4 @@
-import type { InputStream, OutputStream } from '@weft/wasi-io';
+import type { ByteSink, ByteSource } from '@weft/wasi-io';
 
 export type Filesize = bigint;
 
@@ -102,9 +102,10 @@ export type MaybeAsync<T> = T | Promise<T>;
  * (`jspi`, `asyncify`) waits for; the synchronous mode rejects promises.
  */
 export interface DescriptorBackend {
-  readViaStream?(offset: Filesize): MaybeAsync<InputStream>;
-  writeViaStream?(offset: Filesize): MaybeAsync<OutputStream>;
-  appendViaStream?(): MaybeAsync<OutputStream>;
+  /** The file's bytes from `offset`; each WASI version wraps them in its own kind of stream. */
+  readViaStream?(offset: Filesize): MaybeAsync<ByteSource>;
+  writeViaStream?(offset: Filesize): MaybeAsync<ByteSink>;
+  appendViaStream?(): MaybeAsync<ByteSink>;
   advise?(offset: Filesize, length: Filesize, advice: Advice): MaybeAsync<void>;
   syncData?(): MaybeAsync<void>;
   getFlags?(): MaybeAsync<DescriptorFlags>;

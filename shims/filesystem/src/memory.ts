@@ -1,4 +1,4 @@
-import { InputStream, OutputStream } from '@weft/wasi-io';
+import type { ByteSink, ByteSource } from '@weft/wasi-io';
 import type {
   Advice,
   Datetime,
@@ -162,40 +162,34 @@ class MemoryDescriptor implements DescriptorBackend {
     return file;
   }
 
-  readViaStream(offset: Filesize): InputStream {
+  readViaStream(offset: Filesize): ByteSource {
     const file = this.#readable();
     let pos = checkOffset(offset, 'read-via-stream offset');
-    return new InputStream(
-      {
-        read: (max) => {
-          if (pos >= file.size) return null;
-          const chunk = file.data.slice(pos, Math.min(file.size, pos + max));
-          pos += chunk.length;
-          file.atime = now();
-          return chunk;
-        },
+    return {
+      read: (max) => {
+        if (pos >= file.size) return null;
+        const chunk = file.data.slice(pos, Math.min(file.size, pos + max));
+        pos += chunk.length;
+        file.atime = now();
+        return chunk;
       },
-      'file input-stream',
-    );
+    };
   }
 
-  writeViaStream(offset: Filesize): OutputStream {
+  writeViaStream(offset: Filesize): ByteSink {
     const file = this.#writable();
     let pos = checkOffset(offset, 'write-via-stream offset');
-    return new OutputStream(
-      {
-        write: (bytes) => {
-          writeAt(file, bytes, pos);
-          pos += bytes.length;
-        },
+    return {
+      write: (bytes) => {
+        writeAt(file, bytes, pos);
+        pos += bytes.length;
       },
-      'file output-stream',
-    );
+    };
   }
 
-  appendViaStream(): OutputStream {
+  appendViaStream(): ByteSink {
     const file = this.#writable();
-    return new OutputStream({ write: (bytes) => writeAt(file, bytes, file.size) }, 'file output-stream');
+    return { write: (bytes) => writeAt(file, bytes, file.size) };
   }
 
   advise(offset: Filesize, length: Filesize, _advice: Advice): void {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { join, sep } from 'node:path';
-import { InputStream, OutputStream } from '@weft/wasi-io';
+import type { ByteSink, ByteSource } from '@weft/wasi-io';
 import type {
   Advice,
   DescriptorBackend,
@@ -215,47 +215,41 @@ class NodeDescriptor implements DescriptorBackend {
     return splitPath(path).names.length === 0;
   }
 
-  readViaStream(offset: Filesize): InputStream {
+  readViaStream(offset: Filesize): ByteSource {
     const fd = this.#readable();
     let pos = checkOffset(offset, 'read-via-stream offset');
-    return new InputStream(
-      {
-        read: (max) => {
-          const buf = new Uint8Array(Math.min(max, 1 << 20));
-          let n: number;
-          try {
-            n = fs.readSync(fd, buf, 0, buf.length, pos);
-          } catch (e) {
-            throw filesystemError(ERRNO_CODES[(e as NodeJS.ErrnoException).code ?? ''] ?? 'io', String((e as Error).message));
-          }
-          if (n === 0) return null;
-          pos += n;
-          return buf.subarray(0, n);
-        },
+    return {
+      read: (max) => {
+        const buf = new Uint8Array(Math.min(max, 1 << 20));
+        let n: number;
+        try {
+          n = fs.readSync(fd, buf, 0, buf.length, pos);
+        } catch (e) {
+          throw filesystemError(ERRNO_CODES[(e as NodeJS.ErrnoException).code ?? ''] ?? 'io', String((e as Error).message));
+        }
+        if (n === 0) return null;
+        pos += n;
+        return buf.subarray(0, n);
       },
-      'file input-stream',
-    );
+    };
   }
 
-  #sink(position: () => number, advance: (n: number) => void): OutputStream {
+  #sink(position: () => number, advance: (n: number) => void): ByteSink {
     const fd = this.#writable();
-    return new OutputStream(
-      {
-        write: (bytes) => {
-          try {
-            let done = 0;
-            while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position() + done);
-            advance(done);
-          } catch (e) {
-            throw filesystemError(ERRNO_CODES[(e as NodeJS.ErrnoException).code ?? ''] ?? 'io', String((e as Error).message));
-          }
-        },
+    return {
+      write: (bytes) => {
+        try {
+          let done = 0;
+          while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position() + done);
+          advance(done);
+        } catch (e) {
+          throw filesystemError(ERRNO_CODES[(e as NodeJS.ErrnoException).code ?? ''] ?? 'io', String((e as Error).message));
+        }
       },
-      'file output-stream',
-    );
+    };
   }
 
-  writeViaStream(offset: Filesize): OutputStream {
+  writeViaStream(offset: Filesize): ByteSink {
     let pos = checkOffset(offset, 'write-via-stream offset');
     return this.#sink(
       () => pos,
@@ -263,7 +257,7 @@ class NodeDescriptor implements DescriptorBackend {
     );
   }
 
-  appendViaStream(): OutputStream {
+  appendViaStream(): ByteSink {
     const fd = this.#writable();
     return this.#sink(
       () => fs.fstatSync(fd).size,

@@ -1,4 +1,4 @@
-import { InputStream, OutputStream, type ByteSink, type ByteSource } from '@weft/wasi-io';
+import type { ByteSink, ByteSource } from '@weft/wasi-io';
 import type {
   Advice,
   DescriptorBackend,
@@ -133,19 +133,19 @@ class OpfsDescriptor implements DescriptorBackend {
     return at as Located & { entry: Entry };
   }
 
-  readViaStream(offset: Filesize): InputStream {
+  readViaStream(offset: Filesize): ByteSource {
     const file = this.#readable();
     const start = checkOffset(offset, 'read-via-stream offset');
-    return new InputStream(file instanceof SyncOpenFile ? syncSource(file, start) : asyncSource(file, start), 'file input-stream');
+    return file instanceof SyncOpenFile ? syncSource(file, start) : asyncSource(file, start);
   }
 
-  writeViaStream(offset: Filesize): OutputStream {
+  writeViaStream(offset: Filesize): ByteSink {
     const file = this.#writable();
-    return new OutputStream(sink(file, checkOffset(offset, 'write-via-stream offset')), 'file output-stream');
+    return sink(file, checkOffset(offset, 'write-via-stream offset'));
   }
 
-  appendViaStream(): OutputStream {
-    return new OutputStream(sink(this.#writable(), 'end'), 'file output-stream');
+  appendViaStream(): ByteSink {
+    return sink(this.#writable(), 'end');
   }
 
   advise(offset: Filesize, length: Filesize, _advice: Advice): void {

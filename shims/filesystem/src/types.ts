@@ -1,4 +1,4 @@
-import { IoError } from '@weft/wasi-io';
+import { InputStream, IoError, OutputStream } from '@weft/wasi-io';
 import type {
   Advice,
   DescriptorBackend,
@@ -15,16 +15,22 @@ import type {
   OpenFlags,
   PathFlags,
 } from './backend.js';
-import type { InputStream, OutputStream } from '@weft/wasi-io';
 
 /** `f` applied to a value now, or once its promise settles. (Not named `then`: a module exporting `then` is itself a thenable.) */
 export function mapAsync<T, U>(value: MaybeAsync<T>, f: (v: T) => U): MaybeAsync<U> {
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
+/** The backend behind a 0.2 descriptor, so the 0.3 interface can serve the same preopens. */
+export let backendOf: (d: Descriptor) => DescriptorBackend;
+
 /** `wasi:filesystem/types#descriptor`: a handle onto whatever backend opened it. */
 export class Descriptor {
   readonly #b: DescriptorBackend;
+
+  static {
+    backendOf = (d) => d.#b;
+  }
 
   constructor(b: DescriptorBackend) {
     this.#b = b;
@@ -42,13 +48,13 @@ export class Descriptor {
   }
 
   readViaStream(offset: Filesize): MaybeAsync<InputStream> {
-    return this.#op('readViaStream')(offset);
+    return mapAsync(this.#op('readViaStream')(offset), (source) => new InputStream(source, 'file input-stream'));
   }
   writeViaStream(offset: Filesize): MaybeAsync<OutputStream> {
-    return this.#op('writeViaStream')(offset);
+    return mapAsync(this.#op('writeViaStream')(offset), (sink) => new OutputStream(sink, 'file output-stream'));
   }
   appendViaStream(): MaybeAsync<OutputStream> {
-    return this.#op('appendViaStream')();
+    return mapAsync(this.#op('appendViaStream')(), (sink) => new OutputStream(sink, 'file output-stream'));
   }
   advise(offset: Filesize, length: Filesize, advice: Advice): MaybeAsync<void> {
     return this.#op('advise')(offset, length, advice);

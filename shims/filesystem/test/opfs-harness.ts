@@ -22,10 +22,12 @@ const BOOT = `
 import * as opfs from '/fs/opfs.js';
 import * as fs from '/fs/index.js';
 import * as io from '/io/index.js';
+import * as p3 from '/fs/p3/index.js';
 globalThis.weft = {
   ...opfs,
   ...fs,
   io,
+  p3,
   /** What an operation threw (an ErrorCode string), or 'ok'. */
   async code(fn) {
     try {
@@ -108,7 +110,10 @@ async function compiled(dir: string, file: string): Promise<string> {
   const out = ts.transpileModule(src, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
   }).outputText;
-  return out.replaceAll("from '@weft/wasi-io'", "from '/io/index.js'").replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'");
+  return out
+    .replaceAll("from '@weft/wasi-io/web-streams'", "from '/io/web-streams.js'")
+    .replaceAll("from '@weft/wasi-io'", "from '/io/index.js'")
+    .replaceAll("from '@weft/wasi-manifest'", "from '/manifest/index.js'");
 }
 
 export type Where = 'page' | 'worker' | 'worker-no-sync-access' | 'worker-refusing-sync-access';
@@ -135,7 +140,7 @@ export async function openOpfsBrowser(): Promise<OpfsBrowser> {
       if (kind && Object.hasOwn(WORKER_PRELUDES, kind)) {
         return send('text/javascript', `${WORKER_PRELUDES[kind as keyof typeof WORKER_PRELUDES]}\n${WORKER}`);
       }
-      const m = /^\/(fs|io|manifest)\/([a-z-]+\.js)$/.exec(path);
+      const m = /^\/(fs|io|manifest)\/((?:p3\/)?[a-z-]+\.js)$/.exec(path);
       if (m) return send('text/javascript', await compiled(SOURCES[m[1]!]!, m[2]!));
       throw new Error('not found');
     } catch {

@@ -87,6 +87,19 @@ export class Fields {
     return this.#entries.map(([n, v]) => [n, v.slice()]);
   }
 
+  /** 0.3's name for `entries`. */
+  copyAll(): [string, Uint8Array][] {
+    return this.entries();
+  }
+
+  /** 0.3: the values of `name`, which are then removed. */
+  getAndDelete(name: string): Uint8Array[] {
+    this.#checkMutable();
+    const values = this.get(checkName(name));
+    this.delete(name);
+    return values;
+  }
+
   /** A mutable copy, whatever this one is. */
   clone(): Fields {
     const f = new Fields();

@@ -14,5 +14,6 @@ export {
   type Method,
   type Scheme,
 } from './types.js';
-export { outgoingHandler, configure, resetConfig, type HttpConfig } from './handler.js';
+export { outgoingHandler } from './handler.js';
+export { configure, resetConfig, type HttpConfig } from './config.js';
 export { httpErrorCode, type ErrorCode, type HeaderError, type FieldSizePayload } from './errors.js';

@@ -2,37 +2,9 @@ import { InputStream, OutputStream, Pollable, readyPollable } from '@weft/wasi-i
 import { BodyPipe, ResponseBodySource } from './body.js';
 import { httpErrorCode, RequestFailure, type ErrorCode } from './errors.js';
 import { Fields } from './fields.js';
+import { AUTHORITY, checkDuration, errUnit, PATH, validMethod, validScheme, type Method, type Scheme } from './checks.js';
 
-export type Method = { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' } | { tag: 'other'; val: string };
-
-export type Scheme = { tag: 'HTTP' | 'HTTPS' } | { tag: 'other'; val: string };
-
-/** WIT `result` without an error payload: the glue turns any thrown plain value into `err`. */
-function errUnit(): never {
-  throw undefined;
-}
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const SCHEME = /^[A-Za-z][A-Za-z0-9+\-.]*$/;
-/** host, IPv6 literal or reg-name, with an optional port; no userinfo (fetch refuses it). */
-const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(:[0-9]{0,5})?$/;
-const PATH = /^\/[\x21-\x7e]*$/;
-
-const METHOD_TAGS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch']);
-
-function validMethod(m: unknown): m is Method {
-  if (!m || typeof m !== 'object') return false;
-  const { tag, val } = m as { tag?: unknown; val?: unknown };
-  if (tag === 'other') return typeof val === 'string' && TOKEN.test(val);
-  return typeof tag === 'string' && METHOD_TAGS.has(tag);
-}
-
-function validScheme(s: unknown): s is Scheme {
-  if (!s || typeof s !== 'object') return false;
-  const { tag, val } = s as { tag?: unknown; val?: unknown };
-  if (tag === 'other') return typeof val === 'string' && SCHEME.test(val);
-  return tag === 'HTTP' || tag === 'HTTPS';
-}
+export type { Method, Scheme } from './checks.js';
 
 export interface RequestParts {
   method: Method;
@@ -163,13 +135,6 @@ export class OutgoingBody {
   }
 }
 
-const NS_PER_MS = 1_000_000n;
-
-function checkDuration(d: bigint | undefined): void {
-  if (d === undefined) return;
-  if (typeof d !== 'bigint' || d < 0n || d > 0xffffffffffffffffn) errUnit();
-}
-
 /** `wasi:http/types#request-options`: durations in nanoseconds, as `wasi:clocks` counts them. */
 export class RequestOptions {
   #connect: bigint | undefined;
@@ -196,13 +161,6 @@ export class RequestOptions {
   setBetweenBytesTimeout(duration: bigint | undefined): void {
     checkDuration(duration);
     this.#betweenBytes = duration;
-  }
-
-  /** Milliseconds for timers; a timer cannot wait longer than 2^31 - 1 ms. */
-  static millis(d: bigint | undefined): number | undefined {
-    if (d === undefined) return undefined;
-    const ms = (d + NS_PER_MS - 1n) / NS_PER_MS;
-    return ms > 0x7fffffffn ? 0x7fffffff : Number(ms);
   }
 }
 

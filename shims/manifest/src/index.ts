@@ -18,6 +18,40 @@ export function shimPackage(pkg: WasiPackage): `@weft/wasi-${WasiPackage}` {
 /** Every shim's npm package, in `WASI_PACKAGES` order. */
 export const SHIM_PACKAGES: readonly string[] = WASI_PACKAGES.map(shimPackage);
 
+/** The WASI packages of 0.3 (it has no `wasi:io`: streams, futures and `async func` replace it). */
+export const P3_PACKAGES = ['cli', 'clocks', 'filesystem', 'http', 'random', 'sockets'] as const satisfies readonly WasiPackage[];
+
+export type P3Package = (typeof P3_PACKAGES)[number];
+
+/** The entry point of the shim serving WASI 0.3 package `pkg`: the package's `p3` export. */
+export function p3ShimModule(pkg: P3Package): `@weft/wasi-${P3Package}/p3` {
+  return `@weft/wasi-${pkg}/p3`;
+}
+
+/** Which shim serves a WASI interface: its module and the interface's (kebab-case) name. */
+export interface ShimTarget {
+  module: string;
+  iface: string;
+}
+
+const WASI_INTERFACE = /^wasi:([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)(?:@(.+))?$/;
+
+/**
+ * The shim module serving the WASI interface an import names (`wasi:<pkg>/<iface>@<version>`),
+ * or undefined when weft has no shim for it. The version decides: `0.3.*` goes to the
+ * package's 0.3 entry point (`@weft/wasi-<pkg>/p3`), any other version (0.2.*) or none to
+ * the package itself.
+ */
+export function shimTarget(importName: string): ShimTarget | undefined {
+  const m = WASI_INTERFACE.exec(importName);
+  if (!m) return undefined;
+  const [, pkg, iface, version] = m as unknown as [string, string, string, string | undefined];
+  if (version?.startsWith('0.3.')) {
+    return (P3_PACKAGES as readonly string[]).includes(pkg) ? { module: p3ShimModule(pkg as P3Package), iface } : undefined;
+  }
+  return (WASI_PACKAGES as readonly string[]).includes(pkg) ? { module: shimPackage(pkg as WasiPackage), iface } : undefined;
+}
+
 /**
  * The shim calls that wait, and so may answer with a promise when the glue allows it (the
  * async modes): `wasi:<pkg>/<iface>#<function>`, unversioned, with a trailing `*` matching

@@ -1,14 +1,14 @@
 /** `crypto.getRandomValues` refuses more than this many bytes per call. */
 export const GET_RANDOM_VALUES_LIMIT = 65536;
 
-function lengthArg(len: bigint, what: string): number {
+export function lengthArg(len: bigint, what: string): number {
   if (typeof len !== 'bigint') throw new TypeError(`${what}: len must be a bigint (u64), got ${typeof len}`);
   if (len < 0n || len > 0xffffffffffffffffn) throw new RangeError(`${what}: len ${len} is not a u64`);
   if (len > BigInt(0x7fffffff)) throw new RangeError(`${what}: ${len} bytes is more than one list can hold`);
   return Number(len);
 }
 
-function secureBytes(n: number): Uint8Array {
+export function secureBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
   for (let off = 0; off < n; off += GET_RANDOM_VALUES_LIMIT) {
     crypto.getRandomValues(out.subarray(off, Math.min(n, off + GET_RANDOM_VALUES_LIMIT)));
@@ -16,7 +16,7 @@ function secureBytes(n: number): Uint8Array {
   return out;
 }
 
-function secureU64(): bigint {
+export function secureU64(): bigint {
   return new DataView(secureBytes(8).buffer).getBigUint64(0, true);
 }
 
@@ -40,10 +40,10 @@ export const insecure = {
 
 let seed: [bigint, bigint] | undefined;
 
-export const insecureSeed = {
-  /** Fixed for the life of the instance, as the interface intends: a seed, not a stream. */
-  insecureSeed(): [bigint, bigint] {
-    seed ??= [secureU64(), secureU64()];
-    return [seed[0], seed[1]];
-  },
-};
+/** Fixed for the life of the instance, as the interface intends: a seed, not a stream. */
+export function insecureSeedPair(): [bigint, bigint] {
+  seed ??= [secureU64(), secureU64()];
+  return [seed[0], seed[1]];
+}
+
+export const insecureSeed = { insecureSeed: insecureSeedPair };

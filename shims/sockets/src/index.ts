@@ -1,4 +1,5 @@
 import type { IoError, Pollable } from '@weft/wasi-io';
+import { checkFamily } from './family.js';
 
 /**
  * Browsers have no raw sockets and weft grants no network capability, so every socket
@@ -43,12 +44,6 @@ function notSupported(): never {
 
 function unreachable(what: string): never {
   throw new Error(`wasi:sockets: ${what} called on a socket that cannot exist: weft supports no sockets`);
-}
-
-function checkFamily(family: IpAddressFamily, what: string): void {
-  if (family !== 'ipv4' && family !== 'ipv6') {
-    throw new TypeError(`${what}: ${JSON.stringify(family)} is not an ip-address-family`);
-  }
 }
 
 /** `wasi:sockets/network#network`: a capability that grants nothing here. */

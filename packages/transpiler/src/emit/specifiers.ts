@@ -1,6 +1,6 @@
 import { camelCase, unversioned } from '../js/names.js';
 
-import { shimPackage, WASI_PACKAGES, type WasiPackage } from '@weft/wasi-manifest';
+import { shimTarget } from '@weft/wasi-manifest';
 
 export interface ImportSpecifier {
   /** Module specifier to import from. */
@@ -36,11 +36,10 @@ export function resolveSpecifier(importName: string, map: Record<string, string>
       if (m !== undefined) return { ...split(target.replace('*', unversioned(m))), mapped: true };
     }
   }
-  const base = unversioned(importName);
-  const wasi = /^wasi:([a-z-]+)\/(.+)$/.exec(base);
-  // `wasi:<pkg>/<iface>` maps to the interface's export of the package's shim.
-  if (wasiShim && wasi && isShimmed(wasi[1]!)) return { module: shimPackage(wasi[1]), name: camelCase(wasi[2]!), mapped: true };
-  return { module: base, mapped: false };
+  // `wasi:<pkg>/<iface>` maps to the interface's export of the shim for its version.
+  const shim = wasiShim ? shimTarget(importName) : undefined;
+  if (shim) return { module: shim.module, name: camelCase(shim.iface), mapped: true };
+  return { module: unversioned(importName), mapped: false };
 }
 
 /** `module#name`: the name is the export's own, except that a kebab-case WIT name is camelCased. */
@@ -49,8 +48,4 @@ function split(target: string): Omit<ImportSpecifier, 'mapped'> {
   if (hash < 0) return { module: target };
   const name = target.slice(hash + 1);
   return { module: target.slice(0, hash), name: name.includes('-') ? camelCase(name) : name };
-}
-
-function isShimmed(pkg: string): pkg is WasiPackage {
-  return (WASI_PACKAGES as readonly string[]).includes(pkg);
 }
