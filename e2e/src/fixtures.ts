@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, cFixturesDir } from './paths.js';
+import { cacheDir, cFixturesDir, p3FixturesDir } from './paths.js';
 import { writeFileAtomic } from './fs-util.js';
 
 export const CLANG_FLAGS = ['--target=wasm32-wasi', '-O2'];
@@ -107,6 +107,11 @@ export async function buildAllImportsComponent(): Promise<Uint8Array> {
   const component = await componentNew(core, []);
   writeFileAtomic(out, component);
   return component;
+}
+
+/** The WASI 0.3 guest `fixtures/p3/<name>.wat`, assembled. */
+export async function buildP3Fixture(name: string): Promise<Uint8Array> {
+  return buildWatComponent(readFileSync(join(p3FixturesDir, `${name}.wat`), 'utf8'));
 }
 
 /** A component assembled from component-model text (jco's `parse`), cached by its text. */

@@ -1,0 +1,95 @@
+/**
+ * WASI 0.3 guests (component text, callback-lifted as wit-bindgen's async exports are) on
+ * weft's 0.3 shims in Node, with no JSPI or asyncify: a command copying stdin to stdout, run
+ * by a host module, and an HTTP handler answering web Requests through toFetchHandler and a
+ * real node:http server on loopback.
+ */
+import { spawnSync } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildP3Fixture } from '../src/fixtures.js';
+import { cacheDir } from '../src/paths.js';
+import { transpileForTest } from '../src/transpile-for-test.js';
+
+let cat: string;
+let handler: string;
+
+beforeAll(async () => {
+  cat = (await transpileForTest(await buildP3Fixture('cat'), { name: 'cat', shims: 'weft' })).entry;
+  handler = (await transpileForTest(await buildP3Fixture('hello-handler'), { name: 'hello-handler', shims: 'weft' })).entry;
+}, 120_000);
+
+function runHost(code: string, input: string): { stdout: string; stderr: string; status: number | null } {
+  mkdirSync(cacheDir, { recursive: true });
+  const dir = realpathSync(mkdtempSync(join(cacheDir, 'host-')));
+  writeFileSync(join(dir, 'host.js'), code);
+  const r = spawnSync(process.execPath, ['host.js'], { cwd: dir, encoding: 'utf8', input });
+  rmSync(dir, { recursive: true, force: true });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+describe('a WASI 0.3 command', () => {
+  it('copies stdin to stdout through the 0.3 stream interfaces, then exits', () => {
+    const input = 'hello\n'.repeat(5000);
+    const r = runHost(`import { run } from ${JSON.stringify(pathToFileURL(cat).href)};\nawait run.run();\n`, input);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${input}done\n`);
+  });
+});
+
+describe('a WASI 0.3 HTTP handler', () => {
+  let server: Server;
+  let base: string;
+  let fetchHandler: (r: Request) => Promise<Response>;
+
+  beforeAll(async () => {
+    const { toFetchHandler } = await import('@weft/wasi-http/p3');
+    const { handler: exported } = await import(pathToFileURL(handler).href);
+    fetchHandler = toFetchHandler(exported.handle);
+    // node:http in front of the fetch handler: the request body streams in, the response body out.
+    server = createServer(async (req, res) => {
+      const request = new Request(`http://${req.headers.host}${req.url}`, {
+        method: req.method!,
+        headers: req.headers as Record<string, string>,
+        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' }),
+      } as RequestInit);
+      const response = await fetchHandler(request);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('answers a web Request with a streamed body', async () => {
+    const res = await fetchHandler(new Request('http://localhost/hi'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('hello from a WASI 0.3 handler\n');
+  });
+
+  it('serves 100 requests, 10 at a time, from one instance over loopback', async () => {
+    const get = () =>
+      new Promise<string>((resolve, reject) => {
+        httpRequest(`${base}/n`, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve(`${res.statusCode} ${body}`));
+        })
+          .on('error', reject)
+          .end();
+      });
+    for (let round = 0; round < 10; round++) {
+      const bodies = await Promise.all(Array.from({ length: 10 }, get));
+      expect(bodies).toEqual(Array(10).fill('200 hello from a WASI 0.3 handler\n'));
+    }
+  });
+});
