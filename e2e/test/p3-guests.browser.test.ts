@@ -1,0 +1,85 @@
+/**
+ * WASI 0.3 guests of our own (component text, callback-lifted) in Chromium on the 0.3 shims,
+ * loaded as the self-instantiating ES modules a web app imports: a command copying an
+ * injected stdin stream to a DOM element, and an HTTP handler answering web Requests
+ * through toFetchHandler. No JSPI or asyncify.
+ */
+import { relative } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
+import { buildP3Fixture } from '../src/fixtures.js';
+import { repoRoot } from '../src/paths.js';
+import { transpileForTest } from '../src/transpile-for-test.js';
+
+const PAGE = '/p3-guests.html';
+const BODY = `<pre id="out"></pre>
+<script type="module">
+import * as cli from '@weft/wasi-cli/p3';
+import * as http from '@weft/wasi-http/p3';
+window.p3 = { cli, http };
+</script>
+`;
+
+interface P3 {
+  cli: typeof import('@weft/wasi-cli/p3');
+  http: typeof import('@weft/wasi-http/p3');
+}
+declare const p3: P3;
+
+let pages: StaticServer;
+let browser: Browser;
+let page: Page;
+const urls: Record<string, string> = {};
+
+beforeAll(async () => {
+  for (const name of ['cat', 'hello-handler']) {
+    const out = await transpileForTest(await buildP3Fixture(name), { name, shims: 'weft' });
+    urls[name] = '/' + relative(repoRoot, out.entry).split('\\').join('/');
+  }
+  [pages, browser] = await Promise.all([startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', BODY) } }), launchChromium()]);
+  page = await browser.newPage();
+  await page.goto(`${pages.origin}${PAGE}`);
+  await page.waitForFunction(() => 'p3' in window);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+});
+
+describe('WASI 0.3 guests in Chromium', () => {
+  it('a command copies an injected stdin stream into a DOM element', async () => {
+    const text = await page.evaluate(async (url) => {
+      const enc = new TextEncoder();
+      const out = document.getElementById('out')!;
+      const input = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < 1000; i++) c.enqueue(enc.encode(`line ${i}\n`));
+          c.close();
+        },
+      });
+      p3.cli.configure({ stdin: input, stdout: out });
+      // A string, so vitest does not rewrite the page's import() into its own loader.
+      const mod = await (0, eval)(`import(${JSON.stringify(url)})`);
+      await mod.run.run();
+      return out.textContent;
+    }, urls.cat!);
+    expect(text).toBe(`${Array.from({ length: 1000 }, (_, i) => `line ${i}\n`).join('')}done\n`);
+  });
+
+  it('an HTTP handler answers web Requests, several at once, through toFetchHandler', async () => {
+    const bodies = await page.evaluate(async (url) => {
+      const mod = await (0, eval)(`import(${JSON.stringify(url)})`);
+      const serve = p3.http.toFetchHandler(mod.handler.handle);
+      // Each body is read as its response comes: the guest takes the next request once it has
+      // streamed the last one (its backpressure).
+      const answer = async (i: number) => {
+        const r = await serve(new Request(`${location.origin}/api/${i}`));
+        return `${r.status} ${await r.text()}`;
+      };
+      return Promise.all(Array.from({ length: 5 }, (_, i) => answer(i)));
+    }, urls['hello-handler']!);
+    expect(bodies).toEqual(Array(5).fill('200 hello from a WASI 0.3 handler\n'));
+  });
+});
