@@ -1,13 +1,13 @@
 /**
- * WASI 0.3 guests of our own (component text, callback-lifted) in Chromium on the 0.3 shims,
- * loaded as the self-instantiating ES modules a web app imports: a command copying an
+ * WASI 0.3 guests of our own (component text, callback-lifted) in every engine on the 0.3
+ * shims, loaded as the self-instantiating ES modules a web app imports: a command copying an
  * injected stdin stream to a DOM element, and an HTTP handler answering web Requests
- * through toFetchHandler. No JSPI or asyncify.
+ * through toFetchHandler. No JSPI or asyncify, so WebKit runs them too.
  */
 import { relative } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
+import { startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildP3Fixture } from '../src/fixtures.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
@@ -28,8 +28,6 @@ interface P3 {
 declare const p3: P3;
 
 let pages: StaticServer;
-let browser: Browser;
-let page: Page;
 const urls: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -37,20 +35,40 @@ beforeAll(async () => {
     const out = await transpileForTest(await buildP3Fixture(name), { name, shims: 'weft' });
     urls[name] = '/' + relative(repoRoot, out.entry).split('\\').join('/');
   }
-  [pages, browser] = await Promise.all([startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', BODY) } }), launchChromium()]);
-  page = await browser.newPage();
-  await page.goto(`${pages.origin}${PAGE}`);
-  await page.waitForFunction(() => 'p3' in window);
+  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', BODY) } });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await pages?.close();
 });
 
-describe('WASI 0.3 guests in Chromium', () => {
+describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
+  let browser: EngineBrowser;
+  let page: EnginePage;
+
+  beforeAll(async () => {
+    browser = await launchEngine(engine);
+    page = await browser.newPage();
+    await page.goto(`${pages.origin}${PAGE}`);
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const ready = () => ('p3' in window ? resolve() : setTimeout(ready, 10));
+          ready();
+        }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    try {
+      await page?.close();
+    } finally {
+      await browser?.close();
+    }
+  });
+
   it('a command copies an injected stdin stream into a DOM element', async () => {
-    const text = await page.evaluate(async (url) => {
+    const text = await page.evaluate(async (url: string) => {
       const enc = new TextEncoder();
       const out = document.getElementById('out')!;
       const input = new ReadableStream<Uint8Array>({
@@ -69,7 +87,7 @@ describe('WASI 0.3 guests in Chromium', () => {
   });
 
   it('an HTTP handler answers web Requests, several at once, through toFetchHandler', async () => {
-    const bodies = await page.evaluate(async (url) => {
+    const bodies = await page.evaluate(async (url: string) => {
       const mod = await (0, eval)(`import(${JSON.stringify(url)})`);
       const serve = p3.http.toFetchHandler(mod.handler.handle);
       // Each body is read as its response comes: the guest takes the next request once it has
