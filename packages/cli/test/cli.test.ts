@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCFixture, CLOCKS_STDOUT, FILES_STDOUT } from '@weft/e2e/fixtures';
+import { buildCFixture, buildP3Fixture, CLOCKS_STDOUT, FILES_STDOUT } from '@weft/e2e/fixtures';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 
@@ -41,6 +41,8 @@ beforeAll(async () => {
     components[name] = join(work, `${name}.wasm`);
     writeFileSync(components[name]!, await buildCFixture(name));
   }
+  components.cat_p3 = join(work, 'cat_p3.wasm');
+  writeFileSync(components.cat_p3, await buildP3Fixture('cat'));
 }, 240_000);
 
 describe('weft CLI', () => {
@@ -189,6 +191,13 @@ describe('weft CLI', () => {
     const lines = r.stdout.split('\n');
     expect(r.stdout.length).toBe(16384 * 64);
     expect(lines[16383]).toBe(`line 16383 ${String(16383 * 7).padStart(52, '0')}`);
+  });
+
+  it('runs a WASI 0.3 command: its async run, stdin and stdout as streams', async () => {
+    const r = await weft(['run', components.cat_p3!], 'piped in\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('piped in\ndone\n');
   });
 
   it('runs a command with stdin from the process', async () => {
