@@ -57,6 +57,8 @@ function blankEmptyPointers(v: unknown): unknown {
 interface Deliberate {
   /** Component -> why jco 1.35 cannot transpile it (weft's side is covered by the component's own tests). */
   jcoCannotTranspile: Record<string, string>;
+  /** Component -> why jco 1.35's output cannot run where JSPI is missing, as in Node 20 (checked: it throws there). */
+  jcoNeedsJspi: Record<string, string>;
   /** Messages of thrown errors other than ComponentError (whose message is its payload) are compared by class only. */
   errorMessages: string;
   calls: CallRule[];
@@ -68,6 +70,10 @@ export const deliberate: Deliberate = {
     'instances-reexport.wat': 'jco does not implement an export that re-exports an imported function',
     'nested-resources.wat': 'jco cannot transpile a resource type shared by two inner components',
     'strings-latin1-utf16.wat': 'jco does not implement the latin1+utf16 string encoding',
+  },
+  jcoNeedsJspi: {
+    'p3-host.wat':
+      "jco's output of a Preview 3 component constructs WebAssembly.Suspending while it instantiates; weft's runtime needs no JSPI (p3-host.test.ts covers weft's side)",
   },
   errorMessages: 'weft words its own messages: a wrong value names function, parameter and WIT type; a trap names what the canonical ABI rejected',
   calls: [
@@ -219,6 +225,14 @@ describe('weft against jco: the values JS sees', () => {
       }
       if (surface.exports.length === 0) return;
       const loaded = { weft: await load(bytes, 'weft'), jco: await load(bytes, 'jco') };
+      if (deliberate.jcoNeedsJspi[name] && typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function') {
+        const imports = new Proxy({}, { get: () => new Proxy({}, { get: () => () => 0 }) });
+        await expect(
+          Promise.resolve().then(() => loaded.jco.instantiate(imports)),
+          `jco's output of ${name} ran without JSPI`,
+        ).rejects.toThrow(/Suspending/);
+        return;
+      }
 
       const r = await drive(name, surface, loaded, calls ?? CALLS);
       totals.components++;
