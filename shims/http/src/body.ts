@@ -124,10 +124,11 @@ export class BodyPipe {
 }
 
 /**
- * A response body read one platform chunk at a time: at most one chunk is held, and the
- * next is requested only when the guest has taken the last one.
+ * A body the guest reads (a fetch response's, or a served request's), one platform chunk
+ * at a time: at most one chunk is held, and the next is requested only when the guest has
+ * taken the last one.
  */
-export class ResponseBodySource implements ByteSource {
+export class IncomingBodySource implements ByteSource {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #betweenBytesMs: number | undefined;
   readonly #abort: AbortController;

@@ -13,6 +13,8 @@ export {
   ResponseOutparam,
   type Method,
   type Scheme,
+  type OutparamResult,
 } from './types.js';
+export { serveIncomingHandler, type IncomingHandler, type ServeOptions, type FetchHandler } from './serve.js';
 export { outgoingHandler, configure, resetConfig, type HttpConfig } from './handler.js';
 export { httpErrorCode, type ErrorCode, type HeaderError, type FieldSizePayload } from './errors.js';
