@@ -150,8 +150,8 @@ describe('weft serve: the componentize-js handler', () => {
     expect(missing.status).toBe(404);
     const file = await fetch(`${server.origin}/file?name=note.txt`);
     expect([file.status, await file.text()]).toEqual([200, 'a file on the host\n']);
-    const escape = await fetch(`${server.origin}/file?name=../serve-guest.wasm`);
-    expect(escape.status).toBe(404);
+    const outside = await fetch(`${server.origin}/file?name=../serve-guest.wasm`);
+    expect(outside.status).toBe(404);
   });
 });
 
