@@ -71,6 +71,7 @@ function guestError(err: unknown): string {
   return err instanceof Error ? `${err.name === 'RuntimeError' ? 'trap: ' : ''}${err.message}` : String(err);
 }
 
+/** Serves until SIGINT or SIGTERM, then exits the process: the promise only ever rejects, on a startup error. */
 export async function serveCommand(argv: string[], log: (s: string) => void): Promise<number> {
   const { positional, flags } = parseArgs(argv, SPEC, 'weft serve');
   if (positional.length !== 1) throw new UsageError('weft serve: expected one component file');
@@ -137,12 +138,16 @@ export async function serveCommand(argv: string[], log: (s: string) => void): Pr
   const bound = typeof address === 'object' && address ? address.port : port;
   log(`weft serve: listening on http://${host.includes(':') ? `[${host}]` : host}:${bound}/`);
 
-  return new Promise<number>((resolve) => {
+  return new Promise<number>(() => {
+    let stopping = false;
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // In-flight responses finish; idle keep-alive connections close now.
-      server.close(() => resolve(0));
+      // A second Ctrl-C cuts off the responses still streaming.
+      if (stopping) return server.closeAllConnections();
+      stopping = true;
+      // In-flight responses finish; idle keep-alive connections close now. Then the process
+      // exits at once: a guest still running after its client left (a stream it keeps
+      // writing, timers it set) has nobody to answer, and would otherwise hold the process.
+      server.close(() => process.exit(0));
       server.closeIdleConnections();
     };
     process.on('SIGINT', stop);

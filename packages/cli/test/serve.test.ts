@@ -1,6 +1,6 @@
 /**
  * `weft serve` with real HTTP clients on loopback: the componentize-js handler guest and
- * the core-wasm guest that traps, each served by a `weft serve` process this file starts.
+ * the hello-world core-wasm guest that traps on request, each served by a `weft serve` process this file starts.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCFixture } from '@weft/e2e/fixtures';
-import { buildServeGuest, buildTrapHandler, streamLines, TRAP_HANDLER_OK } from '@weft/e2e/serve-fixtures';
-import { startServerProcess, type ServerProcess } from '@weft/e2e/serve-process';
+import { buildServeGuest, buildHelloHandler, streamLines, HELLO_HANDLER_TEXT } from '@weft/e2e/serve-fixtures';
+import { startJcoServe, startServerProcess, type ServerProcess } from '@weft/e2e/serve-process';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 const LISTENING = /listening on (http:\/\/\S+)/;
@@ -67,9 +67,11 @@ describe('weft serve: the componentize-js handler', () => {
     server = await weftServe([guest, '--env', 'GREETING=hello from the host', '--dir', `${data}::/data`]);
   }, FIRST_START_MS);
 
+  // Node 20 takes seconds to exit with this 40 MB asyncified module loaded: V8 finishes
+  // its background tier-up compilation first.
   afterAll(async () => {
     if (server) expect(await server.stop()).toBe(0);
-  });
+  }, 120_000);
 
   it('answers 200 requests, 20 at a time, each from its own instance', async () => {
     const results = await pool(
@@ -155,12 +157,50 @@ describe('weft serve: the componentize-js handler', () => {
   });
 });
 
+describe('weft serve and jco serve answer alike', () => {
+  let weft: ServerProcess;
+  let jco: ServerProcess;
+
+  beforeAll(async () => {
+    const guest = join(work, 'serve-guest-diff.wasm');
+    writeFileSync(guest, await buildServeGuest());
+    // StarlingMonkey answers one fetch event per instance, so jco must not reuse one.
+    [weft, jco] = await Promise.all([weftServe([guest]), startJcoServe(guest, ['--isolate-requests', 'instance'])]);
+  }, FIRST_START_MS);
+
+  afterAll(async () => {
+    await Promise.all([weft?.stop(), jco?.stop()]);
+  }, 120_000);
+
+  /** What a client sees of one exchange, with the server's own origin taken out. */
+  async function exchange(origin: string, path: string, init?: RequestInit) {
+    const r = await fetch(`${origin}${path}`, init);
+    return { status: r.status, type: r.headers.get('content-type'), body: (await r.text()).replaceAll(origin, '<origin>') };
+  }
+
+  it('for each route of the componentize-js guest', async () => {
+    const upload = Buffer.from(testBytes(65536)).toString('base64');
+    const cases: [string, RequestInit?][] = [
+      ['/hello'],
+      ['/info?q=1', { headers: { 'x-weft-test': 'differential' } }],
+      ['/echo', { method: 'POST', body: upload, headers: { 'content-type': 'text/plain' } }],
+      ['/stream?n=3&ms=20'],
+      ['/nowhere'],
+    ];
+    for (const [path, init] of cases) {
+      const [w, j] = [await exchange(weft.origin, path, init), await exchange(jco.origin, path, init)];
+      expect(w, path).toEqual(j);
+      expect(w.status, path).toBe(path === '/nowhere' ? 404 : 200);
+    }
+  });
+});
+
 describe('weft serve: a guest that traps', () => {
   let trapWasm: string;
 
   beforeAll(async () => {
-    trapWasm = join(work, 'trap-handler.wasm');
-    writeFileSync(trapWasm, await buildTrapHandler());
+    trapWasm = join(work, 'hello-handler.wasm');
+    writeFileSync(trapWasm, await buildHelloHandler());
   });
 
   for (const mode of [[], ['--reuse']]) {
@@ -168,15 +208,15 @@ describe('weft serve: a guest that traps', () => {
       const server = await weftServe([trapWasm, ...mode]);
       try {
         const ok = await fetch(`${server.origin}/`);
-        expect([ok.status, await ok.text()]).toEqual([200, TRAP_HANDLER_OK]);
+        expect([ok.status, await ok.text()]).toEqual([200, HELLO_HANDLER_TEXT]);
         const trap = await fetch(`${server.origin}/`, { headers: { 'x-trap': '1' } });
         expect([trap.status, await trap.text()]).toEqual([500, 'the component failed: unreachable\n']);
         const again = await fetch(`${server.origin}/`);
-        expect([again.status, await again.text()]).toEqual([200, TRAP_HANDLER_OK]);
+        expect([again.status, await again.text()]).toEqual([200, HELLO_HANDLER_TEXT]);
         const silent = await fetch(`${server.origin}/`, { headers: { 'x-no-answer': '1' } });
         expect([silent.status, await silent.text()]).toEqual([500, 'the component returned without setting a response\n']);
         const last = await fetch(`${server.origin}/`);
-        expect([last.status, await last.text()]).toEqual([200, TRAP_HANDLER_OK]);
+        expect([last.status, await last.text()]).toEqual([200, HELLO_HANDLER_TEXT]);
         expect(server.stderr()).toMatch(/weft serve: trap: unreachable/);
       } finally {
         expect(await server.stop()).toBe(0);
