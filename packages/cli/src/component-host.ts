@@ -102,5 +102,6 @@ export async function loadComponent(
     if (!m) modules.set(f, (m = WebAssembly.compile(files[f] as Uint8Array<ArrayBuffer>)));
     return m;
   };
-  return { instantiate: () => glue.instantiate(compile, wasiImports()), cli };
+  const imports = wasiImports();
+  return { instantiate: () => glue.instantiate(compile, imports), cli };
 }

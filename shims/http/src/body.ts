@@ -131,14 +131,15 @@ export class BodyPipe {
 export class IncomingBodySource implements ByteSource {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #betweenBytesMs: number | undefined;
-  readonly #abort: AbortController;
+  readonly #abort: AbortController | undefined;
   #chunk: Uint8Array | null = null;
   #offset = 0;
   #done = false;
   #failure: RequestFailure | undefined;
   #pending: Promise<void> | undefined;
 
-  constructor(body: ReadableStream<Uint8Array> | null, abort: AbortController, betweenBytesMs: number | undefined) {
+  /** `abort` stops the transfer when `betweenBytesMs` passes with no bytes; without a limit neither is needed. */
+  constructor(body: ReadableStream<Uint8Array> | null, abort: AbortController | undefined, betweenBytesMs: number | undefined) {
     this.#reader = (body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).getReader();
     this.#abort = abort;
     this.#betweenBytesMs = betweenBytesMs;
@@ -189,7 +190,7 @@ export class IncomingBodySource implements ByteSource {
     if (this.#betweenBytesMs !== undefined) {
       timer = setTimeout(() => {
         timedOut = new RequestFailure({ tag: 'connection-read-timeout' }, `no response bytes for ${this.#betweenBytesMs} ms`);
-        this.#abort.abort(timedOut);
+        this.#abort?.abort(timedOut);
       }, this.#betweenBytesMs);
     }
     this.#pending = this.#reader.read().then(

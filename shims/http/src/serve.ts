@@ -51,8 +51,8 @@ function incomingRequest(request: Request): IncomingRequest {
     authority: url.host,
     pathWithQuery: url.pathname + url.search,
     headers: Fields.fromHeaders(request.headers),
-    // The source only uses its controller for read timeouts, which a served request has none of.
-    body: new IncomingBodySource(request.body, new AbortController(), undefined),
+    // A served request's body has no between-bytes limit, so nothing to abort on one.
+    body: new IncomingBodySource(request.body, undefined, undefined),
   });
 }
 
