@@ -56,8 +56,9 @@ function start(server: ServeServer, component: string): Promise<ServerProcess> {
 
 export async function measureServe(opts: { quick?: boolean | undefined; log?: (m: string) => void } = {}): Promise<ServeResults> {
   const log = opts.log ?? (() => {});
-  const count = opts.quick ? 300 : 1000;
-  const samples = opts.quick ? 3 : 5;
+  // Many short samples: other work on the machine comes and goes within seconds.
+  const count = opts.quick ? 200 : 400;
+  const samples = opts.quick ? 5 : 15;
   const dir = mkdtempSync(join(tmpdir(), 'weft-bench-serve-'));
   const component = join(dir, 'hello-handler.wasm');
   writeFileSync(component, await buildHelloHandler());
