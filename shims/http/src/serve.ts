@@ -57,7 +57,7 @@ function incomingRequest(request: Request): IncomingRequest {
 }
 
 /** Statuses whose responses have no body, which the `Response` constructor enforces. */
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+const NULL_BODY_STATUS = new Set([204, 205, 304]);
 
 function failure(status: number, message: string): Response {
   return new Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
