@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only size,transpile,calls,startup,asyncify,p3,opfs] [--corpus id,...] [--json file]`
+ * `pnpm bench [--quick] [--only size,transpile,calls,startup,asyncify,p3,opfs,serve] [--corpus id,...] [--json file]`
  * Prints markdown tables; writes the figures to results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,9 +8,10 @@ import { machine, machineTag, type Machine } from './machine.js';
 import { measureOpfs, opfsHeading, opfsTable } from './opfs.js';
 import { resultsDir } from './paths.js';
 import { runBench, sections as runSections, type BenchOptions, type Section } from './run.js';
+import { measureServe, serveHeading, serveTable } from './serve.js';
 
-/** `opfs` runs in Chromium, apart from the weft-vs-jco sections. */
-const sections = [...runSections, 'opfs'] as const;
+/** `opfs` runs in Chromium and `serve` against server processes, apart from the other weft-vs-jco sections. */
+const sections = [...runSections, 'opfs', 'serve'] as const;
 type AnySection = (typeof sections)[number];
 type Options = Omit<BenchOptions, 'only'> & { only?: AnySection[] | undefined };
 
@@ -54,7 +55,7 @@ try {
 }
 const t0 = Date.now();
 const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
-const vsJco = opts.only?.filter((s): s is Section => s !== 'opfs');
+const vsJco = opts.only?.filter((s): s is Section => s !== 'opfs' && s !== 'serve');
 let results: Record<string, unknown> & { machine?: Machine } = {};
 const reports: string[] = [];
 if (vsJco === undefined || vsJco.length > 0) {
@@ -68,6 +69,13 @@ if (opts.only === undefined || opts.only.includes('opfs')) {
   results.machine ??= machine();
   results.opfs = opfs;
   reports.push([opfsHeading(opfs), '', opfsTable(opfs), '', machineTag(results.machine)].join('\n'));
+}
+if (opts.only === undefined || opts.only.includes('serve')) {
+  log('serving HTTP: weft serve and jco serve');
+  const serve = await measureServe({ quick: opts.quick, log });
+  results.machine ??= machine();
+  results.serve = serve;
+  reports.push([serveHeading(serve), '', serveTable(serve), '', machineTag(results.machine)].join('\n'));
 }
 process.stdout.write(`${reports.join('\n\n')}\n`);
 if (opts.json) {

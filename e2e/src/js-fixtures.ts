@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheDir, e2eRoot } from './paths.js';
 import { writeFileAtomic } from './fs-util.js';
+import { withWasiPackages } from './wasi-wit.js';
 
 export const jsFixturesDir = join(e2eRoot, 'fixtures', 'js');
 
@@ -20,7 +21,23 @@ export interface JsFixtureOptions {
   world: string;
   /** WASI features of the guest runtime to leave out, as componentize-js names them. */
   disableFeatures?: ComponentizeFeature[];
+  /**
+   * `guest.wit` uses WASI packages: append them (see withWasiPackages), with these
+   * versions where the guest runtime names other ones.
+   */
+  wasiVersions?: Partial<Record<string, string>>;
 }
+
+/**
+ * The HTTP handler guest (`addEventListener('fetch', …)`). componentize-js 0.21's
+ * StarlingMonkey exports incoming-handler and imports wasi:http/types at 0.2.10, so its
+ * world must name that version.
+ */
+export const SERVE_GUEST: { name: string } & JsFixtureOptions = {
+  name: 'serve-guest',
+  world: 'serve-guest',
+  wasiVersions: { http: '0.2.10' },
+};
 
 /**
  * The HTTP guest: fetch() goes through wasi:http/outgoing-handler. `fetch-event` is left
@@ -85,8 +102,11 @@ export async function buildJsFixture(name: string, opts: JsFixtureOptions): Prom
   }
   const disableFeatures = [...(opts.disableFeatures ?? [])].sort();
   const version = componentizeVersion();
+  const witWorld = opts.wasiVersions ? withWasiPackages(readFileSync(witPath, 'utf8'), opts.wasiVersions) : readFileSync(witPath, 'utf8');
   const h = createHash('sha256');
   hashFolder(dir, h);
+  // The appended WASI packages come from jco's WIT, outside the folder.
+  if (opts.wasiVersions) h.update(witWorld);
   const key = h
     .update(JSON.stringify({ world: opts.world, disableFeatures, componentize: version }))
     .digest('hex')
@@ -102,7 +122,7 @@ export async function buildJsFixture(name: string, opts: JsFixtureOptions): Prom
       let component: Uint8Array;
       // The WIT goes in as text: componentize-js parses it inside a WASI sandbox that cannot
       // open an absolute host path.
-      const options = { sourcePath, witWorld: readFileSync(witPath, 'utf8'), worldName: opts.world, disableFeatures };
+      const options = { sourcePath, witWorld, worldName: opts.world, disableFeatures };
       try {
         ({ component } = await componentize(options));
       } catch (err) {

@@ -86,13 +86,22 @@ export const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: str
 export const pascal = (kebab: string) => camel(kebab).replace(/^[a-z]/, (c) => c.toUpperCase());
 
 /**
- * One WIT source with every shimmed package inline and a world importing all of
- * `wasi:cli/imports`: the widest import surface a WASI 0.2 command can have.
+ * `source` (a WIT package with its worlds) followed by every shimmed package inline, so
+ * one text resolves on its own. `versions` gives a package another 0.2.x version, for a
+ * guest toolchain that names an older one than jco's WIT.
  */
-export function allImportsWorldSource(): string {
-  let src = `package local:all-imports;\n\nworld all-imports {\n  include wasi:cli/imports@${WASI_VERSION};\n}\n`;
+export function withWasiPackages(source: string, versions: Partial<Record<string, string>> = {}): string {
+  let src = source;
   for (const pkg of WASI_PACKAGES) {
-    src += witPackageText(pkg).replace(/^package ([^;]+);/m, 'package $1 {') + '\n}\n';
+    let text = witPackageText(pkg);
+    const version = versions[pkg];
+    if (version) text = text.replaceAll(`wasi:${pkg}@${WASI_VERSION}`, `wasi:${pkg}@${version}`);
+    src += text.replace(/^package ([^;]+);/m, 'package $1 {') + '\n}\n';
   }
   return src;
+}
+
+/** A world importing all of `wasi:cli/imports`: the widest import surface a WASI 0.2 command can have. */
+export function allImportsWorldSource(): string {
+  return withWasiPackages(`package local:all-imports;\n\nworld all-imports {\n  include wasi:cli/imports@${WASI_VERSION};\n}\n`);
 }

@@ -2,6 +2,7 @@ import { WeftError } from '@weft/transpiler';
 import { UsageError } from './args.js';
 import { INSPECT_HELP, inspectCommand } from './inspect-command.js';
 import { RUN_HELP, runCommand } from './run-command.js';
+import { SERVE_HELP, serveCommand } from './serve-command.js';
 import { TRANSPILE_HELP, transpileCommand } from './transpile-command.js';
 
 const HELP = `Usage: weft <command> [options]
@@ -10,6 +11,7 @@ Commands:
   transpile <component.wasm> -o <dir>   component -> core wasm + ES module glue
   inspect <component.wasm>              print the component's imports, exports and core modules
   run <component.wasm> [-- args...]     run a wasi:cli/command component in Node
+  serve <component.wasm> --port <n>     serve a wasi:http/proxy component over HTTP in Node
 
 Run 'weft <command> --help' for a command's options.
 `;
@@ -18,6 +20,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[], log: (s: st
   transpile: { help: TRANSPILE_HELP, run: transpileCommand },
   inspect: { help: INSPECT_HELP, run: inspectCommand },
   run: { help: RUN_HELP, run: (argv) => runCommand(argv) },
+  serve: { help: SERVE_HELP, run: serveCommand },
 };
 
 /** Runs the CLI; returns the exit code. Errors about the input are printed, never thrown. */

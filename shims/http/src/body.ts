@@ -124,20 +124,22 @@ export class BodyPipe {
 }
 
 /**
- * A response body read one platform chunk at a time: at most one chunk is held, and the
- * next is requested only when the guest has taken the last one.
+ * A body the guest reads (a fetch response's, or a served request's), one platform chunk
+ * at a time: at most one chunk is held, and the next is requested only when the guest has
+ * taken the last one.
  */
-export class ResponseBodySource implements ByteSource {
+export class IncomingBodySource implements ByteSource {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #betweenBytesMs: number | undefined;
-  readonly #abort: AbortController;
+  readonly #abort: AbortController | undefined;
   #chunk: Uint8Array | null = null;
   #offset = 0;
   #done = false;
   #failure: RequestFailure | undefined;
   #pending: Promise<void> | undefined;
 
-  constructor(body: ReadableStream<Uint8Array> | null, abort: AbortController, betweenBytesMs: number | undefined) {
+  /** `abort` stops the transfer when `betweenBytesMs` passes with no bytes; without a limit neither is needed. */
+  constructor(body: ReadableStream<Uint8Array> | null, abort: AbortController | undefined, betweenBytesMs: number | undefined) {
     this.#reader = (body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).getReader();
     this.#abort = abort;
     this.#betweenBytesMs = betweenBytesMs;
@@ -188,7 +190,7 @@ export class ResponseBodySource implements ByteSource {
     if (this.#betweenBytesMs !== undefined) {
       timer = setTimeout(() => {
         timedOut = new RequestFailure({ tag: 'connection-read-timeout' }, `no response bytes for ${this.#betweenBytesMs} ms`);
-        this.#abort.abort(timedOut);
+        this.#abort?.abort(timedOut);
       }, this.#betweenBytesMs);
     }
     this.#pending = this.#reader.read().then(

@@ -1,5 +1,5 @@
 import { InputStream, OutputStream, Pollable, readyPollable } from '@weft/wasi-io';
-import { BodyPipe, ResponseBodySource } from './body.js';
+import { BodyPipe, IncomingBodySource } from './body.js';
 import { httpErrorCode, RequestFailure, type ErrorCode } from './errors.js';
 import { Fields } from './fields.js';
 import { AUTHORITY, checkDuration, errUnit, PATH, validMethod, validScheme, type Method, type Scheme } from './checks.js';
@@ -52,7 +52,7 @@ export class OutgoingRequest {
     if (this.#bodyTaken) errUnit();
     this.#bodyTaken = true;
     this.#body = new BodyPipe();
-    return new OutgoingBody(this.#body);
+    return new OutgoingBody(this.#body, 'request');
   }
 
   method(): Method {
@@ -102,11 +102,13 @@ export { takeRequest };
 /** `wasi:http/types#outgoing-body`. */
 export class OutgoingBody {
   readonly #pipe: BodyPipe;
+  readonly #of: 'request' | 'response';
   #streamTaken = false;
   #finished = false;
 
-  constructor(pipe: BodyPipe) {
+  constructor(pipe: BodyPipe, of: 'request' | 'response') {
     this.#pipe = pipe;
+    this.#of = of;
   }
 
   write(): OutputStream {
@@ -119,7 +121,10 @@ export class OutgoingBody {
     if (!(body instanceof OutgoingBody)) throw new TypeError('outgoing-body.finish: this must be an outgoing-body');
     if (body.#finished) throw new Error('outgoing-body.finish: the body was already finished');
     body.#finished = true;
-    if (trailers !== undefined && trailers.entries().length > 0) {
+    // A web Response carries no trailers (fetch exposes none, and a Service Worker cannot
+    // send them), so a served response's trailers are dropped rather than failing a body
+    // whose bytes have all been delivered.
+    if (trailers !== undefined && trailers.entries().length > 0 && body.#of === 'request') {
       const failure = new RequestFailure({ tag: 'internal-error', val: 'fetch cannot send request trailers' }, 'fetch cannot send request trailers');
       body.#pipe.fail(failure);
       throw failure.code;
@@ -168,13 +173,13 @@ export class RequestOptions {
 export class IncomingResponse {
   readonly #status: number;
   readonly #headers: Fields;
-  readonly #body: ResponseBodySource;
+  readonly #body: IncomingBodySource;
   #consumed = false;
 
   constructor(response: Response, abort: AbortController, betweenBytesMs: number | undefined) {
     this.#status = response.status;
     this.#headers = Fields.fromHeaders(response.headers);
-    this.#body = new ResponseBodySource(response.body, abort, betweenBytesMs);
+    this.#body = new IncomingBodySource(response.body, abort, betweenBytesMs);
   }
 
   status(): number {
@@ -199,11 +204,11 @@ export class IncomingResponse {
 
 /** `wasi:http/types#incoming-body`. */
 export class IncomingBody {
-  readonly #source: ResponseBodySource;
+  readonly #source: IncomingBodySource;
   #streamTaken = false;
   #finished = false;
 
-  constructor(source: ResponseBodySource) {
+  constructor(source: IncomingBodySource) {
     this.#source = source;
   }
 
@@ -303,47 +308,104 @@ export class FutureIncomingResponse {
   }
 }
 
-function noIncomingHandler(what: string): never {
-  throw new Error(`wasi:http/types: ${what}: weft serves no incoming requests, so this resource cannot exist`);
+/** A served request's parts, as the handler adapter builds them from a web `Request`. */
+export interface IncomingRequestParts {
+  method: Method;
+  scheme: Scheme | undefined;
+  authority: string | undefined;
+  pathWithQuery: string | undefined;
+  headers: Fields;
+  body: IncomingBodySource;
 }
 
-/** `wasi:http/types#incoming-request`: only an incoming handler receives one, and weft runs none. */
+/** `wasi:http/types#incoming-request`: the request an incoming handler is called with. */
 export class IncomingRequest {
+  readonly #parts: IncomingRequestParts;
+  #consumed = false;
+
+  constructor(parts: IncomingRequestParts) {
+    this.#parts = { ...parts, headers: Fields.frozenCopy(parts.headers) };
+  }
+
   method(): Method {
-    return noIncomingHandler('incoming-request.method');
+    return this.#parts.method;
   }
   pathWithQuery(): string | undefined {
-    return noIncomingHandler('incoming-request.path-with-query');
+    return this.#parts.pathWithQuery;
   }
   scheme(): Scheme | undefined {
-    return noIncomingHandler('incoming-request.scheme');
+    return this.#parts.scheme;
   }
   authority(): string | undefined {
-    return noIncomingHandler('incoming-request.authority');
+    return this.#parts.authority;
   }
   headers(): Fields {
-    return noIncomingHandler('incoming-request.headers');
+    return Fields.frozenCopy(this.#parts.headers);
   }
   consume(): IncomingBody {
-    return noIncomingHandler('incoming-request.consume');
+    if (this.#consumed) errUnit();
+    this.#consumed = true;
+    return new IncomingBody(this.#parts.body);
+  }
+
+  /** Dropped unread: the client's upload is not wanted. */
+  [Symbol.dispose](): void {
+    if (!this.#consumed) this.#parts.body.close();
   }
 }
 
-/** `wasi:http/types#response-outparam`: as for incoming-request, no host ever hands one out. */
+/** What a guest answered through `response-outparam.set`. */
+export type OutparamResult = { tag: 'ok'; val: OutgoingResponse } | { tag: 'err'; val: ErrorCode };
+
+/** `wasi:http/types#response-outparam`: hands the guest's answer to whoever serves the request. */
 export class ResponseOutparam {
-  sendInformational(_status: number, _headers: Fields): void {
-    noIncomingHandler('response-outparam.send-informational');
+  readonly #deliver: (result: OutparamResult) => void;
+  #set = false;
+
+  constructor(deliver: (result: OutparamResult) => void) {
+    this.#deliver = deliver;
   }
-  static set(_param: ResponseOutparam, _response: unknown): void {
-    noIncomingHandler('response-outparam.set');
+
+  /** A web `Response` has no informational (1xx) responses to carry, so the hint is refused. */
+  sendInformational(_status: number, _headers: Fields): void {
+    throw { tag: 'internal-error', val: 'informational responses cannot be sent through a web Response' } satisfies ErrorCode;
+  }
+
+  static set(param: ResponseOutparam, response: OutparamResult): void {
+    if (!(param instanceof ResponseOutparam)) throw new TypeError('response-outparam.set: param must be a response-outparam');
+    if (param.#set) throw new Error('response-outparam.set: the response was already set');
+    if (response?.tag === 'ok' && !(response.val instanceof OutgoingResponse)) {
+      throw new TypeError('response-outparam.set: response must be ok(outgoing-response) or err(error-code)');
+    }
+    param.#set = true;
+    param.#deliver(response);
+  }
+
+  /** True once `set` was called: a handler that returns before it has answered nothing. */
+  get answered(): boolean {
+    return this.#set;
   }
 }
 
-/** `wasi:http/types#outgoing-response`: a guest may build one, though no incoming handler sends it. */
+/** A sent response's parts, for the handler adapter. */
+export interface ResponseParts {
+  status: number;
+  headers: Fields;
+  /** The guest's body, or undefined when it never took one (an empty body). */
+  body: BodyPipe | undefined;
+}
+
+let takeResponse: (r: OutgoingResponse) => ResponseParts;
+
+/** `wasi:http/types#outgoing-response`: what an incoming handler answers with. */
 export class OutgoingResponse {
   #status = 200;
   readonly #headers: Fields;
-  #bodyTaken = false;
+  #body: BodyPipe | undefined;
+
+  static {
+    takeResponse = (r) => ({ status: r.#status, headers: r.#headers, body: r.#body });
+  }
 
   constructor(headers: Fields) {
     if (!(headers instanceof Fields)) throw new TypeError('outgoing-response: headers must be a fields resource');
@@ -364,11 +426,13 @@ export class OutgoingResponse {
   }
 
   body(): OutgoingBody {
-    if (this.#bodyTaken) errUnit();
-    this.#bodyTaken = true;
-    return new OutgoingBody(new BodyPipe());
+    if (this.#body) errUnit();
+    this.#body = new BodyPipe();
+    return new OutgoingBody(this.#body, 'response');
   }
 }
+
+export { takeResponse };
 
 export const types = {
   Fields,

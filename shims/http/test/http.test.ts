@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IoError, WouldBlockError, type InputStream, type Pollable } from '@weft/wasi-io';
-import { thrown } from '../../test-support.js';
+import { asGuestWaits, thrown } from '../../test-support.js';
 import {
   configure,
   Fields,
-  FutureIncomingResponse,
+  type FutureIncomingResponse,
   httpErrorCode,
   IncomingBody,
-  IncomingResponse,
+  type IncomingResponse,
   OutgoingBody,
   OutgoingRequest,
   outgoingHandler,
@@ -21,21 +21,7 @@ import {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const ASYNC_WAIT = Symbol.for('weft.async-wait');
 const MIB = 1 << 20;
-
-/** Run a blocking WASI call the way the async modes do: it returns a promise instead of blocking. */
-async function asGuestWaits<T>(call: () => T): Promise<Awaited<T>> {
-  const g = globalThis as Record<symbol, unknown>;
-  g[ASYNC_WAIT] = true;
-  let result: T;
-  try {
-    result = call();
-  } finally {
-    delete g[ASYNC_WAIT];
-  }
-  return await result;
-}
 
 const pattern = (i: number) => (i * 31 + 7) & 0xff;
 

@@ -200,7 +200,15 @@ export class OutputStream {
     if (contents.length > BLOCKING_WRITE_LIMIT) {
       throw new RangeError(`${this.#label}.blocking-write-and-flush: ${contents.length} bytes exceed the limit of ${BLOCKING_WRITE_LIMIT}`);
     }
-    if (asyncWaitAllowed()) return this.#writeAndFlushAsync(contents);
+    if (asyncWaitAllowed()) {
+      // With room for it all, nothing waits: answering without a promise spares an
+      // async-mode guest an unwind and rewind of its stack for every write.
+      const room = Number(this.checkWrite());
+      if (room === 0 || room < contents.length) return this.#writeAndFlushAsync(contents);
+      this.write(contents);
+      this.flush();
+      return Number(this.checkWrite()) > 0 ? undefined : this.#permitAsync().then(() => undefined);
+    }
     let rest = contents;
     while (rest.length > 0) {
       const n = Math.min(this.#awaitPermit(), rest.length);

@@ -93,4 +93,23 @@ describe('blocking stream calls under an async mode', () => {
     await pending;
     expect(written).toEqual([1, 2, 3]);
   });
+
+  it('blocking-write-and-flush into a sink with room answers at once, with no promise to unwind for', async () => {
+    const { streams } = await import('../src/index.js');
+    const written: number[] = [];
+    let room = 4;
+    const stream = new streams.OutputStream({
+      write: (chunk: Uint8Array) => {
+        written.push(...chunk);
+        room -= chunk.length;
+      },
+      capacity: () => room,
+      block: () => new Promise<void>(() => {}),
+    });
+    expect(allowingAsync(() => stream.blockingWriteAndFlush(new Uint8Array([1, 2, 3])))).toBeUndefined();
+    expect(written).toEqual([1, 2, 3]);
+    // The write filled the sink: the flush must wait for room again, so that is a promise.
+    expect(allowingAsync(() => stream.blockingWriteAndFlush(new Uint8Array([4])))).toBeInstanceOf(Promise);
+    expect(written).toEqual([1, 2, 3, 4]);
+  });
 });
