@@ -5,7 +5,7 @@
  */
 import { IoError } from '@weft/wasi-io';
 import { sourceStream } from '@weft/wasi-io/web-streams';
-import { ResponseBodySource } from '../body.js';
+import { IncomingBodySource } from '../body.js';
 import { httpConfig, isNode } from '../config.js';
 import { fetchFailure, httpErrorCode, RequestFailure, type ErrorCode } from '../errors.js';
 import { fetchResendingOnStaleConnection, fetchTarget, timeouts } from '../fetch-target.js';
@@ -109,7 +109,7 @@ async function send(request: Request): Promise<Response> {
     const response = await fetchResendingOnStaleConnection(url, init);
     // A collected body went out with the request, which the response now answers.
     if (!reader) body.report({ tag: 'ok', val: undefined });
-    const { stream, done } = sourceStream(new ResponseBodySource(response.body, abort, limits.betweenBytesMs), { closeOnCancel: true });
+    const { stream, done } = sourceStream(new IncomingBodySource(response.body, abort, limits.betweenBytesMs), { closeOnCancel: true });
     // fetch exposes no response trailers: the future says none once the body has ended.
     const trailers = done.then((r): TrailersResult => {
       if (r.tag === 'ok') return { tag: 'ok', val: undefined };
