@@ -1,17 +1,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { WeftError } from '@weft/transpiler';
+import { readFile } from 'node:fs/promises';
+import { inspect, WeftError } from '@weft/transpiler';
 import type { FetchHandler, IncomingHandler } from '@weft/wasi-http';
 import { parseArgs, UsageError } from './args.js';
 import { HOST_HELP, HOST_SPEC, loadComponent } from './component-host.js';
 
 export const SERVE_HELP = `Usage: weft serve <component.wasm> [options]
 
-Serves a wasi:http/proxy component (one exporting wasi:http/incoming-handler) over HTTP
-in Node with weft's WASI shims. Each request gets a fresh instance unless --reuse is given.
-A request the component fails (a trap, no response) gets a 500; the server keeps serving.
-Ctrl-C or SIGTERM stops it.
+Serves an HTTP handler component over HTTP in Node with weft's WASI shims: a
+wasi:http/proxy component (exporting wasi:http/incoming-handler, WASI 0.2) or a
+wasi:http/service one (exporting wasi:http/handler, WASI 0.3). Each request gets a fresh
+instance unless --reuse is given. A request the component fails (a trap, no response)
+gets a 500; the server keeps serving. Ctrl-C or SIGTERM stops it.
 
 Options:
   --port <n>          port to listen on (default 8080; 0 picks a free one)
@@ -78,10 +80,13 @@ export async function serveCommand(argv: string[], log: (s: string) => void): Pr
   const file = positional[0]!;
   const port = portOf(flags.port as string | undefined);
   const host = (flags.host as string | undefined) ?? '127.0.0.1';
-  // A handler blocks on request and response bodies, which arrive as promises: the glue must
-  // be able to wait. JSPI where the engine has it; asyncify otherwise (Node before 24).
-  const asyncMode = typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function' ? 'jspi' : 'asyncify';
+  // A WASI 0.3 handler is an async export the Preview 3 runtime drives as it is: no JSPI or
+  // asyncify. A 0.2 one blocks on request and response bodies, which arrive as promises: the
+  // glue must be able to wait. JSPI where the engine has it; asyncify otherwise (Node before 24).
+  const p3 = inspect(new Uint8Array(await readFile(file))).exports.some((e) => /^wasi:http\/handler@0\.3\./.test(e.name));
+  const asyncMode = p3 ? 'sync' : typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function' ? 'jspi' : 'asyncify';
   const { instantiate } = await loadComponent(file, flags, 'weft serve', { args: [], stdin: '' }, { asyncMode });
+  if (p3) return listen(await p3Handler(file, instantiate, !!flags.reuse), host, port, log);
   const { serveIncomingHandler } = await import('@weft/wasi-http');
 
   const fresh = async (): Promise<IncomingHandler> => {
@@ -113,7 +118,37 @@ export async function serveCommand(argv: string[], log: (s: string) => void): Pr
   const handle: FetchHandler = serveIncomingHandler(flags.reuse ? reused : fresh, {
     onGuestError: (err) => console.error(`weft serve: ${guestError(err)}`),
   });
+  return listen(handle, host, port, log);
+}
 
+type P3Handler = { handle(request: unknown): Promise<unknown> };
+
+/**
+ * A WASI 0.3 `handler` export as a fetch handler: a fresh instance per request, or one
+ * instance (replaced after a trap) with --reuse, in which requests run as concurrent tasks.
+ */
+async function p3Handler(file: string, instantiate: () => Promise<Record<string, unknown>>, reuse: boolean): Promise<FetchHandler> {
+  const { toFetchHandler } = await import('@weft/wasi-http/p3');
+  const fresh = async (): Promise<FetchHandler> => {
+    const handler = (await instantiate()).handler as P3Handler | undefined;
+    if (typeof handler?.handle !== 'function') throw new WeftError(`${file} is not an HTTP handler component: it does not export wasi:http/handler`);
+    return toFetchHandler(handler.handle as Parameters<typeof toFetchHandler>[0]);
+  };
+  // Checked before listening, so a component of the wrong kind fails at once.
+  let shared: Promise<FetchHandler> | undefined = Promise.resolve(await fresh());
+  if (!reuse) return async (request) => (await fresh())(request);
+  return async (request) => {
+    const current = (shared ??= fresh());
+    try {
+      return await (await current)(request);
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError && shared === current) shared = undefined;
+      throw err;
+    }
+  };
+}
+
+async function listen(handle: FetchHandler, host: string, port: number, log: (s: string) => void): Promise<number> {
   const server = createServer((req, res) => {
     const abort = new AbortController();
     res.on('close', () => abort.abort());

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCFixture } from '@weft/e2e/fixtures';
+import { buildCFixture, buildP3Fixture } from '@weft/e2e/fixtures';
 import { buildServeGuest, buildHelloHandler, streamLines, HELLO_HANDLER_TEXT } from '@weft/e2e/serve-fixtures';
 import { startJcoServe, startServerProcess, type ServerProcess } from '@weft/e2e/serve-process';
 
@@ -53,6 +53,31 @@ let work: string;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'weft-serve-'));
+});
+
+describe('weft serve: a WASI 0.3 handler', () => {
+  let wasm: string;
+
+  beforeAll(async () => {
+    wasm = join(work, 'hello-handler-p3.wasm');
+    writeFileSync(wasm, await buildP3Fixture('hello-handler'));
+  });
+
+  for (const reuse of [false, true]) {
+    it(`answers 100 requests, 10 at a time${reuse ? ', from one instance (--reuse)' : ', each from its own instance'}`, async () => {
+      const server = await weftServe([wasm, ...(reuse ? ['--reuse'] : [])]);
+      try {
+        const get = () => fetch(`${server.origin}/n`).then(async (r) => `${r.status} ${await r.text()}`);
+        const bodies = await pool(
+          Array.from({ length: 100 }, () => get),
+          10,
+        );
+        expect(bodies).toEqual(Array(100).fill('200 hello from a WASI 0.3 handler\n'));
+      } finally {
+        await server.stop();
+      }
+    });
+  }
 });
 
 describe('weft serve: the componentize-js handler', () => {
