@@ -5,6 +5,7 @@ import { instanceState } from '../../js/helpers.js';
 import type { Lift } from '../../link/plan.js';
 import { alignment, flatSignature, flatten, recordLayout, size } from '../../types/layout.js';
 import { witFunc } from '../wit.js';
+import { lowerArgs } from './call-args.js';
 import { abiCtx, callState, declareCallState, liftCtx } from './abi-context.js';
 import { promising, unwindingInstance } from './async-modes.js';
 import { core } from './core-items.js';
@@ -42,17 +43,7 @@ export function writeLift(g: GlueState, l: Lift, name: string): void {
   // Lowering the arguments checks JS values; a bad one must not poison the instance.
   const lowering = new Code('l');
   const lctx = abiCtx(g, lowering, l.opts, k, l.name, shared);
-  let flatArgs: string[];
-  if (sig.paramsInMemory) {
-    const types = l.type.params.map((p) => p.type);
-    const { offsets, size: sz, align } = recordLayout(types);
-    const pp = lowering.let(`${lctx.realloc()}(0, 0, ${align}, ${sz}) >>> 0`, 'pp');
-    lowering.line(`${g.helpers.use('$range')}(${lctx.view()}, ${pp}, ${sz}, ${align}, ${g.text('parameters')});`);
-    types.forEach((t, i) => lowerMem(lctx, t, params[i]!, `${pp} + ${offsets[i]}`, `${l.name}: parameter ${l.type.params[i]!.name}`));
-    flatArgs = [pp];
-  } else {
-    flatArgs = l.type.params.flatMap((p, i) => lowerFlat(lctx, p.type, params[i]!, `${l.name}: parameter ${p.name}`));
-  }
+  const flatArgs = lowerArgs(g, lowering, lctx, l.type, sig.paramsInMemory, params, l.name);
   // realloc runs guest code, so with it the instance is entered before arguments are lowered;
   // `ok` tells a bad argument (no harm done) from a trap (the instance is poisoned).
   const guarded = shared.usedRealloc;

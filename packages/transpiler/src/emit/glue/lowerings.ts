@@ -6,6 +6,7 @@ import type { Flat } from '../../types/layout.js';
 import { alignment, flatSignature, recordLayout, size } from '../../types/layout.js';
 import { witFunc } from '../wit.js';
 import { callState, declareCallState, liftCtx } from './abi-context.js';
+import { liftArgs } from './call-args.js';
 import { suspends } from './async-modes.js';
 import { hostCall } from './imports.js';
 import { leaveCheck } from './instance-state.js';
@@ -39,20 +40,14 @@ function writeLowering(g: GlueState, l: Lowering, name: string, doc: string): vo
   const retptr = resultInMemory ? `a${names.length}` : undefined;
   if (retptr) names.push(retptr);
 
-  let args: string[];
-  if (paramsInMemory) {
-    const types = l.type.params.map((p) => p.type);
-    const { offsets, size: sz, align } = recordLayout(types);
-    code.line(`const pp = a0 >>> 0;`);
-    code.line(`${g.helpers.use('$range')}(${ctx.view()}, pp, ${sz}, ${align}, ${g.text('parameters')});`);
-    args = types.map((t, i) => code.let(liftMem(ctx, t, `pp + ${offsets[i]}`), 'p'));
-  } else {
-    const reader = new FlatReader(
-      names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })),
-      ctx,
-    );
-    args = l.type.params.map((p) => code.let(liftFlat(ctx, p.type, reader), 'p'));
-  }
+  const args = liftArgs(
+    g,
+    code,
+    ctx,
+    l.type,
+    paramsInMemory,
+    flatParams.map((type, i) => ({ expr: names[i]!, type })),
+  );
   lifting.bindView();
 
   const suspend = suspends(g, l);

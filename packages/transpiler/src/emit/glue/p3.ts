@@ -10,6 +10,7 @@ import type { Flat } from '../../types/layout.js';
 import { alignment, flatSignature, flatten, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, recordLayout, size } from '../../types/layout.js';
 import type { ValType } from '../../types/model.js';
 import { childTypes } from '../../types/model.js';
+import { liftArgs, lowerArgs } from './call-args.js';
 import { abiCtx, type CallState, callState, liftCtx } from './abi-context.js';
 import { core, memory, table } from './core-items.js';
 import { hostCall } from './imports.js';
@@ -83,18 +84,8 @@ export function writeP3Lift(g: GlueState, l: Lift, name: string, doc: string): v
   const params = l.type.params.map((_, i) => `a${i}`);
   if (params.length) code.line(`const [${params.join(', ')}] = args;`);
   const lctx = abiCtx(g, code, l.opts, k, l.name, shared);
-  let flatArgs: string[];
   const paramsInMemory = asyncOpt ? sig.params.length > MAX_FLAT_PARAMS : sig.paramsInMemory;
-  if (paramsInMemory) {
-    const types = l.type.params.map((p) => p.type);
-    const { offsets, size: sz, align } = recordLayout(types);
-    const pp = code.let(`${lctx.realloc()}(0, 0, ${align}, ${sz}) >>> 0`, 'pp');
-    code.line(`${g.helpers.use('$range')}(${lctx.view()}, ${pp}, ${sz}, ${align}, ${g.text('parameters')});`);
-    types.forEach((t, i) => lowerMem(lctx, t, params[i]!, `${pp} + ${offsets[i]}`, `${l.name}: parameter ${l.type.params[i]!.name}`));
-    flatArgs = [pp];
-  } else {
-    flatArgs = l.type.params.flatMap((p, i) => lowerFlat(lctx, p.type, params[i]!, `${l.name}: parameter ${p.name}`));
-  }
+  const flatArgs = lowerArgs(g, code, lctx, l.type, paramsInMemory, params, l.name);
   // From here on a trap poisons the instance; a bad argument above did no harm.
   code.line('task.running = true;');
   const call = `${core(g, l.core)}(${flatArgs.join(', ')})`;
@@ -212,20 +203,14 @@ export function writeP3Lowering(g: GlueState, l: Lowering, name: string, doc: st
   const lifting = liftCtx(g, start, l.opts, k, l.name, shared);
   const ctx = lifting.ctx;
   if (l.callee.kind === 'lifted') ctx.mapsAsPairs = true;
-  let args: string[];
-  if (paramsInMemory) {
-    const types = l.type.params.map((p) => p.type);
-    const { offsets, size: sz, align } = recordLayout(types);
-    start.line(`const pp = a0 >>> 0;`);
-    start.line(`${g.helpers.use('$range')}(${ctx.view()}, pp, ${sz}, ${align}, ${g.text('parameters')});`);
-    args = types.map((t, i) => start.let(liftMem(ctx, t, `pp + ${offsets[i]}`), 'p'));
-  } else {
-    const reader = new FlatReader(
-      names.slice(0, sig.params.length).map((n, i) => ({ expr: n, type: sig.params[i]! })),
-      ctx,
-    );
-    args = l.type.params.map((p) => start.let(liftFlat(ctx, p.type, reader), 'p'));
-  }
+  const args = liftArgs(
+    g,
+    start,
+    ctx,
+    l.type,
+    paramsInMemory,
+    flatParams.map((type, i) => ({ expr: names[i]!, type })),
+  );
   lifting.bindView();
   const lent = [...ctx.after];
   if (shared.ending) {
