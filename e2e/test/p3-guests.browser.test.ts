@@ -13,17 +13,22 @@ import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
 
 const PAGE = '/p3-guests.html';
-const BODY = `<pre id="out"></pre>
+/** The page's module script loads the shims and the two guests (a test's own import() would be rewritten by vitest). */
+const body = (cat: string, handler: string) => `<pre id="out"></pre>
 <script type="module">
 import * as cli from '@weft/wasi-cli/p3';
 import * as http from '@weft/wasi-http/p3';
-window.p3 = { cli, http };
+import * as cat from '${cat}';
+import * as handler from '${handler}';
+window.p3 = { cli, http, cat, handler };
 </script>
 `;
 
 interface P3 {
   cli: typeof import('@weft/wasi-cli/p3');
   http: typeof import('@weft/wasi-http/p3');
+  cat: { run: { run(): Promise<void> } };
+  handler: { handler: { handle: Parameters<typeof import('@weft/wasi-http/p3').toFetchHandler>[0] } };
 }
 declare const p3: P3;
 
@@ -35,7 +40,7 @@ beforeAll(async () => {
     const out = await transpileForTest(await buildP3Fixture(name), { name, shims: 'weft' });
     urls[name] = '/' + relative(repoRoot, out.entry).split('\\').join('/');
   }
-  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', BODY) } });
+  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', body(urls.cat!, urls['hello-handler']!)) } });
 }, 120_000);
 
 afterAll(async () => {
@@ -68,7 +73,7 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
   });
 
   it('a command copies an injected stdin stream into a DOM element', async () => {
-    const text = await page.evaluate(async (url: string) => {
+    const text = await page.evaluate(async () => {
       const enc = new TextEncoder();
       const out = document.getElementById('out')!;
       const input = new ReadableStream<Uint8Array>({
@@ -78,18 +83,15 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
         },
       });
       p3.cli.configure({ stdin: input, stdout: out });
-      // A string, so vitest does not rewrite the page's import() into its own loader.
-      const mod = await (0, eval)(`import(${JSON.stringify(url)})`);
-      await mod.run.run();
+      await p3.cat.run.run();
       return out.textContent;
-    }, urls.cat!);
+    });
     expect(text).toBe(`${Array.from({ length: 1000 }, (_, i) => `line ${i}\n`).join('')}done\n`);
   });
 
   it('an HTTP handler answers web Requests, several at once, through toFetchHandler', async () => {
-    const bodies = await page.evaluate(async (url: string) => {
-      const mod = await (0, eval)(`import(${JSON.stringify(url)})`);
-      const serve = p3.http.toFetchHandler(mod.handler.handle);
+    const bodies = await page.evaluate(async () => {
+      const serve = p3.http.toFetchHandler(p3.handler.handler.handle);
       // Each body is read as its response comes: the guest takes the next request once it has
       // streamed the last one (its backpressure).
       const answer = async (i: number) => {
@@ -97,7 +99,7 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
         return `${r.status} ${await r.text()}`;
       };
       return Promise.all(Array.from({ length: 5 }, (_, i) => answer(i)));
-    }, urls['hello-handler']!);
+    });
     expect(bodies).toEqual(Array(5).fill('200 hello from a WASI 0.3 handler\n'));
   });
 });
