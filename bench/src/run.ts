@@ -2,6 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { asyncifyTable, measureAsyncify, type AsyncifyResults } from './asyncify.js';
+import { guestAsyncifyTable, measureGuestAsyncify, type GuestAsyncifyResults } from './asyncify-guest.js';
 import { buildCorpus, type Component } from './corpus.js';
 import { callGoalVsBaseline, callGoalVsJco, callStatus, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
 import { formatRatio } from './format.js';
@@ -41,11 +42,14 @@ export interface BenchResults {
   calls?: CallRow[];
   startup?: StartupRow[];
   asyncify?: AsyncifyResults;
+  asyncifyGuest?: GuestAsyncifyResults;
 }
 
 const smallId = 'bench';
 const mediumId = 'c-wordfreq';
 const largeId = 'js-guest';
+/** A JS engine guest that waits: asyncify at the size of a real guest. */
+const waitingId = 'js-wait';
 
 export async function runBench(opts: BenchOptions = {}): Promise<{ results: BenchResults; report: string }> {
   const quick = opts.quick ?? false;
@@ -54,7 +58,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
   // Sections other than size need particular components only.
   const wanted = only.has('size')
     ? undefined
-    : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : []), ...(only.has('asyncify') ? [mediumId] : [])];
+    : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : []), ...(only.has('asyncify') ? [mediumId, waitingId] : [])];
   log('building corpus');
   const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
   const results: BenchResults = {
@@ -120,6 +124,10 @@ async function runSections(results: BenchResults, components: Component[], only:
   if (only.has('asyncify') && medium) {
     results.asyncify = await measureAsyncify(medium, quick, log);
   }
+  const waiting = byId(waitingId);
+  if (only.has('asyncify') && waiting) {
+    results.asyncifyGuest = await measureGuestAsyncify(waiting, quick, log);
+  }
 }
 
 /** One line per section: how many measured rows meet their goal, and how many could not be judged. */
@@ -179,6 +187,12 @@ export function renderReport(r: BenchResults): string {
   if (r.asyncify) {
     out.push('', `### What asyncify costs (weft \`sync\` vs \`asyncify\` builds of ${r.asyncify.component}; run time in Node, median ± half the IQR)`, '');
     out.push(asyncifyTable(r.asyncify));
+    out.push('', tag);
+  }
+  if (r.asyncifyGuest) {
+    const g = r.asyncifyGuest;
+    out.push('', `### asyncify at the size of a real guest (${g.component}, a componentize-js JS engine whose export awaits a timer; rewritten by ${g.rewriter}; first call in Chromium, fresh context per sample, median ± half the IQR)`, '');
+    out.push(guestAsyncifyTable(g));
     out.push('', tag);
   }
   const goals = goalSummary(r);
