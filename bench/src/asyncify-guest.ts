@@ -75,7 +75,10 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'appl
 
 /** The page: an import map sends the shims' bare specifiers to their built `dist/`. */
 function pageHtml(): string {
-  const imports = { ...Object.fromEntries(WASI_PACKAGES.map((p) => [shimPackage(p), `/shims/${p}/index.js`])), '@weft/wasi-manifest': '/shims/manifest/index.js' };
+  const imports = {
+    ...Object.fromEntries(WASI_PACKAGES.map((p) => [shimPackage(p), `/shims/${p}/index.js`])),
+    '@weft/wasi-manifest': '/shims/manifest/index.js',
+  };
   return `<!doctype html><meta charset="utf-8">
 <script type="importmap">${JSON.stringify({ imports })}</script>
 <script type="module">
@@ -134,19 +137,6 @@ export async function measureGuestAsyncify(c: Component, quick: boolean, log: (m
   const rewriter = rewriterName();
   log(`asyncify: ${c.id} sync (input size)`);
   const sync = await attempt(build(c, 'sync'));
-  log(`asyncify: ${c.id} asyncify rewrite with ${rewriter}`);
-  const asy = await attempt(build(c, 'asyncify'));
-  log(`asyncify: ${c.id} jspi`);
-  const jspi = await attempt(build(c, 'jspi'));
-  const figures = (b: Outcome<GuestBuild & { dir: string }>): Outcome<GuestBuild> => (isError(b) ? b : { transpileNs: b.transpileNs, coreBytes: b.coreBytes });
-  const result: GuestAsyncifyResults = {
-    component: c.id,
-    rewriter,
-    inputBytes: isError(sync) ? sync : sync.coreBytes,
-    asyncify: figures(asy),
-    jspi: figures(jspi),
-    firstCall: { asyncify: { error: 'not run' }, jspi: { error: 'not run' } },
-  };
   const samples = quick ? 2 : 3;
   const server = await serve();
   const browser = await chromium.launch({
@@ -154,40 +144,52 @@ export async function measureGuestAsyncify(c: Component, quick: boolean, log: (m
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  try {
-    const firstCall = async (b: GuestBuild & { dir: string }, mode: Mode): Promise<FirstCall> => {
-      const total: number[] = [];
-      const call: number[] = [];
-      // Alternating modes would be fairer to drift, but each sample is seconds long and stands alone.
-      for (let i = 0; i < samples; i++) {
-        const context = await browser.newContext();
-        try {
-          const page = await context.newPage();
-          await page.goto(`${server.origin}/`);
-          await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true, undefined, { timeout: 15_000 });
-          const entry = `/out/${relative(scratchDir, b.dir).split(sep).join('/')}/${c.name}.js`;
-          const r = await page.evaluate(
-            ([e, ms, n]) =>
-              (globalThis as unknown as { firstCall(...a: unknown[]): Promise<{ result: number; totalMs: number; callMs: number }> }).firstCall(e, ms, n),
-            [entry, CALL.ms, CALL.n] as const,
-          );
-          if (r.result !== CALL.expect) throw new Error(`${mode}: sleepThenCount returned ${r.result}, expected ${CALL.expect}`);
-          total.push(r.totalMs * 1e6);
-          call.push(r.callMs * 1e6);
-        } finally {
-          await context.close();
-        }
-        log(`asyncify: ${c.id} first call under ${mode}, sample ${i + 1}/${samples}`);
+  const firstCall = async (b: GuestBuild & { dir: string }, mode: Mode): Promise<FirstCall> => {
+    const total: number[] = [];
+    const call: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(`${server.origin}/`);
+        await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true, undefined, { timeout: 15_000 });
+        const entry = `/out/${relative(scratchDir, b.dir).split(sep).join('/')}/${c.name}.js`;
+        const r = await page.evaluate(
+          ([e, ms, n]) =>
+            (globalThis as unknown as { firstCall(...a: unknown[]): Promise<{ result: number; totalMs: number; callMs: number }> }).firstCall(e, ms, n),
+          [entry, CALL.ms, CALL.n] as const,
+        );
+        if (r.result !== CALL.expect) throw new Error(`${mode}: sleepThenCount returned ${r.result}, expected ${CALL.expect}`);
+        total.push(r.totalMs * 1e6);
+        call.push(r.callMs * 1e6);
+      } finally {
+        await context.close();
       }
-      return { total: summarize(total), call: summarize(call) };
+      log(`asyncify: ${c.id} first call under ${mode}, sample ${i + 1}/${samples}`);
+    }
+    return { total: summarize(total), call: summarize(call) };
+  };
+  const figures = (b: Outcome<GuestBuild & { dir: string }>): Outcome<GuestBuild> => (isError(b) ? b : { transpileNs: b.transpileNs, coreBytes: b.coreBytes });
+  try {
+    // JSPI first: its build takes seconds, so a broken page shows before the long rewrite.
+    log(`asyncify: ${c.id} jspi`);
+    const jspi = await attempt(build(c, 'jspi'));
+    const jspiCall = isError(jspi) ? jspi : await attempt(firstCall(jspi, 'jspi'));
+    log(`asyncify: ${c.id} asyncify rewrite with ${rewriter}`);
+    const asy = await attempt(build(c, 'asyncify'));
+    const asyCall = isError(asy) ? asy : await attempt(firstCall(asy, 'asyncify'));
+    return {
+      component: c.id,
+      rewriter,
+      inputBytes: isError(sync) ? sync : sync.coreBytes,
+      asyncify: figures(asy),
+      jspi: figures(jspi),
+      firstCall: { asyncify: asyCall, jspi: jspiCall },
     };
-    if (!isError(jspi)) result.firstCall.jspi = await attempt(firstCall(jspi, 'jspi'));
-    if (!isError(asy)) result.firstCall.asyncify = await attempt(firstCall(asy, 'asyncify'));
   } finally {
     await browser.close();
     await server.close();
   }
-  return result;
 }
 
 /** Goals from the issue: rewrite ≤ 60 s, output ≤ 1.5× input, first call ≤ 2× JSPI's. */
@@ -202,7 +204,13 @@ export function guestAsyncifyTable(r: GuestAsyncifyResults): string {
   const fj = r.firstCall.jspi;
   const callRatio = isError(fa) || isError(fj) ? undefined : fa.total.median / fj.total.median;
   const rows = [
-    ['transpile time (no cache)', cell(a, (b) => formatDuration(b.transpileNs)), cell(j, (b) => formatDuration(b.transpileNs)), '', `≤ 60 s: ${goal(isError(a) ? undefined : a.transpileNs <= GUEST_GOALS.rewriteNs)}`],
+    [
+      'transpile time (no cache)',
+      cell(a, (b) => formatDuration(b.transpileNs)),
+      cell(j, (b) => formatDuration(b.transpileNs)),
+      '',
+      `≤ 60 s: ${goal(isError(a) ? undefined : a.transpileNs <= GUEST_GOALS.rewriteNs)}`,
+    ],
     [
       'core wasm bytes',
       cell(a, (b) => formatBytes(b.coreBytes)),
@@ -217,7 +225,13 @@ export function guestAsyncifyTable(r: GuestAsyncifyResults): string {
       callRatio === undefined ? 'n/a' : formatRatio(callRatio),
       `≤ 2× JSPI: ${goal(callRatio === undefined ? undefined : callRatio <= GUEST_GOALS.firstCallRatio)}`,
     ],
-    ['  of which the call', cell(fa, (f) => formatDuration(f.call.median)), cell(fj, (f) => formatDuration(f.call.median)), isError(fa) || isError(fj) ? 'n/a' : formatRatio(fa.call.median / fj.call.median), ''],
+    [
+      '  of which the call',
+      cell(fa, (f) => formatDuration(f.call.median)),
+      cell(fj, (f) => formatDuration(f.call.median)),
+      isError(fa) || isError(fj) ? 'n/a' : formatRatio(fa.call.median / fj.call.median),
+      '',
+    ],
   ];
   return markdownTable(['', 'asyncify', 'jspi', 'asyncify/jspi', 'goal'], rows);
 }

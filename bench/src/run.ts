@@ -58,7 +58,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
   // Sections other than size need particular components only.
   const wanted = only.has('size')
     ? undefined
-    : [smallId, ...(only.has('transpile') ? [mediumId, largeId] : []), ...(only.has('startup') ? [largeId] : []), ...(only.has('asyncify') ? [mediumId, waitingId] : [])];
+    : [
+        smallId,
+        ...(only.has('transpile') ? [mediumId, largeId] : []),
+        ...(only.has('startup') ? [largeId] : []),
+        ...(only.has('asyncify') ? [mediumId, waitingId] : []),
+      ];
   log('building corpus');
   const corpus = await buildCorpus({ only: opts.corpus ?? wanted, log });
   const results: BenchResults = {
@@ -191,7 +196,11 @@ export function renderReport(r: BenchResults): string {
   }
   if (r.asyncifyGuest) {
     const g = r.asyncifyGuest;
-    out.push('', `### asyncify at the size of a real guest (${g.component}, a componentize-js JS engine whose export awaits a timer; rewritten by ${g.rewriter}; first call in Chromium, fresh context per sample, median ± half the IQR)`, '');
+    out.push(
+      '',
+      `### asyncify at the size of a real guest (${g.component}, a componentize-js JS engine whose export awaits a timer; rewritten by ${g.rewriter}; first call in Chromium, fresh context per sample, median ± half the IQR)`,
+      '',
+    );
     out.push(guestAsyncifyTable(g));
     out.push('', tag);
   }

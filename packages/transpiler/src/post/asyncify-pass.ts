@@ -67,7 +67,7 @@ async function rewriter(): Promise<Rewriter> {
   if (native) {
     return {
       id: `wasm-opt ${native.version}`,
-      optimize: () => 2,
+      optimize: () => 1,
       run: (input, args, what) =>
         runWasmOpt(
           native,
