@@ -69,6 +69,7 @@ async function rewriter(): Promise<Rewriter> {
       id: `wasm-opt ${native.version}`,
       // The clean-up at level 1 brings a 12 MB JS engine's rewrite from 3.1x to about 1.5x
       // its input, and makes it faster to compile and run; its threads share the cost.
+      // Level 2 wrote the very same bytes (wasm-opt 108).
       optimize: () => 1,
       run: (input, args, what) =>
         runWasmOpt(
