@@ -15,6 +15,7 @@ command -v Xvfb >/dev/null || need+=(xvfb)
 command -v clang >/dev/null || need+=(clang)
 command -v wasm-ld >/dev/null || need+=(lld)
 [ -d /usr/include/wasm32-wasi ] || need+=(wasi-libc)
+command -v wasm-opt >/dev/null || need+=(binaryen)
 ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -2,6 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { asyncifyTable, measureAsyncify, type AsyncifyResults } from './asyncify.js';
+import { guestAsyncifyTable, measureGuestAsyncify, type GuestAsyncifyResults } from './asyncify-guest.js';
 import { buildCorpus, type Component } from './corpus.js';
 import { callGoalVsBaseline, callGoalVsJco, callStatus, callTable, hostCalls, measureCalls, type CallRow } from './calls.js';
 import { formatRatio } from './format.js';
@@ -43,11 +44,14 @@ export interface BenchResults {
   startup?: StartupRow[];
   asyncify?: AsyncifyResults;
   p3?: P3Results;
+  asyncifyGuest?: GuestAsyncifyResults;
 }
 
 const smallId = 'bench';
 const mediumId = 'c-wordfreq';
 const largeId = 'js-guest';
+/** A JS engine guest that waits: asyncify at the size of a real guest. */
+const waitingId = 'js-wait';
 
 export async function runBench(opts: BenchOptions = {}): Promise<{ results: BenchResults; report: string }> {
   const quick = opts.quick ?? false;
@@ -60,7 +64,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ results: Benc
         smallId,
         ...(only.has('transpile') ? [mediumId, largeId] : []),
         ...(only.has('startup') ? [largeId] : []),
-        ...(only.has('asyncify') ? [mediumId] : []),
+        ...(only.has('asyncify') ? [mediumId, waitingId] : []),
         ...(only.has('p3') ? Object.values(p3Guests) : []),
       ];
   log('building corpus');
@@ -132,6 +136,10 @@ async function runSections(results: BenchResults, components: Component[], only:
     const guests = Object.fromEntries(Object.entries(p3Guests).map(([name, id]) => [name, byId(id)]));
     if (Object.values(guests).every((c) => c)) results.p3 = await measureP3(guests as Record<GuestName, Component>, quick, log);
   }
+  const waiting = byId(waitingId);
+  if (only.has('asyncify') && waiting) {
+    results.asyncifyGuest = await measureGuestAsyncify(waiting, quick, log);
+  }
 }
 
 /** One line per section: how many measured rows meet their goal, and how many could not be judged. */
@@ -198,6 +206,16 @@ export function renderReport(r: BenchResults): string {
     out.push(p3Table(r.p3));
     out.push('', tag);
     out.push('', p3Notes(r.p3));
+  }
+  if (r.asyncifyGuest) {
+    const g = r.asyncifyGuest;
+    out.push(
+      '',
+      `### asyncify at the size of a real guest (${g.component}, a componentize-js JS engine whose export awaits a timer; rewritten by ${g.rewriter}; first call in Chromium, fresh context per sample, median ± half the IQR)`,
+      '',
+    );
+    out.push(guestAsyncifyTable(g));
+    out.push('', tag);
   }
   const goals = goalSummary(r);
   if (goals) out.push('', goals);

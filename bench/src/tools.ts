@@ -18,7 +18,7 @@ export interface TranspileOpts {
   base64Cutoff?: number;
   map?: Record<string, string> | undefined;
   /** weft only (the asyncify section). */
-  asyncMode?: 'sync' | 'asyncify';
+  asyncMode?: 'sync' | 'jspi' | 'asyncify';
   cacheDir?: false;
 }
 

@@ -50,6 +50,16 @@ export const HTTP_GUEST: { name: string } & JsFixtureOptions = {
   disableFeatures: ['fetch-event'],
 };
 
+/**
+ * A JS engine that waits: timers suspend the guest at wasi:io/poll, and stdout is written
+ * from a callback the engine calls indirectly. http is left out, stdio and clocks stay.
+ */
+export const WAIT_GUEST: { name: string } & JsFixtureOptions = {
+  name: 'wait-guest',
+  world: 'wait-guest',
+  disableFeatures: ['http', 'fetch-event'],
+};
+
 /** A stale lock (a build that died) is taken over after this long. */
 const LOCK_STALE_MS = 10 * 60_000;
 

@@ -55,13 +55,14 @@ describe.each(ENGINES)('JS guest fetch() over wasi:http in %s', (engine) => {
     let entry: string;
     let ctx: HttpCaseContext;
 
+    // A cold asyncify rewrite of the JS engine takes minutes (then ~/.cache/weft has it).
     beforeAll(async () => {
       const out = await transpileForTest(component, { name: `http_guest_${variant.replace(/-/g, '_')}`, asyncMode: variantMode(variant) });
       entry = urlOf(out.entry);
       page = await browser.newPage();
       await page.goto(`${pages.origin}${HTTP_PAGE_PATH}${variantWithoutJspi(variant) ? '?nojspi' : ''}`);
       ctx = { origin: server.origin, deadOrigin, serverLog: server.log, host: 'browser' };
-    });
+    }, 40 * 60_000);
 
     afterAll(async () => {
       await page?.close();

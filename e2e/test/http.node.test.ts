@@ -31,10 +31,11 @@ describe('JS guest fetch() over wasi:http in Node', () => {
   describe.each(NODE_ASYNC_MODES)("asyncMode '%s'", (mode) => {
     let guest: GuestModule;
 
+    // A cold asyncify rewrite of the JS engine takes minutes (then ~/.cache/weft has it).
     beforeAll(async () => {
       const out = await transpileForTest(component, { name: `http_guest_node_${mode}`, asyncMode: mode });
       guest = (await import(pathToFileURL(out.entry).href)) as GuestModule;
-    });
+    }, 40 * 60_000);
 
     for (const c of HTTP_CASES) {
       it(c.name, async () => {

@@ -85,6 +85,22 @@ describe("asyncMode 'asyncify'", () => {
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wasm'))).toEqual(cachedFiles);
   });
 
+  it('exports a memory the module keeps to itself, so the glue can unwind into it', async () => {
+    const own = await assembleWat(`(component
+      (import "local:test/host" (instance $h (export "fetch" (func (param "x" u32) (result u32)))))
+      (core func $fetch (canon lower (func $h "fetch")))
+      (core module $m
+        (import "h" "fetch" (func $f (param i32) (result i32)))
+        (memory 1)
+        (func (export "run") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))
+      (core instance $i (instantiate $m (with "h" (instance (export "fetch" (func $fetch))))))
+      (func (export "run") (param "n" u32) (result u32) (canon lift (core func $i "run"))))`);
+    const { exports, files } = await load({ asyncImports: ['local:test/host#fetch'] }, { fetch: (x: number) => later(x * 3) }, own);
+    await expect(exports.run(5)).resolves.toBe(16);
+    const names = WebAssembly.Module.exports(new WebAssembly.Module(files['c.core.wasm']!)).map((e) => `${e.kind} ${e.name}`);
+    expect(names).toContain('memory weft:asyncify-memory');
+  });
+
   it('refuses a memoryless module that does more than forward a call to an async import', async () => {
     const bad = await assembleWat(`(component
       (import "local:test/host" (instance $h (export "fetch" (func (param "x" u32) (result u32)))))

@@ -1,5 +1,10 @@
 import { WeftError } from '../error.js';
+import { readCoreModule } from '../decode/core-module.js';
+import { Reader } from '../decode/reader.js';
+import { functionsReaching } from './asyncify-reach.js';
 import { cached } from './cache.js';
+import { withMemoryExport, withoutNames } from './section-edit.js';
+import { nativeWasmOpt, runWasmOpt } from './wasm-opt.js';
 
 /** The export through which the glue reaches a rewritten module's memory it does not export. */
 export const ASYNCIFY_MEMORY_EXPORT = 'weft:asyncify-memory';
@@ -7,12 +12,13 @@ export const ASYNCIFY_MEMORY_EXPORT = 'weft:asyncify-memory';
 const ASYNCIFY_EXPORTS = ['asyncify_start_unwind', 'asyncify_stop_unwind', 'asyncify_start_rewind', 'asyncify_stop_rewind', 'asyncify_get_state'];
 
 // Bump when the rewrite below changes, so cached output from older versions is not reused.
-const PASS_VERSION = 'weft-asyncify-2';
+const PASS_VERSION = 'weft-asyncify-3';
 
 /**
- * Past this size a module is rewritten without binaryen's clean-up of the rewritten
+ * Past this size binaryen.js rewrites a module without binaryen's clean-up of the rewritten
  * functions. Measured on a 12 MB JS engine module (componentize-js) on one core: about
- * 2.5 minutes unoptimised (output 3.1x the input), 13 minutes at level 1 (1.5x).
+ * 2.5 minutes unoptimised (output 3.1x the input), 13 minutes at level 1 (1.5x). A native
+ * `wasm-opt` cleans up at every size.
  */
 const OPTIMIZE_BELOW_BYTES = 4 << 20;
 
@@ -40,10 +46,81 @@ function importPattern(module: string, name: string): string {
   return `${module.replace(/[.,*]/g, '*')}.${name.replace(/[,*]/g, '*')}`;
 }
 
+/** What asyncify is told: binaryen's pass arguments, and its optimisation level. */
+interface PassArgs {
+  imports: string;
+  /** `asyncify-onlylist`: the functions to rewrite, by index (the module has no names). */
+  only?: string;
+  optimize: number;
+}
+
+/** The binaryen that rewrites: a native `wasm-opt` when there is one, else binaryen.js. */
+interface Rewriter {
+  /** Part of the cache key: the two binaryens write different bytes. */
+  id: string;
+  optimize(size: number): number;
+  run(input: Uint8Array, args: PassArgs, what: string): Promise<Uint8Array>;
+}
+
+async function rewriter(): Promise<Rewriter> {
+  const native = await nativeWasmOpt();
+  if (native) {
+    return {
+      id: `wasm-opt ${native.version}`,
+      // The clean-up at level 1 brings a 12 MB JS engine's rewrite from 3.1x to about 1.5x
+      // its input, and makes it faster to compile and run; its threads share the cost.
+      // Level 2 wrote the very same bytes (wasm-opt 108).
+      optimize: () => 1,
+      run: (input, args, what) =>
+        runWasmOpt(
+          native,
+          input,
+          [
+            '{in}',
+            '--all-features',
+            '--no-validation',
+            `--optimize-level=${args.optimize}`,
+            '--shrink-level=0',
+            '--pass-arg=asyncify-imports@@{imports}',
+            ...(args.only ? ['--pass-arg=asyncify-onlylist@@{only}'] : []),
+            '--asyncify',
+            '-o',
+            '{out}',
+          ],
+          { '{imports}': args.imports, ...(args.only ? { '{only}': args.only } : {}) },
+          what,
+        ),
+    };
+  }
+  const binaryen = await loadBinaryen();
+  return {
+    id: 'binaryen.js',
+    optimize: (size) => (size < OPTIMIZE_BELOW_BYTES ? 2 : 0),
+    run: async (input, args, what) => {
+      const m = readModule(binaryen, input, what);
+      try {
+        binaryen.setOptimizeLevel(args.optimize);
+        binaryen.setShrinkLevel(0);
+        binaryen.setPassArgument('asyncify-imports', args.imports);
+        if (args.only) binaryen.setPassArgument('asyncify-onlylist', args.only);
+        // Only the functions asyncify changed are optimised again: a whole-module run would
+        // cost minutes on a JS engine's worth of code and gain little.
+        m.runPasses(['asyncify']);
+        binaryen.clearPassArguments();
+        return m.emitBinary();
+      } finally {
+        m.dispose();
+      }
+    },
+  };
+}
+
 /**
  * Rewrites a core module with binaryen's asyncify so that calls to `imports` can unwind
- * and later rewind the stack (and exports its memory as `weft:asyncify-memory` if asked). The
- * rewrite of a large module takes long, so its output is cached by content.
+ * and later rewind the stack (and exports its memory as `weft:asyncify-memory` if asked).
+ * Only the functions that can be on the stack at such a call are rewritten, where weft can
+ * tell which (`functionsReaching`). The rewrite of a large module takes long, so its output
+ * is cached by content.
  */
 export async function asyncifyModule(
   bytes: Uint8Array,
@@ -52,28 +129,22 @@ export async function asyncifyModule(
   what: string,
   cacheDir: string | false,
 ): Promise<Uint8Array> {
-  const optimize = bytes.length < OPTIMIZE_BELOW_BYTES ? 2 : 0;
-  const key = [PASS_VERSION, JSON.stringify(imports), String(exportMemory), String(optimize)];
+  const tool = await rewriter();
+  const optimize = tool.optimize(bytes.length);
+  const key = [PASS_VERSION, tool.id, JSON.stringify(imports), String(exportMemory), String(optimize)];
   return cached(cacheDir, 'asyncify', bytes, key, async () => {
-    const binaryen = await loadBinaryen();
-    const m = readModule(binaryen, bytes, what);
-    try {
-      for (const name of ASYNCIFY_EXPORTS) {
-        if (m.getExport(name)) throw new WeftError(`asyncMode 'asyncify': ${what} already exports '${name}'; was it rewritten by asyncify before?`);
-      }
-      // A memory the module defines and keeps to itself is named by its index.
-      if (exportMemory) m.addMemoryExport('0', ASYNCIFY_MEMORY_EXPORT);
-      binaryen.setOptimizeLevel(optimize);
-      binaryen.setShrinkLevel(0);
-      binaryen.setPassArgument('asyncify-imports', imports.map((i) => importPattern(i.module, i.name)).join(','));
-      // Only the functions asyncify changed are optimised again: a whole-module run would
-      // cost minutes on a JS engine's worth of code and gain little.
-      m.runPasses(['asyncify']);
-      binaryen.clearPassArguments();
-      return m.emitBinary();
-    } finally {
-      m.dispose();
+    const exported = new Set(readCoreModule(new Reader(bytes, 0, bytes.length)).exports.map((e) => e.name));
+    for (const name of ASYNCIFY_EXPORTS) {
+      if (exported.has(name)) throw new WeftError(`asyncMode 'asyncify': ${what} already exports '${name}'; was it rewritten by asyncify before?`);
     }
+    const listed = new Set(imports.map((i) => `${i.module}\0${i.name}`));
+    const only = functionsReaching(bytes, (module, name) => listed.has(`${module}\0${name}`));
+    // A memory the module defines and keeps to itself is memory 0.
+    const input = exportMemory ? withMemoryExport(withoutNames(bytes), ASYNCIFY_MEMORY_EXPORT) : withoutNames(bytes);
+    const args: PassArgs = { imports: imports.map((i) => importPattern(i.module, i.name)).join(','), optimize };
+    // An empty onlylist would mean no list at all to binaryen; with nothing to rewrite, its own analysis finds as much.
+    if (only?.length) args.only = only.join(',');
+    return tool.run(input, args, what);
   });
 }
 

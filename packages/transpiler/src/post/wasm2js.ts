@@ -1,11 +1,11 @@
 import type { CoreModuleInfo } from '../decode/ast.js';
-import { Reader } from '../decode/reader.js';
 import type { HelperName } from '../js/helpers.js';
 import type { JsCoreModule } from '../emit/module.js';
 import type { CoreModule } from '../link/plan.js';
 import { str } from '../js/names.js';
 import { WeftError } from '../error.js';
 import { cached } from './cache.js';
+import { withoutNames } from './section-edit.js';
 
 type Binaryen = typeof import('binaryen').default;
 type BinaryenModule = InstanceType<Binaryen['Module']>;
@@ -23,32 +23,6 @@ async function loadBinaryen(): Promise<Binaryen> {
   } catch (e) {
     throw new WeftError(`js: converting core wasm to JavaScript needs the 'binaryen' package: ${(e as Error).message}`);
   }
-}
-
-/**
- * The module without its `name` custom section, so binaryen names everything by index
- * (the one memory is `0`) and the output does not depend on debug names.
- */
-function withoutNames(bytes: Uint8Array): Uint8Array {
-  const r = new Reader(bytes, 8, bytes.length);
-  const keep: Uint8Array[] = [bytes.subarray(0, 8)];
-  while (!r.done) {
-    const start = r.pos;
-    const id = r.u8('a core section id');
-    const size = r.u32('a core section size');
-    const end = r.pos + size;
-    if (end > bytes.length) r.fail(`a core section of ${size} bytes within the module`, start);
-    const named = id === 0 && r.name('a custom section name') === 'name';
-    if (!named) keep.push(bytes.subarray(start, end));
-    r.pos = end;
-  }
-  const out = new Uint8Array(keep.reduce((n, k) => n + k.length, 0));
-  let at = 0;
-  for (const k of keep) {
-    out.set(k, at);
-    at += k.length;
-  }
-  return out;
 }
 
 // Bump when the conversion below changes, so cached output from older versions is not reused.
