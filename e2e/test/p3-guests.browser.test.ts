@@ -7,6 +7,7 @@
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
+import { OPFS_UNDER_DRIVER } from '../src/engine-matrix.js';
 import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildP3Fixture } from '../src/fixtures.js';
 import { repoRoot } from '../src/paths.js';
@@ -14,20 +15,26 @@ import { transpileForTest } from '../src/transpile-for-test.js';
 
 const PAGE = '/p3-guests.html';
 /** The page's module script loads the shims and the two guests (a test's own import() would be rewritten by vitest). */
-const body = (cat: string, handler: string) => `<pre id="out"></pre>
+const body = (urls: Record<string, string>) => `<pre id="out"></pre>
 <script type="module">
 import * as cli from '@weft/wasi-cli/p3';
 import * as http from '@weft/wasi-http/p3';
-import * as cat from '${cat}';
-import * as handler from '${handler}';
-window.p3 = { cli, http, cat, handler };
+import { setPreopens } from '@weft/wasi-filesystem';
+import { opfsDirectory } from '@weft/wasi-filesystem/opfs';
+import * as cat from '${urls.cat}';
+import * as handler from '${urls['hello-handler']}';
+import * as files from '${urls.files}';
+window.p3 = { cli, http, setPreopens, opfsDirectory, cat, handler, files };
 </script>
 `;
 
 interface P3 {
   cli: typeof import('@weft/wasi-cli/p3');
   http: typeof import('@weft/wasi-http/p3');
+  setPreopens: typeof import('@weft/wasi-filesystem').setPreopens;
+  opfsDirectory: typeof import('@weft/wasi-filesystem/opfs').opfsDirectory;
   cat: { run: { run(): Promise<void> } };
+  files: { run: { run(): Promise<void> } };
   handler: { handler: { handle: Parameters<typeof import('@weft/wasi-http/p3').toFetchHandler>[0] } };
 }
 declare const p3: P3;
@@ -36,11 +43,11 @@ let pages: StaticServer;
 const urls: Record<string, string> = {};
 
 beforeAll(async () => {
-  for (const name of ['cat', 'hello-handler']) {
+  for (const name of ['cat', 'hello-handler', 'files']) {
     const out = await transpileForTest(await buildP3Fixture(name), { name, shims: 'weft' });
     urls[name] = '/' + relative(repoRoot, out.entry).split('\\').join('/');
   }
-  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', body(urls.cat!, urls['hello-handler']!)) } });
+  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', body(urls)) } });
 }, 120_000);
 
 afterAll(async () => {
@@ -87,6 +94,21 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
       return out.textContent;
     });
     expect(text).toBe(`${Array.from({ length: 1000 }, (_, i) => `line ${i}\n`).join('')}done\n`);
+  });
+
+  it.runIf(OPFS_UNDER_DRIVER[engine])('a command writes a file on an OPFS preopen and streams it back to stdout', async () => {
+    const r = await page.evaluate(async () => {
+      const out = document.getElementById('out')!;
+      out.textContent = '';
+      const name = `p3-files-${Date.now()}`;
+      p3.setPreopens([[await p3.opfsDirectory(name), '/data']]);
+      p3.cli.configure({ stdout: out });
+      await p3.files.run.run();
+      const root = await navigator.storage.getDirectory();
+      const file = await (await (await root.getDirectoryHandle(name)).getFileHandle('p3.txt')).getFile();
+      return { stdout: out.textContent, file: await file.text() };
+    });
+    expect(r).toEqual({ stdout: 'hello from a WASI 0.3 guest\n', file: 'hello from a WASI 0.3 guest\n' });
   });
 
   it('an HTTP handler answers web Requests, several at once, through toFetchHandler', async () => {

@@ -41,8 +41,10 @@ beforeAll(async () => {
     components[name] = join(work, `${name}.wasm`);
     writeFileSync(components[name]!, await buildCFixture(name));
   }
-  components.cat_p3 = join(work, 'cat_p3.wasm');
-  writeFileSync(components.cat_p3, await buildP3Fixture('cat'));
+  for (const name of ['cat', 'files']) {
+    components[`${name}_p3`] = join(work, `${name}_p3.wasm`);
+    writeFileSync(components[`${name}_p3`]!, await buildP3Fixture(name));
+  }
 }, 240_000);
 
 describe('weft CLI', () => {
@@ -198,6 +200,17 @@ describe('weft CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('piped in\ndone\n');
+  });
+
+  it('runs a WASI 0.3 command writing and reading a file on its --dir preopen', async () => {
+    const host = mkdtempSync(join(tmpdir(), 'weft-p3-files-'));
+    const r = await weft(['run', components.files_p3!, '--dir', `${host}::/data`]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('hello from a WASI 0.3 guest\n');
+    expect(readFileSync(join(host, 'p3.txt'), 'utf8')).toBe('hello from a WASI 0.3 guest\n');
+    // Without a preopen it has no directory to open, and says so with its exit status.
+    expect((await weft(['run', components.files_p3!])).code).toBe(1);
   });
 
   it('runs a command with stdin from the process', async () => {
