@@ -71,7 +71,7 @@ export function engineMatrixMarkdown(): string {
     ['OPFS with a sync-mode component (worker too)', (e) => (OPFS_UNDER_DRIVER[e] ? 'error: names the async modes' : 'n/a')],
     ['`wasi:http` guest via `fetch`, tested in', (e) => `pass: ${list(suiteVariants('http', e))}`],
     [
-      'WASI 0.3 guests (Preview 3 runtime, no JSPI): command, HTTP handler, files on OPFS',
+      'WASI 0.3 guests (Preview 3 runtime, no JSPI): command, HTTP client and handler, files on OPFS',
       (e) => (OPFS_UNDER_DRIVER[e] ? 'pass' : 'pass; files: no OPFS under WebDriver'),
     ],
   ];

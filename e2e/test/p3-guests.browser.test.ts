@@ -24,7 +24,8 @@ import { opfsDirectory } from '@weft/wasi-filesystem/opfs';
 import * as cat from '${urls.cat}';
 import * as handler from '${urls['hello-handler']}';
 import * as files from '${urls.files}';
-window.p3 = { cli, http, setPreopens, opfsDirectory, cat, handler, files };
+import * as fetcher from '${urls.fetch}';
+window.p3 = { cli, http, setPreopens, opfsDirectory, cat, handler, files, fetcher };
 </script>
 `;
 
@@ -35,6 +36,7 @@ interface P3 {
   opfsDirectory: typeof import('@weft/wasi-filesystem/opfs').opfsDirectory;
   cat: { run: { run(): Promise<void> } };
   files: { run: { run(): Promise<void> } };
+  fetcher: { run: { run(): Promise<void> } };
   handler: { handler: { handle: Parameters<typeof import('@weft/wasi-http/p3').toFetchHandler>[0] } };
 }
 declare const p3: P3;
@@ -43,11 +45,11 @@ let pages: StaticServer;
 const urls: Record<string, string> = {};
 
 beforeAll(async () => {
-  for (const name of ['cat', 'hello-handler', 'files']) {
+  for (const name of ['cat', 'hello-handler', 'files', 'fetch']) {
     const out = await transpileForTest(await buildP3Fixture(name), { name, shims: 'weft' });
     urls[name] = '/' + relative(repoRoot, out.entry).split('\\').join('/');
   }
-  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', body(urls)) } });
+  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', body(urls)), '/hello.txt': 'hello over fetch\n' } });
 }, 120_000);
 
 afterAll(async () => {
@@ -109,6 +111,17 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
       return { stdout: out.textContent, file: await file.text() };
     });
     expect(r).toEqual({ stdout: 'hello from a WASI 0.3 guest\n', file: 'hello from a WASI 0.3 guest\n' });
+  });
+
+  it('an HTTP client command fetches from its origin and streams the body to stdout', async () => {
+    const text = await page.evaluate(async () => {
+      const out = document.getElementById('out')!;
+      out.textContent = '';
+      p3.cli.configure({ args: ['fetch', location.host, '/hello.txt'], stdout: out });
+      await p3.fetcher.run.run();
+      return out.textContent;
+    });
+    expect(text).toBe('hello over fetch\n');
   });
 
   it('an HTTP handler answers web Requests, several at once, through toFetchHandler', async () => {

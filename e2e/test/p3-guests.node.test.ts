@@ -1,8 +1,8 @@
 /**
  * WASI 0.3 guests (component text, callback-lifted as wit-bindgen's async exports are) on
  * weft's 0.3 shims in Node, with no JSPI or asyncify: a command copying stdin to stdout, run
- * by a host module, and an HTTP handler answering web Requests through toFetchHandler and a
- * real node:http server on loopback.
+ * by a host module; an HTTP handler answering web Requests through toFetchHandler and a real
+ * node:http server on loopback; a middleware whose imported handler the shims forward to fetch.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -18,10 +18,12 @@ import { transpileForTest } from '../src/transpile-for-test.js';
 
 let cat: string;
 let handler: string;
+let middleware: string;
 
 beforeAll(async () => {
   cat = (await transpileForTest(await buildP3Fixture('cat'), { name: 'cat', shims: 'weft' })).entry;
   handler = (await transpileForTest(await buildP3Fixture('hello-handler'), { name: 'hello-handler', shims: 'weft' })).entry;
+  middleware = (await transpileForTest(await buildP3Fixture('middleware'), { name: 'middleware', shims: 'weft' })).entry;
 }, 120_000);
 
 function runHost(code: string, input: string): { stdout: string; stderr: string; status: number | null } {
@@ -90,6 +92,32 @@ describe('a WASI 0.3 HTTP handler', () => {
     for (let round = 0; round < 10; round++) {
       const bodies = await Promise.all(Array.from({ length: 10 }, get));
       expect(bodies).toEqual(Array(10).fill('200 hello from a WASI 0.3 handler\n'));
+    }
+  });
+});
+
+describe('a WASI 0.3 middleware', () => {
+  it('passes requests to its imported handler, which the shims forward to fetch', async () => {
+    const upstream = createServer((req, res) => res.end(`upstream: ${req.method} ${req.url}\n`));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const { toFetchHandler } = await import('@weft/wasi-http/p3');
+      const { handler: exported } = await import(pathToFileURL(middleware).href);
+      const serve = toFetchHandler(exported.handle);
+      const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      const answers = await Promise.all(
+        [1, 2, 3].map(async (i) => {
+          const r = await serve(new Request(`${origin}/p${i}`));
+          return `${r.status} ${await r.text()}`;
+        }),
+      );
+      expect(answers).toEqual(['200 upstream: GET /p1\n', '200 upstream: GET /p2\n', '200 upstream: GET /p3\n']);
+      // Nothing listens on port 1: the forwarded request fails, and the middleware answers internal-error.
+      const failed = await serve(new Request('http://127.0.0.1:1/x'));
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toMatch(/internal-error/);
+    } finally {
+      upstream.close();
     }
   });
 });

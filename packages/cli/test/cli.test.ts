@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,7 +43,7 @@ beforeAll(async () => {
     components[name] = join(work, `${name}.wasm`);
     writeFileSync(components[name]!, await buildCFixture(name));
   }
-  for (const name of ['cat', 'files']) {
+  for (const name of ['cat', 'files', 'fetch']) {
     components[`${name}_p3`] = join(work, `${name}_p3.wasm`);
     writeFileSync(components[`${name}_p3`]!, await buildP3Fixture(name));
   }
@@ -211,6 +213,20 @@ describe('weft CLI', () => {
     expect(readFileSync(join(host, 'p3.txt'), 'utf8')).toBe('hello from a WASI 0.3 guest\n');
     // Without a preopen it has no directory to open, and says so with its exit status.
     expect((await weft(['run', components.files_p3!])).code).toBe(1);
+  });
+
+  it('runs a WASI 0.3 HTTP client command against a loopback server', async () => {
+    const server = createServer((req, res) => res.end(`hello over fetch: ${req.method} ${req.url}\n`));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const authority = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await weft(['run', components.fetch_p3!, '--', authority, '/hello?x=1']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('hello over fetch: GET /hello?x=1\n');
+    } finally {
+      server.close();
+    }
   });
 
   it('runs a command with stdin from the process', async () => {

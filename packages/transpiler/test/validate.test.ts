@@ -471,4 +471,16 @@ describe('validation: core module types', () => {
   it('rejects duplicate two-level imports of a core module', async () => {
     await rejects('(component (core module (import "" "a" (func)) (import "" "a" (func))))', /duplicate import name `:a`/);
   });
+
+  it('flattens pointers as i64 with a 64-bit memory, as wasmparser does; the glue then says it does not support it', async () => {
+    const lower = (params: string) => `(component
+      (import "f" (func $f (param "s" string)))
+      (core module $Mem (memory (export "mem") i64 1))
+      (core instance $mem (instantiate $Mem))
+      (core func $f' (canon lower (func $f) (memory (core memory $mem "mem"))))
+      (core module $M (import "" "f" (func (param ${params}))))
+      (core instance (instantiate $M (with "" (instance (export "f" (func $f')))))))`;
+    await rejects(lower('i32 i32'), /expected \(i32 i32\) -> \(\), found \(i64 i64\) -> \(\)/);
+    await rejects(lower('i64 i64'), /f: canonical options naming a 64-bit memory are not supported by weft/);
+  });
 });

@@ -175,7 +175,9 @@ function join(a: Flat, b: Flat): Flat {
   return 'i64';
 }
 
-export function flatten(t: ValType): Flat[] {
+/** The core values `t` flattens to; pointers and lengths are i64 with a 64-bit memory (`ptr` 8). */
+export function flatten(t: ValType, ptr: PtrSize = 4): Flat[] {
+  const f = (x: ValType) => flatten(x, ptr);
   switch (t.kind) {
     case 'bool':
     case 's8':
@@ -201,16 +203,16 @@ export function flatten(t: ValType): Flat[] {
       return ['f64'];
     case 'string':
     case 'map':
-      return ['i32', 'i32'];
+      return ptr === 8 ? ['i64', 'i64'] : ['i32', 'i32'];
     case 'list':
-      if (t.length === undefined) return ['i32', 'i32'];
+      if (t.length === undefined) return ptr === 8 ? ['i64', 'i64'] : ['i32', 'i32'];
       // Past MAX_FLAT_PARAMS values only the count matters (the value goes through memory),
       // so a huge fixed-length list is not expanded.
-      return Array.from({ length: Math.min(t.length, MAX_FLAT_PARAMS + 1) }, () => flatten(t.elem)).flat();
+      return Array.from({ length: Math.min(t.length, MAX_FLAT_PARAMS + 1) }, () => f(t.elem)).flat();
     case 'record':
-      return t.fields.flatMap((f) => flatten(f.type));
+      return t.fields.flatMap((field) => f(field.type));
     case 'tuple':
-      return t.types.flatMap(flatten);
+      return t.types.flatMap(f);
     case 'flags':
       return Array.from({ length: Math.ceil(t.names.length / 32) }, () => 'i32' as const);
     case 'variant':
@@ -219,8 +221,8 @@ export function flatten(t: ValType): Flat[] {
       const payload: Flat[] = [];
       for (const c of variantCases(t)) {
         if (!c.type) continue;
-        flatten(c.type).forEach((f, i) => {
-          payload[i] = i < payload.length ? join(payload[i]!, f) : f;
+        f(c.type).forEach((x, i) => {
+          payload[i] = i < payload.length ? join(payload[i]!, x) : x;
         });
       }
       return ['i32', ...payload];

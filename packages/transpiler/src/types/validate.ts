@@ -25,7 +25,7 @@ import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import type { ModuleType } from './validate-subtype.js';
 import { aliasResource, aliasValue, canonResource, DEFAULT_PAGE_SIZE_LOG2, expectSub, itemMismatch, moduleTypes, namedVia } from './validate-subtype.js';
-import { flatten, MAX_ELEM_SIZE, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory, size } from './layout.js';
+import { flatten, MAX_ELEM_SIZE, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory, type PtrSize, size } from './layout.js';
 import { substExtern } from './validate-subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
@@ -999,7 +999,7 @@ function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower
   if (callback?.sig && !sameTypes(callback.sig.params, ['i32', 'i32', 'i32']) && !sameTypes(callback.sig.params, ['i32'])) {
     throw new WeftError(`canonical option \`callback\` uses a core function with an incorrect signature: ${showSig(callback.sig)}`, o);
   }
-  const { sig, memory, realloc: needRealloc } = coreSignature(f, dir, opts);
+  const { sig, memory, realloc: needRealloc } = coreSignature(f, dir, opts, mem?.kind === 'memory' && mem.memory64 ? 8 : 4);
   if (post?.sig && !sameSig(post.sig, { params: sig.results, results: [] })) {
     throw new WeftError(`canonical option \`post-return\` uses a core function with an incorrect signature: ${showSig(post.sig)}`, o);
   }
@@ -1014,36 +1014,37 @@ function options(s: State, opts: CanonOptions, f: FuncType, dir: 'lift' | 'lower
  * and write a result through a pointer; async lifts return their result through `task.return`
  * and return a status only when they have a callback.
  */
-function coreSignature(f: FuncType, dir: 'lift' | 'lower', opts: CanonOptions): { sig: CoreFuncSig; memory: boolean; realloc: boolean } {
-  let params: CoreValType[] = f.params.flatMap((p) => flatten(p.type));
+function coreSignature(f: FuncType, dir: 'lift' | 'lower', opts: CanonOptions, ptr: PtrSize): { sig: CoreFuncSig; memory: boolean; realloc: boolean } {
+  const pointer: CoreValType = ptr === 8 ? 'i64' : 'i32';
+  let params: CoreValType[] = f.params.flatMap((p) => flatten(p.type, ptr));
   let results: CoreValType[] = [];
   const pointers = f.params.some((p) => needsMemory(p.type));
   let memory = dir === 'lower' && pointers;
   let realloc = dir === 'lift' && pointers;
   if (params.length > (dir === 'lower' && opts.async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS)) {
-    params = ['i32'];
+    params = [pointer];
     memory = true;
     if (dir === 'lift') realloc = true;
   }
   if (f.result && dir === 'lower' && needsMemory(f.result)) realloc = true;
   if (!opts.async) {
-    const flat = f.result ? flatten(f.result) : [];
+    const flat = f.result ? flatten(f.result, ptr) : [];
     if (flat.length <= MAX_FLAT_RESULTS) results = flat;
     else if (dir === 'lower') {
-      params = [...params, 'i32'];
+      params = [...params, pointer];
       memory = true;
     } else {
-      results = ['i32'];
+      results = [pointer];
       memory = true;
     }
   } else if (dir === 'lower') {
     if (f.result) {
-      params = [...params, 'i32'];
+      params = [...params, pointer];
       memory = true;
     }
     results = ['i32'];
   } else {
-    if (f.result && (flatten(f.result).length > MAX_FLAT_PARAMS || needsMemory(f.result))) memory = true;
+    if (f.result && (flatten(f.result, ptr).length > MAX_FLAT_PARAMS || needsMemory(f.result))) memory = true;
     if (opts.callback !== undefined) results = ['i32'];
   }
   return { sig: { params, results }, memory, realloc };

@@ -1,5 +1,6 @@
 import { WeftError } from '../../error.js';
 import { prop, str } from '../../js/names.js';
+import type { CoreItemType } from '../../decode/ast.js';
 import type { CoreDef } from '../../link/plan.js';
 import { loweredResult, suspends } from './async-modes.js';
 import { lowering } from './lowerings.js';
@@ -40,9 +41,20 @@ export function core(g: GlueState, def: CoreDef): string {
   }
 }
 
+/** What decode read of the core item a core instance exports, if its module is one of the component's own. */
+function exportedItem(g: GlueState, def: CoreDef & { kind: 'export' }): CoreItemType | undefined {
+  const step = g.plan.steps.find((st) => st.instance === def.instance);
+  if (step?.module.kind !== 'static') return undefined;
+  return g.plan.modules[step.module.index]!.info.exports.find((e) => e.name === def.name)?.item;
+}
+
 /** The memory `def` names, as a getter of a current DataView (`mem`) and an expression calling it (`view`). */
 export function memory(g: GlueState, def: CoreDef, fn: string): { mem: string; view: string } {
   if (def.kind !== 'export') throw new WeftError(`${fn}: the memory option must name a core memory export`);
+  const item = exportedItem(g, def);
+  if (item?.kind === 'memory' && item.memory64) {
+    throw new WeftError(`${fn}: canonical options naming a 64-bit memory are not supported by weft`);
+  }
   return getOrCreate(g.memories, `${def.instance}:${def.name}`, () => {
     const mem = core(g, def);
     const view = g.name(hintFrom(mem, 'view'));
