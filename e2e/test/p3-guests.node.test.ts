@@ -45,7 +45,7 @@ describe('a WASI 0.3 command', () => {
     expect(r.stdout).toBe('in\ndone\n');
   });
 
-  it("is not taken for a 0.2 guest whose filesystem calls wait (those names are 0.2's)", async () => {
+  it('a 0.3 file guest transpiles for jspi and asyncify too: the 0.2 names of calls that wait are not read for 0.3 imports', async () => {
     for (const asyncMode of ['jspi', 'asyncify'] as const) {
       await expect(transpileForTest(await buildP3Fixture('files'), { name: `files-${asyncMode}`, shims: 'weft', asyncMode })).resolves.toBeDefined();
     }
