@@ -36,6 +36,21 @@ function runHost(code: string, input: string): { stdout: string; stderr: string;
 }
 
 describe('a WASI 0.3 command', () => {
+  // A callback-lifted guest needs no stack switching: transpiled for any async mode, it runs
+  // in Node 20, which has no JSPI.
+  it.each(['jspi', 'asyncify'] as const)('runs the same when transpiled with asyncMode %s', async (asyncMode) => {
+    const entry = (await transpileForTest(await buildP3Fixture('cat'), { name: `cat-${asyncMode}`, shims: 'weft', asyncMode })).entry;
+    const r = runHost(`import { run } from ${JSON.stringify(pathToFileURL(entry).href)};\nawait run.run();\n`, 'in\n');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('in\ndone\n');
+  });
+
+  it('a 0.3 file guest transpiles for jspi and asyncify too: the 0.2 names of calls that wait are not read for 0.3 imports', async () => {
+    for (const asyncMode of ['jspi', 'asyncify'] as const) {
+      await expect(transpileForTest(await buildP3Fixture('files'), { name: `files-${asyncMode}`, shims: 'weft', asyncMode })).resolves.toBeDefined();
+    }
+  });
+
   it('copies stdin to stdout through the 0.3 stream interfaces, then exits', () => {
     const input = 'hello\n'.repeat(5000);
     const r = runHost(`import { run } from ${JSON.stringify(pathToFileURL(cat).href)};\nawait run.run();\n`, input);

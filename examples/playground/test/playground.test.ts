@@ -243,10 +243,11 @@ describe('production build, served by vite preview', () => {
     expect(transpiler).toBeDefined();
     console.log(js.map((c) => `${c.name}: ${c.raw} bytes, ${c.gzip} gzipped`).join('\n'));
     // binaryen alone is 12 MB and esbuild's Node API, which starts a native binary, 40 KB:
-    // neither may come along.
+    // neither may come along. The page itself (the transpiler with its Preview 3 runtime, the
+    // 0.2 and 0.3 shims, the editor) is about 300 KB.
     for (const c of js)
       expect(readFileSync(join(outDir, 'assets', c.name), 'utf8').includes('ESBUILD_BINARY_PATH'), `esbuild's Node API in ${c.name}`).toBe(false);
-    expect(js.reduce((n, c) => n + c.raw, 0)).toBeLessThan(300_000);
+    expect(js.reduce((n, c) => n + c.raw, 0)).toBeLessThan(400_000);
   });
 
   it('transpiles, calls and runs components in the page', async () => {

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { createMemoryDirectory, Descriptor, preopens, setPreopens, types } from '../src/index.js';
+import { createMemoryDirectory, type Descriptor, preopens, setPreopens, types } from '../src/index.js';
 import { openNodeDirectory } from '../src/node.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'weft-fs-'));

@@ -45,17 +45,25 @@ const WASI_INTERFACE = /^wasi:([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)(?:@(.+))?$/;
 export function shimTarget(importName: string): ShimTarget | undefined {
   const m = WASI_INTERFACE.exec(importName);
   if (!m) return undefined;
-  const [, pkg, iface, version] = m as unknown as [string, string, string, string | undefined];
-  if (version?.startsWith('0.3.')) {
+  const [, pkg, iface] = m as unknown as [string, string, string, string | undefined];
+  if (isWasi03(importName)) {
     return (P3_PACKAGES as readonly string[]).includes(pkg) ? { module: p3ShimModule(pkg as P3Package), iface } : undefined;
   }
   return (WASI_PACKAGES as readonly string[]).includes(pkg) ? { module: shimPackage(pkg as WasiPackage), iface } : undefined;
 }
 
+/** Does this import name a WASI 0.3 interface (`wasi:<pkg>/<iface>@0.3.*`)? */
+export function isWasi03(importName: string): boolean {
+  const version = WASI_INTERFACE.exec(importName)?.[3];
+  return version !== undefined && version.startsWith('0.3.');
+}
+
 /**
- * The shim calls that wait, and so may answer with a promise when the glue allows it (the
- * async modes): `wasi:<pkg>/<iface>#<function>`, unversioned, with a trailing `*` matching
- * any function name. Every other shim call answers at once.
+ * The WASI 0.2 shim calls that wait, and so may answer with a promise when the glue allows it
+ * (the async modes): `wasi:<pkg>/<iface>#<function>`, unversioned, with a trailing `*`
+ * matching any function name. Every other shim call answers at once. In WASI 0.3 a call that
+ * waits is an `async func`, which the component model itself says: these names are not read
+ * for 0.3 imports (`isWasi03`).
  */
 export const MAY_WAIT: readonly string[] = [
   'wasi:io/poll#poll',

@@ -1,4 +1,4 @@
-import { MAY_WAIT } from '@weft/wasi-manifest';
+import { isWasi03, MAY_WAIT } from '@weft/wasi-manifest';
 import type { Lowering } from '../link/plan.js';
 import { unversioned } from '../js/names.js';
 
@@ -7,10 +7,11 @@ import { unversioned } from '../js/names.js';
  * user's `asyncImports` (`ns:pkg/iface#func`, versioned or not, or a bare world-level `func`).
  */
 export function suspendingImports(extra: string[] = []): (importName: string, exportName?: string) => boolean {
-  const patterns = [...MAY_WAIT, ...extra.map((e) => (e.includes('#') ? `${unversioned(e.slice(0, e.indexOf('#')))}${e.slice(e.indexOf('#'))}` : e))];
+  const user = extra.map((e) => (e.includes('#') ? `${unversioned(e.slice(0, e.indexOf('#')))}${e.slice(e.indexOf('#'))}` : e));
+  const matches = (patterns: readonly string[], full: string) => patterns.some((p) => (p.endsWith('*') ? full.startsWith(p.slice(0, -1)) : p === full));
   return (importName, exportName) => {
     const full = exportName === undefined ? unversioned(importName) : `${unversioned(importName)}#${exportName}`;
-    return patterns.some((p) => (p.endsWith('*') ? full.startsWith(p.slice(0, -1)) : p === full));
+    return matches(user, full) || (!isWasi03(importName) && matches(MAY_WAIT, full));
   };
 }
 

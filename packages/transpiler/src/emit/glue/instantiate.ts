@@ -59,7 +59,8 @@ function instanceSteps(g: GlueState): InstanceStep[] {
 function stateDecls(g: GlueState): string[] {
   const n = g.plan.componentInstances;
   const state = g.usesState.size ? [`const $st = new Uint8Array(${n});`] : [];
-  if (g.opts.async?.mode === 'jspi') {
+  // Preview 3 glue needs no JSPI (an import that would suspend was refused), so it runs without.
+  if (g.opts.async?.mode === 'jspi' && !g.plan.async) {
     state.unshift(
       `if (typeof WebAssembly.Suspending !== 'function' || typeof WebAssembly.promising !== 'function') throw new Error('this component was transpiled with asyncMode \\'jspi\\', which needs WebAssembly.Suspending and WebAssembly.promising (JavaScript Promise Integration)');`,
     );
