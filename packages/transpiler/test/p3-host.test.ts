@@ -104,6 +104,14 @@ describe.skipIf(engine === 'jco')('Preview 3 at the JavaScript boundary', () => 
     await expect(exp.addLater(0, 0)).rejects.toThrow(/poisoned/);
   });
 
+  test('a trap ends the calls still waiting in that instance, with the trap', async () => {
+    const exp = await load(() => new Promise(() => {}));
+    const waiting = exp.addLater(1, 2);
+    const s: ReadableStream<Uint8Array> = await exp.produceThenTrap();
+    await expect(s.getReader().read()).rejects.toThrow(WebAssembly.RuntimeError);
+    await expect(waiting).rejects.toThrow(WebAssembly.RuntimeError);
+  });
+
   test('an error context carries its debug message to the host', async () => {
     const exp = await load();
     expect(exp.makeError().message).toBe('oops');

@@ -97,12 +97,31 @@ class TsTypes {
   }
 
   /**
+   * What the host may pass where a value of `t` goes into the component: a stream as any
+   * ReadableStream, async iterable or iterable of chunks, a future as a promise or a value.
+   */
+  private input(t: ValType): string {
+    if (t.kind === 'stream') {
+      const chunk = t.elem ? (typedArrayFor(t.elem) ?? this.type(t.elem)) : 'undefined';
+      return `ReadableStream<${chunk}> | AsyncIterable<${chunk}> | Iterable<${chunk}>`;
+    }
+    if (t.kind === 'future') {
+      const v = t.elem ? this.type(t.elem) : 'void';
+      return `${v} | PromiseLike<${v}>`;
+    }
+    if (t.kind === 'tuple' && !t.name) return `[${t.types.map((x) => this.input(x)).join(', ')}]`;
+    return this.type(t);
+  }
+
+  /**
    * `async`: the exports were transpiled with an async mode and return promises. An `async`
    * function type returns a promise as an export, and may return one as an import (`host`).
    */
   signature(f: FuncType, skipSelf = false, async = false, host = false): string {
-    const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${this.type(p.type)}`);
-    const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? this.type(f.result.ok) : 'void') : this.type(f.result);
+    const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${host ? this.type(p.type) : this.input(p.type)}`);
+    // A host function's result goes into the component: it may be given as an input.
+    const out = (t: ValType) => (host ? this.input(t) : this.type(t));
+    const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? out(f.result.ok) : 'void') : out(f.result);
     const returns = f.async && host ? `${ret} | Promise<${ret}>` : async || f.async ? `Promise<${ret}>` : ret;
     return `(${params.join(', ')}): ${returns}`;
   }

@@ -72,10 +72,16 @@ function $within(t, enter, f) {
   try { f(); } catch (e) { if (t.task.running) $poison(inst, e); else if (enter) inst.st[inst.k] = 0; throw e; } finally { $p3.cur = prev; }
   if (enter) inst.st[inst.k] = 0;
 }
+// A trap (or a guest's exit, which the shims throw) ends the instance: what waits in it can
+// never finish, so those calls are failed with the trap and leave the scheduler, and the
+// host's reads of what it made end too.
 function $poison(inst, e) {
   inst.st[inst.k] = 2;
   inst.trap = e;
   for (const w of $p3.hostWaits) if (w.home === inst) w.fail(e);
+  const stuck = $p3.waiting.filter((t) => t.task.inst === inst);
+  $p3.waiting = $p3.waiting.filter((t) => t.task.inst !== inst);
+  for (const t of stuck) { t.ready = t.run = undefined; t.task.fail(e); }
 }
 function $resumeThread(t, cancelled, enter) {
   const run = $unpark(t);
@@ -94,11 +100,7 @@ function $pump() {
   }
   if ($p3.waiting.length && !$p3.host) {
     const e = $trapError('deadlock detected: event loop cannot make further progress');
-    for (const t of $p3.waiting.splice(0)) {
-      t.ready = t.run = undefined;
-      $poison(t.task.inst, e);
-      t.task.fail(e);
-    }
+    for (const t of [...$p3.waiting]) if (t.task.inst.st[t.task.inst.k] !== 2) $poison(t.task.inst, e);
   }
 }
 // A wait on the native stack: other threads run on top of it until cond holds. With inst,
