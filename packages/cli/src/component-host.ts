@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,14 +81,15 @@ export async function loadComponent(
   const bytes = new Uint8Array(await readFile(file));
   const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true, ...options });
   // The glue is imported from a real file so that stack traces through it stay readable.
+  // Each instance gets its own evaluation of the glue module (a query string makes a new
+  // module): asyncify's unwind state lives at module level, and two instances waiting at
+  // once must not share it.
   const dir = await mkdtemp(join(tmpdir(), 'weft-run-'));
-  let glue: Glue;
-  try {
-    await writeFile(join(dir, 'component.js'), files['component.js']!);
-    glue = await import(pathToFileURL(join(dir, 'component.js')).href);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await writeFile(join(dir, 'component.js'), files['component.js']!);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const glueUrl = pathToFileURL(join(dir, 'component.js')).href;
+  let instances = 0;
+  const glue = (): Promise<Glue> => import(`${glueUrl}?instance=${instances++}`);
   cli.configure({
     args: [basename(file), ...host.args],
     env,
@@ -103,5 +105,5 @@ export async function loadComponent(
     return m;
   };
   const imports = wasiImports(inspect(bytes).imports.map((i) => i.name));
-  return { instantiate: () => glue.instantiate(compile, imports), cli };
+  return { instantiate: async () => (await glue()).instantiate(compile, imports), cli };
 }
