@@ -58,17 +58,21 @@ function readsMemory(t: ValType): boolean {
 }
 
 /**
- * The async modes suspend the guest on a Preview 2 import that waits; a Preview 3 component
- * has no such suspension yet (its own async needs none), so one that would is refused.
+ * The async modes suspend the guest on a Preview 2 host import that waits; a Preview 3
+ * component has no such suspension yet (its own async needs none), so one that would is
+ * refused. Calls between its own components never suspend here. Checked once per glue.
  */
 function rejectAsyncModes(g: GlueState): void {
-  const mode = g.opts.async;
-  const waits = mode && g.plan.lowerings.find((l) => mode.suspends(l));
-  if (mode && waits) {
-    throw new WeftError(
-      `asyncMode '${mode.mode}': ${waits.name} may wait, and a component using Preview 3 async cannot suspend on it yet; transpile it with asyncMode 'sync'`,
-    );
-  }
+  getOrCreate(g.generated, 'p3-async-modes-checked', () => {
+    const mode = g.opts.async;
+    const waits = mode && g.plan.lowerings.find((l) => l.callee.kind === 'import' && mode.suspends(l));
+    if (mode && waits) {
+      throw new WeftError(
+        `asyncMode '${mode.mode}': ${waits.name} may wait, and a component using Preview 3 async cannot suspend on it yet; transpile it with asyncMode 'sync'`,
+      );
+    }
+    return '';
+  });
 }
 
 // ---- lifts: a FuncInst `(onStart, onResolve, caller, fail) => onCancel` --------
