@@ -81,15 +81,11 @@ export async function loadComponent(
   const bytes = new Uint8Array(await readFile(file));
   const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true, ...options });
   // The glue is imported from a real file so that stack traces through it stay readable.
-  // Each instance gets its own evaluation of the glue module (a query string makes a new
-  // module): asyncify's unwind state lives at module level, and two instances waiting at
-  // once must not share it.
   const dir = await mkdtemp(join(tmpdir(), 'weft-run-'));
   await writeFile(join(dir, 'component.js'), files['component.js']!);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const glueUrl = pathToFileURL(join(dir, 'component.js')).href;
-  let instances = 0;
-  const glue = (): Promise<Glue> => import(`${glueUrl}?instance=${instances++}`);
+  const glue = (): Promise<Glue> => import(glueUrl);
   cli.configure({
     args: [basename(file), ...host.args],
     env,

@@ -56,6 +56,22 @@ describe("asyncMode 'asyncify'", () => {
     expect(await Promise.all(runs)).toEqual([3, 6, 1, 4].map(expected));
   });
 
+  it('instances of one glue module wait independently: one suspended for good does not disturb another', async () => {
+    const r = await transpile(bytes, { name: 'c', instantiation: 'async', asyncMode: 'asyncify', asyncImports: ASYNC_IMPORTS, cacheDir: false });
+    const dir = join(work, `out${n++}`);
+    mkdirSync(dir);
+    for (const [f, d] of Object.entries(r.files)) writeFileSync(join(dir, f), d);
+    const { instantiate } = await import(pathToFileURL(join(dir, 'c.js')).href);
+    const core = (f: string) => WebAssembly.compile(readFileSync(join(dir, f)));
+    const stuck = await instantiate(core, { 'local:test/host': { ...host, fetch: () => new Promise(() => {}) } });
+    const free = await instantiate(core, { 'local:test/host': host });
+    let settled = false;
+    stuck.run(3).finally(() => (settled = true));
+    await expect(free.run(5)).resolves.toBe(expected(5));
+    await expect(free.run(2)).resolves.toBe(expected(2));
+    expect(settled).toBe(false);
+  });
+
   it("a host promise's rejection comes out of the export call, and the instance is poisoned", async () => {
     const boom = new Error('host failed');
     const { exports } = await load({}, { ...host, fetch: (x: number) => (x === 2 ? later(0, boom) : later(x * 3)) });

@@ -6,6 +6,7 @@
  * No JSPI or asyncify: the guest is callback-lifted, as wit-bindgen's async exports are.
  */
 import { describe, expect, test } from 'vitest';
+import { EXIT_KEY } from '@weft/wasi-manifest';
 import { engine, loadWat, readFixture } from './harness.js';
 
 const wat = readFixture('p3-host.wat');
@@ -110,6 +111,52 @@ describe.skipIf(engine === 'jco')('Preview 3 at the JavaScript boundary', () => 
     const s: ReadableStream<Uint8Array> = await exp.produceThenTrap();
     await expect(s.getReader().read()).rejects.toThrow(WebAssembly.RuntimeError);
     await expect(waiting).rejects.toThrow(WebAssembly.RuntimeError);
+  });
+
+  test("a guest's exit ends every instance of the store: their waiting calls and streams fail with it", async () => {
+    class Exit extends Error {
+      [Symbol.for(EXIT_KEY)] = true;
+    }
+    const exit = new Exit('exit 3');
+    const exp = (await loadWat(readFixture('p3-exit.wat'), {
+      'host:exit/host': {
+        never: () => new Promise(() => {}),
+        exit: () => {
+          throw exit;
+        },
+        fail: () => {},
+      },
+    })) as any;
+    const waiting = exp.wait();
+    const s: ReadableStream<Uint8Array> = await exp.produce();
+    expect(() => exp.quit(3)).toThrow(exit);
+    await expect(waiting).rejects.toBe(exit);
+    await expect(s.getReader().read()).rejects.toBe(exit);
+    await expect(exp.wait()).rejects.toThrow(/poisoned/);
+  });
+
+  test('a trap in one instance leaves the other instances of the store running', async () => {
+    const failure = new Error('host failed');
+    const exp = (await loadWat(readFixture('p3-exit.wat'), {
+      'host:exit/host': {
+        never: () => new Promise(() => {}),
+        exit: () => {},
+        fail: () => {
+          throw failure;
+        },
+      },
+    })) as any;
+    let settled = false;
+    exp.wait().finally(() => (settled = true));
+    expect(() => exp.boom()).toThrow(failure);
+    expect(() => exp.quit(0)).toThrow(/poisoned/);
+    const s: ReadableStream<Uint8Array> = await exp.produce();
+    const reader = s.getReader();
+    const read = reader.read();
+    await later(5);
+    expect(settled).toBe(false);
+    await reader.cancel();
+    await expect(read).resolves.toEqual({ done: true, value: undefined });
   });
 
   test('an error context carries its debug message to the host', async () => {

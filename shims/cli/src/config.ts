@@ -1,3 +1,4 @@
+import { EXIT_KEY } from '@weft/wasi-manifest';
 import { nodeArgs } from './node.js';
 import { makeSink, makeSource, type InputSource, type OutputTarget, type StdioSink, type StdinSource } from './stdio.js';
 
@@ -97,6 +98,7 @@ export class ComponentExit extends Error {
     super(`component exited with code ${exitCode}`);
     this.name = 'ComponentExit';
     this.exitCode = exitCode;
+    Object.defineProperty(this, Symbol.for(EXIT_KEY), { value: true });
   }
 }
 

@@ -1,3 +1,4 @@
+import { EXIT_KEY } from '@weft/wasi-manifest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { thrown } from '../../test-support.js';
 import { InputStream, OutputStream, WouldBlockError } from '@weft/wasi-io';
@@ -87,6 +88,12 @@ describe('wasi:cli/exit', () => {
     expect(ok).toBeInstanceOf(ComponentExit);
     expect((ok as ComponentExit).exitCode).toBe(0);
     expect((thrown(() => exit.exit({ tag: 'err' })) as ComponentExit).exitCode).toBe(1);
+  });
+
+  it('ComponentExit carries the exit mark the glue reads to end the whole store', () => {
+    const e = thrown(() => exit.exitWithCode(3)) as Record<symbol, unknown>;
+    expect(e[Symbol.for(EXIT_KEY)]).toBe(true);
+    expect((new Error('trap') as unknown as Record<symbol, unknown>)[Symbol.for(EXIT_KEY)]).toBeUndefined();
   });
 
   it('exit-with-code passes any u8 through', () => {

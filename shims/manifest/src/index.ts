@@ -84,3 +84,10 @@ export const MAY_WAIT: readonly string[] = [
  * blocking the thread.
  */
 export const ASYNC_WAIT_KEY = 'weft.async-wait';
+
+/**
+ * `error[Symbol.for(EXIT_KEY)]` is true on what a shim throws for `wasi:cli/exit`. The guest
+ * asked to end the program, so Preview 3 glue ends every instance of its store (their waiting
+ * calls fail with this error), where a trap ends only the instance it happened in.
+ */
+export const EXIT_KEY = 'weft.exit';

@@ -86,8 +86,10 @@ function $wait(f) {
   // asyncify: the instances being run, innermost last, and the promise an unwound stack
   // waits for. Both are handed over synchronously (an unwind returns straight to the loop
   // in $asyRun; a rewind runs straight down to the import), so one record serves all.
-  // `parked`: the instances whose frames are saved while the guest waits; `regions`: how
-  // many bytes each memory lends to unwinding, counted down from its end.
+  // `parked`: the instances whose frames the running export call saves while it waits. It
+  // belongs to that call ($asyRun swaps it in), since calls into other instantiations of
+  // this module may be waiting at the same time, each with its own saved frames.
+  // `regions`: how many bytes each memory lends to unwinding, counted down from its end.
   $asy: { deps: [], code: `const $asy = { stack: [], pending: undefined, result: undefined, parked: [], regions: new WeakMap() };` },
   $asyInit: {
     deps: ['$asy'],
@@ -121,9 +123,9 @@ function $wait(f) {
 }`,
   },
   $asyPark: {
-    deps: ['$asy'],
-    code: `function $asyPark() {
-  for (const s of $asy.parked) {
+    deps: [],
+    code: `function $asyPark(parked) {
+  for (const s of parked) {
     const used = new DataView(s.mem.buffer).getUint32(s.at, true) - (s.at + 8);
     s.frames = new Uint8Array(s.mem.buffer, s.at + 8, used).slice();
     new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
@@ -132,9 +134,9 @@ function $wait(f) {
 }`,
   },
   $asyUnpark: {
-    deps: ['$asy', '$asyPlace'],
-    code: `function $asyUnpark() {
-  for (const s of $asy.parked) {
+    deps: ['$asyPlace'],
+    code: `function $asyUnpark(parked) {
+  for (const s of parked) {
     $asyPlace(s, s.frames);
     s.frames = null;
   }
@@ -155,6 +157,14 @@ function $wait(f) {
     code: `function $asyEnter(s, f, a) {
   $asy.stack.push(s);
   try { return f(...a); } finally { $asy.stack.pop(); }
+}`,
+  },
+  $asyEnterRun: {
+    deps: ['$asy', '$asyEnter'],
+    code: `function $asyEnterRun(parked, s, f, a) {
+  const outer = $asy.parked;
+  $asy.parked = parked;
+  try { return $asyEnter(s, f, a); } finally { $asy.parked = outer; }
 }`,
   },
   // An instance can be on the stack more than once (a command's adapter calls main, which
@@ -178,18 +188,19 @@ function $wait(f) {
 }`,
   },
   $asyRun: {
-    deps: ['$asy', '$asyEnter', '$asyPark', '$asyUnpark'],
+    deps: ['$asy', '$asyEnterRun', '$asyPark', '$asyUnpark'],
     code: `async function $asyRun(s, f, a) {
-  let r = $asyEnter(s, f, a);
+  const parked = [];
+  let r = $asyEnterRun(parked, s, f, a);
   while (s.x.asyncify_get_state() === 1) {
     s.x.asyncify_stop_unwind();
-    $asyPark();
+    $asyPark(parked);
     const p = $asy.pending;
     $asy.pending = undefined;
     try { $asy.result = { ok: true, v: await p }; } catch (e) { $asy.result = { ok: false, v: e }; }
-    $asyUnpark();
+    $asyUnpark(parked);
     s.x.asyncify_start_rewind(s.at);
-    r = $asyEnter(s, f, a);
+    r = $asyEnterRun(parked, s, f, a);
   }
   return r;
 }`,

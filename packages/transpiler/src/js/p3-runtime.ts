@@ -1,3 +1,5 @@
+import { EXIT_KEY } from '@weft/wasi-manifest';
+
 /**
  * The Preview 3 runtime the glue emits for components that use async: tasks, subtasks,
  * waitable sets, streams, futures and error contexts, following the canonical ABI's
@@ -11,10 +13,11 @@
  * waitable-set.wait) runs other ready threads on top of that stack until it holds, and traps
  * when nothing can progress.
  *
- * Instance records `{ k, st, table, bp, excl, nwait }`: `st[k]` is the glue's per-instance
- * state byte (IDLE 0, RUNNING 1, POISONED 2, MAY_NOT_LEAVE 3), `table` its handle table,
- * `bp` the backpressure counter, `excl` the thread holding the exclusive lock, `nwait` how
- * many tasks wait to enter.
+ * Instance records `{ k, st, store, table, bp, excl, nwait }`: `st[k]` is the glue's
+ * per-instance state byte (IDLE 0, RUNNING 1, POISONED 2, MAY_NOT_LEAVE 3), `store` what the
+ * instances of one instantiation share (`exit`: the guest's exit, once it asked), `table` its
+ * handle table, `bp` the backpressure counter, `excl` the thread holding the exclusive lock,
+ * `nwait` how many tasks wait to enter.
  *
  * A lift is a FuncInst, `(onStart, onResolve, caller, fail) => onCancel`: `onStart` gives the
  * arguments when the callee starts, `onResolve` takes the result (or `$CANCELLED`), `fail`
@@ -72,17 +75,26 @@ function $within(t, enter, f) {
   try { f(); } catch (e) { if (t.task.running) $poison(inst, e); else if (enter) inst.st[inst.k] = 0; throw e; } finally { $p3.cur = prev; }
   if (enter) inst.st[inst.k] = 0;
 }
-// A trap (or a guest's exit, which the shims throw) ends the instance: what waits in it can
-// never finish, so those calls are failed with the trap and leave the scheduler, and the
-// host's reads of what it made end too.
+// A trap ends the instance: what waits in it can never finish, so those calls are failed
+// with the trap and leave the scheduler, and the host's reads of what it made end too. A
+// guest's exit (what the shims throw for wasi:cli/exit) ends the program: every instance of
+// the store goes the same way.
+const $exitMark = Symbol.for(${JSON.stringify(EXIT_KEY)});
 function $poison(inst, e) {
-  inst.st[inst.k] = 2;
+  const exit = e != null && e[$exitMark] === true;
+  const gone = exit ? (i) => i.store === inst.store : (i) => i === inst;
+  if (exit) { inst.store.exit = e; inst.st.fill(2); } else inst.st[inst.k] = 2;
   inst.trap = e;
-  for (const w of $p3.hostWaits) if (w.home === inst) w.fail(e);
-  const stuck = $p3.waiting.filter((t) => t.task.inst === inst);
-  $p3.waiting = $p3.waiting.filter((t) => t.task.inst !== inst);
+  for (const w of $p3.hostWaits) if (gone(w.home)) w.fail(e);
+  const stuck = $p3.waiting.filter((t) => gone(t.task.inst));
+  $p3.waiting = $p3.waiting.filter((t) => !gone(t.task.inst));
   for (const t of stuck) { t.ready = t.run = undefined; t.task.fail(e); }
 }
+// A direct call (a sync export without a task of its own) threw. If that left its instance
+// poisoned, it was a trap (or an exit), not a bad argument: end what waits there as well.
+function $directThrew(inst, e) { if (inst.st[inst.k] === 2 && inst.trap === undefined) $poison(inst, e); }
+// Why a stream or future made by inst will never be written: its trap, or the store's exit.
+function $ended(inst) { return inst.trap ?? inst.store.exit; }
 function $resumeThread(t, cancelled, enter) {
   const run = $unpark(t);
   $within(t, enter, () => run(cancelled));
@@ -453,7 +465,7 @@ class $SharedStream extends $ReadableBase {
     let self;
     super({ pull: (c) => self.hostPull(c), cancel: () => self.hostCancel() }, { highWaterMark: 0 });
     self = this;
-    this.t = t; this.home = home; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.reset();
+    this.t = t; this.home = home; this.typed = $typedArrays[t]; this.dropped = false; this.out = false; this.hostGone = false; this.reset();
   }
   reset() { this.inst = this.buf = this.onCopy = this.onDone = undefined; }
   set(inst, buf, onCopy, onDone) { this.inst = inst; this.buf = buf; this.onCopy = onCopy; this.onDone = onDone; }
@@ -495,7 +507,7 @@ class $SharedStream extends $ReadableBase {
   }
   // One host read: a rendezvous with the guest's next write.
   hostPull(controller) {
-    if (this.home && this.home.trap) return controller.error(this.home.trap);
+    if (this.home && $ended(this.home)) return controller.error($ended(this.home));
     return new Promise((resolve) => {
       const sink = new $HostSink(this.typed, $HOST_CHUNK);
       let failed = false;
@@ -514,6 +526,7 @@ class $SharedStream extends $ReadableBase {
       const done = (result) => {
         if (failed) return;
         $p3.hostWaits.delete(wait);
+        if (this.hostGone) return resolve();
         for (const part of sink.parts) {
           if (this.typed) controller.enqueue(part);
           else for (const v of part) controller.enqueue(v);
@@ -524,7 +537,8 @@ class $SharedStream extends $ReadableBase {
       this.sRead(undefined, sink, (reclaim) => { reclaim(); done(0); }, done);
     });
   }
-  hostCancel() { this.sDrop(); $held(this, false); }
+  // The host's cancel closes the stream at once; a read still pending ends quietly.
+  hostCancel() { this.hostGone = true; this.sDrop(); $held(this, false); }
 }
 // A future's state shared by its two ends (the spec's SharedFutureImpl). To the host it is a
 // lazy thenable: reading starts at the first then().
@@ -553,7 +567,7 @@ class $SharedFuture {
   }
   then(onValue, onError) {
     this.hostRead ??= new Promise((resolve, reject) => {
-      if (this.home && this.home.trap) return reject(this.home.trap);
+      if (this.home && $ended(this.home)) return reject($ended(this.home));
       const sink = new $HostSink(undefined, 1);
       const wait = { home: this.home, fail: (e) => { $p3.hostWaits.delete(wait); $held(this, false); reject(e); } };
       $p3.hostWaits.add(wait);

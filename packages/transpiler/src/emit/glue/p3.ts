@@ -32,7 +32,11 @@ export function instanceRecord(g: GlueState, k: number): string {
     g.helpers.use('$P3');
     g.usesState.add(k);
     const t = table(g, k);
-    g.decls.push(`const $i${k} = { k: ${k}, st: $st, table: ${t}, bp: 0, excl: null, nwait: 0 };`);
+    const store = getOrCreate(g.generated, 'p3-store', () => {
+      g.decls.push('const $store = { exit: undefined };');
+      return '$store';
+    });
+    g.decls.push(`const $i${k} = { k: ${k}, st: $st, store: ${store}, table: ${t}, bp: 0, excl: null, nwait: 0 };`);
     return `$i${k}`;
   });
 }
@@ -168,7 +172,7 @@ function directExport(g: GlueState, l: Lift): string {
   t.task.inst = ${inst};
   t.storage[0] = t.storage[1] = 0;
   $p3.cur = t;
-  try { return ${direct}(${ps}); } finally { $p3.cur = prev; }
+  try { return ${direct}(${ps}); } catch (e) { $directThrew(t.task.inst, e); throw e; } finally { $p3.cur = prev; }
 }`;
   });
 }
