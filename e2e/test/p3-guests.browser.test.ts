@@ -2,11 +2,13 @@
  * WASI 0.3 guests of our own (component text, callback-lifted) in every engine on the 0.3
  * shims, loaded as the self-instantiating ES modules a web app imports: a command copying an
  * injected stdin stream to a DOM element, and an HTTP handler answering web Requests
- * through toFetchHandler. No JSPI or asyncify, so WebKit runs them too.
+ * through toFetchHandler. No JSPI or asyncify, so WebKit runs them too. In Chromium the same
+ * guests also run transpiled for each async mode, in a page whose JSPI is removed: a
+ * callback-lifted guest never needs stack switching, whatever mode it was built for.
  */
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
+import { REMOVE_JSPI_SCRIPT, startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
 import { OPFS_UNDER_DRIVER } from '../src/engine-matrix.js';
 import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
 import { buildP3Fixture } from '../src/fixtures.js';
@@ -41,15 +43,45 @@ interface P3 {
 }
 declare const p3: P3;
 
+const MODES_PAGE = '/p3-modes.html';
+const MODES = ['sync', 'jspi', 'asyncify'] as const;
+/** The command and the handler once per async mode, under a page script that removes JSPI first. */
+const modesBody = (urls: Record<string, string>) => `<pre id="out"></pre>
+<script>${REMOVE_JSPI_SCRIPT}</script>
+<script type="module">
+import * as cli from '@weft/wasi-cli/p3';
+import * as http from '@weft/wasi-http/p3';
+${MODES.map((m) => `import * as cat_${m} from '${urls[`cat-${m}`]}';\nimport * as handler_${m} from '${urls[`hello-handler-${m}`]}';`).join('\n')}
+window.p3modes = { cli, http, ${MODES.map((m) => `${m}: { cat: cat_${m}, handler: handler_${m} }`).join(', ')} };
+</script>
+`;
+
+interface P3Modes extends Record<(typeof MODES)[number], { cat: P3['cat']; handler: P3['handler'] }> {
+  cli: P3['cli'];
+  http: P3['http'];
+}
+declare const p3modes: P3Modes;
+
 let pages: StaticServer;
 const urls: Record<string, string> = {};
+const entryUrl = (entry: string) => '/' + relative(repoRoot, entry).split('\\').join('/');
 
 beforeAll(async () => {
   for (const name of ['cat', 'hello-handler', 'files', 'fetch']) {
-    const out = await transpileForTest(await buildP3Fixture(name), { name, shims: 'weft' });
-    urls[name] = '/' + relative(repoRoot, out.entry).split('\\').join('/');
+    const component = await buildP3Fixture(name);
+    urls[name] = entryUrl((await transpileForTest(component, { name, shims: 'weft' })).entry);
+    if (name !== 'cat' && name !== 'hello-handler') continue;
+    for (const asyncMode of MODES) {
+      urls[`${name}-${asyncMode}`] = entryUrl((await transpileForTest(component, { name, shims: 'weft', asyncMode })).entry);
+    }
   }
-  pages = await startStaticServer({ files: { [PAGE]: weftPageHtml('weft p3 guests', body(urls)), '/hello.txt': 'hello over fetch\n' } });
+  pages = await startStaticServer({
+    files: {
+      [PAGE]: weftPageHtml('weft p3 guests', body(urls)),
+      [MODES_PAGE]: weftPageHtml('weft p3 guests in every async mode, without JSPI', modesBody(urls)),
+      '/hello.txt': 'hello over fetch\n',
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -136,5 +168,50 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
       return Promise.all(Array.from({ length: 5 }, (_, i) => answer(i)));
     });
     expect(bodies).toEqual(Array(5).fill('200 hello from a WASI 0.3 handler\n'));
+  });
+});
+
+describe.runIf(ENGINES.includes('chromium'))('WASI 0.3 guests transpiled for each async mode, in Chromium with JSPI removed', () => {
+  let browser: EngineBrowser;
+  let page: EnginePage;
+
+  beforeAll(async () => {
+    browser = await launchEngine('chromium');
+    page = await browser.newPage();
+    await page.goto(`${pages.origin}${MODES_PAGE}`);
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const ready = () => ('p3modes' in window ? resolve() : setTimeout(ready, 10));
+          ready();
+        }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    try {
+      await page?.close();
+    } finally {
+      await browser?.close();
+    }
+  });
+
+  it.each(MODES)('asyncMode %s: the command copies stdin and the handler answers, with no WebAssembly.Suspending', async (mode) => {
+    const r = await page.evaluate(async (mode) => {
+      const out = document.getElementById('out')!;
+      out.textContent = '';
+      const input = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(`${mode}\n`));
+          c.close();
+        },
+      });
+      p3modes.cli.configure({ stdin: input, stdout: out });
+      await p3modes[mode].cat.run.run();
+      const serve = p3modes.http.toFetchHandler(p3modes[mode].handler.handler.handle);
+      const answers = await Promise.all([1, 2].map(async (i) => (await serve(new Request(`${location.origin}/api/${i}`))).text()));
+      return { jspi: typeof (WebAssembly as { Suspending?: unknown }).Suspending, stdout: out.textContent, answers };
+    }, mode);
+    expect(r).toEqual({ jspi: 'undefined', stdout: `${mode}\ndone\n`, answers: Array(2).fill('hello from a WASI 0.3 handler\n') });
   });
 });
