@@ -159,6 +159,57 @@ describe.skipIf(engine === 'jco')('Preview 3 at the JavaScript boundary', () => 
     await expect(read).resolves.toEqual({ done: true, value: undefined });
   });
 
+  test('an AbortSignal cancels a call: the guest sees TASK_CANCELLED and the call rejects with the reason', async () => {
+    const answers: ((v: number) => void)[] = [];
+    const exp = (await loadWat(readFixture('p3-cancel.wat'), {
+      'host:p3/cancel': { delay: (x: number) => new Promise<number>((resolve) => answers.push(() => resolve(x * 10))) },
+    })) as any;
+    const ctl = new AbortController();
+    const call = exp.untilCancelled(1, { signal: ctl.signal });
+    ctl.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    const done = new AbortController();
+    const finished = exp.untilCancelled(2, { signal: done.signal });
+    answers[1]!(0);
+    expect(await finished).toBe(20);
+    done.abort();
+    answers.length = 2;
+    const plain = exp.untilCancelled(3, {});
+    await later(5);
+    answers[2]!(0);
+    expect(await plain).toBe(30);
+  });
+
+  test('a signal aborted before the call rejects at once; options that are no object are a TypeError', async () => {
+    let calls = 0;
+    const exp = (await loadWat(readFixture('p3-cancel.wat'), {
+      'host:p3/cancel': { delay: (x: number) => (calls++, x * 10) },
+    })) as any;
+    const reason = new Error('not wanted');
+    await expect(exp.untilCancelled(1, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(calls).toBe(0);
+    await expect(exp.untilCancelled(1, 42)).rejects.toThrow(TypeError);
+    await expect(exp.untilCancelled(1, { signal: {} })).rejects.toThrow(/AbortSignal/);
+    expect(await exp.untilCancelled(4)).toBe(40);
+  });
+
+  test("the guest's subtask.cancel aborts the signal an async host import was given", async () => {
+    const seen: AbortSignal[] = [];
+    const honouring = (x: number, { signal }: { signal: AbortSignal }) => {
+      seen.push(signal);
+      return new Promise<number>((resolve, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason));
+        setTimeout(() => resolve(x), 10_000).unref?.();
+      });
+    };
+    const exp = (await loadWat(readFixture('p3-cancel.wat'), { 'host:p3/cancel': { delay: honouring } })) as any;
+    expect(await exp.cancelDelay(5)).toBe(4);
+    expect(seen[0]!.aborted).toBe(true);
+    // A host that does not heed the signal answers anyway: the subtask returned.
+    const ignoring = (await loadWat(readFixture('p3-cancel.wat'), { 'host:p3/cancel': { delay: (x: number) => later(x) } })) as any;
+    expect(await ignoring.cancelDelay(5)).toBe(2);
+  });
+
   test('an error context carries its debug message to the host', async () => {
     const exp = await load();
     expect(exp.makeError().message).toBe('oops');

@@ -123,6 +123,9 @@ class TsTypes {
     const out = (t: ValType) => (host ? this.input(t) : this.type(t));
     const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? out(f.result.ok) : 'void') : out(f.result);
     const returns = f.async && host ? `${ret} | Promise<${ret}>` : async || f.async ? `Promise<${ret}>` : ret;
+    // An async function's call may be cancelled: the host passes a signal to an export, and
+    // an import is handed one that aborts when the guest cancels the call.
+    if (f.async) params.push(host ? 'options: { readonly signal: AbortSignal }' : 'options?: { signal?: AbortSignal }');
     return `(${params.join(', ')}): ${returns}`;
   }
 }

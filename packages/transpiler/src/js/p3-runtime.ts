@@ -283,25 +283,45 @@ function $lowerSync(inst, f, liftArgs) {
 }
 // A host function as a FuncInst. The answer of an async function may be a promise (a host
 // subtask); any other function answers at once (a promise it returns is a future's value).
+// An async function gets { signal } after its arguments: the guest's subtask.cancel aborts
+// it, and a promise that then rejects ends the subtask cancelled. The AbortController is
+// made only if the host reads the signal.
 function $hostFunc(call, result, async) {
   return (onStart, onResolve, caller, fail) => {
     const ok = result ? (v) => ({ tag: 'ok', val: v }) : (v) => v;
-    let v;
-    try { v = call(onStart()); } catch (e) { if (!result) throw e; onResolve({ tag: 'err', val: $payload(e) }); return () => {}; }
+    let v, ctl;
+    const options = async ? { get signal() { return (ctl ??= new AbortController()).signal; } } : undefined;
+    try { v = call(onStart(), options); } catch (e) { if (!result) throw e; onResolve({ tag: 'err', val: $payload(e) }); return () => {}; }
     if (!async || v === null || typeof v !== 'object' || typeof v.then !== 'function') { onResolve(ok(v)); return () => {}; }
     $p3.host++;
     const settle = (f) => { $p3.host--; try { f(); } catch (e) { fail(e); } $schedule(); };
     Promise.resolve(v).then(
       (r) => settle(() => onResolve(ok(r))),
-      (e) => settle(() => { if (!result) throw e; onResolve({ tag: 'err', val: $payload(e) }); }),
+      (e) => settle(() => {
+        if (ctl?.signal.aborted) return onResolve($CANCELLED);
+        if (!result) throw e;
+        onResolve({ tag: 'err', val: $payload(e) });
+      }),
     );
-    return () => {};
+    return () => ctl?.abort();
   };
 }
 // The host calls an export.
-function $callAsync(f, args) {
+// The host's call of an async function. An AbortSignal in its options asks the task to
+// cancel (the spec's request_cancellation): a task not yet started never starts, a started
+// one sees TASK_CANCELLED when it next waits, and may still finish with a value. A call
+// that ends cancelled rejects with the signal's reason, as fetch does.
+function $callAsync(f, args, options) {
+  if (options !== undefined && (options === null || typeof options !== 'object')) return Promise.reject(new TypeError('the options after an async function\'s arguments must be an object such as { signal }'));
+  const signal = options?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(new TypeError('options.signal must be an AbortSignal'));
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    f(() => args, (r) => (r === $CANCELLED ? reject($trapError('the call was cancelled')) : resolve(r)), undefined, reject);
+    let settled = false;
+    const abort = () => onCancel();
+    const end = () => { settled = true; signal?.removeEventListener('abort', abort); };
+    const onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, undefined, (e) => { end(); reject(e); });
+    if (signal && !settled) signal.addEventListener('abort', abort, { once: true });
   });
 }
 // Once a synchronous call has returned, a later trap of work it left behind has no caller to

@@ -25,7 +25,8 @@ export function resourceClasses(g: GlueState): string[] {
       if (!r || r.origin !== 'guest') continue;
       const own = getOrCreate(members, r, () => ({ others: [] }));
       const call = funcRef(g, e.func);
-      const ps = e.func.type.params.map((_, i) => `a${i}`);
+      // An async function takes the call's options (its AbortSignal) after its arguments.
+      const ps = [...e.func.type.params.map((_, i) => `a${i}`), ...(e.func.type.async ? ['options'] : [])];
       if (fn.kind === 'constructor') own.ctor = `constructor(${ps.join(', ')}) { return ${call}(${ps.join(', ')}); }`;
       else if (fn.kind === 'static') own.others.push(`static ${fn.name}(${ps.join(', ')}) { return ${call}(${ps.join(', ')}); }`);
       else own.others.push(`${fn.name}(${ps.slice(1).join(', ')}) { return ${call}(this${ps.length > 1 ? ', ' : ''}${ps.slice(1).join(', ')}); }`);

@@ -18,7 +18,7 @@ export function funcRef(g: GlueState, f: FuncVal): string {
     return g.once(`queued:${lift}`, hintFrom(lift, 'queued'), (q) => `const ${q} = $queued(${lift});`);
   }
   const call = hostCall(g, f, refName(f.ref));
-  const ps = f.type.params.map((_, i) => `a${i}`);
+  const ps = [...f.type.params.map((_, i) => `a${i}`), ...(f.type.async ? ['options'] : [])];
   const name = g.name(`reexport_${funcHint(refName(f.ref))}`);
   g.fns.push(`function ${name}(${ps.join(', ')}) { return ${call(ps)}; }`);
   return name;

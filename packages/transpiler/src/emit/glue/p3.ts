@@ -147,8 +147,8 @@ export function p3Export(g: GlueState, index: number): string {
     const unwrap =
       l.type.result?.kind === 'result' ? `(r) => { if (r.tag === 'err') throw new ${g.helpers.use('ComponentError')}(r.val); return r.val; }` : undefined;
     if (l.type.async) {
-      const call = `$callAsync(${lift}, [${ps.join(', ')}])`;
-      return `function ${name}(${ps.join(', ')}) { return ${unwrap ? `${call}.then(${unwrap})` : call}; }`;
+      const call = `$callAsync(${lift}, [${ps.join(', ')}], options)`;
+      return `function ${name}(${[...ps, 'options'].join(', ')}) { return ${unwrap ? `${call}.then(${unwrap})` : call}; }`;
     }
     const call = `$callSync(${lift}, [${ps.join(', ')}])`;
     return `function ${name}(${ps.join(', ')}) { return ${unwrap ? `(${unwrap})(${call})` : call}; }`;
@@ -184,10 +184,10 @@ function calleeFuncInst(g: GlueState, callee: FuncVal, name: string): string {
   if (callee.kind === 'lifted') return liftName(g, callee.index);
   const call = hostCall(g, callee, name);
   const ps = callee.type.params.map((_, i) => `a[${i}]`);
-  return g.once(
-    `p3-host:${name}`,
-    `host_${funcHint(name)}`,
-    (n) => `const ${n} = $hostFunc((a) => ${call(ps)}, ${callee.type.result?.kind === 'result'}, ${!!callee.type.async});`,
+  return g.once(`p3-host:${name}`, `host_${funcHint(name)}`, (n) =>
+    callee.type.async
+      ? `const ${n} = $hostFunc((a, options) => ${call([...ps, 'options'])}, ${callee.type.result?.kind === 'result'}, true);`
+      : `const ${n} = $hostFunc((a) => ${call(ps)}, ${callee.type.result?.kind === 'result'}, false);`,
   );
 }
 
