@@ -45,7 +45,30 @@ const TWO_POINTS = `(component
   (export "a:b/one" (instance $one))
   (export "a:b/two" (instance $two)))`;
 
+// A named record holding a stream and a future, going in and coming out.
+const ASYNC_RECORD = `(component
+  (core module $m
+    (memory (export "mem") 1)
+    (func (export "take") (param i32 i32) (result i32) (i32.const 0))
+    (func (export "give") (result i32) (i32.const 0)))
+  (core instance $i (instantiate $m))
+  (type $w (record (field "body" (stream u8)) (field "done" (future u32))))
+  (export $we "wrapped" (type $w))
+  (func (export "take") (param "w" $we) (result u32) (canon lift (core func $i "take")))
+  (func (export "give") (result $we) (canon lift (core func $i "give") (memory (core memory $i "mem")))))`;
+
 describe('.d.ts', () => {
+  it('a named type holding a stream or future has an Input form for what the host passes in', async () => {
+    const dts = await dtsOf(await assembleWat(ASYNC_RECORD), false);
+    expect(dts).toContain('export type Wrapped = { body: ReadableStream<Uint8Array>; done: PromiseLike<number> };');
+    expect(dts).toContain(
+      'export type WrappedInput = { body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>; done: number | PromiseLike<number> };',
+    );
+    expect(dts).toMatch(/take\(w: WrappedInput\): number;/);
+    expect(dts).toMatch(/give\(\): Wrapped;/);
+    expect(typeErrors({ 'c.d.ts': dts })).toEqual([]);
+  });
+
   it('declares each named type once and refers to it by name; a shared name gets a suffix', async () => {
     const dts = await dtsOf(await assembleWat(TWO_POINTS), false);
     expect(dts).toContain('export type Point = { x: number; y: number };');

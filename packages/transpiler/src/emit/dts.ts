@@ -1,6 +1,7 @@
 import type { ExportItem, ImportInstance, ImportItem, Plan } from '../link/plan.js';
 import type { FuncType, ValType } from '../types/model.js';
 import { typedArrayFor } from '../abi/context.js';
+import { hasAsyncValue } from '../types/layout.js';
 import { camelCase, exportShortName, parseFuncName, pascalCase, str } from '../js/names.js';
 
 /**
@@ -12,24 +13,35 @@ import { camelCase, exportShortName, parseFuncName, pascalCase, str } from '../j
 /** What the host sees of an error context: the debug message the guest gave it. */
 const ERROR_CONTEXT = '{ readonly message: string }';
 
+/** Which way a value crosses: from the component to the host, or into the component. */
+type Direction = 'in' | 'out';
+
 class TsTypes {
   /** Declarations in order of first use. */
   readonly declarations: string[] = [];
-  private readonly byType = new Map<ValType, string>();
+  private readonly byType: Record<Direction, Map<ValType, string>> = { in: new Map(), out: new Map() };
   /** Declared name -> its structural text, to tell a second use from a different type. */
   private readonly bodies = new Map<string, string>();
 
   constructor(private readonly taken: Set<string>) {}
 
-  type(t: ValType): string {
-    if (t.name && (t.kind === 'record' || t.kind === 'variant' || t.kind === 'enum' || t.kind === 'flags')) return this.named(t, t.name);
-    return this.structural(t);
+  /**
+   * `dir` says which way the value crosses: what the component gives (`out`), or what the
+   * host may give where a value goes in (`in`: a stream as any ReadableStream, async iterable
+   * or iterable of chunks, a future as a promise or a value). A named type that holds a
+   * stream or future gets a second declaration for its `in` form, `<Name>Input`.
+   */
+  type(t: ValType, dir: Direction = 'out'): string {
+    if (t.name && (t.kind === 'record' || t.kind === 'variant' || t.kind === 'enum' || t.kind === 'flags')) {
+      return dir === 'in' && hasAsyncValue(t) ? this.named(t, `${t.name}-input`, 'in') : this.named(t, t.name, 'out');
+    }
+    return this.structural(t, dir);
   }
 
-  private named(t: ValType, witName: string): string {
-    const known = this.byType.get(t);
+  private named(t: ValType, witName: string, dir: Direction): string {
+    const known = this.byType[dir].get(t);
     if (known) return known;
-    const body = this.structural(t);
+    const body = this.structural(t, dir);
     const base = pascalCase(witName);
     let name = base;
     for (let n = 2; this.taken.has(name) && this.bodies.get(name) !== body; n++) name = `${base}${n}`;
@@ -38,11 +50,11 @@ class TsTypes {
       this.bodies.set(name, body);
       this.declarations.push(`export type ${name} = ${body};`);
     }
-    this.byType.set(t, name);
+    this.byType[dir].set(t, name);
     return name;
   }
 
-  private structural(t: ValType): string {
+  private structural(t: ValType, dir: Direction): string {
     switch (t.kind) {
       case 'bool':
         return 'boolean';
@@ -62,30 +74,34 @@ class TsTypes {
       case 'string':
         return 'string';
       case 'list':
-        return typedArrayFor(t.elem) ?? `Array<${this.type(t.elem)}>`;
+        return typedArrayFor(t.elem) ?? `Array<${this.type(t.elem, dir)}>`;
       case 'record':
-        return `{ ${t.fields.map((f) => `${camelCase(f.name)}: ${this.type(f.type)}`).join('; ')} }`;
+        return `{ ${t.fields.map((f) => `${camelCase(f.name)}: ${this.type(f.type, dir)}`).join('; ')} }`;
       case 'tuple':
-        return `[${t.types.map((x) => this.type(x)).join(', ')}]`;
+        return `[${t.types.map((x) => this.type(x, dir)).join(', ')}]`;
       case 'flags':
         return `{ ${t.names.map((n) => `${camelCase(n)}?: boolean`).join('; ')} }`;
       case 'enum':
         return t.names.map(str).join(' | ');
       case 'variant':
-        return t.cases.map((c) => `{ tag: ${str(c.name)}${c.type ? `; val: ${this.type(c.type)}` : ''} }`).join(' | ');
+        return t.cases.map((c) => `{ tag: ${str(c.name)}${c.type ? `; val: ${this.type(c.type, dir)}` : ''} }`).join(' | ');
       case 'option':
-        return t.type.kind === 'option' ? `{ tag: 'none' } | { tag: 'some'; val: ${this.type(t.type)} }` : `${this.type(t.type)} | undefined`;
+        return t.type.kind === 'option' ? `{ tag: 'none' } | { tag: 'some'; val: ${this.type(t.type, dir)} }` : `${this.type(t.type, dir)} | undefined`;
       case 'result':
-        return `{ tag: 'ok'; val: ${t.ok ? this.type(t.ok) : 'void'} } | { tag: 'err'; val: ${t.err ? this.type(t.err) : 'void'} }`;
+        return `{ tag: 'ok'; val: ${t.ok ? this.type(t.ok, dir) : 'void'} } | { tag: 'err'; val: ${t.err ? this.type(t.err, dir) : 'void'} }`;
       case 'own':
       case 'borrow':
         return pascalCase(t.resource.name);
       case 'map':
-        return `Map<${this.type(t.key)}, ${this.type(t.value)}>`;
-      case 'stream':
-        return `ReadableStream<${t.elem ? (typedArrayFor(t.elem) ?? this.type(t.elem)) : 'undefined'}>`;
-      case 'future':
-        return `PromiseLike<${t.elem ? this.type(t.elem) : 'void'}>`;
+        return `Map<${this.type(t.key, dir)}, ${this.type(t.value, dir)}>`;
+      case 'stream': {
+        const chunk = t.elem ? (typedArrayFor(t.elem) ?? this.type(t.elem, dir)) : 'undefined';
+        return dir === 'in' ? `ReadableStream<${chunk}> | AsyncIterable<${chunk}> | Iterable<${chunk}>` : `ReadableStream<${chunk}>`;
+      }
+      case 'future': {
+        const v = t.elem ? this.type(t.elem, dir) : 'void';
+        return dir === 'in' ? `${v} | PromiseLike<${v}>` : `PromiseLike<${v}>`;
+      }
       case 'error-context':
         if (!this.bodies.has('ErrorContext')) {
           this.taken.add('ErrorContext');
@@ -97,30 +113,13 @@ class TsTypes {
   }
 
   /**
-   * What the host may pass where a value of `t` goes into the component: a stream as any
-   * ReadableStream, async iterable or iterable of chunks, a future as a promise or a value.
-   */
-  private input(t: ValType): string {
-    if (t.kind === 'stream') {
-      const chunk = t.elem ? (typedArrayFor(t.elem) ?? this.type(t.elem)) : 'undefined';
-      return `ReadableStream<${chunk}> | AsyncIterable<${chunk}> | Iterable<${chunk}>`;
-    }
-    if (t.kind === 'future') {
-      const v = t.elem ? this.type(t.elem) : 'void';
-      return `${v} | PromiseLike<${v}>`;
-    }
-    if (t.kind === 'tuple' && !t.name) return `[${t.types.map((x) => this.input(x)).join(', ')}]`;
-    return this.type(t);
-  }
-
-  /**
    * `async`: the exports were transpiled with an async mode and return promises. An `async`
    * function type returns a promise as an export, and may return one as an import (`host`).
    */
   signature(f: FuncType, skipSelf = false, async = false, host = false): string {
-    const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${host ? this.type(p.type) : this.input(p.type)}`);
+    const params = (skipSelf ? f.params.slice(1) : f.params).map((p) => `${camelCase(p.name)}: ${this.type(p.type, host ? 'out' : 'in')}`);
     // A host function's result goes into the component: it may be given as an input.
-    const out = (t: ValType) => (host ? this.input(t) : this.type(t));
+    const out = (t: ValType) => this.type(t, host ? 'in' : 'out');
     const ret = !f.result ? 'void' : f.result.kind === 'result' ? (f.result.ok ? out(f.result.ok) : 'void') : out(f.result);
     const returns = f.async && host ? `${ret} | Promise<${ret}>` : async || f.async ? `Promise<${ret}>` : ret;
     // An async function's call may be cancelled: the host passes a signal to an export, and
