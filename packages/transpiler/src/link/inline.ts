@@ -353,7 +353,7 @@ export function inline(ast: ComponentAst): Plan {
         return;
       }
       case 'core-type':
-        f.coreTypes.push(resolveCoreType(def.type));
+        f.coreTypes.push(resolveCoreType(def.type, f, at));
         return;
       case 'component':
         f.components.push({ ast: def.component, parent: f });

@@ -1,4 +1,4 @@
-import type { CoreModuleInfo } from '../decode/ast.js';
+import type { CoreModuleInfo, CoreValType } from '../decode/ast.js';
 
 /**
  * Resolved types: the AST's index references replaced by the types they denote, with
@@ -8,6 +8,12 @@ import type { CoreModuleInfo } from '../decode/ast.js';
 export type ValType = ValTypeDef & {
   /** The WIT name it was exported or imported under, for messages and declarations. */
   name?: string;
+  /**
+   * Validation: the type this one is a named copy of. An import or export that names a
+   * record, variant, enum or flags type gives it a new identity for external visibility;
+   * a use of either identity is visible where one of them was named.
+   */
+  renamedFrom?: ValType;
 };
 
 type ValTypeDef =
@@ -47,6 +53,15 @@ export interface Resource {
   host?: { importName: string; path?: string[]; exportName?: string };
   /** guest: the component instance that defined it (its table owns the reps). */
   instance?: number;
+  /**
+   * Validation: importing or exporting a resource under a name gives it a new identity for
+   * external visibility that stays the same resource for type checking. `aliasOf` is the
+   * canonical resource of such a copy, `renamedFrom` the one it was copied from, and
+   * `aliases` on a canonical resource lists its copies, so a substitution of it covers them.
+   */
+  aliasOf?: Resource;
+  renamedFrom?: Resource;
+  aliases?: Resource[];
 }
 
 export type ExternDesc =
@@ -54,19 +69,29 @@ export type ExternDesc =
   | { kind: 'type'; type: AnyType }
   | { kind: 'instance'; type: InstanceType }
   | { kind: 'component'; type: ComponentType }
-  /** `info` lists the module type's imports and exports, where known. */
+  /** `info` lists the module's imports and exports, with their types, where known. */
   | { kind: 'module'; info?: CoreModuleInfo }
   | { kind: 'value' };
 
 export interface InstanceType {
   kind: 'instance';
   exports: Map<string, ExternDesc>;
+  /**
+   * Validation: the `(sub resource)` exports a declared instance type introduces. Each import
+   * of the type gets fresh ones; a substituted copy declares none.
+   */
+  declared?: ReadonlySet<Resource>;
 }
 
 export interface ComponentType {
   kind: 'component';
   imports: Map<string, ExternDesc>;
   exports: Map<string, ExternDesc>;
+  /**
+   * Validation: for a component definition, the resources each instantiation of it creates
+   * anew (its own and its inner instances'); a component type or a substituted copy has none.
+   */
+  generative?: ReadonlySet<Resource>;
 }
 
 /** What a type index denotes. */
@@ -76,7 +101,7 @@ export type AnyType =
   | InstanceType
   | ComponentType
   | { kind: 'resource'; resource: Resource }
-  | { kind: 'core-func'; params: string[]; results: string[] }
+  | { kind: 'core-func'; params: CoreValType[]; results: CoreValType[] }
   | { kind: 'core-module'; info: CoreModuleInfo }
   /** A GC struct or array type: weft only needs to count it. */
   | { kind: 'core-gc' };

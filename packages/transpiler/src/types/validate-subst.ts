@@ -81,12 +81,12 @@ function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, objec
     }
     case 'record': {
       const fs = t.fields.map((f) => ({ name: f.name, type: v(f.type) }));
-      if (fs.some((f, i) => f.type !== t.fields[i]!.type)) out = { ...t, fields: fs };
+      if (fs.some((f, i) => f.type !== t.fields[i]!.type)) out = { kind: 'record', fields: fs, ...named(t) };
       break;
     }
     case 'variant': {
       const cs = t.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : c));
-      if (cs.some((c, i) => c.type !== t.cases[i]!.type)) out = { ...t, cases: cs };
+      if (cs.some((c, i) => c.type !== t.cases[i]!.type)) out = { kind: 'variant', cases: cs, ...named(t) };
       break;
     }
     case 'list': {
@@ -127,4 +127,12 @@ function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, objec
   }
   memo.set(t, out);
   return out;
+}
+
+/**
+ * The WIT name a substituted copy keeps. Not `renamedFrom`: the copy is a type of its own for
+ * external visibility, visible only where it is named itself.
+ */
+function named(t: ValType): { name?: string } {
+  return t.name === undefined ? {} : { name: t.name };
 }
