@@ -24,6 +24,7 @@
 export { validate } from './validate.js';
 export * from './model.js';
 export * from './layout.js';
+export { substAny, substExtern, substFunc } from './subst.js';
 export {
   checkLabel,
   declAlias,

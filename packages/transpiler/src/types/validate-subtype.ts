@@ -1,7 +1,7 @@
 import type { CoreFuncSig, CoreItemType, CoreModuleInfo } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
-import { substExtern } from './validate-subst.js';
+import { substExtern } from './subst.js';
 
 /** The resource `r` is, for type checking: the one its renamed copies were made from. */
 export function canonResource(r: Resource): Resource {

@@ -26,7 +26,7 @@ import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
 import { aliasResource, canonResource, DEFAULT_PAGE_SIZE_LOG2, expectSub, itemMismatch, namedVia } from './validate-subtype.js';
 import { flatten, MAX_ELEM_SIZE, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory, type PtrSize, size } from './layout.js';
-import { substExtern } from './validate-subst.js';
+import { substExtern } from './subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
 /** `item` is the type of a table, memory or global, where known. */
