@@ -85,6 +85,14 @@ describe('.d.ts', () => {
     for (const name of declared) expect(dts.split(name).length, name).toBeGreaterThan(2);
   });
 
+  it('keeps the WIT names of records an imported interface with a resource defines', async () => {
+    // Binding the interface's resource substitutes its types; the copies keep their names.
+    const dts = await dtsOf(await assembleWat(readFixture('validation-shim-reexport.wat')), false);
+    expect(dts).toContain('export type Instant = { seconds: bigint; nanoseconds: number };');
+    expect(dts).toContain('export type Options = { at: Instant | undefined };');
+    expect(dts).toMatch(/opts\(o: Options\): void;/);
+  });
+
   it('every fixture gives declarations that type-check, in both output forms', async () => {
     const fixtures = readdirSync(fileURLToPath(new URL('./fixtures/', import.meta.url))).filter((f) => f.endsWith('.wat'));
     const files: Record<string, string> = { 'two-points.d.ts': await dtsOf(await assembleWat(TWO_POINTS), false) };

@@ -51,3 +51,19 @@ test('no file imports from a later stage, and the floor imports no stage', () =>
   }
   expect(wrong).toEqual([]);
 });
+
+/**
+ * Module-level tables keyed by object identity that may stay: memo caches whose entries are a
+ * pure function of their key, each documented where it is defined. Any other fact one file
+ * hands another about a type lives in a field of the model type.
+ */
+const MEMO_CACHES = ['types/layout.ts layouts', 'types/resolve.ts measures'];
+
+test('facts about types are fields on the model, not module-level side tables', () => {
+  const tables: string[] = [];
+  for (const abs of sources(src)) {
+    const text = readFileSync(abs, 'utf8');
+    for (const m of text.matchAll(/^(?:export )?(?:const|let) (\w+)[^=\n]*= [^\n]*new Weak(?:Map|Set)\b/gm)) tables.push(`${relative(src, abs)} ${m[1]}`);
+  }
+  expect(tables.sort()).toEqual(MEMO_CACHES);
+});

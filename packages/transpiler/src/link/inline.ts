@@ -2,9 +2,10 @@ import type { Canon, CanonOptions, ComponentAst, CoreModuleInfo, CoreSort, Defin
 import { spaceOf } from '../decode/ast.js';
 import { NOT_SUPPORTED, WeftError } from '../error.js';
 import type { AnyType, ExternDesc, InstanceType, Resource, ValType } from '../types/model.js';
-import { nameType, newResource, substAny, substFunc } from '../types/model.js';
+import { nameType, newResource } from '../types/model.js';
 import type { TypeScope } from '../types/resolve.js';
 import { externDesc, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from '../types/resolve.js';
+import { substAny, substFunc } from '../types/subst.js';
 import type { Builtin, CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ModuleRef, Plan } from './plan.js';
 import { BUILTIN_NAMES, refName } from './plan.js';
 
@@ -256,16 +257,17 @@ export function inline(ast: ComponentAst): Plan {
         item.resources.set(en, host);
       }
     }
+    const memo = new Map<object, object>();
     for (const [en, e] of type.exports) {
       switch (e.kind) {
         case 'func': {
-          const t = substFunc(e.type, subst);
+          const t = substFunc(e.type, subst, memo);
           item.funcs.set(en, t);
           exports.set(en, { kind: 'func', func: { kind: 'import', ref: where(en), type: t } });
           break;
         }
         case 'type':
-          exports.set(en, { kind: 'type', type: substAny(e.type, subst) });
+          exports.set(en, { kind: 'type', type: substAny(e.type, subst, memo) });
           break;
         case 'instance':
           break;
@@ -353,7 +355,7 @@ export function inline(ast: ComponentAst): Plan {
         return;
       }
       case 'core-type':
-        f.coreTypes.push(resolveCoreType(def.type));
+        f.coreTypes.push(resolveCoreType(def.type, f, at));
         return;
       case 'component':
         f.components.push({ ast: def.component, parent: f });

@@ -13,7 +13,9 @@
  * signatures, instantiation arguments against imports (subtyping), that what is exported
  * only mentions exported types (external visibility), resource rules, and the limits on
  * value types (`MAX_TYPE_DEPTH`, `MAX_TYPE_SIZE`). It walks nested components with an
- * explicit stack, so depth costs heap.
+ * explicit stack, so depth costs heap. What it learns about a type it keeps on the type, in
+ * the model's fields marked "Validation:" (a resource's renamed copies, the resources an
+ * instantiation mints, a module type's signatures), never in a table beside it.
  *
  * The canonical ABI's layout (`layout.ts`: sizes, alignment, flattening, for 32- and 64-bit
  * memories) lives here because validation needs it to check canon definitions, and the
@@ -22,6 +24,7 @@
 export { validate } from './validate.js';
 export * from './model.js';
 export * from './layout.js';
+export { substAny, substExtern, substFunc } from './subst.js';
 export {
   checkLabel,
   declAlias,

@@ -66,8 +66,9 @@ interface Layout {
 }
 
 /**
- * Layouts per pointer size. Pure memoisation: a layout depends on nothing but the type and
- * the pointer size, and types are never mutated once resolved.
+ * Layouts per pointer size. Pure memoisation, not a fact passed between stages: a layout
+ * depends on nothing but the type's structure, which is never mutated once resolved (only its
+ * WIT name is set later), and the pointer size, and a miss recomputes the same answer.
  */
 const layouts: Record<PtrSize, WeakMap<ValType, Layout>> = { 4: new WeakMap(), 8: new WeakMap() };
 

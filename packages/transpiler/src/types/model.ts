@@ -1,4 +1,4 @@
-import type { CoreModuleInfo } from '../decode/ast.js';
+import type { CoreModuleInfo, CoreValType } from '../decode/ast.js';
 
 /**
  * Resolved types: the AST's index references replaced by the types they denote, with
@@ -8,6 +8,12 @@ import type { CoreModuleInfo } from '../decode/ast.js';
 export type ValType = ValTypeDef & {
   /** The WIT name it was exported or imported under, for messages and declarations. */
   name?: string;
+  /**
+   * Validation: the type this one is a named copy of. An import or export that names a
+   * record, variant, enum or flags type gives it a new identity for external visibility;
+   * a use of either identity is visible where one of them was named.
+   */
+  renamedFrom?: ValType;
 };
 
 type ValTypeDef =
@@ -47,6 +53,15 @@ export interface Resource {
   host?: { importName: string; path?: string[]; exportName?: string };
   /** guest: the component instance that defined it (its table owns the reps). */
   instance?: number;
+  /**
+   * Validation: importing or exporting a resource under a name gives it a new identity for
+   * external visibility that stays the same resource for type checking. `aliasOf` is the
+   * canonical resource of such a copy, `renamedFrom` the one it was copied from, and
+   * `aliases` on a canonical resource lists its copies, so a substitution of it covers them.
+   */
+  aliasOf?: Resource;
+  renamedFrom?: Resource;
+  aliases?: Resource[];
 }
 
 export type ExternDesc =
@@ -54,19 +69,29 @@ export type ExternDesc =
   | { kind: 'type'; type: AnyType }
   | { kind: 'instance'; type: InstanceType }
   | { kind: 'component'; type: ComponentType }
-  /** `info` lists the module type's imports and exports, where known. */
+  /** `info` lists the module's imports and exports, with their types, where known. */
   | { kind: 'module'; info?: CoreModuleInfo }
   | { kind: 'value' };
 
 export interface InstanceType {
   kind: 'instance';
   exports: Map<string, ExternDesc>;
+  /**
+   * Validation: the `(sub resource)` exports a declared instance type introduces. Each import
+   * of the type gets fresh ones; a substituted copy declares none.
+   */
+  declared?: ReadonlySet<Resource>;
 }
 
 export interface ComponentType {
   kind: 'component';
   imports: Map<string, ExternDesc>;
   exports: Map<string, ExternDesc>;
+  /**
+   * Validation: for a component definition, the resources each instantiation of it creates
+   * anew (its own and its inner instances'); a component type or a substituted copy has none.
+   */
+  generative?: ReadonlySet<Resource>;
 }
 
 /** What a type index denotes. */
@@ -76,7 +101,7 @@ export type AnyType =
   | InstanceType
   | ComponentType
   | { kind: 'resource'; resource: Resource }
-  | { kind: 'core-func'; params: string[]; results: string[] }
+  | { kind: 'core-func'; params: CoreValType[]; results: CoreValType[] }
   | { kind: 'core-module'; info: CoreModuleInfo }
   /** A GC struct or array type: weft only needs to count it. */
   | { kind: 'core-gc' };
@@ -113,85 +138,4 @@ export function nameType(t: AnyType, name: string): void {
 
 export function newResource(name: string, origin: Resource['origin'], extra: Partial<Resource> = {}): Resource {
   return { name, origin, ...extra };
-}
-
-/** Replaces resources in a type according to `subst`, sharing unchanged subtrees. */
-export function substValType(t: ValType, subst: Map<Resource, Resource>): ValType {
-  switch (t.kind) {
-    case 'own':
-    case 'borrow': {
-      const r = subst.get(t.resource);
-      return r ? { kind: t.kind, resource: r } : t;
-    }
-    case 'record':
-      return { kind: 'record', fields: t.fields.map((f) => ({ name: f.name, type: substValType(f.type, subst) })) };
-    case 'variant':
-      return { kind: 'variant', cases: t.cases.map((c) => (c.type ? { name: c.name, type: substValType(c.type, subst) } : c)) };
-    case 'list':
-      return { ...t, elem: substValType(t.elem, subst) };
-    case 'map':
-      return { kind: 'map', key: substValType(t.key, subst), value: substValType(t.value, subst) };
-    case 'tuple':
-      return { kind: 'tuple', types: t.types.map((x) => substValType(x, subst)) };
-    case 'option':
-      return { kind: 'option', type: substValType(t.type, subst) };
-    case 'result':
-      return {
-        kind: 'result',
-        ...(t.ok ? { ok: substValType(t.ok, subst) } : {}),
-        ...(t.err ? { err: substValType(t.err, subst) } : {}),
-      };
-    case 'stream':
-    case 'future':
-      return t.elem ? { kind: t.kind, elem: substValType(t.elem, subst) } : t;
-    default:
-      return t;
-  }
-}
-
-export function substFunc(f: FuncType, subst: Map<Resource, Resource>): FuncType {
-  if (subst.size === 0) return f;
-  const out: FuncType = { params: f.params.map((p) => ({ name: p.name, type: substValType(p.type, subst) })) };
-  if (f.result) out.result = substValType(f.result, subst);
-  if (f.async) out.async = true;
-  return out;
-}
-
-export function substAny(t: AnyType, subst: Map<Resource, Resource>): AnyType {
-  if (subst.size === 0) return t;
-  switch (t.kind) {
-    case 'value':
-      return { kind: 'value', type: substValType(t.type, subst) };
-    case 'func':
-      return { kind: 'func', type: substFunc(t.type, subst) };
-    case 'resource':
-      return { kind: 'resource', resource: subst.get(t.resource) ?? t.resource };
-    case 'instance':
-      return { kind: 'instance', exports: substExterns(t.exports, subst) };
-    case 'component':
-      return { kind: 'component', imports: substExterns(t.imports, subst), exports: substExterns(t.exports, subst) };
-    default:
-      return t;
-  }
-}
-
-export function substExterns(m: Map<string, ExternDesc>, subst: Map<Resource, Resource>): Map<string, ExternDesc> {
-  const out = new Map<string, ExternDesc>();
-  for (const [k, d] of m) out.set(k, substExtern(d, subst));
-  return out;
-}
-
-function substExtern(d: ExternDesc, subst: Map<Resource, Resource>): ExternDesc {
-  switch (d.kind) {
-    case 'func':
-      return { kind: 'func', type: substFunc(d.type, subst) };
-    case 'type':
-      return { kind: 'type', type: substAny(d.type, subst) };
-    case 'instance':
-      return { kind: 'instance', type: substAny(d.type, subst) as InstanceType };
-    case 'component':
-      return { kind: 'component', type: substAny(d.type, subst) as ComponentType };
-    default:
-      return d;
-  }
 }

@@ -1,4 +1,4 @@
-import type { Alias, CoreModuleInfo, CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
+import type { Alias, CoreExternDesc, CoreFuncSig, CoreModuleInfo, CoreTypeDef, Decl, DefValType, ExternType, TypeDef, ValTypeRef } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, ValType } from './model.js';
 import { childTypes, nameType, newResource } from './model.js';
@@ -61,8 +61,9 @@ interface Measure {
 }
 
 /**
- * Size and depth of each defined value type. Pure memoisation: a type's measure depends on
- * nothing but the type, and types are never mutated once defined.
+ * Size and depth of each defined value type. Pure memoisation, not a fact passed between
+ * stages: a type's measure depends on nothing but its structure, which is never mutated once
+ * defined (only its WIT name is set later), and a miss recomputes the same answer.
  */
 const measures = new WeakMap<ValType, Measure>();
 
@@ -200,13 +201,44 @@ export function resolveTypeDef(def: TypeDef, scope: TypeScope, offset: number): 
   }
 }
 
-export function resolveCoreType(def: CoreTypeDef): AnyType {
+/**
+ * Resolves a core type. A module type becomes the imports and exports it declares, each with
+ * its function signature or table, memory or global type where the declaration gives one.
+ */
+export function resolveCoreType(def: CoreTypeDef, scope: TypeScope, offset: number): AnyType {
   if (def.kind === 'func') return { kind: 'core-func', params: def.params, results: def.results };
   if (def.kind === 'gc') return { kind: 'core-gc' };
+  const sigs: (CoreFuncSig | undefined)[] = [];
   const info: CoreModuleInfo = { imports: [], exports: [] };
+  const known = (d: CoreExternDesc) => {
+    if (d.kind === 'tag') return { kind: d.kind };
+    if (d.kind !== 'func') return { kind: d.kind, item: d };
+    const type = sigs[d.typeIndex];
+    return type ? { kind: d.kind, type } : { kind: d.kind };
+  };
   for (const d of def.decls) {
-    if (d.kind === 'import') info.imports.push({ module: d.module, name: d.name, kind: d.desc.kind });
-    else if (d.kind === 'export') info.exports.push({ name: d.name, kind: d.desc.kind });
+    switch (d.kind) {
+      case 'type':
+        sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined);
+        break;
+      case 'alias': {
+        // Count 1 is the enclosing component (or type); the alias must name one of its core types that is not a module type.
+        let x: TypeScope | undefined = scope;
+        for (let i = 1; i < d.count && x; i++) x = x.parent;
+        const a = x?.coreTypes[d.index];
+        if (!x || d.count === 0) throw new WeftError(`outer alias count ${d.count} in a core module type is out of range`, offset);
+        if (!a) throw new WeftError(`outer core type index ${d.index} out of range (${x.coreTypes.length} defined)`, offset);
+        if (a.kind === 'core-module') throw new WeftError(`outer core type index ${d.index} is a module type, not a function type`, offset);
+        sigs.push(a.kind === 'core-func' ? { params: a.params, results: a.results } : undefined);
+        break;
+      }
+      case 'import':
+        info.imports.push({ module: d.module, name: d.name, ...known(d.desc) });
+        break;
+      case 'export':
+        info.exports.push({ name: d.name, ...known(d.desc) });
+        break;
+    }
   }
   return { kind: 'core-module', info };
 }
@@ -287,7 +319,7 @@ function resolveDecls(decls: Decl[], parent: TypeScope, isComponent: boolean): I
   for (const d of decls) {
     switch (d.kind) {
       case 'core-type':
-        scope.coreTypes.push(resolveCoreType(d.type));
+        scope.coreTypes.push(resolveCoreType(d.type, scope, d.offset));
         break;
       case 'type':
         scope.types.push(resolveTypeDef(d.type, scope, d.offset));

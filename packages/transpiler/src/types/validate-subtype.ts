@@ -1,39 +1,25 @@
-import type { CoreFuncSig, CoreItemType } from '../decode/ast.js';
+import type { CoreFuncSig, CoreItemType, CoreModuleInfo } from '../decode/ast.js';
 import { WeftError } from '../error.js';
 import type { AnyType, ComponentType, ExternDesc, FuncType, InstanceType, Resource, ValType } from './model.js';
-import { substExtern } from './validate-subst.js';
+import { substExtern } from './subst.js';
 
-/**
- * Resource identities: exporting or importing a type under a new name gives it a new
- * identity for external visibility, but it stays the same resource for type checking.
- */
-const aliasOf = new WeakMap<Resource, Resource>();
-/** The type a named copy was made from (resources and record/variant/enum/flags types). */
-const parentOf = new WeakMap<object, object>();
-
+/** The resource `r` is, for type checking: the one its renamed copies were made from. */
 export function canonResource(r: Resource): Resource {
-  return aliasOf.get(r) ?? r;
+  return r.aliasOf ?? r;
 }
 
+/** Makes `alias` a renamed copy of `r`: a new identity for visibility, the same resource for type checking. */
 export function aliasResource(r: Resource, alias: Resource): void {
-  aliasOf.set(alias, canonResource(r));
-  parentOf.set(alias, r);
-}
-
-export function aliasValue(v: object, copy: object): void {
-  parentOf.set(copy, v);
+  const canon = canonResource(r);
+  alias.aliasOf = canon;
+  alias.renamedFrom = r;
+  (canon.aliases ??= []).push(alias);
 }
 
 /** Whether `x`, or the type it was renamed from (transitively), satisfies `named`. */
-export function namedVia(x: object, named: (x: object) => boolean): boolean {
-  for (let y: object | undefined = x; y; y = parentOf.get(y)) if (named(y)) return true;
+export function namedVia(x: Resource | ValType, named: (x: object) => boolean): boolean {
+  for (let y: Resource | ValType | undefined = x; y; y = y.renamedFrom) if (named(y)) return true;
   return false;
-}
-
-/** A core module's imports and exports, where known (kept beside the `module` extern descriptions). */
-export interface ModuleType {
-  imports: { module: string; name: string; kind: string; type?: CoreFuncSig; item?: CoreItemType }[];
-  exports: { name: string; kind: string; type?: CoreFuncSig; item?: CoreItemType }[];
 }
 
 /**
@@ -65,8 +51,6 @@ export const DEFAULT_PAGE_SIZE_LOG2 = 16;
 const pageSizeLog2 = (m: { pageSizeLog2?: number }) => m.pageSizeLog2 ?? DEFAULT_PAGE_SIZE_LOG2;
 
 const limitsText = (t: { min: bigint; max?: bigint }) => `${t.min}${t.max === undefined ? '' : `..${t.max}`}`;
-
-export const moduleTypes = new WeakMap<ExternDesc, ModuleType>();
 
 const fail = (msg: string): never => {
   throw new Mismatch(msg);
@@ -100,9 +84,8 @@ function subExtern(a: ExternDesc, b: ExternDesc): void {
       subType((a as typeof b).type, b.type);
       break;
     case 'module': {
-      const x = moduleTypes.get(a);
-      const y = moduleTypes.get(b);
-      if (x && y) subModule(x, y);
+      const x = (a as typeof b).info;
+      if (x && b.info) subModule(x, b.info);
       break;
     }
     default:
@@ -120,7 +103,7 @@ function sameCore(k1: string, t1: CoreFuncSig | undefined, k2: string, t2: CoreF
   return sigText(t1) === sigText(t2);
 }
 
-function subModule(a: ModuleType, b: ModuleType): void {
+function subModule(a: CoreModuleInfo, b: CoreModuleInfo): void {
   for (const i of a.imports) {
     const j = b.imports.find((x) => x.module === i.module && x.name === i.name);
     if (!j) fail(`missing expected import \`${i.module}::${i.name}\``);

@@ -6,6 +6,7 @@ import type {
   CoreFuncSig,
   CoreItemType,
   CoreModuleDecl,
+  CoreModuleInfo,
   CoreSort,
   CoreTypeDef,
   CoreValType,
@@ -23,10 +24,9 @@ import type { TypeScope } from './resolve.js';
 import { declAlias, externDesc, outerScope, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from './resolve.js';
 import type { ExternName } from './validate-names.js';
 import { NameSpace } from './validate-names.js';
-import type { ModuleType } from './validate-subtype.js';
-import { aliasResource, aliasValue, canonResource, DEFAULT_PAGE_SIZE_LOG2, expectSub, itemMismatch, moduleTypes, namedVia } from './validate-subtype.js';
+import { aliasResource, canonResource, DEFAULT_PAGE_SIZE_LOG2, expectSub, itemMismatch, namedVia } from './validate-subtype.js';
 import { flatten, MAX_ELEM_SIZE, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, needsMemory, type PtrSize, size } from './layout.js';
-import { substExtern } from './validate-subst.js';
+import { substExtern } from './subst.js';
 
 /** A core item's type as far as validation knows it; `type` is absent when unknown. */
 /** `item` is the type of a table, memory or global, where known. */
@@ -57,7 +57,7 @@ interface State extends TypeScope {
   coreFuncs: (CoreFuncSig | undefined)[];
   /** Core tables, memories, globals and tags by index, with their types where known. */
   coreItems: Record<'table' | 'memory' | 'global' | 'tag', (CoreItemType | undefined)[]>;
-  coreModules: (ModuleType | undefined)[];
+  coreModules: (CoreModuleInfo | undefined)[];
   coreInstances: CoreInstance[];
   values: number;
   names: Names;
@@ -85,8 +85,7 @@ export function validate(ast: ComponentAst): void {
       define(top.s, def);
     } else {
       stack.pop();
-      const type: ComponentType = { kind: 'component', imports: top.s.imports, exports: top.s.exports };
-      generative.set(type, top.s.generated);
+      const type: ComponentType = { kind: 'component', imports: top.s.imports, exports: top.s.exports, generative: top.s.generated };
       stack[stack.length - 1]?.s.components.push(type);
     }
   }
@@ -113,9 +112,6 @@ function newState(parent: State | undefined): State {
   };
 }
 
-/** The resources each instantiation of a component type creates anew. */
-const generative = new WeakMap<ComponentType, Set<Resource>>();
-
 function at<T>(xs: T[], i: number, what: string, offset: number): T {
   if (i >= xs.length) throw new WeftError(`${what} index ${i} out of range (${xs.length} defined)`, offset);
   return xs[i]!;
@@ -128,7 +124,7 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
     case 'core-module': {
       const names = def.info.imports.map((i) => `${i.module}:${i.name}`);
       uniqueCoreImports(names, o);
-      s.coreModules.push({ imports: def.info.imports, exports: def.info.exports });
+      s.coreModules.push(def.info);
       return;
     }
     case 'core-instance': {
@@ -174,7 +170,7 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
     }
     case 'core-type':
       checkCoreType(def.type, o);
-      s.coreTypes.push(coreTypeOf(def.type, s, o));
+      s.coreTypes.push(resolveCoreType(def.type, s, o));
       return;
     case 'instance': {
       const { expr } = def;
@@ -234,7 +230,7 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
       return;
     case 'import': {
       const { desc: raw, pushType } = externDesc(def.type, def.name, s, o);
-      const desc = freshen(withModuleType(raw, def.type, s));
+      const desc = freshen(raw);
       const parsed = s.names.imports.add(def.name, def.attrs, desc.kind, o);
       const named = name(s.names, 'import', parsed, desc, o, isFresh(def.type));
       s.imports.set(def.name, named);
@@ -244,7 +240,7 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
     case 'export': {
       let desc = itemDesc(s, def.item, o);
       if (def.type) {
-        const ascribed = withModuleType(externDesc(def.type, def.name, s, o).desc, def.type, s);
+        const ascribed = externDesc(def.type, def.name, s, o).desc;
         expectSub(desc, ascribed, "ascribed type of export is not compatible with the item's type", o);
         desc = ascribed.kind === 'type' ? desc : ascribed;
       }
@@ -255,57 +251,6 @@ function define(s: State, def: Exclude<Definition, { kind: 'component' }>): void
       return;
     }
   }
-}
-
-/** Module types resolved to their imports and exports, beside the resolved core types. */
-const coreModuleTypes = new WeakMap<AnyType, ModuleType>();
-
-function coreTypeOf(def: CoreTypeDef, scope: TypeScope, offset: number): AnyType {
-  const t = resolveCoreType(def);
-  if (def.kind !== 'module') return t;
-  const sigs: (CoreFuncSig | undefined)[] = [];
-  const mt: ModuleType = { imports: [], exports: [] };
-  /** A declared item's kind, with its function signature or table, memory or global type where known. */
-  const known = (d: Extract<CoreModuleDecl, { kind: 'import' }>['desc']) => {
-    if (d.kind === 'tag') return { kind: d.kind };
-    if (d.kind !== 'func') return { kind: d.kind, item: d };
-    const type = sigs[d.typeIndex];
-    return type ? { kind: d.kind, type } : { kind: d.kind };
-  };
-  for (const d of def.decls) {
-    switch (d.kind) {
-      case 'type':
-        sigs.push(d.type.kind === 'func' ? { params: d.type.params, results: d.type.results } : undefined);
-        break;
-      case 'alias': {
-        // Count 1 is the enclosing component (or type); the alias must name one of its core types that is not a module type.
-        let x: TypeScope | undefined = scope;
-        for (let i = 1; i < d.count && x; i++) x = x.parent;
-        const a = x?.coreTypes[d.index];
-        if (!x || d.count === 0) throw new WeftError(`outer alias count ${d.count} in a core module type is out of range`, offset);
-        if (!a) throw new WeftError(`outer core type index ${d.index} out of range (${x.coreTypes.length} defined)`, offset);
-        if (a.kind === 'core-module') throw new WeftError(`outer core type index ${d.index} is a module type, not a function type`, offset);
-        sigs.push(a?.kind === 'core-func' ? { params: a.params as CoreValType[], results: a.results as CoreValType[] } : undefined);
-        break;
-      }
-      case 'import':
-        mt.imports.push({ module: d.module, name: d.name, ...known(d.desc) });
-        break;
-      case 'export':
-        mt.exports.push({ name: d.name, ...known(d.desc) });
-        break;
-    }
-  }
-  coreModuleTypes.set(t, mt);
-  return t;
-}
-
-function withModuleType(d: ExternDesc, ext: ExternType, scope: TypeScope): ExternDesc {
-  if (ext.kind !== 'module') return d;
-  const t = scope.coreTypes[ext.typeIndex];
-  const mt = t && coreModuleTypes.get(t);
-  if (mt) moduleTypes.set(d, mt);
-  return d;
 }
 
 function uniqueCoreImports(names: string[], offset: number): void {
@@ -390,10 +335,8 @@ function itemDesc(s: State, item: SortIdx, offset: number): ExternDesc {
       if (i >= s.values) throw new WeftError(`value index ${i} out of range`, offset);
       return { kind: 'value' };
     case 'core module': {
-      const mt = at(s.coreModules, i, 'core module', offset);
-      const d: ExternDesc = { kind: 'module' };
-      if (mt) moduleTypes.set(d, mt);
-      return d;
+      const info = at(s.coreModules, i, 'core module', offset);
+      return info ? { kind: 'module', info } : { kind: 'module' };
     }
     default:
       throw new WeftError(`a ${space} cannot be imported, exported or passed between components`, offset);
@@ -415,7 +358,7 @@ function pushDesc(s: State, d: ExternDesc, pushType: boolean): void {
       if (pushType) s.types.push(d.type);
       break;
     case 'module':
-      s.coreModules.push(moduleTypes.get(d));
+      s.coreModules.push(d.info);
       break;
     case 'value':
       s.values++;
@@ -539,7 +482,7 @@ function forEachChild(v: ValType, val: (v: ValType) => void, res: (r: Resource) 
 /** Instantiates a component type: arguments must be subtypes of the imports, with imported resources substituted. */
 function instantiate(ct: ComponentType, args: Map<string, ExternDesc>, o: number, generated: Set<Resource>): InstanceType {
   const subst = new Map<Resource, Resource>();
-  for (const r of generative.get(ct) ?? []) {
+  for (const r of ct.generative ?? []) {
     const fresh = newResource(r.name, 'guest');
     subst.set(r, fresh);
     generated.add(fresh);
@@ -607,11 +550,9 @@ function freshExportedResources(exports: Map<string, ExternDesc>, subst: Map<Res
 }
 
 /** Every known alias of a substituted resource maps to its replacement too. */
-const aliases = new WeakMap<Resource, Resource[]>();
-
 function withAliases(subst: Map<Resource, Resource>): Map<Resource, Resource> {
   const out = new Map(subst);
-  for (const [k, v] of subst) for (const a of aliases.get(k) ?? []) out.set(a, v);
+  for (const [k, v] of subst) for (const a of k.aliases ?? []) out.set(a, v);
   return out;
 }
 
@@ -620,17 +561,9 @@ function rename(t: AnyType, name: string): AnyType {
   if (t.kind === 'resource') {
     const r = newResource(name, t.resource.origin);
     aliasResource(t.resource, r);
-    const c = canonResource(r);
-    const list = aliases.get(c) ?? [];
-    list.push(r);
-    aliases.set(c, list);
     return { kind: 'resource', resource: r };
   }
-  if (t.kind === 'value' && NAMED.test(t.type.kind)) {
-    const copy = { ...t.type };
-    aliasValue(t.type, copy);
-    return { kind: 'value', type: copy };
-  }
+  if (t.kind === 'value' && NAMED.test(t.type.kind)) return { kind: 'value', type: { ...t.type, renamedFrom: t.type } };
   return t;
 }
 
@@ -640,7 +573,7 @@ function rename(t: AnyType, name: string): AnyType {
  */
 function name(names: Names, dir: 'import' | 'export', parsed: ExternName, desc: ExternDesc, o: number, fresh: boolean, deferVisibility = false): ExternDesc {
   const has = dir === 'import' ? (x: object) => names.imported.has(x) : (x: object) => names.imported.has(x) || names.exported.has(x);
-  const visible = (x: object) => namedVia(x, has);
+  const visible = (x: Resource | ValType) => namedVia(x, has);
   const set = dir === 'import' ? names.imported : names.exported;
   const resources = dir === 'import' ? names.importedResources : names.exportedResources;
   if (!deferVisibility) checkVisible(desc, visible, dir, o);
@@ -676,13 +609,13 @@ function markExport(d: ExternDesc, set: Set<object>): void {
 
 const NAMED = /^(record|variant|enum|flags)$/;
 
-function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: string, o: number): void {
+function checkVisible(desc: ExternDesc, visible: (x: Resource | ValType) => boolean, dir: string, o: number): void {
   const bad = (what: string, kind: string): never => {
     throw new WeftError(`${what} not valid to be used as ${dir}: it uses a ${kind} type that is not itself ${dir}ed`, o);
   };
   const seen = new Set<object>();
   /** A visible named type was checked when it was named: its contents need no second look. */
-  const val = (v: ValType, what: string, vis: (x: object) => boolean): void => {
+  const val = (v: ValType, what: string, vis: (x: Resource | ValType) => boolean): void => {
     if (NAMED.test(v.kind)) {
       if (!vis(v)) bad(what, v.kind);
       return;
@@ -691,7 +624,7 @@ function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: st
     seen.add(v);
     children(v, what, vis);
   };
-  const children = (v: ValType, what: string, vis: (x: object) => boolean) => {
+  const children = (v: ValType, what: string, vis: (x: Resource | ValType) => boolean) => {
     forEachChild(
       v,
       (c) => val(c, what, vis),
@@ -700,14 +633,14 @@ function checkVisible(desc: ExternDesc, visible: (x: object) => boolean, dir: st
       },
     );
   };
-  const func = (f: FuncType, what: string, vis: (x: object) => boolean) => {
+  const func = (f: FuncType, what: string, vis: (x: Resource | ValType) => boolean) => {
     f.params.forEach((p) => val(p.type, what, vis));
     if (f.result) val(f.result, what, vis);
   };
   /** An instance's exports name types in order: an export may only use the types named before it. */
-  const instance = (t: InstanceType, what: string, outer: (x: object) => boolean) => {
+  const instance = (t: InstanceType, what: string, outer: (x: Resource | ValType) => boolean) => {
     const local = new Set<object>();
-    const vis = (x: object) => namedVia(x, (y) => local.has(y)) || outer(x);
+    const vis = (x: Resource | ValType) => namedVia(x, (y) => local.has(y)) || outer(x);
     for (const d of t.exports.values()) {
       if (d.kind === 'func') func(d.type, what, vis);
       else if (d.kind === 'type' && d.type.kind === 'value') children(d.type.type, what, vis);
@@ -801,7 +734,7 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceTyp
     switch (d.kind) {
       case 'core-type':
         checkCoreType(d.type, d.offset);
-        scope.coreTypes.push(coreTypeOf(d.type, scope, d.offset));
+        scope.coreTypes.push(resolveCoreType(d.type, scope, d.offset));
         break;
       case 'type': {
         if (d.type.kind === 'resource') throw new WeftError('resource types may only be defined directly in a component', d.offset);
@@ -823,7 +756,7 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceTyp
       case 'import':
       case 'export': {
         const { desc: raw, pushType } = externDesc(d.type, d.name, scope, d.offset);
-        const desc = freshen(withModuleType(raw, d.type, scope));
+        const desc = freshen(raw);
         if (isFresh(d.type) && desc.kind === 'type' && desc.type.kind === 'resource') declared.add(desc.type.resource);
         const space = d.kind === 'import' ? names.imports : names.exports;
         const parsed = space.add(d.name, d.attrs, desc.kind, d.offset);
@@ -836,19 +769,14 @@ function decls(ds: Decl[], parent: TypeScope, isComponent: boolean): InstanceTyp
     }
   }
   if (isComponent) return { kind: 'component', imports, exports };
-  const type: InstanceType = { kind: 'instance', exports };
-  declaredIn.set(type, declared);
-  return type;
+  return { kind: 'instance', exports, declared };
 }
-
-/** The `(sub resource)` exports an instance type declares: each import of the type gets its own. */
-const declaredIn = new WeakMap<InstanceType, Set<Resource>>();
 
 function freshen(d: ExternDesc): ExternDesc {
   if (d.kind !== 'instance') return d;
   const subst = new Map<Resource, Resource>();
   const collect = (t: InstanceType) => {
-    for (const r of declaredIn.get(t) ?? []) subst.set(r, newResource(r.name, 'abstract'));
+    for (const r of t.declared ?? []) subst.set(r, newResource(r.name, 'abstract'));
     for (const e of t.exports.values()) if (e.kind === 'instance') collect(e.type);
   };
   collect(d.type);

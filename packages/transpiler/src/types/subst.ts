@@ -4,18 +4,20 @@ import type { AnyType, ExternDesc, FuncType, Resource, ValType } from './model.j
  * Substitutes resources in a type, mapping each distinct object to one copy and keeping
  * unchanged subtrees, so that identities (which external visibility relies on) survive.
  * `memo` may be seeded with value types to replace (imported types by their arguments).
+ * The one substitution of the compiler: validation instantiates component types and freshens
+ * imports with it, the linker binds an imported instance's resources to host classes.
  */
 export function substExtern(d: ExternDesc, subst: Map<Resource, Resource>, memo: Map<object, object>): ExternDesc {
   if (subst.size === 0 && memo.size === 0) return d;
   switch (d.kind) {
     case 'func':
-      return { kind: 'func', type: func(d.type, subst, memo) };
+      return { kind: 'func', type: substFunc(d.type, subst, memo) };
     case 'type':
-      return { kind: 'type', type: any(d.type, subst, memo) };
+      return { kind: 'type', type: substAny(d.type, subst, memo) };
     case 'instance':
-      return { kind: 'instance', type: any(d.type, subst, memo) as typeof d.type };
+      return { kind: 'instance', type: substAny(d.type, subst, memo) as typeof d.type };
     case 'component':
-      return { kind: 'component', type: any(d.type, subst, memo) as typeof d.type };
+      return { kind: 'component', type: substAny(d.type, subst, memo) as typeof d.type };
     default:
       return d;
   }
@@ -27,7 +29,7 @@ function map(m: Map<string, ExternDesc>, subst: Map<Resource, Resource>, memo: M
   return out;
 }
 
-function any(t: AnyType, subst: Map<Resource, Resource>, memo: Map<object, object>): AnyType {
+export function substAny(t: AnyType, subst: Map<Resource, Resource>, memo: Map<object, object>): AnyType {
   const hit = memo.get(t);
   if (hit) return hit as AnyType;
   let out: AnyType;
@@ -38,7 +40,7 @@ function any(t: AnyType, subst: Map<Resource, Resource>, memo: Map<object, objec
       break;
     }
     case 'func': {
-      const f = func(t.type, subst, memo);
+      const f = substFunc(t.type, subst, memo);
       out = f === t.type ? t : { kind: 'func', type: f };
       break;
     }
@@ -60,7 +62,7 @@ function any(t: AnyType, subst: Map<Resource, Resource>, memo: Map<object, objec
   return out;
 }
 
-function func(f: FuncType, subst: Map<Resource, Resource>, memo: Map<object, object>): FuncType {
+export function substFunc(f: FuncType, subst: Map<Resource, Resource>, memo: Map<object, object>): FuncType {
   const params = f.params.map((p) => ({ name: p.name, type: val(p.type, subst, memo) }));
   const result = f.result && val(f.result, subst, memo);
   if (params.every((p, i) => p.type === f.params[i]!.type) && result === f.result) return f;
@@ -81,12 +83,12 @@ function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, objec
     }
     case 'record': {
       const fs = t.fields.map((f) => ({ name: f.name, type: v(f.type) }));
-      if (fs.some((f, i) => f.type !== t.fields[i]!.type)) out = { ...t, fields: fs };
+      if (fs.some((f, i) => f.type !== t.fields[i]!.type)) out = { kind: 'record', fields: fs, ...named(t) };
       break;
     }
     case 'variant': {
       const cs = t.cases.map((c) => (c.type ? { name: c.name, type: v(c.type) } : c));
-      if (cs.some((c, i) => c.type !== t.cases[i]!.type)) out = { ...t, cases: cs };
+      if (cs.some((c, i) => c.type !== t.cases[i]!.type)) out = { kind: 'variant', cases: cs, ...named(t) };
       break;
     }
     case 'list': {
@@ -127,4 +129,12 @@ function val(t: ValType, subst: Map<Resource, Resource>, memo: Map<object, objec
   }
   memo.set(t, out);
   return out;
+}
+
+/**
+ * The WIT name a substituted copy keeps. Not `renamedFrom`: the copy is a type of its own for
+ * external visibility, visible only where it is named itself.
+ */
+function named(t: ValType): { name?: string } {
+  return t.name === undefined ? {} : { name: t.name };
 }
