@@ -26,6 +26,17 @@ export function engineName(env: NodeJS.ProcessEnv = process.env): EngineName {
   return v;
 }
 
+/**
+ * weft's async mode for Preview 3 components, from `WEFT_ASYNC_MODE=sync|asyncify` (default
+ * `sync`). Under `asyncify` their threads can wait on their own stacks; other components are
+ * transpiled in `sync` mode either way.
+ */
+export function asyncModeOf(env: NodeJS.ProcessEnv = process.env): 'sync' | 'asyncify' {
+  const v = env.WEFT_ASYNC_MODE ?? 'sync';
+  if (v !== 'sync' && v !== 'asyncify') throw new Error(`WEFT_ASYNC_MODE must be sync or asyncify, not ${JSON.stringify(v)}`);
+  return v;
+}
+
 export async function getEngine(name: EngineName = engineName()): Promise<Engine> {
   const core = await engineCore(name);
   const engine: Engine = { ...core, name, assemble, componentWit, load: (bytes, outName) => load(engine, bytes, outName) };
@@ -46,9 +57,12 @@ async function engineCore(name: EngineName): Promise<Pick<Engine, 'transpile' | 
     };
   }
   const weft = await import('@weft/transpiler');
+  const asyncMode = asyncModeOf();
   return {
     async transpile(bytes, outName) {
-      const { files } = await weft.transpile(bytes, { name: outName, instantiation: 'async', noTypescript: true });
+      // Only a Preview 3 component has threads that wait on their own stacks.
+      const mode = asyncMode === 'asyncify' && weft.inspect(bytes).async ? 'asyncify' : 'sync';
+      const { files } = await weft.transpile(bytes, { name: outName, instantiation: 'async', noTypescript: true, asyncMode: mode });
       return files;
     },
     // Anything but a WeftError (a TypeError, say) is weft crashing, not weft refusing the input.

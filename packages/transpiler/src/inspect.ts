@@ -19,6 +19,8 @@ export interface InspectResult {
   coreModules: { file: number; size: number }[];
   coreInstances: number;
   componentInstances: number;
+  /** Uses the component model's own async (Preview 3), so its glue carries the async runtime. */
+  async: boolean;
 }
 
 function exportEntry(name: string, e: ExportItem): InspectEntry {
@@ -54,5 +56,6 @@ export function inspect(bytes: Uint8Array): InspectResult {
     coreModules: plan.modules.map((m, i) => ({ file: i, size: m.bytes.length })),
     coreInstances: plan.coreInstances,
     componentInstances: plan.componentInstances,
+    async: !!plan.async,
   };
 }

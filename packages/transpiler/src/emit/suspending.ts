@@ -1,5 +1,5 @@
 import { isWasi03, MAY_WAIT } from '@weft/wasi-manifest';
-import type { Lowering } from '../link/plan.js';
+import type { Builtin, Lowering } from '../link/plan.js';
 import { unversioned } from '../js/names.js';
 
 /**
@@ -19,4 +19,35 @@ export function suspendingImports(extra: string[] = []): (importName: string, ex
 export function suspendingLowerings(extra: string[] = []): (l: Lowering) => boolean {
   const byName = suspendingImports(extra);
   return (l) => l.callee.kind === 'lifted' || byName(l.callee.ref.importName, l.callee.ref.exportName);
+}
+
+/**
+ * Preview 3: may a synchronous call of this lowering wait on its caller's stack? A call of a
+ * lifted function may (the callee can wait inside), and so may a call of an async host
+ * function (it may answer with a promise). An async lowering never does: it hands back a
+ * subtask instead.
+ */
+export function loweringBlocks(l: Lowering): boolean {
+  return !l.opts.async && (l.callee.kind === 'lifted' || !!l.type.async);
+}
+
+/** Preview 3: may this built-in wait on its caller's stack (its synchronous form)? */
+export function builtinBlocks(b: Builtin): boolean {
+  switch (b.name) {
+    case 'waitable-set.wait':
+      return true;
+    case 'stream.read':
+    case 'stream.write':
+    case 'future.read':
+    case 'future.write':
+      return !b.opts.async;
+    case 'subtask.cancel':
+    case 'stream.cancel-read':
+    case 'stream.cancel-write':
+    case 'future.cancel-read':
+    case 'future.cancel-write':
+      return !b.flag;
+    default:
+      return false;
+  }
 }

@@ -33,6 +33,8 @@ export const P3_HELPERS = {
   $P3: {
     deps: ['$trap', '$trapError', '$enterErr', '$payload', '$Table'],
     code: String.raw`const $CANCELLED = Symbol('weft.cancelled');
+// The caller of a lift that is the host, calling for a promise: it can wait for any function.
+const $HOST_WAITS = null;
 // hostWaits: host reads of streams and futures under way, each { home, fail }: a trap in the
 // instance that made the stream or future fails them, since no write will come.
 const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false, hostWaits: new Set(), slice: 0 };
@@ -41,8 +43,14 @@ const $macrotask = typeof setImmediate === 'function' ? setImmediate : typeof Me
   ch.port1.onmessage = () => q.shift()();
   return (f) => { q.push(f); ch.port2.postMessage(0); };
 })() : (f) => setTimeout(f, 0);
+// A thread's stack and depth say which asyncify record its core code runs under right now
+// (and how deep $asy.stack is then); wait is the wait its stack is unwinding for, and
+// resume what the waiting import answers once the stack is rewound.
 class $Thread {
-  constructor(task) { this.task = task; this.storage = [0, 0]; this.ready = undefined; this.run = undefined; this.cancellable = false; }
+  constructor(task) {
+    this.task = task; this.storage = [0, 0]; this.ready = undefined; this.run = undefined; this.cancellable = false;
+    this.stack = undefined; this.depth = 0; this.wait = undefined; this.resume = undefined;
+  }
 }
 // The pump runs as a microtask while this slice of the event loop is young, so a guest and
 // a host streaming to each other do not wait a macrotask per chunk; past the budget it
@@ -131,6 +139,28 @@ function $waitSync(cond, inst) {
     $resumeThread(t, false, !inst);
   }
 }
+// Calls core function f of thread t with arguments a and continues with then(result). s is
+// the asyncify record of f's core instance when it was rewritten: the thread may then wait
+// inside, and then runs when the thread is resumed ($p3Blocking).
+function $coreCall(t, s, f, a, then) {
+  if (!s) return then(f(...a));
+  return $p3.stackful.call(t, s, f, a, then);
+}
+// A synchronous wait of the current thread, ending with then(cancelled) once cond holds. A
+// thread whose stack can unwind (asyncify) parks and leaves the native stack; otherwise other
+// threads run on top of this stack until cond holds. undo puts back what the caller set up
+// for the wait, when waiting fails.
+function $block(cond, then, cancellable, undo) {
+  if (cond()) return then(false);
+  const t = $p3.cur;
+  if (t && t.stack && $p3.stackful.canUnwind(t)) {
+    t.wait = { cond, then, cancellable };
+    $p3.stackful.unwind(t);
+    return undefined;
+  }
+  try { $waitSync(cond); } catch (e) { if (undo) undo(); throw e; }
+  return then(false);
+}
 class $Waitable {
   constructor() { this.event = undefined; this.wset = undefined; this.syncWaiter = false; }
   setEvent(f) { this.event = f; $schedule(); }
@@ -140,7 +170,11 @@ class $Waitable {
     this.wset = ws;
     if (ws) ws.elems.push(this);
   }
-  waitSync() { this.syncWaiter = true; try { $waitSync(() => this.event !== undefined); } finally { this.syncWaiter = false; } }
+  waitSync(then) {
+    this.syncWaiter = true;
+    const done = () => { this.syncWaiter = false; };
+    return $block(() => this.event !== undefined, () => { done(); return then(); }, false, done);
+  }
 }
 class $WaitableSet {
   constructor() { this.elems = []; this.nwait = 0; }
@@ -185,11 +219,14 @@ function $remove(table, i, cls, what) {
 }
 // canon lift: d = { inst, async (the function type), asyncOpt, callback, body(task, args), ret }.
 function $lift(d, onStart, onResolve, caller, fail) {
-  const task = new $Task(d, onStart, onResolve, caller, fail);
+  const task = new $Task(d, onStart, onResolve, caller, fail), from = $p3.cur;
   $within(task.thread, true, () => {
     $enterTask(task);
-    // A synchronous function type: its caller cannot be handed a task in progress.
-    if (!d.async) $waitSync(() => task.state === 5, d.inst);
+    // A synchronous function type: its caller cannot be handed a task in progress, unless it
+    // can wait for it: a host call that returns a promise, or a caller in a thread that can
+    // suspend (which waits in its own lowering, $lowerSync).
+    const waits = caller === $HOST_WAITS || (caller && from && from.stack && $p3.stackful.canUnwind(from));
+    if (!d.async && !waits) $waitSync(() => task.state === 5, d.inst);
   });
   return (by) => $requestCancel(task, by);
 }
@@ -212,15 +249,16 @@ function $startTask(task) {
   const d = task.d, inst = task.inst;
   if (d.async && task.needsExclusive()) inst.excl = task.thread;
   task.threads++;
-  let packed;
   try {
-    packed = d.body(task, task.start());
+    d.call(task.thread, d.enter(task, task.start()), (ret) => {
+      const packed = d.leave(task, ret);
+      if (d.callback) $callbackResult(task, packed); else $exitTask(task);
+    });
   } catch (e) {
     // A bad argument leaves the instance as it was; a trap poisons it anyway.
     if (inst.excl === task.thread) inst.excl = null;
     throw e;
   }
-  if (d.callback) $callbackResult(task, packed); else $exitTask(task);
 }
 function $exitTask(task) {
   task.threads--;
@@ -239,7 +277,7 @@ function $callbackResult(task, packed) {
     if (ws) ws.nwait--;
     if (cancelled) ev = [6, 0, 0]; else if (ws) ev = ws.take(); else ev = [0, 0, 0];
     inst.excl = t;
-    $callbackResult(task, task.d.callback(ev[0], ev[1], ev[2]));
+    task.d.callback(t, ev, (packed) => $callbackResult(task, packed));
   };
   if (ws) ws.nwait++;
   if (task.state === 3) { task.state = 4; return next(true); }
@@ -274,12 +312,11 @@ function $lowerAsync(inst, f, liftArgs, storeResult, lent) {
   return sub.state | (i << 4);
 }
 // canon lower, sync, of a callee that may not finish at once (an async function).
-function $lowerSync(inst, f, liftArgs) {
+function $lowerSync(inst, f, liftArgs, then) {
   const cur = $p3.cur;
   let value, done = false;
   f(liftArgs, (r) => { value = r; done = true; }, inst, cur ? cur.task.fail : $detached);
-  if (!done) $waitSync(() => done);
-  return value;
+  return $block(() => done, () => then(value));
 }
 // A host function as a FuncInst. The answer of an async function may be a promise (a host
 // subtask); any other function answers at once (a promise it returns is a future's value).
@@ -320,7 +357,7 @@ function $callAsync(f, args, options) {
     let settled = false;
     const abort = () => onCancel();
     const end = () => { settled = true; signal?.removeEventListener('abort', abort); };
-    const onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, undefined, (e) => { end(); reject(e); });
+    const onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, $HOST_WAITS, (e) => { end(); reject(e); });
     if (signal && !settled) signal.addEventListener('abort', abort, { once: true });
   });
 }
@@ -360,9 +397,12 @@ function $wsWait(inst, si, cancellable, store) {
   const t = $p3.cur;
   if (t && $deliverCancel(t.task, cancellable)) return store(6, 0, 0);
   ws.nwait++;
-  try { $waitSync(() => ws.pending()); } finally { ws.nwait--; }
-  const ev = ws.take();
-  return store(ev[0], ev[1], ev[2]);
+  return $block(() => ws.pending(), (cancelled) => {
+    ws.nwait--;
+    if (cancelled) return store(6, 0, 0);
+    const ev = ws.take();
+    return store(ev[0], ev[1], ev[2]);
+  }, cancellable, () => { ws.nwait--; });
 }
 function $wsPoll(inst, si, cancellable, store) {
   const ws = $get(inst.table, si, $WaitableSet, 'waitable set');
@@ -387,15 +427,16 @@ function $subtaskCancel(inst, i, async) {
   if (s.delivered) $trap('subtask has already resolved');
   if (s.cancelRequested) $trap('subtask cancellation was already requested');
   if (s.wset && !async) $trap('waitable cannot be used synchronously while added to a waitable set');
+  const resolved = () => { s.takeEvent(); return s.state; };
   if (!s.resolved()) {
     s.cancelRequested = true;
     s.onCancel(inst);
     if (!s.resolved()) {
-      if (!async) s.waitSync(); else return 0xffffffff;
+      if (!async) return s.waitSync(resolved);
+      return 0xffffffff;
     }
   }
-  s.takeEvent();
-  return s.state;
+  return resolved();
 }
 function $subtaskDrop(inst, i) {
   const s = $remove(inst.table, i, $Subtask, 'subtask');
@@ -409,6 +450,60 @@ function $threadYield(cancellable) {
 function $contextGet(i) { return ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i]; }
 function $contextSet(i, v) { ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i] = v; }
 $p3.startStorage = [0, 0];`,
+  },
+  // Preview 3 under asyncify: a thread whose synchronous wait cannot end at once unwinds its
+  // core stack (only the core instance it entered: a wait reached through a second rewritten
+  // instance drains instead) and parks; its frames wait in JS, so any number of threads of
+  // one instance can be suspended. Resuming rewinds the stack down to the waiting import,
+  // which answers what the wait ended with.
+  $p3Blocking: {
+    deps: ['$P3', '$asy', '$asyEnter', '$asyPlace'],
+    code: String.raw`$p3.stackful = {
+  canUnwind: (t) => $asy.stack.length === t.depth && $asy.stack[t.depth - 1] === t.stack,
+  unwind(t) {
+    const s = t.stack;
+    $asyPlace(s, null);
+    s.x.asyncify_start_unwind(s.at);
+  },
+  call(t, s, f, a, then) {
+    const stack = t.stack, depth = t.depth;
+    t.stack = s; t.depth = $asy.stack.length + 1;
+    let r;
+    try { r = $asyEnter(s, f, a); } finally { t.stack = stack; t.depth = depth; }
+    if (s.x.asyncify_get_state() !== 1) return then(r);
+    s.x.asyncify_stop_unwind();
+    const used = new DataView(s.mem.buffer).getUint32(s.at, true) - (s.at + 8);
+    const frames = new Uint8Array(s.mem.buffer, s.at + 8, used).slice();
+    $p3GiveBack(s);
+    const w = t.wait;
+    t.wait = undefined;
+    $park(t, w.cond, (cancelled) => {
+      t.resume = () => w.then(cancelled);
+      $asyPlace(s, frames);
+      s.x.asyncify_start_rewind(s.at);
+      $p3.stackful.call(t, s, f, a, then);
+    }, !!w.cancellable);
+  },
+};
+// The guest's bytes under the unwind region go back once the frames are out of it.
+function $p3GiveBack(s) {
+  new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
+  s.keep = null;
+}
+function $p3Blocking(f, zero) {
+  return function (...a) {
+    const t = $p3.cur;
+    if (t && t.resume) {
+      const k = t.resume;
+      t.resume = undefined;
+      t.stack.x.asyncify_stop_rewind();
+      $p3GiveBack(t.stack);
+      return k();
+    }
+    const r = f(...a);
+    return t && t.wait ? zero : r;
+  };
+}`,
   },
   $p3Copy: {
     deps: ['$P3'],
@@ -630,11 +725,12 @@ function $copyState(e, future, readable) {
   $trap(readable ? 'cannot read from stream after being notified that the writable end dropped' : 'cannot write to stream after being notified that the readable end dropped');
 }
 function $copyWait(e, async) {
+  const result = () => e.takeEvent()[2];
   if (e.event === undefined) {
     if (async) return 0xffffffff;
-    e.waitSync();
+    return e.waitSync(result);
   }
-  return e.takeEvent()[2];
+  return result();
 }
 function $streamCopy(inst, i, readable, t, async, buf) {
   const e = $endAt(inst.table, i, false, readable, t);

@@ -3,7 +3,7 @@ import { readCoreModule } from '../decode/core-module.js';
 import { Reader } from '../decode/reader.js';
 import { functionsReaching } from './asyncify-reach.js';
 import { cached } from './cache.js';
-import { withMemoryExport, withoutNames } from './section-edit.js';
+import { withMemoryExport, withOwnMemory, withoutNames } from './section-edit.js';
 import { nativeWasmOpt, runWasmOpt } from './wasm-opt.js';
 
 /** The export through which the glue reaches a rewritten module's memory it does not export. */
@@ -125,13 +125,13 @@ async function rewriter(): Promise<Rewriter> {
 export async function asyncifyModule(
   bytes: Uint8Array,
   imports: { module: string; name: string }[],
-  exportMemory: boolean,
+  memory: { exportMemory: boolean; addMemory: boolean },
   what: string,
   cacheDir: string | false,
 ): Promise<Uint8Array> {
   const tool = await rewriter();
   const optimize = tool.optimize(bytes.length);
-  const key = [PASS_VERSION, tool.id, JSON.stringify(imports), String(exportMemory), String(optimize)];
+  const key = [PASS_VERSION, tool.id, JSON.stringify(imports), String(memory.exportMemory), String(memory.addMemory), String(optimize)];
   return cached(cacheDir, 'asyncify', bytes, key, async () => {
     const exported = new Set(readCoreModule(new Reader(bytes, 0, bytes.length)).exports.map((e) => e.name));
     for (const name of ASYNCIFY_EXPORTS) {
@@ -139,8 +139,9 @@ export async function asyncifyModule(
     }
     const listed = new Set(imports.map((i) => `${i.module}\0${i.name}`));
     const only = functionsReaching(bytes, (module, name) => listed.has(`${module}\0${name}`));
-    // A memory the module defines and keeps to itself is memory 0.
-    const input = exportMemory ? withMemoryExport(withoutNames(bytes), ASYNCIFY_MEMORY_EXPORT) : withoutNames(bytes);
+    // A memory the module defines (or is given) and keeps to itself is memory 0.
+    const named = memory.addMemory ? withOwnMemory(withoutNames(bytes)) : withoutNames(bytes);
+    const input = memory.exportMemory ? withMemoryExport(named, ASYNCIFY_MEMORY_EXPORT) : named;
     const args: PassArgs = { imports: imports.map((i) => importPattern(i.module, i.name)).join(','), optimize };
     // An empty onlylist would mean no list at all to binaryen; with nothing to rewrite, its own analysis finds as much.
     if (only?.length) args.only = only.join(',');

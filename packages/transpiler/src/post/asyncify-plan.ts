@@ -1,6 +1,6 @@
 import type { CoreModuleInfo } from '../decode/ast.js';
 import { WeftError } from '../error.js';
-import type { CoreDef, CoreInstanceVal, Lowering, Plan, Step } from '../link/plan.js';
+import type { Builtin, CoreDef, CoreInstanceVal, Lowering, Plan, Step } from '../link/plan.js';
 import { ASYNCIFY_MEMORY_EXPORT } from './asyncify-pass.js';
 
 /**
@@ -15,7 +15,7 @@ export interface AsyncifyPlan {
    * Static module index -> its imports that may unwind (binaryen's `asyncify-imports`), and
    * whether its memory must be exported for the glue to reach it.
    */
-  modules: Map<number, { imports: { module: string; name: string }[]; exportMemory: boolean }>;
+  modules: Map<number, { imports: { module: string; name: string }[]; exportMemory: boolean; addMemory: boolean }>;
   /** Core instances running instrumented code -> the memory they unwind into. */
   instrumented: Map<number, { instance: number; name: string }>;
   /**
@@ -25,7 +25,11 @@ export interface AsyncifyPlan {
   forwarders: Set<number>;
 }
 
-export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): AsyncifyPlan {
+/**
+ * `suspends`: the lowerings whose calls may unwind; `blocks`: the Preview 3 built-ins that
+ * may (their synchronous waits suspend the calling thread's stack).
+ */
+export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean = () => false): AsyncifyPlan {
   const infos = plan.modules.map((m) => m.info);
   const steps = new Map<number, Step>(plan.steps.map((s) => [s.instance, s]));
   const may = new Set<number>();
@@ -49,6 +53,7 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
   const calls = (def: CoreDef | undefined): boolean => {
     if (!def) return false;
     if (def.kind === 'lowered') return suspends(plan.lowerings[def.index]!);
+    if (def.kind === 'builtin') return blocks(def.builtin);
     return def.kind === 'export' && may.has(def.instance);
   };
 
@@ -82,7 +87,10 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
     // Memory 0 is the first imported memory, else the first defined one.
     const imported = importsOf(step).find((im) => im.kind === 'memory');
     const exported = info.exports.find((e) => e.kind === 'memory');
-    if (!imported && !info.memories) {
+    // A Preview 3 thread re-runs its core code while rewinding, forwarder or not: a module
+    // without memory gets one of its own to unwind into.
+    const addMemory = !imported && !info.memories && !!plan.async;
+    if (!imported && !info.memories && !addMemory) {
       out.forwarders.add(i);
       continue;
     }
@@ -93,7 +101,7 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean): As
       : { instance: i, name: exported?.name ?? ASYNCIFY_MEMORY_EXPORT };
     if (!memory) throw new WeftError(`asyncMode 'asyncify': the memory of core instance ${i} is not another instance's export`);
     out.instrumented.set(i, memory);
-    const entry = out.modules.get(step.module.index) ?? { imports: [], exportMemory: false };
+    const entry = out.modules.get(step.module.index) ?? { imports: [], exportMemory: false, addMemory };
     out.modules.set(step.module.index, entry);
     if (!imported && !exported) entry.exportMemory = true;
     const list = entry.imports;

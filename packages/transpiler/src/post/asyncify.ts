@@ -1,7 +1,7 @@
 import { readCoreModule } from '../decode/core-module.js';
 import { Reader } from '../decode/reader.js';
 import type { AsyncGlue } from '../emit/glue/index.js';
-import { suspendingLowerings } from '../emit/suspending.js';
+import { builtinBlocks, loweringBlocks, suspendingLowerings } from '../emit/suspending.js';
 import { WeftError } from '../error.js';
 import { unversioned } from '../js/names.js';
 import type { Plan } from '../link/plan.js';
@@ -48,7 +48,9 @@ export async function asyncify(plan: Plan, opts: TranspileOptions): Promise<{ pl
   }
   const suspends = suspendingLowerings(opts.asyncImports);
   if (mode === 'jspi') return { plan, async: { mode, suspends } };
-  const ap = planAsyncify(plan, suspends);
+  // A Preview 3 component waits on its own terms: a thread whose synchronous call or
+  // built-in must wait unwinds its stack and is resumed by the runtime's scheduler.
+  const ap = plan.async ? planAsyncify(plan, loweringBlocks, builtinBlocks) : planAsyncify(plan, suspends);
   const cacheDir = opts.cacheDir ?? (await defaultCacheDir());
   const what = (i: number) => `core module ${i}`;
   const moduleOf = new Map(plan.steps.map((s) => [s.instance, s.module]));
@@ -58,8 +60,8 @@ export async function asyncify(plan: Plan, opts: TranspileOptions): Promise<{ pl
     if (!ap.modules.has(index)) await checkForwarder(plan.modules[index]!.bytes, what(index));
   }
   const modules = [...plan.modules];
-  for (const [index, { imports, exportMemory }] of ap.modules) {
-    const bytes = await asyncifyModule(plan.modules[index]!.bytes, imports, exportMemory, what(index), cacheDir);
+  for (const [index, { imports, exportMemory, addMemory }] of ap.modules) {
+    const bytes = await asyncifyModule(plan.modules[index]!.bytes, imports, { exportMemory, addMemory }, what(index), cacheDir);
     modules[index] = { bytes, info: readCoreModule(new Reader(bytes, 0, bytes.length)) };
   }
   return {
@@ -67,6 +69,7 @@ export async function asyncify(plan: Plan, opts: TranspileOptions): Promise<{ pl
     async: {
       mode,
       suspends,
+      ...(plan.async ? { stackful: { lowering: loweringBlocks, builtin: builtinBlocks } } : {}),
       instrumented: ap.instrumented,
       unwindBytes: (i) => {
         const m = moduleOf.get(i)!;

@@ -80,3 +80,19 @@ export function withMemoryExport(bytes: Uint8Array, name: string): Uint8Array {
   all.splice(before < 0 ? all.length : before, 0, added);
   return concat([bytes.subarray(0, 8), ...all.map((s) => s.bytes)]);
 }
+
+/** Section ids that come after the memory section. */
+const AFTER_MEMORIES = new Set([6, 7, 8, 9, 10, 11, 12]);
+
+/**
+ * The module with a memory of its own (one page, growable): for a module that has none, so
+ * that asyncify has somewhere to unwind its stack. It becomes memory 0.
+ */
+export function withOwnMemory(bytes: Uint8Array): Uint8Array {
+  const all = sections(bytes);
+  const body = new Uint8Array([1, 0x00, 1]);
+  const added = { id: 5, bytes: concat([new Uint8Array([5, ...leb(body.length)]), body]), body: new Reader(new Uint8Array()) };
+  const before = all.findIndex((s) => AFTER_MEMORIES.has(s.id));
+  all.splice(before < 0 ? all.length : before, 0, added);
+  return concat([bytes.subarray(0, 8), ...all.map((s) => s.bytes)]);
+}

@@ -2,6 +2,7 @@ import { WeftError } from '../../error.js';
 import { prop, str } from '../../js/names.js';
 import type { CoreItemType } from '../../decode/ast.js';
 import type { CoreDef } from '../../link/plan.js';
+import type { Flat } from '../../types/layout.js';
 import { loweredResult, suspends } from './async-modes.js';
 import { lowering } from './lowerings.js';
 import { resourceFn } from './resources.js';
@@ -14,6 +15,8 @@ export function core(g: GlueState, def: CoreDef): string {
     case 'lowered': {
       const l = g.plan.lowerings[def.index]!;
       const name = lowering(g, l);
+      const stackful = stackfulWaits(g);
+      if (stackful) return stackful.lowering(l) ? blockingImport(g, name, loweredResult(l)) : name;
       if (!suspends(g, l)) return name;
       if (g.opts.async?.mode === 'asyncify') {
         // While unwinding, the core caller gets a dummy result of its own type.
@@ -24,8 +27,10 @@ export function core(g: GlueState, def: CoreDef): string {
     }
     case 'resource':
       return resourceFn(g, def.op, def.resource, def.instance);
-    case 'builtin':
-      return p3Builtin(g, def.builtin, def.instance);
+    case 'builtin': {
+      const name = p3Builtin(g, def.builtin, def.instance);
+      return stackfulWaits(g)?.builtin(def.builtin) ? blockingImport(g, name, 'i32') : name;
+    }
     case 'trap': {
       const name = g.name('nyi');
       g.fns.push(`function ${name}() { ${g.helpers.use('$trap')}(${str(def.message)}); }`);
@@ -39,6 +44,21 @@ export function core(g: GlueState, def: CoreDef): string {
         return name;
       });
   }
+}
+
+/** Preview 3 under asyncify: which synchronous waits suspend the calling thread's stack. */
+function stackfulWaits(g: GlueState) {
+  return g.opts.async?.mode === 'asyncify' ? g.opts.async.stackful : undefined;
+}
+
+/**
+ * A Preview 3 import that may wait, as core code calls it under asyncify: while the thread's
+ * stack unwinds the core caller gets a dummy result of its own type, and when the stack is
+ * rewound the import answers what the wait ended with.
+ */
+function blockingImport(g: GlueState, name: string, result: Flat | undefined): string {
+  const zero = result === 'i64' ? '0n' : '0';
+  return g.once(`blocking:${name}`, hintFrom(name, 'blocking'), (b) => `const ${b} = ${g.helpers.use('$p3Blocking')}(${name}, ${zero});`);
 }
 
 /** What decode read of the core item a core instance exports, if its module is one of the component's own. */

@@ -1,4 +1,4 @@
-import type { Lowering } from '../../link/plan.js';
+import type { Builtin, Lowering } from '../../link/plan.js';
 
 export interface GlueOptions {
   /** File name the plan's module `i` is loaded from. */
@@ -28,6 +28,11 @@ export type AsyncGlue =
   | {
       mode: 'asyncify';
       suspends(l: Lowering): boolean;
+      /**
+       * Preview 3: the lowerings and built-ins whose synchronous waits suspend the calling
+       * thread's stack (which unwinds, and is rewound when the runtime resumes the thread).
+       */
+      stackful?: { lowering(l: Lowering): boolean; builtin(b: Builtin): boolean };
       /** Core instances running asyncify-rewritten code -> the memory export they unwind into. */
       instrumented: Map<number, { instance: number; name: string }>;
       /** Bytes each instrumented instance may borrow from its memory while its stack unwinds. */

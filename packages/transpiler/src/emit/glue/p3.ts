@@ -15,6 +15,7 @@ import { abiCtx, type CallState, callState, liftCtx } from './abi-context.js';
 import { core, memory, table } from './core-items.js';
 import { hostCall } from './imports.js';
 import { leaveCheck } from './instance-state.js';
+import { unwindingInstance } from './async-modes.js';
 import { liftName, writeLift } from './lifts.js';
 import { funcHint } from './names.js';
 import { resource } from './resources.js';
@@ -96,41 +97,50 @@ export function writeP3Lift(g: GlueState, l: Lift, name: string, doc: string): v
   const flatArgs = lowerArgs(g, code, lctx, l.type, paramsInMemory, params, l.name);
   // From here on a trap poisons the instance; a bad argument above did no harm.
   code.line('task.running = true;');
-  const call = `${core(g, l.core)}(${flatArgs.join(', ')})`;
+  code.line(`return [${flatArgs.join(', ')}];`);
+  if (shared.ending) code.lines.unshift(`const ${shared.ending} = [];`);
+  // What follows the core call: an async lift's callback code, or a sync one's result lifted.
+  const leave = new Code();
   const result = l.type.result;
   if (asyncOpt) {
-    code.line(`return ${call};`);
+    leave.line('return ret;');
   } else {
-    const ret = result ? code.let(call, 'ret') : undefined;
-    if (!ret) code.line(`${call};`);
-    const lifting = liftCtx(g, code, l.opts, k, l.name, shared);
+    const after: CallState = { ...callState(leave), scope: 'task' };
+    const lifting = liftCtx(g, leave, l.opts, k, l.name, after);
     let value = 'undefined';
-    if (result && ret) {
+    if (result) {
       if (sig.resultInMemory) {
-        const rp = code.let(`${ret} >>> 0`, 'rp');
-        code.line(`${g.helpers.use('$range')}(${lifting.ctx.view()}, ${rp}, ${size(result)}, ${alignment(result)}, ${g.text('return area')});`);
-        value = code.let(liftMem(lifting.ctx, result, rp), 'rv');
+        const rp = leave.let('ret >>> 0', 'rp');
+        leave.line(`${g.helpers.use('$range')}(${lifting.ctx.view()}, ${rp}, ${size(result)}, ${alignment(result)}, ${g.text('return area')});`);
+        value = leave.let(liftMem(lifting.ctx, result, rp), 'rv');
       } else {
-        value = code.let(liftFlat(lifting.ctx, result, new FlatReader([{ expr: ret, type: flatten(result)[0]! }], lifting.ctx)), 'rv');
+        value = leave.let(liftFlat(lifting.ctx, result, new FlatReader([{ expr: 'ret', type: flatten(result)[0]! }], lifting.ctx)), 'rv');
       }
     }
     lifting.bindView();
-    code.line(`task.return_(${value});`);
+    leave.line(`task.return_(${value});`);
     if (l.opts.postReturn) {
-      code.line(`$st[${k}] = ${instanceState('MAY_NOT_LEAVE')};`);
-      code.line(`${core(g, l.opts.postReturn)}(${ret ?? ''});`);
-      code.line(`$st[${k}] = ${instanceState('RUNNING')};`);
+      leave.line(`$st[${k}] = ${instanceState('MAY_NOT_LEAVE')};`);
+      leave.line(`${core(g, l.opts.postReturn)}(${result ? 'ret' : ''});`);
+      leave.line(`$st[${k}] = ${instanceState('RUNNING')};`);
     }
+    if (after.ending) leave.lines.unshift(`const ${after.ending} = [];`);
   }
-  if (shared.ending) code.lines.unshift(`const ${shared.ending} = [];`);
-  const cb = l.opts.callback ? core(g, l.opts.callback) : undefined;
+  // Core calls go through $coreCall, which lets a rewritten instance's thread wait inside.
+  const coreCall = (def: CoreDef) => {
+    const s = unwindingInstance(g, def);
+    if (s !== undefined) g.helpers.use('$p3Blocking');
+    return `(t, a, then) => $coreCall(t, ${s === undefined ? 'undefined' : `$a${s}`}, ${core(g, def)}, a, then)`;
+  };
   const fields = [
     `inst: ${inst}`,
     `async: ${!!l.type.async}`,
     `asyncOpt: ${asyncOpt}`,
-    `callback: ${cb ? `(c, p1, p2) => ${cb}(c, p1, p2)` : 'undefined'}`,
+    `callback: ${l.opts.callback ? coreCall(l.opts.callback) : 'undefined'}`,
     `ret: ${returnKey(g, result, l.opts)}`,
-    `body(task, args) {\n    ${code.toString().replaceAll('\n', '\n  ')}\n  }`,
+    `enter(task, args) {\n    ${code.toString().replaceAll('\n', '\n  ')}\n  }`,
+    `call: ${coreCall(l.core)}`,
+    `leave(task, ret) {\n    ${leave.toString().replaceAll('\n', '\n  ')}\n  }`,
   ];
   g.helpers.use('$P3');
   g.fns.push(`const ${name}$d = {\n  ${fields.join(',\n  ')},\n};`);
@@ -146,7 +156,9 @@ export function p3Export(g: GlueState, index: number): string {
     const ps = l.type.params.map((_, i) => `a${i}`);
     const unwrap =
       l.type.result?.kind === 'result' ? `(r) => { if (r.tag === 'err') throw new ${g.helpers.use('ComponentError')}(r.val); return r.val; }` : undefined;
-    if (l.type.async) {
+    // Under an async mode every export returns a promise (as without Preview 3), so a
+    // synchronous function may wait too.
+    if (l.type.async || g.opts.async) {
       const call = `$callAsync(${lift}, [${ps.join(', ')}], options)`;
       return `function ${name}(${[...ps, 'options'].join(', ')}) { return ${unwrap ? `${call}.then(${unwrap})` : call}; }`;
     }
@@ -255,10 +267,9 @@ export function writeP3Lowering(g: GlueState, l: Lowering, name: string, doc: st
     const storeFn = `(v) => {\n  ${store.lines.join('\n  ')}\n}`;
     code.line(`return $lowerAsync(${inst}, ${callee}, ${startExpr}, ${storeFn}, ${lentFn});`);
   } else {
-    code.line(`const v = $lowerSync(${inst}, ${callee}, ${startExpr});`);
-    if (lent.length) code.line('lent();');
-    code.lines.push(...store.lines);
-    if (flatResult) code.line(`return ${flatResult};`);
+    // The result is stored once the wait ends: when the stack is rewound, if it had to unwind.
+    const done = [...(lent.length ? ['lent();'] : []), ...store.lines, ...(flatResult ? [`return ${flatResult};`] : [])];
+    code.line(`return $lowerSync(${inst}, ${callee}, ${startExpr}, (v) => {\n  ${done.join('\n  ')}\n});`);
   }
   g.fns.push(`${doc}function ${name}(${names.join(', ')}) {\n${code}\n}`);
 }
