@@ -477,7 +477,13 @@ $p3.startStorage = [0, 0];`,
     $p3GiveBack(s);
     const w = t.wait;
     t.wait = undefined;
-    $park(t, w.cond, (cancelled) => {
+    // While its stack is put away, a thread whose task has already returned lets go of its
+    // instance's exclusive lock (another task may start, as the spec's tests expect of a
+    // callback that returned and then blocks) and takes it back to resume.
+    const inst = t.task.inst, held = inst.excl === t && t.task.state === 5;
+    if (held) inst.excl = null;
+    $park(t, held ? () => inst.excl === null && w.cond() : w.cond, (cancelled) => {
+      if (held) inst.excl = t;
       t.resume = () => w.then(cancelled);
       $asyPlace(s, frames);
       s.x.asyncify_start_rewind(s.at);
