@@ -60,7 +60,7 @@ let outCounter = 0;
 export async function instantiateComponent(
   bytes: Uint8Array,
   imports: Record<string, unknown> = {},
-  opts: { name?: string; engine?: Engine } = {},
+  opts: { name?: string; engine?: Engine; asyncMode?: 'sync' | 'asyncify' } = {},
 ): Promise<any> {
   const name = opts.name ?? 'component';
   const eng = opts.engine ?? engine;
@@ -71,7 +71,13 @@ export async function instantiateComponent(
     files = r.files;
   } else {
     const { transpile } = await import('../src/index.js');
-    const r = await transpile(bytes, { name, instantiation: 'async', noTypescript: true, js });
+    const r = await transpile(bytes, {
+      name,
+      instantiation: 'async',
+      noTypescript: true,
+      js,
+      ...(opts.asyncMode ? { asyncMode: opts.asyncMode, cacheDir: false as const } : {}),
+    });
     files = r.files;
   }
   const dir = join(cacheDir, 'out', `${process.pid}-${outCounter++}`);
@@ -86,6 +92,6 @@ export async function instantiateComponent(
 }
 
 /** Assemble and instantiate in one step. */
-export async function loadWat(text: string, imports: Record<string, unknown> = {}, opts: { engine?: Engine } = {}) {
+export async function loadWat(text: string, imports: Record<string, unknown> = {}, opts: { engine?: Engine; asyncMode?: 'sync' | 'asyncify' } = {}) {
   return instantiateComponent(await assembleWat(text), imports, opts);
 }

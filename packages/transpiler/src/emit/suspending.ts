@@ -35,6 +35,7 @@ export function loweringBlocks(l: Lowering): boolean {
 export function builtinBlocks(b: Builtin): boolean {
   switch (b.name) {
     case 'waitable-set.wait':
+    case 'thread.yield':
       return true;
     case 'stream.read':
     case 'stream.write':

@@ -130,11 +130,11 @@ const $DRAIN_LIMIT = 100000;
 function $waitSync(cond, inst) {
   for (let turns = 0; !cond(); turns++) {
     const t = $nextReady(inst);
-    if (turns === $DRAIN_LIMIT) $trap('a synchronous wait did not end after ' + turns + ' turns of the tasks it waits for; waiting on a stack needs stack switching, which Preview 3 in weft does not do yet');
+    if (turns === $DRAIN_LIMIT) $trap('a synchronous wait did not end after ' + turns + ' turns of the tasks it waits for; a thread waiting on its own stack needs asyncMode \'asyncify\'');
     if (!t) {
       const cur = $p3.cur;
       if (!cur || !cur.task.d.async || inst) $trap('cannot block a synchronous task before returning');
-      $trap($p3.host ? 'a synchronous wait depends on the host, which needs asyncMode \'jspi\' or \'asyncify\'' : 'deadlock detected: event loop cannot make further progress');
+      $trap($p3.host ? 'a synchronous wait depends on the host, which needs asyncMode \'asyncify\'' : 'deadlock detected: event loop cannot make further progress');
     }
     $resumeThread(t, false, !inst);
   }
@@ -443,9 +443,16 @@ function $subtaskDrop(inst, i) {
   if (!s.delivered) $trap('cannot drop a subtask which has not yet resolved');
   s.join(undefined);
 }
+// A thread whose stack can unwind really yields: it parks, ready at once, and resumes after
+// what is already waiting. Elsewhere a yield lets nothing else run, so it returns at once.
 function $threadYield(cancellable) {
   const t = $p3.cur;
-  return t && $deliverCancel(t.task, cancellable) ? 1 : 0;
+  if (t && $deliverCancel(t.task, cancellable)) return 1;
+  if (t && t.stack && $p3.stackful.canUnwind(t)) {
+    t.wait = { cond: () => true, then: (cancelled) => (cancelled ? 1 : 0), cancellable };
+    $p3.stackful.unwind(t);
+  }
+  return 0;
 }
 function $contextGet(i) { return ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i]; }
 function $contextSet(i, v) { ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i] = v; }
