@@ -2,7 +2,8 @@
  * WASI 0.3 guests of our own (component text, callback-lifted) in every engine on the 0.3
  * shims, loaded as the self-instantiating ES modules a web app imports: a command copying an
  * injected stdin stream to a DOM element, and an HTTP handler answering web Requests
- * through toFetchHandler. No JSPI or asyncify, so WebKit runs them too. In Chromium the same
+ * through toFetchHandler. No JSPI or asyncify, so WebKit runs them too; a sync-style command,
+ * whose every wait suspends its own stack, runs under asyncify in every engine. In Chromium the same
  * guests also run transpiled for each async mode, in a page whose JSPI is removed: a
  * callback-lifted guest never needs stack switching, whatever mode it was built for.
  */
@@ -27,7 +28,8 @@ import * as cat from '${urls.cat}';
 import * as handler from '${urls['hello-handler']}';
 import * as files from '${urls.files}';
 import * as fetcher from '${urls.fetch}';
-window.p3 = { cli, http, setPreopens, opfsDirectory, cat, handler, files, fetcher };
+import * as catSync from '${urls['stackful-cat']}';
+window.p3 = { cli, http, setPreopens, opfsDirectory, cat, handler, files, fetcher, catSync };
 </script>
 `;
 
@@ -39,6 +41,7 @@ interface P3 {
   cat: { run: { run(): Promise<void> } };
   files: { run: { run(): Promise<void> } };
   fetcher: { run: { run(): Promise<void> } };
+  catSync: { run: { run(): Promise<void> } };
   handler: { handler: { handle: Parameters<typeof import('@weft/wasi-http/p3').toFetchHandler>[0] } };
 }
 declare const p3: P3;
@@ -75,6 +78,8 @@ beforeAll(async () => {
       urls[`${name}-${asyncMode}`] = entryUrl((await transpileForTest(component, { name, shims: 'weft', asyncMode })).entry);
     }
   }
+  // The sync-style command waits on its own stack: asyncify, in every engine.
+  urls['stackful-cat'] = entryUrl((await transpileForTest(await buildP3Fixture('cat-sync'), { name: 'cat-sync', shims: 'weft', asyncMode: 'asyncify' })).entry);
   pages = await startStaticServer({
     files: {
       [PAGE]: weftPageHtml('weft p3 guests', body(urls)),
@@ -128,6 +133,24 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
       return out.textContent;
     });
     expect(text).toBe(`${Array.from({ length: 1000 }, (_, i) => `line ${i}\n`).join('')}done\n`);
+  });
+
+  it('a sync-style command (asyncify) copies an injected stdin stream, waiting on its own stack', async () => {
+    const text = await page.evaluate(async () => {
+      const enc = new TextEncoder();
+      const out = document.getElementById('out')!;
+      out.textContent = '';
+      const input = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < 500; i++) c.enqueue(enc.encode(`sync ${i}\n`));
+          c.close();
+        },
+      });
+      p3.cli.configure({ stdin: input, stdout: out });
+      await p3.catSync.run.run();
+      return out.textContent;
+    });
+    expect(text).toBe(`${Array.from({ length: 500 }, (_, i) => `sync ${i}\n`).join('')}sync done\n`);
   });
 
   it.runIf(OPFS_UNDER_DRIVER[engine])('a command writes a file on an OPFS preopen and streams it back to stdout', async () => {

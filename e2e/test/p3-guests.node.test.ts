@@ -51,6 +51,22 @@ describe('a WASI 0.3 command', () => {
     }
   });
 
+  // A sync-style guest (no callback, every stream operation synchronous) waits on its own
+  // stack: under asyncify its stack unwinds at each wait, with no JSPI in Node 20.
+  it('a sync-style command waits on its own stack when transpiled with asyncMode asyncify', async () => {
+    const component = await buildP3Fixture('cat-sync');
+    const entry = (await transpileForTest(component, { name: 'cat-sync', shims: 'weft', asyncMode: 'asyncify' })).entry;
+    const input = 'line of stdin\n'.repeat(3000);
+    const r = runHost(`import { run } from ${JSON.stringify(pathToFileURL(entry).href)};\nawait run.run();\n`, input);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${input}sync done\n`);
+    const sync = (await transpileForTest(component, { name: 'cat-sync-plain', shims: 'weft' })).entry;
+    const refused = runHost(`import { run } from ${JSON.stringify(pathToFileURL(sync).href)};\nawait run.run();\n`, input);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("needs asyncMode 'asyncify'");
+  });
+
   it('copies stdin to stdout through the 0.3 stream interfaces, then exits', () => {
     const input = 'hello\n'.repeat(5000);
     const r = runHost(`import { run } from ${JSON.stringify(pathToFileURL(cat).href)};\nawait run.run();\n`, input);

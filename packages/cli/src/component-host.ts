@@ -79,7 +79,11 @@ export async function loadComponent(
     }),
   );
   const bytes = new Uint8Array(await readFile(file));
-  const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true, ...options });
+  const info = inspect(bytes);
+  // A Preview 3 component's threads may wait on their own stacks (a sync-style guest):
+  // asyncify lets them in any Node, and changes nothing for a guest that never does.
+  const asyncMode = options.asyncMode ?? (info.async ? 'asyncify' : undefined);
+  const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true, ...(asyncMode ? { asyncMode } : {}) });
   // The glue is imported from a real file so that stack traces through it stay readable.
   const dir = await mkdtemp(join(tmpdir(), 'weft-run-'));
   await writeFile(join(dir, 'component.js'), files['component.js']!);
@@ -100,6 +104,6 @@ export async function loadComponent(
     if (!m) modules.set(f, (m = WebAssembly.compile(files[f] as Uint8Array<ArrayBuffer>)));
     return m;
   };
-  const imports = wasiImports(inspect(bytes).imports.map((i) => i.name));
+  const imports = wasiImports(info.imports.map((i) => i.name));
   return { instantiate: async () => (await glue()).instantiate(compile, imports), cli };
 }

@@ -80,12 +80,12 @@ export async function serveCommand(argv: string[], log: (s: string) => void): Pr
   const file = positional[0]!;
   const port = portOf(flags.port as string | undefined);
   const host = (flags.host as string | undefined) ?? '127.0.0.1';
-  // A WASI 0.3 handler is an async export the Preview 3 runtime drives as it is: no JSPI or
-  // asyncify. A 0.2 one blocks on request and response bodies, which arrive as promises: the
+  // A WASI 0.3 handler is an async export the Preview 3 runtime drives (loadComponent picks
+  // its mode). A 0.2 one blocks on request and response bodies, which arrive as promises: the
   // glue must be able to wait. JSPI where the engine has it; asyncify otherwise (Node before 24).
   const p3 = inspect(new Uint8Array(await readFile(file))).exports.some((e) => /^wasi:http\/handler@0\.3\./.test(e.name));
-  const asyncMode = p3 ? 'sync' : typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function' ? 'jspi' : 'asyncify';
-  const { instantiate } = await loadComponent(file, flags, 'weft serve', { args: [], stdin: '' }, { asyncMode });
+  const asyncMode = typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function' ? 'jspi' : 'asyncify';
+  const { instantiate } = await loadComponent(file, flags, 'weft serve', { args: [], stdin: '' }, p3 ? {} : { asyncMode });
   if (p3) return listen(await p3Handler(file, instantiate, !!flags.reuse), host, port, log);
   const { serveIncomingHandler } = await import('@weft/wasi-http');
 

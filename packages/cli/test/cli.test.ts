@@ -43,7 +43,7 @@ beforeAll(async () => {
     components[name] = join(work, `${name}.wasm`);
     writeFileSync(components[name]!, await buildCFixture(name));
   }
-  for (const name of ['cat', 'files', 'fetch']) {
+  for (const name of ['cat', 'cat-sync', 'files', 'fetch']) {
     components[`${name}_p3`] = join(work, `${name}_p3.wasm`);
     writeFileSync(components[`${name}_p3`]!, await buildP3Fixture(name));
   }
@@ -202,6 +202,14 @@ describe('weft CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('piped in\ndone\n');
+  });
+
+  it('runs a sync-style WASI 0.3 command, whose every wait suspends its own stack', async () => {
+    const input = 'a line to copy\n'.repeat(2000);
+    const r = await weft(['run', components['cat-sync_p3']!], input);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${input}sync done\n`);
   });
 
   it('runs a WASI 0.3 command writing and reading a file on its --dir preopen', async () => {
