@@ -36,6 +36,11 @@ export function builtinBlocks(b: Builtin): boolean {
   switch (b.name) {
     case 'waitable-set.wait':
     case 'thread.yield':
+    case 'thread.suspend':
+    case 'thread.suspend-then-resume':
+    case 'thread.yield-then-resume':
+    case 'thread.suspend-then-promote':
+    case 'thread.yield-then-promote':
       return true;
     case 'stream.read':
     case 'stream.write':

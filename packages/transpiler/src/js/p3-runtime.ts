@@ -33,8 +33,6 @@ export const P3_HELPERS = {
   $P3: {
     deps: ['$trap', '$trapError', '$enterErr', '$payload', '$Table'],
     code: String.raw`const $CANCELLED = Symbol('weft.cancelled');
-// The caller of a lift that is the host, calling for a promise: it can wait for any function.
-const $HOST_WAITS = null;
 // hostWaits: host reads of streams and futures under way, each { home, fail }: a trap in the
 // instance that made the stream or future fails them, since no write will come.
 const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false, hostWaits: new Set(), slice: 0 };
@@ -50,6 +48,7 @@ class $Thread {
   constructor(task) {
     this.task = task; this.storage = [0, 0]; this.ready = undefined; this.run = undefined; this.cancellable = false;
     this.stack = undefined; this.depth = 0; this.wait = undefined; this.resume = undefined;
+    this.index = undefined; this.suspended = false; this.wake = undefined;
   }
 }
 // The pump runs as a microtask while this slice of the event loop is young, so a guest and
@@ -153,12 +152,15 @@ function $coreCall(t, s, f, a, then) {
 function $block(cond, then, cancellable, undo) {
   if (cond()) return then(false);
   const t = $p3.cur;
-  if (t && t.stack && $p3.stackful.canUnwind(t)) {
+  // A synchronous function's task may only wait for its own instance's threads, which run
+  // on top of this stack: it must return before anything outside can happen.
+  const mustReturn = t && !t.task.d.async && t.task.state !== 5;
+  if (t && t.stack && !mustReturn && $p3.stackful.canUnwind(t)) {
     t.wait = { cond, then, cancellable };
     $p3.stackful.unwind(t);
     return undefined;
   }
-  try { $waitSync(cond); } catch (e) { if (undo) undo(); throw e; }
+  try { $waitSync(cond, mustReturn ? t.task.inst : undefined); } catch (e) { if (undo) undo(); throw e; }
   return then(false);
 }
 class $Waitable {
@@ -223,9 +225,8 @@ function $lift(d, onStart, onResolve, caller, fail) {
   $within(task.thread, true, () => {
     $enterTask(task);
     // A synchronous function type: its caller cannot be handed a task in progress, unless it
-    // can wait for it: a host call that returns a promise, or a caller in a thread that can
-    // suspend (which waits in its own lowering, $lowerSync).
-    const waits = caller === $HOST_WAITS || (caller && from && from.stack && $p3.stackful.canUnwind(from));
+    // is a thread that can suspend, and waits in its own lowering ($lowerSync).
+    const waits = caller && from && from.stack && $p3.stackful.canUnwind(from);
     if (!d.async && !waits) $waitSync(() => task.state === 5, d.inst);
   });
   return (by) => $requestCancel(task, by);
@@ -260,7 +261,17 @@ function $startTask(task) {
     throw e;
   }
 }
+// A thread's index in its instance's thread table, given out on first use (thread.index).
+function $threadsOf(inst) { return (inst.threads ??= new $Table()); }
+function $threadGone(t) {
+  if (t.index === undefined) return;
+  const table = $threadsOf(t.task.inst);
+  table.e[t.index] = undefined;
+  table.free.push(t.index);
+  t.index = undefined;
+}
 function $exitTask(task) {
+  $threadGone(task.thread);
   task.threads--;
   if (task.state !== 5) $trap('the async call returned without calling task.return or task.cancel');
   if (task.d.async && task.needsExclusive()) { task.inst.excl = null; $schedule(); }
@@ -357,7 +368,7 @@ function $callAsync(f, args, options) {
     let settled = false;
     const abort = () => onCancel();
     const end = () => { settled = true; signal?.removeEventListener('abort', abort); };
-    const onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, $HOST_WAITS, (e) => { end(); reject(e); });
+    const onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, undefined, (e) => { end(); reject(e); });
     if (signal && !settled) signal.addEventListener('abort', abort, { once: true });
   });
 }
@@ -454,6 +465,59 @@ function $threadYield(cancellable) {
   }
   return 0;
 }
+// Threads (the spec's 🧵 built-ins): explicit threads of a task start suspended and run when
+// another thread resumes them. Switching puts the current thread's stack away, which needs
+// asyncify; a thread's index is given out on first use.
+function $threadAt(inst, i) {
+  const h = i > 0 ? $threadsOf(inst).e[i] : undefined;
+  if (!(h instanceof $Thread)) $trap('unknown thread index ' + i);
+  return h;
+}
+function $threadIndex() {
+  const t = $p3.cur;
+  if (!t) $trap('thread.index called outside a task');
+  if (t.index === undefined) t.index = $threadsOf(t.task.inst).add(t);
+  return t.index;
+}
+function $threadNew(inst, table, s, fi, arg) {
+  const task = $taskOf('thread.new-indirect');
+  const f = fi >>> 0 < table.length ? table.get(fi >>> 0) : null;
+  if (typeof f !== 'function') $trap('thread.new-indirect: no function at table index ' + (fi >>> 0));
+  const t = new $Thread(task);
+  t.suspended = true;
+  t.wake = () => {
+    task.threads++;
+    $coreCall(t, s, f, [arg], () => {
+      $threadGone(t);
+      if (--task.threads === 0 && task.state !== 5) $trap('the last thread of a task ended before the task returned');
+    });
+  };
+  t.index = $threadsOf(inst).add(t);
+  return t.index;
+}
+function $threadResumeLater(inst, i) {
+  const t = $threadAt(inst, i);
+  if (!t.suspended) $trap('thread ' + i + ' is not suspended');
+  const wake = t.wake;
+  t.suspended = false; t.wake = undefined;
+  $park(t, () => true, wake, false);
+}
+// thread.suspend and the switches: the current thread suspends (or yields: stays ready) and
+// thread i, if given, runs now. To promote is to switch only to a thread that is ready.
+function $threadSwitch(inst, yields, i, promote, cancellable) {
+  const t = $p3.cur;
+  if (!t) $trap('thread switch called outside a task');
+  let to = i === undefined ? undefined : $threadAt(inst, i);
+  if (to && !promote && !to.suspended) $trap('thread ' + i + ' is not suspended');
+  if ($deliverCancel(t.task, cancellable)) return 1;
+  if (to && promote) {
+    if (to.ready && to.ready()) { to.wake = $unpark(to); to.suspended = true; } else to = undefined;
+  }
+  if (!(t.stack && $p3.stackful.canUnwind(t))) $trap('switching threads needs asyncMode \'asyncify\'');
+  t.wait = { cond: yields ? () => true : null, then: (cancelled) => (cancelled ? 1 : 0), cancellable, switchTo: to };
+  $p3.stackful.unwind(t);
+  return 0;
+}
 function $contextGet(i) { return ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i]; }
 function $contextSet(i, v) { ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i] = v; }
 $p3.startStorage = [0, 0];`,
@@ -489,19 +553,28 @@ $p3.startStorage = [0, 0];`,
     // callback that returned and then blocks) and takes it back to resume.
     const inst = t.task.inst, held = inst.excl === t && t.task.state === 5;
     if (held) inst.excl = null;
-    $park(t, held ? () => inst.excl === null && w.cond() : w.cond, (cancelled) => {
+    const wake = (cancelled) => {
       if (held) inst.excl = t;
       t.resume = () => w.then(cancelled);
       $asyPlace(s, frames);
       s.x.asyncify_start_rewind(s.at);
       $p3.stackful.call(t, s, f, a, then);
-    }, !!w.cancellable);
+    };
+    // A suspended thread (thread.suspend) waits for nothing: only another thread resumes it.
+    if (w.cond) $park(t, held ? () => inst.excl === null && w.cond() : w.cond, wake, !!w.cancellable);
+    else { t.suspended = true; t.wake = wake; }
+    if (w.switchTo) $threadRun(w.switchTo);
   },
 };
 // The guest's bytes under the unwind region go back once the frames are out of it.
 function $p3GiveBack(s) {
   new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
   s.keep = null;
+}
+function $threadRun(t) {
+  const wake = t.wake;
+  t.suspended = false; t.wake = undefined;
+  $within(t, false, () => wake(false));
 }
 function $p3Blocking(f, zero) {
   return function (...a) {

@@ -184,7 +184,17 @@ export function inline(ast: ComponentAst): Plan {
         return { name, memory: coreItem(f, 'memory', c.memoryIndex!, at), flag };
       case 'subtask.cancel':
       case 'thread.yield':
+      case 'thread.suspend':
+      case 'thread.suspend-then-resume':
+      case 'thread.yield-then-resume':
+      case 'thread.suspend-then-promote':
+      case 'thread.yield-then-promote':
         return { name, flag };
+      case 'thread.index':
+      case 'thread.resume-later':
+        return { name };
+      case 'thread.new-indirect':
+        return { name, table: coreItem(f, 'table', c.tableIndex!, at) };
       case 'error-context.new':
       case 'error-context.debug-message':
         return { name, opts: opts(f, c.options ?? {}, 'lower', at) };

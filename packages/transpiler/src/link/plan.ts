@@ -28,7 +28,20 @@ export type Builtin =
   | { name: 'context.get' | 'context.set'; index: number }
   | { name: 'task.return'; result?: ValType; opts: CanonOpts }
   | { name: 'waitable-set.wait' | 'waitable-set.poll'; memory: CoreDef; flag: boolean }
-  | { name: 'subtask.cancel' | 'thread.yield'; flag: boolean }
+  | {
+      name:
+        | 'subtask.cancel'
+        | 'thread.yield'
+        | 'thread.suspend'
+        | 'thread.suspend-then-resume'
+        | 'thread.yield-then-resume'
+        | 'thread.suspend-then-promote'
+        | 'thread.yield-then-promote';
+      flag: boolean;
+    }
+  | { name: 'thread.index' | 'thread.resume-later' }
+  /** `table`: the core table the new thread's start function is taken from. */
+  | { name: 'thread.new-indirect'; table: CoreDef }
   | { name: 'error-context.new' | 'error-context.debug-message'; opts: CanonOpts }
   | { name: 'stream.read' | 'stream.write' | 'future.read' | 'future.write'; type: ValType & { kind: 'stream' | 'future' }; opts: CanonOpts }
   | {
@@ -63,6 +76,14 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'subtask.cancel',
   'subtask.drop',
   'thread.yield',
+  'thread.index',
+  'thread.new-indirect',
+  'thread.resume-later',
+  'thread.suspend',
+  'thread.suspend-then-resume',
+  'thread.yield-then-resume',
+  'thread.suspend-then-promote',
+  'thread.yield-then-promote',
   'waitable-set.new',
   'waitable-set.wait',
   'waitable-set.poll',

@@ -317,6 +317,25 @@ export function p3Builtin(g: GlueState, b: Builtin, k: number): string {
       return fn(b.name, 'i', `${leave()} $subtaskDrop(${inst}, i);`);
     case 'thread.yield':
       return fn(b.name, '', `${leave()} return $threadYield(${b.flag});`);
+    case 'thread.index':
+      return fn(b.name, '', `${leave()} return $threadIndex();`);
+    case 'thread.new-indirect': {
+      const s = unwindingInstance(g, b.table);
+      if (s !== undefined) use('$p3Blocking');
+      return fn(b.name, 'fi, arg', `${leave()} return $threadNew(${inst}, ${core(g, b.table)}, ${s === undefined ? 'undefined' : `$a${s}`}, fi, arg);`);
+    }
+    case 'thread.resume-later':
+      return fn(b.name, 'i', `${leave()} $threadResumeLater(${inst}, i);`);
+    case 'thread.suspend':
+      return fn(b.name, '', `${leave()} return $threadSwitch(${inst}, false, undefined, false, ${b.flag});`);
+    case 'thread.suspend-then-resume':
+    case 'thread.yield-then-resume':
+    case 'thread.suspend-then-promote':
+    case 'thread.yield-then-promote': {
+      const yields = b.name.startsWith('thread.yield');
+      const promote = b.name.endsWith('promote');
+      return fn(b.name, 'i', `${leave()} return $threadSwitch(${inst}, ${yields}, i, ${promote}, ${b.flag});`);
+    }
     case 'error-context.new':
     case 'error-context.debug-message':
       return errorContext(g, b, k, inst);
