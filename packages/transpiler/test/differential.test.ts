@@ -72,7 +72,7 @@ export const deliberate: Deliberate = {
     'strings-latin1-utf16.wat': 'jco does not implement the latin1+utf16 string encoding',
   },
   jcoNeedsJspi: Object.fromEntries(
-    ['p3-host.wat', 'p3-exit.wat', 'p3-cancel.wat', 'p3-stackful.wat'].map((f) => [
+    ['p3-host.wat', 'p3-exit.wat', 'p3-cancel.wat', 'p3-stackful.wat', 'p3-threads.wat'].map((f) => [
       f,
       "jco's output of a Preview 3 component constructs WebAssembly.Suspending while it instantiates; weft's runtime needs no JSPI (p3-host.test.ts covers weft's side)",
     ]),

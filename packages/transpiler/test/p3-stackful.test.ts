@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { engine, loadWat, readFixture } from './harness.js';
 
 const wat = readFixture('p3-stackful.wat');
+const threads = readFixture('p3-threads.wat');
 
 describe.skipIf(engine === 'jco')('Preview 3 threads waiting on their own stacks', () => {
   test('a synchronous call of an async host function waits for its promise, twice in one call', async () => {
@@ -49,5 +50,16 @@ describe.skipIf(engine === 'jco')('Preview 3 threads waiting on their own stacks
   test('without asyncify the same wait is refused with the reason', async () => {
     const exp = await loadWat(wat, { 'host:p3/stackful': { delay: (x: number) => Promise.resolve(x) } });
     await expect(exp.twice(1)).rejects.toThrow(/needs asyncMode 'asyncify'/);
+  });
+
+  test("a task's threads run when switched to or resumed later, each switch putting a stack away", async () => {
+    const exp = await loadWat(threads, {}, { asyncMode: 'asyncify' });
+    expect(await exp.switch()).toBe(12345);
+    expect(await exp.yieldTo()).toBe(78);
+  });
+
+  test('without asyncify a thread switch is refused with the reason', async () => {
+    const exp = await loadWat(threads);
+    await expect(exp.yieldTo()).rejects.toThrow(/switching threads needs asyncMode 'asyncify'/);
   });
 });

@@ -479,8 +479,11 @@ function $threadIndex() {
   if (t.index === undefined) t.index = $threadsOf(t.task.inst).add(t);
   return t.index;
 }
-function $threadNew(inst, table, s, fi, arg) {
-  const task = $taskOf('thread.new-indirect');
+// The new thread's code is taken to run in the core instance calling thread.new-indirect,
+// as a toolchain's own table holds its own functions: it unwinds under that instance's
+// asyncify record, if the creating thread has one.
+function $threadNew(inst, table, fi, arg) {
+  const task = $taskOf('thread.new-indirect'), s = $p3.cur.stack;
   const f = fi >>> 0 < table.length ? table.get(fi >>> 0) : null;
   if (typeof f !== 'function') $trap('thread.new-indirect: no function at table index ' + (fi >>> 0));
   const t = new $Thread(task);

@@ -319,11 +319,8 @@ export function p3Builtin(g: GlueState, b: Builtin, k: number): string {
       return fn(b.name, '', `${leave()} return $threadYield(${b.flag});`);
     case 'thread.index':
       return fn(b.name, '', `${leave()} return $threadIndex();`);
-    case 'thread.new-indirect': {
-      const s = unwindingInstance(g, b.table);
-      if (s !== undefined) use('$p3Blocking');
-      return fn(b.name, 'fi, arg', `${leave()} return $threadNew(${inst}, ${core(g, b.table)}, ${s === undefined ? 'undefined' : `$a${s}`}, fi, arg);`);
-    }
+    case 'thread.new-indirect':
+      return fn(b.name, 'fi, arg', `${leave()} return $threadNew(${inst}, ${core(g, b.table)}, fi, arg);`);
     case 'thread.resume-later':
       return fn(b.name, 'i', `${leave()} $threadResumeLater(${inst}, i);`);
     case 'thread.suspend':
