@@ -2,7 +2,7 @@ import type { ExportItem, ImportInstance, ImportItem, Plan } from '../link/plan.
 import type { FuncType, ValType } from '../types/model.js';
 import { typedArrayFor } from '../abi/context.js';
 import { hasAsyncValue } from '../types/layout.js';
-import { camelCase, exportShortName, parseFuncName, pascalCase, str } from '../js/names.js';
+import { camelCase, exportShortName, isIdentifier, parseFuncName, pascalCase, str } from '../js/names.js';
 
 /**
  * TypeScript types of WIT values, following the JS value conventions. A record, variant,
@@ -213,9 +213,16 @@ export function writeDts(plan: Plan, instantiation: boolean, async: boolean, jsC
         '): Exports | Promise<Exports>;',
       );
   } else {
+    let local = 0;
     for (const n of plan.exports.keys()) {
       const name = exportShortName(n);
-      lines.push(`export declare const ${name}: Exports[${str(name)}];`);
+      if (isIdentifier(name)) {
+        lines.push(`export declare const ${name}: Exports[${str(name)}];`);
+        continue;
+      }
+      // A reserved word (an export `switch`, say) is exported under a string name, as the glue does.
+      const as = `$export${local++}`;
+      lines.push(`declare const ${as}: Exports[${str(name)}];`, `export { ${as} as ${str(name)} };`);
     }
   }
   return lines.join('\n') + '\n';

@@ -32,6 +32,7 @@ export const JCO_LIMITS: { name: string; stage: 'wit' | 'translate'; pattern: Re
     pattern: /component export `[^`]+` was not a function or instance/,
   },
   { name: 're-exported imported function', stage: 'translate', pattern: /is a reexport of an imported function which is not implemented/ },
+  { name: 'the threads built-ins', stage: 'translate', pattern: /requires the component model threading feature/ },
   // The spec's threads have two context slots (the explainer: `i` below 2); jco 1.35's translator keeps one.
   { name: 'context slot 1', stage: 'translate', pattern: /`context\.(get|set)` immediate must be zero/ },
   // The WIT decoder validates with every wasm feature on; the translator leaves some proposals off.
