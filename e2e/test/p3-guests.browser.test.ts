@@ -11,7 +11,7 @@ import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMOVE_JSPI_SCRIPT, startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
 import { OPFS_UNDER_DRIVER } from '../src/engine-matrix.js';
-import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../src/engines.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EngineName, type EnginePage } from '../src/engines.js';
 import { buildP3Fixture } from '../src/fixtures.js';
 import { repoRoot } from '../src/paths.js';
 import { transpileForTest } from '../src/transpile-for-test.js';
@@ -93,23 +93,26 @@ afterAll(async () => {
   await pages?.close();
 });
 
-describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
+/**
+ * Opens `path` in a new browser of `engine` for the describe block it is called in, once the
+ * page's module script has set `window[ready]`, and closes both after it.
+ */
+function openPage(engine: EngineName, path: string, ready: string): () => EnginePage {
   let browser: EngineBrowser;
   let page: EnginePage;
-
   beforeAll(async () => {
     browser = await launchEngine(engine);
     page = await browser.newPage();
-    await page.goto(`${pages.origin}${PAGE}`);
+    await page.goto(`${pages.origin}${path}`);
     await page.evaluate(
-      () =>
+      (name) =>
         new Promise<void>((resolve) => {
-          const ready = () => ('p3' in window ? resolve() : setTimeout(ready, 10));
-          ready();
+          const check = () => (name in window ? resolve() : setTimeout(check, 10));
+          check();
         }),
+      ready,
     );
   }, 120_000);
-
   afterAll(async () => {
     try {
       await page?.close();
@@ -117,9 +120,14 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
       await browser?.close();
     }
   });
+  return () => page;
+}
+
+describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
+  const opened = openPage(engine, PAGE, 'p3');
 
   it('a command copies an injected stdin stream into a DOM element', async () => {
-    const text = await page.evaluate(async () => {
+    const text = await opened().evaluate(async () => {
       const enc = new TextEncoder();
       const out = document.getElementById('out')!;
       const input = new ReadableStream<Uint8Array>({
@@ -136,7 +144,7 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
   });
 
   it('a sync-style command (asyncify) copies an injected stdin stream, waiting on its own stack', async () => {
-    const text = await page.evaluate(async () => {
+    const text = await opened().evaluate(async () => {
       const enc = new TextEncoder();
       const out = document.getElementById('out')!;
       out.textContent = '';
@@ -154,7 +162,7 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
   });
 
   it.runIf(OPFS_UNDER_DRIVER[engine])('a command writes a file on an OPFS preopen and streams it back to stdout', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await opened().evaluate(async () => {
       const out = document.getElementById('out')!;
       out.textContent = '';
       const name = `p3-files-${Date.now()}`;
@@ -169,7 +177,7 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
   });
 
   it('an HTTP client command fetches from its origin and streams the body to stdout', async () => {
-    const text = await page.evaluate(async () => {
+    const text = await opened().evaluate(async () => {
       const out = document.getElementById('out')!;
       out.textContent = '';
       p3.cli.configure({ args: ['fetch', location.host, '/hello.txt'], stdout: out });
@@ -180,7 +188,7 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
   });
 
   it('an HTTP handler answers web Requests, several at once, through toFetchHandler', async () => {
-    const bodies = await page.evaluate(async () => {
+    const bodies = await opened().evaluate(async () => {
       const serve = p3.http.toFetchHandler(p3.handler.handler.handle);
       // Each body is read as its response comes: the guest takes the next request once it has
       // streamed the last one (its backpressure).
@@ -195,32 +203,10 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
 });
 
 describe.runIf(ENGINES.includes('chromium'))('WASI 0.3 guests transpiled for each async mode, in Chromium with JSPI removed', () => {
-  let browser: EngineBrowser;
-  let page: EnginePage;
-
-  beforeAll(async () => {
-    browser = await launchEngine('chromium');
-    page = await browser.newPage();
-    await page.goto(`${pages.origin}${MODES_PAGE}`);
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve) => {
-          const ready = () => ('p3modes' in window ? resolve() : setTimeout(ready, 10));
-          ready();
-        }),
-    );
-  }, 120_000);
-
-  afterAll(async () => {
-    try {
-      await page?.close();
-    } finally {
-      await browser?.close();
-    }
-  });
+  const opened = openPage('chromium', MODES_PAGE, 'p3modes');
 
   it.each(MODES)('asyncMode %s: the command copies stdin and the handler answers, with no WebAssembly.Suspending', async (mode) => {
-    const r = await page.evaluate(async (mode) => {
+    const r = await opened().evaluate(async (mode) => {
       const out = document.getElementById('out')!;
       out.textContent = '';
       const input = new ReadableStream<Uint8Array>({

@@ -1,5 +1,5 @@
 import { isWasi03, MAY_WAIT } from '@weft/wasi-manifest';
-import type { Builtin, Lowering } from '../link/plan.js';
+import { type Builtin, isThreadSwitch, type Lowering } from '../link/plan.js';
 import { unversioned } from '../js/names.js';
 
 /**
@@ -33,14 +33,10 @@ export function loweringBlocks(l: Lowering): boolean {
 
 /** Preview 3: may this built-in wait on its caller's stack (its synchronous form)? */
 export function builtinBlocks(b: Builtin): boolean {
+  if (isThreadSwitch(b.name)) return true;
   switch (b.name) {
     case 'waitable-set.wait':
     case 'thread.yield':
-    case 'thread.suspend':
-    case 'thread.suspend-then-resume':
-    case 'thread.yield-then-resume':
-    case 'thread.suspend-then-promote':
-    case 'thread.yield-then-promote':
       return true;
     case 'stream.read':
     case 'stream.write':

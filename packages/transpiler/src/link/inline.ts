@@ -7,7 +7,7 @@ import type { TypeScope } from '../types/resolve.js';
 import { externDesc, resolveCoreType, resolveTypeDef, resolveValType, typeAt } from '../types/resolve.js';
 import { substAny, substFunc } from '../types/subst.js';
 import type { Builtin, CanonOpts, CoreDef, CoreInstanceVal, ExportItem, FuncVal, ImportInstance, ModuleRef, Plan } from './plan.js';
-import { BUILTIN_NAMES, refName } from './plan.js';
+import { BUILTIN_NAMES, isThreadSwitch, refName } from './plan.js';
 
 /** A component-level item during linking. */
 type Item =
@@ -171,6 +171,7 @@ export function inline(ast: ComponentAst): Plan {
       if (t.kind !== 'value' || (t.type.kind !== 'stream' && t.type.kind !== 'future')) throw new WeftError(`\`${name}\` requires a stream or future type`, at);
       return t.type as ValType & { kind: 'stream' | 'future' };
     };
+    if (isThreadSwitch(name)) return { name, flag };
     switch (name) {
       case 'context.get':
       case 'context.set':
@@ -184,11 +185,6 @@ export function inline(ast: ComponentAst): Plan {
         return { name, memory: coreItem(f, 'memory', c.memoryIndex!, at), flag };
       case 'subtask.cancel':
       case 'thread.yield':
-      case 'thread.suspend':
-      case 'thread.suspend-then-resume':
-      case 'thread.yield-then-resume':
-      case 'thread.suspend-then-promote':
-      case 'thread.yield-then-promote':
         return { name, flag };
       case 'thread.index':
       case 'thread.resume-later':

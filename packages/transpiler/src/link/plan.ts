@@ -28,17 +28,7 @@ export type Builtin =
   | { name: 'context.get' | 'context.set'; index: number }
   | { name: 'task.return'; result?: ValType; opts: CanonOpts }
   | { name: 'waitable-set.wait' | 'waitable-set.poll'; memory: CoreDef; flag: boolean }
-  | {
-      name:
-        | 'subtask.cancel'
-        | 'thread.yield'
-        | 'thread.suspend'
-        | 'thread.suspend-then-resume'
-        | 'thread.yield-then-resume'
-        | 'thread.suspend-then-promote'
-        | 'thread.yield-then-promote';
-      flag: boolean;
-    }
+  | { name: 'subtask.cancel' | 'thread.yield' | ThreadSwitch; flag: boolean }
   | { name: 'thread.index' | 'thread.resume-later' }
   /** `table`: the core table the new thread's start function is taken from. */
   | { name: 'thread.new-indirect'; table: CoreDef }
@@ -65,6 +55,19 @@ export type Builtin =
         | 'error-context.drop';
     };
 
+/** The built-ins that suspend the current thread, and may switch to another (their `flag` is `cancellable`). */
+export const THREAD_SWITCHES = [
+  'thread.suspend',
+  'thread.suspend-then-resume',
+  'thread.yield-then-resume',
+  'thread.suspend-then-promote',
+  'thread.yield-then-promote',
+] as const;
+export type ThreadSwitch = (typeof THREAD_SWITCHES)[number];
+export function isThreadSwitch(name: string): name is ThreadSwitch {
+  return (THREAD_SWITCHES as readonly string[]).includes(name);
+}
+
 /** Names of the built-ins in `Builtin`. */
 export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'context.get',
@@ -79,11 +82,7 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'thread.index',
   'thread.new-indirect',
   'thread.resume-later',
-  'thread.suspend',
-  'thread.suspend-then-resume',
-  'thread.yield-then-resume',
-  'thread.suspend-then-promote',
-  'thread.yield-then-promote',
+  ...THREAD_SWITCHES,
   'waitable-set.new',
   'waitable-set.wait',
   'waitable-set.poll',
