@@ -77,6 +77,8 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'appl
 function pageHtml(): string {
   const imports = {
     ...Object.fromEntries(WASI_PACKAGES.map((p) => [shimPackage(p), `/shims/${p}/index.js`])),
+    // The shims import this subpath of the io shim among themselves.
+    '@weft/wasi-io/web-streams': '/shims/io/web-streams.js',
     '@weft/wasi-manifest': '/shims/manifest/index.js',
   };
   return `<!doctype html><meta charset="utf-8">
