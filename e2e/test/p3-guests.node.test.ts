@@ -128,6 +128,23 @@ describe('a WASI 0.3 HTTP handler', () => {
 });
 
 describe('a WASI 0.3 middleware', () => {
+  it("forwards to another component: its imported handler is a second component's handler export", async () => {
+    const { toFetchHandler } = await import('@weft/wasi-http/p3');
+    const { handler: hello } = await import(pathToFileURL(handler).href);
+    const out = await transpileForTest(await buildP3Fixture('middleware'), { name: 'middleware-chained', shims: 'weft', instantiation: 'async' });
+    const glue = await import(pathToFileURL(out.entry).href);
+    const host = await import(pathToFileURL(out.entry.replace(/\.js$/, '.host.js')).href);
+    const chained = await glue.instantiate(host.loadCoreModule, host.imports({ 'wasi:http/handler': hello }));
+    const serve = toFetchHandler(chained.handler.handle);
+    const answers = await Promise.all(
+      [1, 2].map(async (i) => {
+        const r = await serve(new Request(`http://example.test/p${i}`));
+        return `${r.status} ${await r.text()}`;
+      }),
+    );
+    expect(answers).toEqual(Array(2).fill('200 hello from a WASI 0.3 handler\n'));
+  });
+
   it('passes requests to its imported handler, which the shims forward to fetch', async () => {
     const upstream = createServer((req, res) => res.end(`upstream: ${req.method} ${req.url}\n`));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
