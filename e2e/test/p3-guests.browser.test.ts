@@ -169,9 +169,16 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
       p3.setPreopens([[await p3.opfsDirectory(name), '/data']]);
       p3.cli.configure({ stdout: out });
       await p3.files.run.run();
+      // The guest drops its descriptor as it ends; OPFS commits the file when that drop's
+      // close settles, which can come after run() does (seen in Firefox): read until then.
       const root = await navigator.storage.getDirectory();
-      const file = await (await (await root.getDirectoryHandle(name)).getFileHandle('p3.txt')).getFile();
-      return { stdout: out.textContent, file: await file.text() };
+      const handle = await (await root.getDirectoryHandle(name)).getFileHandle('p3.txt');
+      let file = '';
+      for (let i = 0; i < 100 && file === ''; i++) {
+        if (i) await new Promise((r) => setTimeout(r, 50));
+        file = await (await handle.getFile()).text();
+      }
+      return { stdout: out.textContent, file };
     });
     expect(r).toEqual({ stdout: 'hello from a WASI 0.3 guest\n', file: 'hello from a WASI 0.3 guest\n' });
   });
