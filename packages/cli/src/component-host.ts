@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,10 +85,13 @@ export async function loadComponent(
   const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', noTypescript: true, ...(asyncMode ? { asyncMode } : {}) });
   // The glue is imported from a real file so that stack traces through it stay readable.
   const dir = await mkdtemp(join(tmpdir(), 'weft-run-'));
-  await writeFile(join(dir, 'component.js'), files['component.js']!);
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const glueUrl = pathToFileURL(join(dir, 'component.js')).href;
-  const glue = (): Promise<Glue> => import(glueUrl);
+  let glue: Glue;
+  try {
+    await writeFile(join(dir, 'component.js'), files['component.js']!);
+    glue = await import(pathToFileURL(join(dir, 'component.js')).href);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   cli.configure({
     args: [basename(file), ...host.args],
     env,
@@ -105,5 +107,5 @@ export async function loadComponent(
     return m;
   };
   const imports = wasiImports(info.imports.map((i) => i.name));
-  return { instantiate: async () => (await glue()).instantiate(compile, imports), cli };
+  return { instantiate: () => glue.instantiate(compile, imports), cli };
 }
