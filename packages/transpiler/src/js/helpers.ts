@@ -122,15 +122,28 @@ function $wait(f) {
   dv.setUint32(s.at + 4, s.end, true);
 }`,
   },
-  $asyPark: {
+  // The guest's bytes under the region go back once no frames are in it.
+  $asyGiveBack: {
     deps: [],
+    code: `function $asyGiveBack(s) {
+  new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
+  s.keep = null;
+}`,
+  },
+  // The frames a finished unwind wrote into the region, copied out before it is given back.
+  $asyTakeFrames: {
+    deps: ['$asyGiveBack'],
+    code: `function $asyTakeFrames(s) {
+  const used = new DataView(s.mem.buffer).getUint32(s.at, true) - (s.at + 8);
+  const frames = new Uint8Array(s.mem.buffer, s.at + 8, used).slice();
+  $asyGiveBack(s);
+  return frames;
+}`,
+  },
+  $asyPark: {
+    deps: ['$asyTakeFrames'],
     code: `function $asyPark(parked) {
-  for (const s of parked) {
-    const used = new DataView(s.mem.buffer).getUint32(s.at, true) - (s.at + 8);
-    s.frames = new Uint8Array(s.mem.buffer, s.at + 8, used).slice();
-    new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
-    s.keep = null;
-  }
+  for (const s of parked) s.frames = $asyTakeFrames(s);
 }`,
   },
   $asyUnpark: {
@@ -143,12 +156,9 @@ function $wait(f) {
 }`,
   },
   $asyRelease: {
-    deps: ['$asy'],
+    deps: ['$asy', '$asyGiveBack'],
     code: `function $asyRelease() {
-  for (const s of $asy.parked) {
-    new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
-    s.keep = null;
-  }
+  for (const s of $asy.parked) $asyGiveBack(s);
   $asy.parked.length = 0;
 }`,
   },

@@ -145,6 +145,12 @@ function $coreCall(t, s, f, a, then) {
   if (!s) return then(f(...a));
   return $p3.stackful.call(t, s, f, a, then);
 }
+// Can thread t put its stack away now: its core code was rewritten by asyncify and is what
+// runs innermost on the native stack?
+function $canSuspend(t) { return !!(t && t.stack) && $p3.stackful.canUnwind(t); }
+// Puts t's stack away until wait.cond holds, or without a cond until another thread resumes
+// it; wait.then gives what the waiting import answers.
+function $suspend(t, wait) { t.wait = wait; $p3.stackful.unwind(t); }
 // A synchronous wait of the current thread, ending with then(cancelled) once cond holds. A
 // thread whose stack can unwind (asyncify) parks and leaves the native stack; otherwise other
 // threads run on top of this stack until cond holds. undo puts back what the caller set up
@@ -155,11 +161,7 @@ function $block(cond, then, cancellable, undo) {
   // A synchronous function's task may only wait for its own instance's threads, which run
   // on top of this stack: it must return before anything outside can happen.
   const mustReturn = t && !t.task.d.async && t.task.state !== 5;
-  if (t && t.stack && !mustReturn && $p3.stackful.canUnwind(t)) {
-    t.wait = { cond, then, cancellable };
-    $p3.stackful.unwind(t);
-    return undefined;
-  }
+  if (!mustReturn && $canSuspend(t)) return $suspend(t, { cond, then, cancellable });
   try { $waitSync(cond, mustReturn ? t.task.inst : undefined); } catch (e) { if (undo) undo(); throw e; }
   return then(false);
 }
@@ -226,7 +228,7 @@ function $lift(d, onStart, onResolve, caller, fail) {
     $enterTask(task);
     // A synchronous function type: its caller cannot be handed a task in progress, unless it
     // is a thread that can suspend, and waits in its own lowering ($lowerSync).
-    const waits = caller && from && from.stack && $p3.stackful.canUnwind(from);
+    const waits = caller && $canSuspend(from);
     if (!d.async && !waits) $waitSync(() => task.state === 5, d.inst);
   });
   return (by) => $requestCancel(task, by);
@@ -459,10 +461,7 @@ function $subtaskDrop(inst, i) {
 function $threadYield(cancellable) {
   const t = $p3.cur;
   if (t && $deliverCancel(t.task, cancellable)) return 1;
-  if (t && t.stack && $p3.stackful.canUnwind(t)) {
-    t.wait = { cond: () => true, then: (cancelled) => (cancelled ? 1 : 0), cancellable };
-    $p3.stackful.unwind(t);
-  }
+  if ($canSuspend(t)) $suspend(t, { cond: () => true, then: (cancelled) => (cancelled ? 1 : 0), cancellable });
   return 0;
 }
 // Threads (the spec's 🧵 built-ins): explicit threads of a task start suspended and run when
@@ -516,9 +515,8 @@ function $threadSwitch(inst, yields, i, promote, cancellable) {
   if (to && promote) {
     if (to.ready && to.ready()) { to.wake = $unpark(to); to.suspended = true; } else to = undefined;
   }
-  if (!(t.stack && $p3.stackful.canUnwind(t))) $trap('switching threads needs asyncMode \'asyncify\'');
-  t.wait = { cond: yields ? () => true : null, then: (cancelled) => (cancelled ? 1 : 0), cancellable, switchTo: to };
-  $p3.stackful.unwind(t);
+  if (!$canSuspend(t)) $trap('switching threads needs asyncMode \'asyncify\'');
+  $suspend(t, { cond: yields ? () => true : null, then: (cancelled) => (cancelled ? 1 : 0), cancellable, switchTo: to });
   return 0;
 }
 function $contextGet(i) { return ($p3.cur ? $p3.cur.storage : $p3.startStorage)[i]; }
@@ -531,7 +529,7 @@ $p3.startStorage = [0, 0];`,
   // one instance can be suspended. Resuming rewinds the stack down to the waiting import,
   // which answers what the wait ended with.
   $p3Blocking: {
-    deps: ['$P3', '$asy', '$asyEnter', '$asyPlace'],
+    deps: ['$P3', '$asy', '$asyEnter', '$asyPlace', '$asyTakeFrames', '$asyGiveBack'],
     code: String.raw`$p3.stackful = {
   canUnwind: (t) => $asy.stack.length === t.depth && $asy.stack[t.depth - 1] === t.stack,
   unwind(t) {
@@ -546,9 +544,7 @@ $p3.startStorage = [0, 0];`,
     try { r = $asyEnter(s, f, a); } finally { t.stack = stack; t.depth = depth; }
     if (s.x.asyncify_get_state() !== 1) return then(r);
     s.x.asyncify_stop_unwind();
-    const used = new DataView(s.mem.buffer).getUint32(s.at, true) - (s.at + 8);
-    const frames = new Uint8Array(s.mem.buffer, s.at + 8, used).slice();
-    $p3GiveBack(s);
+    const frames = $asyTakeFrames(s);
     const w = t.wait;
     t.wait = undefined;
     // While its stack is put away, a thread whose task has already returned lets go of its
@@ -569,11 +565,6 @@ $p3.startStorage = [0, 0];`,
     if (w.switchTo) $threadRun(w.switchTo);
   },
 };
-// The guest's bytes under the unwind region go back once the frames are out of it.
-function $p3GiveBack(s) {
-  new Uint8Array(s.mem.buffer, s.at, s.bytes).set(s.keep);
-  s.keep = null;
-}
 function $threadRun(t) {
   const wake = t.wake;
   t.suspended = false; t.wake = undefined;
@@ -586,7 +577,7 @@ function $p3Blocking(f, zero) {
       const k = t.resume;
       t.resume = undefined;
       t.stack.x.asyncify_stop_rewind();
-      $p3GiveBack(t.stack);
+      $asyGiveBack(t.stack);
       return k();
     }
     const r = f(...a);

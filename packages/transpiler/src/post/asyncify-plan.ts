@@ -89,8 +89,8 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blo
     const exported = info.exports.find((e) => e.kind === 'memory');
     // A Preview 3 thread re-runs its core code while rewinding, forwarder or not: a module
     // without memory gets one of its own to unwind into.
-    const addMemory = !imported && !info.memories && !!plan.async;
-    if (!imported && !info.memories && !addMemory) {
+    const memoryless = !imported && !info.memories;
+    if (memoryless && !plan.async) {
       out.forwarders.add(i);
       continue;
     }
@@ -101,7 +101,7 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blo
       : { instance: i, name: exported?.name ?? ASYNCIFY_MEMORY_EXPORT };
     if (!memory) throw new WeftError(`asyncMode 'asyncify': the memory of core instance ${i} is not another instance's export`);
     out.instrumented.set(i, memory);
-    const entry = out.modules.get(step.module.index) ?? { imports: [], exportMemory: false, addMemory };
+    const entry = out.modules.get(step.module.index) ?? { imports: [], exportMemory: false, addMemory: memoryless };
     out.modules.set(step.module.index, entry);
     if (!imported && !exported) entry.exportMemory = true;
     const list = entry.imports;
