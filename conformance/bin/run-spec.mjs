@@ -85,7 +85,7 @@ const onFile = (r) => {
 const report = await runSpec(checkout, { engine, filter: opts.filter, jobs: opts.jobs, timeoutMs: opts.timeoutMs, browser: opts.browser, onFile });
 if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 const main = section('component-model tests', report.main);
-const asyncS = section('async (Preview 3; Node without stack switching unless WEFT_ASYNC_MODE=asyncify)', report.async);
+const asyncS = section('async (Preview 3; no stack switching unless WEFT_ASYNC_MODE=asyncify or jspi)', report.async);
 if (opts.json) await writeFile(opts.json, JSON.stringify({ engine, browser: opts.browser, ...report }, null, 2));
 console.log(`\nasync: ${asyncS.passed} passed, ${asyncS.failed} failed, ${asyncS.nyi} nyi (commands ${asyncS.commands[0]}/${asyncS.commands[1]})`);
 console.log(`commands: ${main.commands[0]}/${main.commands[1]} passed; nyi files: ${main.nyi}`);

@@ -10,7 +10,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startStaticServer } from '@weft/e2e/browser';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { assemble, CACHE_DIR, componentWit, getEngine, transpileToCache, type EngineName } from './engine.js';
+import { assemble, type AsyncMode, CACHE_DIR, componentWit, getEngine, transpileToCache, type EngineName } from './engine.js';
 import { errorText, type CommandResult } from './runner.js';
 import type { PageHost, PageRunInput, Wire } from './page.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
@@ -54,9 +54,12 @@ async function wire<T>(f: () => Promise<T>, isRejection: (e: unknown) => boolean
   }
 }
 
-/** Launches Chromium and the static server for a run; `close` stops both. */
-export async function startChromiumHost(engineName: EngineName): Promise<ChromiumHost> {
-  const engine = await getEngine(engineName);
+/**
+ * Launches Chromium and the static server for a run; `close` stops both. `asyncMode`
+ * overrides WEFT_ASYNC_MODE for the Preview 3 components weft transpiles.
+ */
+export async function startChromiumHost(engineName: EngineName, asyncMode?: AsyncMode): Promise<ChromiumHost> {
+  const engine = await getEngine(engineName, asyncMode);
   await mkdir(CACHE_DIR, { recursive: true });
   const server = await startStaticServer({ root: CACHE_DIR, files: { '/index.html': INDEX_HTML, '/runner.js': await bundlePage() } });
   let browser: Browser;

@@ -26,24 +26,28 @@ export function engineName(env: NodeJS.ProcessEnv = process.env): EngineName {
   return v;
 }
 
+export type AsyncMode = 'sync' | 'asyncify' | 'jspi';
+
 /**
- * weft's async mode for Preview 3 components, from `WEFT_ASYNC_MODE=sync|asyncify` (default
- * `sync`). Under `asyncify` their threads can wait on their own stacks; other components are
- * transpiled in `sync` mode either way.
+ * weft's async mode for Preview 3 components, from `WEFT_ASYNC_MODE=sync|asyncify|jspi`
+ * (default `sync`). Under `asyncify` and `jspi` their threads can wait on their own stacks
+ * (`jspi` needs an engine with JSPI: `--browser`); other components are transpiled in `sync`
+ * mode either way.
  */
-export function asyncModeOf(env: NodeJS.ProcessEnv = process.env): 'sync' | 'asyncify' {
+export function asyncModeOf(env: NodeJS.ProcessEnv = process.env): AsyncMode {
   const v = env.WEFT_ASYNC_MODE ?? 'sync';
-  if (v !== 'sync' && v !== 'asyncify') throw new Error(`WEFT_ASYNC_MODE must be sync or asyncify, not ${JSON.stringify(v)}`);
+  if (v !== 'sync' && v !== 'asyncify' && v !== 'jspi') throw new Error(`WEFT_ASYNC_MODE must be sync, asyncify or jspi, not ${JSON.stringify(v)}`);
   return v;
 }
 
-export async function getEngine(name: EngineName = engineName()): Promise<Engine> {
-  const core = await engineCore(name);
+/** `asyncMode` overrides WEFT_ASYNC_MODE for the Preview 3 components weft transpiles. */
+export async function getEngine(name: EngineName = engineName(), asyncMode: AsyncMode = asyncModeOf()): Promise<Engine> {
+  const core = await engineCore(name, asyncMode);
   const engine: Engine = { ...core, name, assemble, componentWit, load: (bytes, outName) => load(engine, bytes, outName) };
   return engine;
 }
 
-async function engineCore(name: EngineName): Promise<Pick<Engine, 'transpile' | 'isRejection'>> {
+async function engineCore(name: EngineName, asyncMode: AsyncMode): Promise<Pick<Engine, 'transpile' | 'isRejection'>> {
   if (name === 'jco') {
     const jco = await import('@bytecodealliance/jco');
     return {
@@ -57,11 +61,10 @@ async function engineCore(name: EngineName): Promise<Pick<Engine, 'transpile' | 
     };
   }
   const weft = await import('@weft/transpiler');
-  const asyncMode = asyncModeOf();
   return {
     async transpile(bytes, outName) {
       // Only a Preview 3 component has threads that wait on their own stacks.
-      const mode = asyncMode === 'asyncify' && weft.inspect(bytes).async ? 'asyncify' : 'sync';
+      const mode = asyncMode !== 'sync' && weft.inspect(bytes).async ? asyncMode : 'sync';
       const { files } = await weft.transpile(bytes, { name: outName, instantiation: 'async', noTypescript: true, asyncMode: mode });
       return files;
     },

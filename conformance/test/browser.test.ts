@@ -62,3 +62,26 @@ describe(`Chromium mode (engine: ${engineName()})`, () => {
     expect(r.error).toMatch(/hang at line 10/);
   });
 });
+
+// The same threads under JSPI: each waits on a stack of its own that the engine suspends.
+describe.skipIf(engineName() === 'jco')('Chromium mode, Preview 3 threads under JSPI', () => {
+  const dir = here('../tests-stackful/');
+  let chromium: ChromiumHost;
+  beforeAll(async () => {
+    chromium = await startChromiumHost(engineName(), 'jspi');
+  });
+  afterAll(async () => {
+    await chromium?.close();
+  });
+
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.wast'))
+    .sort()) {
+    it(file, async () => {
+      const r = await runFileIsolated(join(dir, file), file, { engine: engineName(), timeoutMs: 20_000, chromium });
+      expect(r.total).toBeGreaterThan(0);
+      expect(r.commands.filter((c) => !c.ok || c.messageMatched === false).map((c) => `line ${c.line} ${c.kind}: ${c.detail}`)).toEqual([]);
+      expect(r.error).toBeUndefined();
+    });
+  }
+});

@@ -7,6 +7,11 @@ const dir = new URL('../tests/', import.meta.url);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.wast'))
   .sort();
+/** Scripts whose Preview 3 threads wait on their own stacks: asyncify here, JSPI in browser.test.ts. */
+const stackfulDir = new URL('../tests-stackful/', import.meta.url);
+const stackful = readdirSync(stackfulDir)
+  .filter((f) => f.endsWith('.wast'))
+  .sort();
 
 describe(`weft conformance scripts (engine: ${engineName()})`, () => {
   it('finds the scripts', () => {
@@ -20,6 +25,17 @@ describe(`weft conformance scripts (engine: ${engineName()})`, () => {
       expect(results.length).toBeGreaterThan(0);
       const failures = results.filter((r) => !r.ok).map((r) => `line ${r.line} ${r.kind}: ${r.detail}`);
       expect(failures).toEqual([]);
+    });
+  }
+});
+
+describe.skipIf(engineName() === 'jco')('Preview 3 threads waiting on their own stacks, under asyncify', () => {
+  for (const file of stackful) {
+    it(file, async () => {
+      const engine = await getEngine(engineName(), 'asyncify');
+      const results = await runScript(readFileSync(new URL(file, stackfulDir), 'utf8'), { engine, timeoutMs: 20_000 });
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.filter((r) => !r.ok || r.messageMatched === false).map((r) => `line ${r.line} ${r.kind}: ${r.detail}`)).toEqual([]);
     });
   }
 });

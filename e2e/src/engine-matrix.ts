@@ -75,6 +75,7 @@ export function engineMatrixMarkdown(): string {
       (e) => (OPFS_UNDER_DRIVER[e] ? 'pass' : 'pass; files: no OPFS under WebDriver'),
     ],
     ['WASI 0.3 sync-style command (each wait on its own stack), `asyncify`', () => 'pass'],
+    ['WASI 0.3 sync-style command, `jspi`', (e) => (HAS_JSPI[e] ? 'pass' : 'n/a (no JSPI)')],
   ];
   const header = `| | ${ALL_ENGINES.map((e) => ENGINE_TITLES[e]).join(' | ')} |`;
   const rule = `| --- | ${ALL_ENGINES.map(() => '---').join(' | ')} |`;

@@ -3,14 +3,15 @@
  * shims, loaded as the self-instantiating ES modules a web app imports: a command copying an
  * injected stdin stream to a DOM element, and an HTTP handler answering web Requests
  * through toFetchHandler. No JSPI or asyncify, so WebKit runs them too; a sync-style command,
- * whose every wait suspends its own stack, runs under asyncify in every engine. In Chromium the same
+ * whose every wait suspends its own stack, runs under asyncify in every engine and under JSPI
+ * where the engine has it. In Chromium the same
  * guests also run transpiled for each async mode, in a page whose JSPI is removed: a
  * callback-lifted guest never needs stack switching, whatever mode it was built for.
  */
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMOVE_JSPI_SCRIPT, startStaticServer, weftPageHtml, type StaticServer } from '../src/browser.js';
-import { OPFS_UNDER_DRIVER } from '../src/engine-matrix.js';
+import { HAS_JSPI, OPFS_UNDER_DRIVER } from '../src/engine-matrix.js';
 import { ENGINES, launchEngine, type EngineBrowser, type EngineName, type EnginePage } from '../src/engines.js';
 import { buildP3Fixture } from '../src/fixtures.js';
 import { repoRoot } from '../src/paths.js';
@@ -28,8 +29,9 @@ import * as cat from '${urls.cat}';
 import * as handler from '${urls['hello-handler']}';
 import * as files from '${urls.files}';
 import * as fetcher from '${urls.fetch}';
-import * as catSync from '${urls['stackful-cat']}';
-window.p3 = { cli, http, setPreopens, opfsDirectory, cat, handler, files, fetcher, catSync };
+import * as catSync from '${urls['stackful-cat-asyncify']}';
+const catSyncJspi = typeof WebAssembly.Suspending === 'function' ? await import('${urls['stackful-cat-jspi']}') : undefined;
+window.p3 = { cli, http, setPreopens, opfsDirectory, cat, handler, files, fetcher, catSync: { asyncify: catSync, jspi: catSyncJspi } };
 </script>
 `;
 
@@ -41,10 +43,13 @@ interface P3 {
   cat: { run: { run(): Promise<void> } };
   files: { run: { run(): Promise<void> } };
   fetcher: { run: { run(): Promise<void> } };
-  catSync: { run: { run(): Promise<void> } };
+  catSync: Record<(typeof STACKFUL_MODES)[number], { run: { run(): Promise<void> } }>;
   handler: { handler: { handle: Parameters<typeof import('@weft/wasi-http/p3').toFetchHandler>[0] } };
 }
 declare const p3: P3;
+
+/** The modes in which a thread waits on its own stack. */
+const STACKFUL_MODES = ['asyncify', 'jspi'] as const;
 
 const MODES_PAGE = '/p3-modes.html';
 const MODES = ['sync', 'jspi', 'asyncify'] as const;
@@ -78,8 +83,11 @@ beforeAll(async () => {
       urls[`${name}-${asyncMode}`] = entryUrl((await transpileForTest(component, { name, shims: 'weft', asyncMode })).entry);
     }
   }
-  // The sync-style command waits on its own stack: asyncify, in every engine.
-  urls['stackful-cat'] = entryUrl((await transpileForTest(await buildP3Fixture('cat-sync'), { name: 'cat-sync', shims: 'weft', asyncMode: 'asyncify' })).entry);
+  // The sync-style command waits on its own stack: asyncify in every engine, JSPI where there is one.
+  const catSync = await buildP3Fixture('cat-sync');
+  for (const asyncMode of STACKFUL_MODES) {
+    urls[`stackful-cat-${asyncMode}`] = entryUrl((await transpileForTest(catSync, { name: `cat-sync-${asyncMode}`, shims: 'weft', asyncMode })).entry);
+  }
   pages = await startStaticServer({
     files: {
       [PAGE]: weftPageHtml('weft p3 guests', body(urls)),
@@ -143,23 +151,26 @@ describe.each(ENGINES)('WASI 0.3 guests in %s', (engine) => {
     expect(text).toBe(`${Array.from({ length: 1000 }, (_, i) => `line ${i}\n`).join('')}done\n`);
   });
 
-  it('a sync-style command (asyncify) copies an injected stdin stream, waiting on its own stack', async () => {
-    const text = await opened().evaluate(async () => {
-      const enc = new TextEncoder();
-      const out = document.getElementById('out')!;
-      out.textContent = '';
-      const input = new ReadableStream<Uint8Array>({
-        start(c) {
-          for (let i = 0; i < 500; i++) c.enqueue(enc.encode(`sync ${i}\n`));
-          c.close();
-        },
-      });
-      p3.cli.configure({ stdin: input, stdout: out });
-      await p3.catSync.run.run();
-      return out.textContent;
-    });
-    expect(text).toBe(`${Array.from({ length: 500 }, (_, i) => `sync ${i}\n`).join('')}sync done\n`);
-  });
+  it.each(STACKFUL_MODES.filter((m) => m !== 'jspi' || HAS_JSPI[engine]))(
+    'a sync-style command (%s) copies an injected stdin stream, waiting on its own stack',
+    async (mode) => {
+      const text = await opened().evaluate(async (mode) => {
+        const enc = new TextEncoder();
+        const out = document.getElementById('out')!;
+        out.textContent = '';
+        const input = new ReadableStream<Uint8Array>({
+          start(c) {
+            for (let i = 0; i < 500; i++) c.enqueue(enc.encode(`sync ${i}\n`));
+            c.close();
+          },
+        });
+        p3.cli.configure({ stdin: input, stdout: out });
+        await p3.catSync[mode].run.run();
+        return out.textContent;
+      }, mode);
+      expect(text).toBe(`${Array.from({ length: 500 }, (_, i) => `sync ${i}\n`).join('')}sync done\n`);
+    },
+  );
 
   it.runIf(OPFS_UNDER_DRIVER[engine])('a command writes a file on an OPFS preopen and streams it back to stdout', async () => {
     const r = await opened().evaluate(async () => {

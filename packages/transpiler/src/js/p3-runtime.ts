@@ -35,7 +35,8 @@ export const P3_HELPERS = {
     code: String.raw`const $CANCELLED = Symbol('weft.cancelled');
 // hostWaits: host reads of streams and futures under way, each { home, fail }: a trap in the
 // instance that made the stream or future fails them, since no write will come.
-const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false, hostWaits: new Set(), slice: 0 };
+// syncTasks: synchronous functions the host called under JSPI that have not returned yet.
+const $p3 = { cur: undefined, waiting: [], host: 0, scheduled: false, hostWaits: new Set(), slice: 0, syncTasks: [] };
 const $macrotask = typeof setImmediate === 'function' ? setImmediate : typeof MessageChannel === 'function' ? (() => {
   const ch = new MessageChannel(), q = [];
   ch.port1.onmessage = () => q.shift()();
@@ -56,7 +57,7 @@ class $Thread {
 // yields to the event loop, so nothing (a YIELD loop, a long rendezvous) starves the page.
 const $SLICE_MS = 8;
 function $schedule() {
-  if ($p3.scheduled || !$p3.waiting.length) return;
+  if ($p3.scheduled || (!$p3.waiting.length && !$p3.syncTasks.length)) return;
   $p3.scheduled = true;
   if (Date.now() - $p3.slice < $SLICE_MS) queueMicrotask($pump);
   else $macrotask(() => { $p3.slice = Date.now(); $pump(); });
@@ -93,6 +94,9 @@ function $poison(inst, e) {
   if (exit) { inst.store.exit = e; inst.st.fill(2); } else inst.st[inst.k] = 2;
   inst.trap = e;
   for (const w of $p3.hostWaits) if (gone(w.home)) w.fail(e);
+  const syncGone = $p3.syncTasks.filter((t) => gone(t.inst));
+  $p3.syncTasks = $p3.syncTasks.filter((t) => !gone(t.inst));
+  for (const t of syncGone) t.fail(e);
   const stuck = $p3.waiting.filter((t) => gone(t.task.inst));
   $p3.waiting = $p3.waiting.filter((t) => !gone(t.task.inst));
   for (const t of stuck) { t.ready = t.run = undefined; t.task.fail(e); }
@@ -102,19 +106,32 @@ function $poison(inst, e) {
 function $directThrew(inst, e) { if (inst.st[inst.k] === 2 && inst.trap === undefined) $poison(inst, e); }
 // Why a stream or future made by inst will never be written: its trap, or the store's exit.
 function $ended(inst) { return inst.trap ?? inst.store.exit; }
+// A thread suspended under JSPI (run.flies) resumes later, from a promise job.
 function $resumeThread(t, cancelled, enter) {
   const run = $unpark(t);
+  if (run.flies) return $p3.stackful.fly(run.flies, () => run(cancelled));
   $within(t, enter, () => run(cancelled));
 }
-// The next parked thread that may run now: FIFO, its instance not on the stack.
-function $nextReady(inst) {
-  return $p3.waiting.find((w) => (inst ? w.task.inst === inst : $idle(w.task.inst)) && w.ready());
+// The next parked thread that may run now: FIFO, its instance not on the stack. A wait on
+// the native stack (onStack; with inst, only that instance's threads) cannot wait for a
+// thread that resumes from a promise job.
+function $nextReady(inst, onStack) {
+  return $p3.waiting.find((w) => (inst ? w.task.inst === inst : $idle(w.task.inst)) && !(onStack && w.run.flies) && w.ready());
 }
+// While a JSPI thread is in flight (resumed, until it waits again or returns) nothing else
+// runs: it finds the runtime as it left it.
 function $pump() {
   $p3.scheduled = false;
+  if ($p3.flight) return;
   const until = $p3.slice + $SLICE_MS;
-  for (let t; (t = $nextReady()); ) {
+  for (;;) {
+    // While a synchronous function has not returned only its own instance's threads run, as
+    // on its stack without JSPI; when none can, it traps.
+    const sync = $p3.syncTasks.at(-1), t = $nextReady(sync?.inst);
+    if (!t && !sync) break;
+    if (!t) { $syncTaskBlocked(sync); continue; }
     try { $resumeThread(t, false, true); } catch (e) { t.task.fail(e); }
+    if ($p3.flight) return;
     if (Date.now() >= until) { $schedule(); return; }
   }
   if ($p3.waiting.length && !$p3.host) {
@@ -122,18 +139,21 @@ function $pump() {
     for (const t of [...$p3.waiting]) if (t.task.inst.st[t.task.inst.k] !== 2) $poison(t.task.inst, e);
   }
 }
+function $syncTaskBlocked(task) {
+  $poison(task.inst, $trapError('cannot block a synchronous task before returning'));
+}
 // A wait on the native stack: other threads run on top of it until cond holds. With inst,
 // only that instance's threads run, inside it (a synchronous function's callback task).
 // Threads that only ever yield would keep the loop going: after this many turns it gives up.
 const $DRAIN_LIMIT = 100000;
 function $waitSync(cond, inst) {
   for (let turns = 0; !cond(); turns++) {
-    const t = $nextReady(inst);
-    if (turns === $DRAIN_LIMIT) $trap('a synchronous wait did not end after ' + turns + ' turns of the tasks it waits for; a thread waiting on its own stack needs asyncMode \'asyncify\'');
+    const t = $nextReady(inst, true);
+    if (turns === $DRAIN_LIMIT) $trap('a synchronous wait did not end after ' + turns + ' turns of the tasks it waits for; a thread waiting on its own stack needs asyncMode \'asyncify\' or \'jspi\'');
     if (!t) {
       const cur = $p3.cur;
       if (!cur || !cur.task.d.async || inst) $trap('cannot block a synchronous task before returning');
-      $trap($p3.host ? 'a synchronous wait depends on the host, which needs asyncMode \'asyncify\'' : 'deadlock detected: event loop cannot make further progress');
+      $trap($p3.host ? 'a synchronous wait depends on the host, which needs asyncMode \'asyncify\' or \'jspi\'' : 'deadlock detected: event loop cannot make further progress');
     }
     $resumeThread(t, false, !inst);
   }
@@ -200,14 +220,17 @@ class $Task {
   return_(v) {
     if (this.state === 5) $trap('task.return called after the task already resolved');
     if (this.n > 0) $trap('borrow handles still remain at the end of the call');
+    this.resolve(v);
+  }
+  resolve(v) {
     this.state = 5;
+    if ($p3.syncTasks.length) $p3.syncTasks = $p3.syncTasks.filter((t) => t !== this);
     this.onResolve(v);
   }
   cancel() {
     if (this.state !== 4) $trap('task.cancel called before cancellation was delivered');
     if (this.n > 0) $trap('borrow handles still remain at the end of the call');
-    this.state = 5;
-    this.onResolve($CANCELLED);
+    this.resolve($CANCELLED);
   }
 }
 function $get(table, i, cls, what) {
@@ -227,9 +250,11 @@ function $lift(d, onStart, onResolve, caller, fail) {
   $within(task.thread, true, () => {
     $enterTask(task);
     // A synchronous function type: its caller cannot be handed a task in progress, unless it
-    // is a thread that can suspend, and waits in its own lowering ($lowerSync).
-    const waits = caller && $canSuspend(from);
+    // is a thread that can suspend, and waits in its own lowering ($lowerSync), or the host
+    // under JSPI, whose threads resume from promise jobs (the host has a promise anyway).
+    const waits = caller ? $canSuspend(from) : !!$p3.stackful?.resumesLater;
     if (!d.async && !waits) $waitSync(() => task.state === 5, d.inst);
+    else if (!d.async && !caller && task.state !== 5) { $p3.syncTasks.push(task); $schedule(); }
   });
   return (by) => $requestCancel(task, by);
 }
@@ -305,7 +330,7 @@ function $requestCancel(task, by) {
   }
   if (task.state !== 2) return;
   const deliverable = t.run && t.cancellable && !(task.needsExclusive() && task.inst.excl !== null && task.inst.excl !== t);
-  if (deliverable && $idle(task.inst)) { task.state = 4; $resumeThread(t, true, true); } else task.state = 3;
+  if (deliverable && $idle(task.inst) && !$p3.flight) { task.state = 4; $resumeThread(t, true, true); } else task.state = 3;
 }
 // canon lower, async: the callee starts now; the caller gets RETURNED (2) or a subtask.
 function $lowerAsync(inst, f, liftArgs, storeResult, lent) {
@@ -367,11 +392,17 @@ function $callAsync(f, args, options) {
   if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(new TypeError('options.signal must be an AbortSignal'));
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    let settled = false;
+    let settled = false, onCancel;
     const abort = () => onCancel();
     const end = () => { settled = true; signal?.removeEventListener('abort', abort); };
-    const onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, undefined, (e) => { end(); reject(e); });
-    if (signal && !settled) signal.addEventListener('abort', abort, { once: true });
+    const start = () => {
+      try {
+        onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, undefined, (e) => { end(); reject(e); });
+      } catch (e) { end(); return reject(e); }
+      if (signal && !settled) signal.addEventListener('abort', abort, { once: true });
+    };
+    // A call made while a JSPI thread is in flight starts once it lands.
+    if ($p3.flight) ($p3.afterFlight ??= []).push(start); else start();
   });
 }
 // Once a synchronous call has returned, a later trap of work it left behind has no caller to
@@ -482,7 +513,7 @@ function $threadIndex() {
 // as a toolchain's own table holds its own functions: it unwinds under that instance's
 // asyncify record, if the creating thread has one.
 function $threadNew(inst, table, fi, arg) {
-  const task = $taskOf('thread.new-indirect'), s = $p3.cur.stack;
+  const task = $taskOf('thread.new-indirect'), s = $p3.cur.stack && $p3.stackful.threadStack($p3.cur.stack);
   const f = fi >>> 0 < table.length ? table.get(fi >>> 0) : null;
   if (typeof f !== 'function') $trap('thread.new-indirect: no function at table index ' + (fi >>> 0));
   const t = new $Thread(task);
@@ -515,7 +546,7 @@ function $threadSwitch(inst, yields, i, promote, cancellable) {
   if (to && promote) {
     if (to.ready && to.ready()) { to.wake = $unpark(to); to.suspended = true; } else to = undefined;
   }
-  if (!$canSuspend(t)) $trap('switching threads needs asyncMode \'asyncify\'');
+  if (!$canSuspend(t)) $trap('switching threads needs asyncMode \'asyncify\' or \'jspi\'');
   $suspend(t, { cond: yields ? () => true : null, then: (cancelled) => (cancelled ? 1 : 0), cancellable, switchTo: to });
   return 0;
 }
@@ -532,6 +563,7 @@ $p3.startStorage = [0, 0];`,
     deps: ['$P3', '$asy', '$asyEnter', '$asyPlace', '$asyTakeFrames', '$asyGiveBack'],
     code: String.raw`$p3.stackful = {
   canUnwind: (t) => $asy.stack.length === t.depth && $asy.stack[t.depth - 1] === t.stack,
+  threadStack: (s) => s,
   unwind(t) {
     const s = t.stack;
     $asyPlace(s, null);
@@ -583,6 +615,161 @@ function $p3Blocking(f, zero) {
     const r = f(...a);
     return t && t.wait ? zero : r;
   };
+}`,
+  },
+  // Preview 3 under JSPI: a thread calls a core instance that may wait on a stack of its own
+  // (WebAssembly.promising), and a waiting import can suspend that stack alone
+  // (WebAssembly.Suspending). The engine suspends at every call of a Suspending function and
+  // resumes from a promise job, so both ends go through small modules built here per core
+  // signature: a waiting import suspends only when its thread parked, and a core call that
+  // returns without waiting hands its result over at once; only a trap comes with the
+  // promise. A resumed thread is in flight from the job that answers its wait until it waits
+  // again or its core call returns: meanwhile the scheduler runs nothing else and calls from
+  // the host wait.
+  $p3Suspending: {
+    deps: ['$P3'],
+    code: String.raw`const $jspi = { top: undefined, modules: new Map(), runners: new WeakMap() };
+const $CORE_TYPES = { i: 0x7f, I: 0x7e, f: 0x7d, F: 0x7c };
+// Core signatures read like 'ii:i' for (i32, i32) -> i32. A runner's run(...params) calls
+// import f and passes its result to import d; a waiting import's g(...params) calls f and,
+// when w says f parked the thread, answers what the Suspending s gives instead.
+function $jspiModule(sig, runner) {
+  const key = (runner ? 'run ' : 'wait ') + sig;
+  let m = $jspi.modules.get(key);
+  if (m) return m;
+  const [ps, rs] = sig.split(':').map((s) => [...s].map((c) => $CORE_TYPES[c]));
+  const fn = (p, r) => [0x60, p.length, ...p, r.length, ...r];
+  const name = (s) => [s.length, ...[...s].map((c) => c.charCodeAt(0))];
+  const section = (id, body) => [id, body.length, ...body];
+  const args = ps.flatMap((_, i) => [0x20, i]);
+  const [types, imports, body] = runner
+    ? [[3, ...fn(ps, rs), ...fn(rs, []), ...fn(ps, [])], [2, ...name('t'), ...name('f'), 0, 0, ...name('t'), ...name('d'), 0, 1],
+      [0, ...args, 0x10, 0, 0x10, 1, 0x0b]]
+    : [[3, ...fn(ps, rs), ...fn([], [0x7f]), ...fn([], rs)], [3, ...name('t'), ...name('f'), 0, 0, ...name('t'), ...name('w'), 0, 1, ...name('t'), ...name('s'), 0, 2],
+      rs.length
+        ? [1, 1, rs[0], ...args, 0x10, 0, 0x21, ps.length, 0x10, 1, 0x04, rs[0], 0x10, 2, 0x05, 0x20, ps.length, 0x0b, 0x0b]
+        : [0, ...args, 0x10, 0, 0x10, 1, 0x04, 0x40, 0x10, 2, 0x0b, 0x0b]];
+  // The exported function comes after the imported ones; a runner's has the third type.
+  const out = runner ? 'run' : 'g', imported = imports[0], type = runner ? 2 : 0;
+  m = new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, types), ...section(2, imports), ...section(3, [1, type]),
+    ...section(7, [1, ...name(out), 0, imported]), ...section(10, [1, body.length, ...body])]));
+  $jspi.modules.set(key, m);
+  return m;
+}
+function $runner(sig, f) {
+  let run = $jspi.runners.get(f);
+  if (!run) {
+    const instance = new WebAssembly.Instance($jspiModule(sig, true), { t: { f, d: (...r) => $jspiReturned($jspi.top, r[0]) } });
+    run = WebAssembly.promising(instance.exports.run);
+    $jspi.runners.set(f, run);
+  }
+  return run;
+}
+// A frame is one core call on a thread's own stack: then continues the thread once it returns.
+$p3.stackful = {
+  canUnwind: (t) => $jspi.top === t.stack,
+  unwind() {},
+  resumesLater: true,
+  // A new thread's function takes its argument and returns nothing.
+  threadStack: () => 'i:',
+  call(t, sig, f, a, then) {
+    const frame = { t, then, returned: false, result: undefined, parked: false, promise: undefined, resolve: undefined, reject: undefined, failed: false, error: undefined };
+    const stack = t.stack, top = $jspi.top;
+    t.stack = frame; $jspi.top = frame;
+    let p;
+    try { p = $runner(sig, f)(...a); } finally { t.stack = stack; $jspi.top = top; }
+    if (frame.returned) return then(frame.result);
+    p.catch((e) => $jspiTrapped(frame, e));
+    if (frame.parked) return;
+    // It trapped before waiting: the thread fails once the promise says with what.
+    $p3.host++;
+    $park(t, () => frame.failed, () => { throw frame.error; }, false);
+  },
+  // Resumes a parked frame's thread from a promise job; answer() gives what its waiting
+  // import answers, or makes it wait again.
+  fly(frame, answer) {
+    $p3.flight = frame;
+    queueMicrotask(() => {
+      const t = frame.t, inst = t.task.inst;
+      if (inst.st[inst.k] === 2) return $jspiLand(frame);
+      inst.st[inst.k] = 1; $p3.cur = t; t.stack = frame; $jspi.top = frame;
+      let v;
+      try { v = answer(); } catch (e) { const reject = frame.reject; frame.promise = undefined; return reject(e); }
+      if (t.wait) return $jspiPark(t);
+      const resolve = frame.resolve;
+      frame.promise = undefined;
+      resolve(v);
+    });
+  },
+};
+function $jspiLand(frame) {
+  const inst = frame.t.task.inst;
+  $p3.flight = undefined; $p3.cur = undefined;
+  frame.t.stack = undefined; $jspi.top = undefined;
+  if (inst.st[inst.k] !== 2) inst.st[inst.k] = 0;
+  for (const start of ($p3.afterFlight ?? []).splice(0)) start();
+  $schedule();
+}
+function $jspiFail(t, e) {
+  if (t.task.running) $poison(t.task.inst, e);
+  t.task.fail(e);
+}
+function $jspiReturned(frame, r) {
+  frame.returned = true; frame.result = r;
+  if ($p3.flight !== frame) return;
+  const t = frame.t;
+  t.stack = undefined; $jspi.top = undefined;
+  try { frame.then(r); } catch (e) { $jspiFail(t, e); }
+  $jspiLand(frame);
+}
+function $jspiTrapped(frame, e) {
+  if ($p3.flight === frame) { $jspiFail(frame.t, e); return $jspiLand(frame); }
+  if (frame.parked) return;
+  frame.failed = true; frame.error = e;
+  $p3.host--;
+  $schedule();
+}
+// The current thread parks until its wait (t.wait) ends, and gets the promise its stack
+// suspends on. As under asyncify, a thread whose task has returned lets go of the exclusive
+// lock while it waits.
+function $jspiPark(t) {
+  const frame = t.stack, w = t.wait;
+  t.wait = undefined; frame.parked = true;
+  const inst = t.task.inst, held = inst.excl === t && t.task.state === 5;
+  if (held) inst.excl = null;
+  frame.promise ??= new Promise((resolve, reject) => { frame.resolve = resolve; frame.reject = reject; });
+  const run = (cancelled) => { if (held) inst.excl = t; return w.then(cancelled); };
+  run.flies = frame;
+  if (w.cond) $park(t, held ? () => inst.excl === null && w.cond() : w.cond, run, !!w.cancellable);
+  else { t.suspended = true; t.wake = run; }
+  if ($p3.flight === frame) $jspiLand(frame);
+  if (w.switchTo) $jspiSwitchTo(w.switchTo);
+  return frame.promise;
+}
+// Runs a suspended thread now: one that has not started runs on top of this stack, one
+// that waits on its own stack resumes from a promise job.
+function $jspiSwitchTo(t) {
+  const wake = t.wake;
+  t.suspended = false; t.wake = undefined;
+  if (wake.flies) $p3.stackful.fly(wake.flies, () => wake(false));
+  else $within(t, false, () => wake(false));
+}
+// A waiting import f of core signature sig, as core code imports it.
+function $p3Suspending(f, sig) {
+  let parked;
+  const zero = sig.endsWith('I') ? 0n : 0;
+  const imports = {
+    f(...a) {
+      const t = $p3.cur, r = f(...a);
+      if (!t || !t.wait) return r;
+      parked = $jspiPark(t);
+      return zero;
+    },
+    w: () => (parked ? 1 : 0),
+    s: new WebAssembly.Suspending(() => { const p = parked; parked = undefined; return p; }),
+  };
+  return new WebAssembly.Instance($jspiModule(sig, false), { t: imports }).exports.g;
 }`,
   },
   $p3Copy: {

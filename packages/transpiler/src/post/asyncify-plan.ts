@@ -25,18 +25,11 @@ export interface AsyncifyPlan {
   forwarders: Set<number>;
 }
 
-/**
- * `suspends`: the lowerings whose calls may unwind; `blocks`: the Preview 3 built-ins that
- * may (their synchronous waits suspend the calling thread's stack).
- */
-export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean = () => false): AsyncifyPlan {
+/** Each core instance's imports with what they are bound to. */
+function boundImports(plan: Plan): (step: Step) => (CoreModuleInfo['imports'][number] & { def: CoreDef | undefined })[] {
   const infos = plan.modules.map((m) => m.info);
-  const steps = new Map<number, Step>(plan.steps.map((s) => [s.instance, s]));
-  const may = new Set<number>();
-
   const resolve = (arg: CoreInstanceVal, name: string): CoreDef | undefined =>
     arg.kind === 'runtime' ? { kind: 'export', instance: arg.index, name } : arg.exports.get(name);
-  // Each instance's imports with what they are bound to: the fixpoint below reads them again and again.
   const bound = new Map(
     plan.steps.map((step) => {
       const info = moduleInfo(step, infos);
@@ -49,14 +42,26 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blo
       ];
     }),
   );
-  const importsOf = (step: Step) => bound.get(step.instance)!;
-  const calls = (def: CoreDef | undefined): boolean => {
-    if (!def) return false;
-    if (def.kind === 'lowered') return suspends(plan.lowerings[def.index]!);
-    if (def.kind === 'builtin') return blocks(def.builtin);
-    return def.kind === 'export' && may.has(def.instance);
-  };
+  return (step) => bound.get(step.instance)!;
+}
 
+/** Does an import bound to def wait by itself (not through another instance)? */
+function callsOut(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean) {
+  return (def: CoreDef | undefined): boolean =>
+    def?.kind === 'lowered' ? suspends(plan.lowerings[def.index]!) : def?.kind === 'builtin' && blocks(def.builtin);
+}
+
+/**
+ * The core instances whose exports, once called, may reach a waiting import: they import
+ * one, or an export of an instance that may, or write functions into a table another such
+ * instance calls through. asyncify rewrites them; under JSPI their calls get a stack of
+ * their own.
+ */
+export function mayWait(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean = () => false): Set<number> {
+  const importsOf = boundImports(plan);
+  const direct = callsOut(plan, suspends, blocks);
+  const may = new Set<number>();
+  const calls = (def: CoreDef | undefined) => direct(def) || (def?.kind === 'export' && may.has(def.instance));
   for (let changed = true; changed; ) {
     changed = false;
     for (const step of plan.steps) {
@@ -74,7 +79,19 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blo
       }
     }
   }
+  return may;
+}
 
+/**
+ * `suspends`: the lowerings whose calls may unwind; `blocks`: the Preview 3 built-ins that
+ * may (their synchronous waits suspend the calling thread's stack).
+ */
+export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean = () => false): AsyncifyPlan {
+  const infos = plan.modules.map((m) => m.info);
+  const steps = new Map<number, Step>(plan.steps.map((s) => [s.instance, s]));
+  const importsOf = boundImports(plan);
+  const calls = callsOut(plan, suspends, blocks);
+  const may = mayWait(plan, suspends, blocks);
   const out: AsyncifyPlan = { modules: new Map(), instrumented: new Map(), forwarders: new Set() };
   for (const i of may) {
     const step = steps.get(i)!;

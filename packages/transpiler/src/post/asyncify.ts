@@ -7,7 +7,7 @@ import { unversioned } from '../js/names.js';
 import type { Plan } from '../link/plan.js';
 import type { TranspileOptions } from '../options.js';
 import { asyncifyModule, checkForwarder } from './asyncify-pass.js';
-import { planAsyncify } from './asyncify-plan.js';
+import { mayWait, planAsyncify } from './asyncify-plan.js';
 import { defaultCacheDir } from './cache.js';
 
 /** `ns:pkg/iface#func` (versioned or not) or a world-level `func`. */
@@ -47,7 +47,12 @@ export async function asyncify(plan: Plan, opts: TranspileOptions): Promise<{ pl
     if (!hasExportFunc(plan, name)) throw new WeftError(`asyncExports: the component exports no function '${name}'`);
   }
   const suspends = suspendingLowerings(opts.asyncImports);
-  if (mode === 'jspi') return { plan, async: { mode, suspends } };
+  if (mode === 'jspi') {
+    const stackful = plan.async
+      ? { stackful: { lowering: loweringBlocks, builtin: builtinBlocks, instances: mayWait(plan, loweringBlocks, builtinBlocks) } }
+      : {};
+    return { plan, async: { mode, suspends, ...stackful } };
+  }
   // A Preview 3 component waits on its own terms: a thread whose synchronous call or
   // built-in must wait unwinds its stack and is resumed by the runtime's scheduler.
   const ap = plan.async ? planAsyncify(plan, loweringBlocks, builtinBlocks) : planAsyncify(plan, suspends);

@@ -1,22 +1,26 @@
 import { WeftError } from '../../error.js';
 import { prop, str } from '../../js/names.js';
-import type { CoreItemType } from '../../decode/ast.js';
+import type { CoreFuncSig, CoreItemType } from '../../decode/ast.js';
 import type { CoreDef } from '../../link/plan.js';
 import type { Flat } from '../../types/layout.js';
-import { loweredResult, suspends } from './async-modes.js';
+import { coreSignature, loweredResult, suspends } from './async-modes.js';
 import { lowering } from './lowerings.js';
 import { resourceFn } from './resources.js';
 import { getOrCreate, type GlueState, hintFrom } from './state.js';
 import { p3Builtin } from './p3.js';
 
-/** A JS expression for a core item, valid once the instances it needs exist. */
-export function core(g: GlueState, def: CoreDef): string {
+/**
+ * A JS expression for a core item, valid once the instances it needs exist. `fromJs`: the
+ * glue calls it rather than core code importing it (under JSPI a waiting import is a
+ * WebAssembly.Suspending, which only core code can call).
+ */
+export function core(g: GlueState, def: CoreDef, fromJs = false): string {
+  const waits = fromJs && g.opts.async?.mode === 'jspi' ? undefined : stackfulWaits(g);
   switch (def.kind) {
     case 'lowered': {
       const l = g.plan.lowerings[def.index]!;
       const name = lowering(g, l);
-      const stackful = stackfulWaits(g);
-      if (stackful) return stackful.lowering(l) ? blockingImport(g, name, loweredResult(l)) : name;
+      if (g.opts.async?.stackful) return waits?.lowering(l) ? blockingImport(g, def, name, loweredResult(l)) : name;
       if (!suspends(g, l)) return name;
       if (g.opts.async?.mode === 'asyncify') {
         // While unwinding, the core caller gets a dummy result of its own type.
@@ -29,7 +33,7 @@ export function core(g: GlueState, def: CoreDef): string {
       return resourceFn(g, def.op, def.resource, def.instance);
     case 'builtin': {
       const name = p3Builtin(g, def.builtin, def.instance);
-      return stackfulWaits(g)?.builtin(def.builtin) ? blockingImport(g, name, 'i32') : name;
+      return waits?.builtin(def.builtin) ? blockingImport(g, def, name, 'i32') : name;
     }
     case 'trap': {
       const name = g.name('nyi');
@@ -46,19 +50,38 @@ export function core(g: GlueState, def: CoreDef): string {
   }
 }
 
-/** Preview 3 under asyncify: which synchronous waits suspend the calling thread's stack. */
+/** Preview 3 under an async mode: which synchronous waits suspend the calling thread's stack. */
 function stackfulWaits(g: GlueState) {
-  return g.opts.async?.mode === 'asyncify' ? g.opts.async.stackful : undefined;
+  return g.opts.async?.stackful;
 }
 
 /**
- * A Preview 3 import that may wait, as core code calls it under asyncify: while the thread's
- * stack unwinds the core caller gets a dummy result of its own type, and when the stack is
- * rewound the import answers what the wait ended with.
+ * A Preview 3 import that may wait, as core code calls it. Under asyncify, while the
+ * thread's stack unwinds the core caller gets a dummy result of its own type, and when the
+ * stack is rewound the import answers what the wait ended with; under JSPI it hands back a
+ * promise of that answer, which suspends the thread's stack.
  */
-function blockingImport(g: GlueState, name: string, result: Flat | undefined): string {
+function blockingImport(g: GlueState, def: CoreDef, name: string, result: Flat | undefined): string {
+  if (g.opts.async?.mode === 'jspi') {
+    const sig = str(coreSignature(importType(g, def)));
+    return g.once(`blocking:${name}`, hintFrom(name, 'blocking'), (b) => `const ${b} = ${g.helpers.use('$p3Suspending')}(${name}, ${sig});`);
+  }
   const zero = result === 'i64' ? '0n' : '0';
   return g.once(`blocking:${name}`, hintFrom(name, 'blocking'), (b) => `const ${b} = ${g.helpers.use('$p3Blocking')}(${name}, ${zero});`);
+}
+
+/** The core function type the core modules import def with (validation made them agree). */
+function importType(g: GlueState, def: CoreDef): CoreFuncSig {
+  const same = (d: CoreDef | undefined) =>
+    d?.kind === def.kind && (d.kind === 'lowered' ? d.index === (def as typeof d).index : d.kind === 'builtin' && d.builtin === (def as typeof d).builtin);
+  for (const step of g.plan.steps) {
+    if (step.module.kind !== 'static') continue;
+    for (const im of g.plan.modules[step.module.index]!.info.imports) {
+      const arg = step.args.find((a) => a.name === im.module)?.instance;
+      if (im.type && arg?.kind === 'synthetic' && same(arg.exports.get(im.name))) return im.type;
+    }
+  }
+  throw new WeftError(`asyncMode 'jspi': no core module imports ${def.kind === 'lowered' ? `lowering ${def.index}` : 'a built-in'} with a known type`);
 }
 
 /** What decode read of the core item a core instance exports, if its module is one of the component's own. */

@@ -23,16 +23,28 @@ export interface GlueOptions {
   async?: AsyncGlue;
 }
 
+/** Preview 3: the lowerings and built-ins whose synchronous waits suspend the calling thread's stack. */
+export interface StackfulWaits {
+  lowering(l: Lowering): boolean;
+  builtin(b: Builtin): boolean;
+}
+
 export type AsyncGlue =
-  | { mode: 'jspi'; suspends(l: Lowering): boolean }
+  | {
+      mode: 'jspi';
+      suspends(l: Lowering): boolean;
+      /**
+       * Preview 3: `instances` are the core instances whose calls may reach such a wait; a
+       * thread calls them on a stack of its own (WebAssembly.promising), which the waits
+       * suspend (WebAssembly.Suspending).
+       */
+      stackful?: StackfulWaits & { instances: Set<number> };
+    }
   | {
       mode: 'asyncify';
       suspends(l: Lowering): boolean;
-      /**
-       * Preview 3: the lowerings and built-ins whose synchronous waits suspend the calling
-       * thread's stack (which unwinds, and is rewound when the runtime resumes the thread).
-       */
-      stackful?: { lowering(l: Lowering): boolean; builtin(b: Builtin): boolean };
+      /** Preview 3: the thread's stack unwinds, and is rewound when the runtime resumes the thread. */
+      stackful?: StackfulWaits;
       /** Core instances running asyncify-rewritten code -> the memory export they unwind into. */
       instrumented: Map<number, { instance: number; name: string }>;
       /** Bytes each instrumented instance may borrow from its memory while its stack unwinds. */

@@ -4,6 +4,7 @@ import { FlatReader, liftFlat, liftMem } from '../../abi/lift.js';
 import { lowerFlat, lowerMem } from '../../abi/lower.js';
 import { WeftError } from '../../error.js';
 import { Code } from '../../js/code.js';
+import { str } from '../../js/names.js';
 import { instanceState } from '../../js/helpers.js';
 import type { Builtin, CanonOpts, CoreDef, FuncVal, Lift, Lowering } from '../../link/plan.js';
 import type { Flat } from '../../types/layout.js';
@@ -15,7 +16,7 @@ import { abiCtx, type CallState, callState, liftCtx } from './abi-context.js';
 import { core, memory, table } from './core-items.js';
 import { hostCall } from './imports.js';
 import { leaveCheck } from './instance-state.js';
-import { unwindingInstance } from './async-modes.js';
+import { ownStack, unwindingInstance } from './async-modes.js';
 import { liftName, writeLift } from './lifts.js';
 import { funcHint } from './names.js';
 import { resource } from './resources.js';
@@ -126,11 +127,15 @@ export function writeP3Lift(g: GlueState, l: Lift, name: string, doc: string): v
     }
     if (after.ending) leave.lines.unshift(`const ${after.ending} = [];`);
   }
-  // Core calls go through $coreCall, which lets a rewritten instance's thread wait inside.
+  // Core calls go through $coreCall, which lets a thread wait inside a core instance that may:
+  // under asyncify the instance's record, under JSPI the core signature of the thread's stack.
   const coreCall = (def: CoreDef) => {
     const s = unwindingInstance(g, def);
+    const sig = ownStack(g, def);
     if (s !== undefined) g.helpers.use('$p3Blocking');
-    return `(t, a, then) => $coreCall(t, ${s === undefined ? 'undefined' : `$a${s}`}, ${core(g, def)}, a, then)`;
+    if (sig !== undefined) g.helpers.use('$p3Suspending');
+    const stack = s !== undefined ? `$a${s}` : sig !== undefined ? str(sig) : 'undefined';
+    return `(t, a, then) => $coreCall(t, ${stack}, ${core(g, def, true)}, a, then)`;
   };
   const fields = [
     `inst: ${inst}`,
