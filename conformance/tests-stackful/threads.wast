@@ -1,7 +1,7 @@
 ;; Preview 3 threads switched to, resumed later and yielding, each switch putting the running
 ;; thread's stack away (asyncify in Node, JSPI in Chromium). The threads note digits in a log,
 ;; so the order they ran in is the answer. A synchronous function that suspends with no thread
-;; to resume it traps.
+;; to resume it traps, and a thread cannot start in a function of another type.
 (component
   (core module $T (table (export "table") 2 funcref))
   (core instance $t (instantiate $T))
@@ -73,3 +73,25 @@
 (assert_return (invoke "yield-to") (u32.const 78))
 (assert_return (invoke "switch") (u32.const 12345))
 (assert_trap (invoke "sync-suspend") "cannot block a synchronous task before returning")
+
+;; thread.new-indirect traps on a table entry of another type than (func (param i32)).
+(component
+  (core module $T (table (export "table") 2 funcref))
+  (core instance $t (instantiate $T))
+  (alias core export $t "table" (core table $table))
+  (core type $start (func (param i32)))
+  (core func $thread.new-indirect (canon thread.new-indirect $start (core table $table)))
+  (core module $M
+    (import "" "table" (table 2 funcref))
+    (import "" "new" (func $new (param i32 i32) (result i32)))
+    (func $start (param i32))
+    (func $other (param i64))
+    (elem (table 0) (i32.const 0) func $start $other)
+    (func (export "new") (param $i i32) (result i32)
+      (call $new (local.get $i) (i32.const 0))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "table" (table $table))
+    (export "new" (func $thread.new-indirect))))))
+  (func (export "new") (param "i" u32) (result u32) (canon lift (core func $m "new"))))
+(assert_return (invoke "new" (u32.const 0)) (u32.const 1))
+(assert_trap (invoke "new" (u32.const 1)) "is not of type (func (param i32))")

@@ -516,6 +516,7 @@ function $threadNew(inst, table, fi, arg) {
   const task = $taskOf('thread.new-indirect'), s = $p3.cur.stack && $p3.stackful.threadStack($p3.cur.stack);
   const f = fi >>> 0 < table.length ? table.get(fi >>> 0) : null;
   if (typeof f !== 'function') $trap('thread.new-indirect: no function at table index ' + (fi >>> 0));
+  if (!$isThreadStart(f)) $trap('thread.new-indirect: the function at table index ' + (fi >>> 0) + ' is not of type (func (param i32))');
   const t = new $Thread(task);
   t.suspended = true;
   t.wake = () => {
@@ -527,6 +528,17 @@ function $threadNew(inst, table, fi, arg) {
   };
   t.index = $threadsOf(inst).add(t);
   return t.index;
+}
+// A core function's type shows only when a module imports it: this one imports a
+// (func (param i32)), and instantiating it fails for any other wasm function.
+let $threadStartModule;
+const $threadStarts = new WeakSet();
+function $isThreadStart(f) {
+  if ($threadStarts.has(f) || typeof WebAssembly !== 'object') return true;
+  $threadStartModule ??= new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 1, 0x7f, 0, 2, 7, 1, 1, 0x74, 1, 0x66, 0, 0]));
+  try { new WebAssembly.Instance($threadStartModule, { t: { f } }); } catch { return false; }
+  $threadStarts.add(f);
+  return true;
 }
 function $threadResumeLater(inst, i) {
   const t = $threadAt(inst, i);
