@@ -6,12 +6,14 @@ import { EXIT_KEY } from '@weft/wasi-manifest';
  * `definitions.py` (names below are its names). Emitted through the helper registry, so a
  * component that uses none of it pays no bytes.
  *
- * No stack switching: a "thread" here is stackless. A callback-lifted task parks between
+ * Without stack switching a "thread" is stackless. A callback-lifted task parks between
  * callbacks as a record {ready, run}; a task waiting for backpressure parks until it may
  * start. A macrotask pump resumes ready threads in FIFO order with a time budget, so a YIELD
  * loop never starves the page. A wait on a native stack (a synchronous lower, a sync
  * waitable-set.wait) runs other ready threads on top of that stack until it holds, and traps
- * when nothing can progress.
+ * when nothing can progress. Under an async mode a thread's wait can instead put its stack
+ * away ($p3.stackful): asyncify unwinds it into JS ($p3Blocking), JSPI suspends it
+ * ($p3Suspending).
  *
  * Instance records `{ k, st, store, table, bp, excl, nwait }`: `st[k]` is the glue's
  * per-instance state byte (IDLE 0, RUNNING 1, POISONED 2, MAY_NOT_LEAVE 3), `store` what the

@@ -17,8 +17,8 @@ export function unwindingInstance(g: GlueState, def: CoreDef): number | undefine
 }
 
 /**
- * JSPI, Preview 3: the core signature (see coreSignature) of a core function that runs on a thread's own stack, because its
- * instance may wait; undefined when it never does.
+ * JSPI, Preview 3: the signature key of a core function that runs on a thread's own stack,
+ * because its instance may wait; undefined when it never does.
  */
 export function ownStack(g: GlueState, def: CoreDef): string | undefined {
   const a = g.opts.async;
@@ -31,11 +31,11 @@ export function ownStack(g: GlueState, def: CoreDef): string | undefined {
   }
   const type = g.plan.modules[step.module.index]!.info.exports.find((e) => e.name === def.name)?.type;
   if (!type) throw new WeftError(`asyncMode 'jspi': core instance ${def.instance} exports no function '${def.name}'`);
-  return coreSignature(type);
+  return signatureKey(type);
 }
 
 /** A core function type as the JSPI runtime builds its small modules from it: 'ii:i' for (i32, i32) -> i32. */
-export function coreSignature(type: CoreFuncSig): string {
+export function signatureKey(type: CoreFuncSig): string {
   const letter = (t: CoreValType) => {
     const c = CORE_LETTERS[t as keyof typeof CORE_LETTERS];
     if (!c) throw new WeftError(`asyncMode 'jspi': a Preview 3 thread's stack cannot carry a ${t} through a core call`);

@@ -3,7 +3,7 @@ import { prop, str } from '../../js/names.js';
 import type { CoreFuncSig, CoreItemType } from '../../decode/ast.js';
 import type { CoreDef } from '../../link/plan.js';
 import type { Flat } from '../../types/layout.js';
-import { coreSignature, loweredResult, suspends } from './async-modes.js';
+import { signatureKey, loweredResult, suspends } from './async-modes.js';
 import { lowering } from './lowerings.js';
 import { resourceFn } from './resources.js';
 import { getOrCreate, type GlueState, hintFrom } from './state.js';
@@ -63,7 +63,7 @@ function stackfulWaits(g: GlueState) {
  */
 function blockingImport(g: GlueState, def: CoreDef, name: string, result: Flat | undefined): string {
   if (g.opts.async?.mode === 'jspi') {
-    const sig = str(coreSignature(importType(g, def)));
+    const sig = str(signatureKey(importType(g, def)));
     return g.once(`blocking:${name}`, hintFrom(name, 'blocking'), (b) => `const ${b} = ${g.helpers.use('$p3Suspending')}(${name}, ${sig});`);
   }
   const zero = result === 'i64' ? '0n' : '0';
