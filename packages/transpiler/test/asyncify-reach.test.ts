@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { decodeComponent } from '../src/decode/component.js';
+import { suspendingLowerings } from '../src/emit/suspending.js';
+import { inline } from '../src/link/inline.js';
+import { planAsyncify } from '../src/post/asyncify-plan.js';
 import { functionsReaching } from '../src/post/asyncify-reach.js';
-import { assembleWat } from './harness.js';
+import { validate } from '../src/types/validate.js';
+import { assembleWat, readFixture } from './harness.js';
 
 const waits = (module: string, name: string) => module === 'h' && name === 'wait';
 
@@ -46,5 +51,16 @@ describe('functionsReaching (which functions asyncify rewrites)', () => {
       '(elem (i32.const 0) $waits $quick $noop) (elem declare func $noop)',
     );
     expect(functionsReaching(await assembleWat(refs), waits)).toBeUndefined();
+  });
+});
+
+describe('planAsyncify (which imports of a rewritten module unwind)', () => {
+  it("lists an import bound to another waiting instance's export, as well as the waiting imports", async () => {
+    const ast = decodeComponent(await assembleWat(readFixture('asyncify-adapter.wat')));
+    validate(ast);
+    const plan = planAsyncify(inline(ast), suspendingLowerings(['local:test/host#fetch', 'local:test/host#label']));
+    const imports = [...plan.modules.values()].map((m) => m.imports.map((i) => `${i.module}.${i.name}`).sort());
+    // main calls into the forwarding shim, whose table leads to the adapter's waiting imports.
+    expect(imports).toContainEqual(['shim.label', 'shim.work']);
   });
 });

@@ -51,6 +51,11 @@ function callsOut(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Bu
     def?.kind === 'lowered' ? suspends(plan.lowerings[def.index]!) : def?.kind === 'builtin' && blocks(def.builtin);
 }
 
+/** Does an import bound to def wait: by itself, or by calling into an instance in may? */
+function waitingImport(direct: (def: CoreDef | undefined) => boolean, may: Set<number>) {
+  return (def: CoreDef | undefined): boolean => direct(def) || (def?.kind === 'export' && may.has(def.instance));
+}
+
 /**
  * The core instances whose exports, once called, may reach a waiting import: they import
  * one, or an export of an instance that may, or write functions into a table another such
@@ -59,9 +64,8 @@ function callsOut(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Bu
  */
 export function mayWait(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean = () => false): Set<number> {
   const importsOf = boundImports(plan);
-  const direct = callsOut(plan, suspends, blocks);
   const may = new Set<number>();
-  const calls = (def: CoreDef | undefined) => direct(def) || (def?.kind === 'export' && may.has(def.instance));
+  const calls = waitingImport(callsOut(plan, suspends, blocks), may);
   for (let changed = true; changed; ) {
     changed = false;
     for (const step of plan.steps) {
@@ -90,8 +94,8 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blo
   const infos = plan.modules.map((m) => m.info);
   const steps = new Map<number, Step>(plan.steps.map((s) => [s.instance, s]));
   const importsOf = boundImports(plan);
-  const calls = callsOut(plan, suspends, blocks);
   const may = mayWait(plan, suspends, blocks);
+  const calls = waitingImport(callsOut(plan, suspends, blocks), may);
   const out: AsyncifyPlan = { modules: new Map(), instrumented: new Map(), forwarders: new Set() };
   for (const i of may) {
     const step = steps.get(i)!;
