@@ -63,3 +63,24 @@ describe.skipIf(engine === 'jco')('Preview 3 threads waiting on their own stacks
     await expect(exp.yieldTo()).rejects.toThrow(/switching threads needs asyncMode 'asyncify'/);
   });
 });
+
+describe.skipIf(engine === 'jco')('Preview 3 synchronous exports under an async mode', () => {
+  // A sync export whose post-return calls a built-in, which it may not: the call must reject
+  // with that trap, though task.return has already given its value.
+  const postReturn = `(component
+  (canon waitable-set.new (core func $ws.new))
+  (core module $M
+    (import "" "ws.new" (func $ws.new (result i32)))
+    (func (export "f") (result i32) (i32.const 7))
+    (func (export "ok") (param i32))
+    (func (export "leaves") (param i32) (drop (call $ws.new))))
+  (core instance $m (instantiate $M (with "" (instance (export "ws.new" (func $ws.new))))))
+  (func (export "fine") (result u32) (canon lift (core func $m "f") (post-return (core func $m "ok"))))
+  (func (export "traps") (result u32) (canon lift (core func $m "f") (post-return (core func $m "leaves")))))`;
+
+  test('a trap in the post-return rejects the call, though the value came first', async () => {
+    const exp = await loadWat(postReturn, {}, { asyncMode: 'asyncify' });
+    expect(await exp.fine()).toBe(7);
+    await expect(exp.traps()).rejects.toThrow(/cannot leave component instance/);
+  });
+});

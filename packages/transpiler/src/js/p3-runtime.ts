@@ -399,7 +399,9 @@ function $callAsync(f, args, options) {
     const end = () => { settled = true; signal?.removeEventListener('abort', abort); };
     const start = () => {
       try {
-        onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else resolve(r); }, undefined, (e) => { end(); reject(e); });
+        // A value settles the call a job later: a trap in the post-return that follows
+        // task.return on the same stack rejects it first.
+        onCancel = f(() => args, (r) => { end(); if (r === $CANCELLED) reject(signal?.aborted ? signal.reason : $trapError('the call was cancelled')); else queueMicrotask(() => resolve(r)); }, undefined, (e) => { end(); reject(e); });
       } catch (e) { end(); return reject(e); }
       if (signal && !settled) signal.addEventListener('abort', abort, { once: true });
     };
