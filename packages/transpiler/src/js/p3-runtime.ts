@@ -173,6 +173,27 @@ function $canSuspend(t) { return !!(t && t.stack) && $p3.stackful.canUnwind(t); 
 // Puts t's stack away until wait.cond holds, or without a cond until another thread resumes
 // it; wait.then gives what the waiting import answers.
 function $suspend(t, wait) { t.wait = wait; $p3.stackful.unwind(t); }
+// Once t's stack is put away: t parks until wait w's cond holds, or without a cond until
+// another thread resumes it; resume(cancelled) then takes it up again (flies: the JSPI
+// frame it resumes on). While its stack is put away, a thread whose task has already
+// returned lets go of its instance's exclusive lock (another task may start, as the spec's
+// tests expect of a callback that returned and then blocks) and takes it back to resume.
+function $putAway(t, w, resume, flies) {
+  const inst = t.task.inst, held = inst.excl === t && t.task.state === 5;
+  if (held) inst.excl = null;
+  const run = (cancelled) => { if (held) inst.excl = t; return resume(cancelled); };
+  run.flies = flies;
+  if (w.cond) $park(t, held ? () => inst.excl === null && w.cond() : w.cond, run, !!w.cancellable);
+  else { t.suspended = true; t.wake = run; }
+}
+// Runs suspended thread t now: one that has not started, or waits unwound by asyncify, on
+// top of this stack; one that waits on a JSPI stack from a promise job.
+function $threadRun(t) {
+  const wake = t.wake;
+  t.suspended = false; t.wake = undefined;
+  if (wake.flies) $p3.stackful.fly(wake.flies, () => wake(false));
+  else $within(t, false, () => wake(false));
+}
 // A synchronous wait of the current thread, ending with then(cancelled) once cond holds. A
 // thread whose stack can unwind (asyncify) parks and leaves the native stack; otherwise other
 // threads run on top of this stack until cond holds. undo puts back what the caller set up
@@ -595,29 +616,15 @@ $p3.startStorage = [0, 0];`,
     const frames = $asyTakeFrames(s);
     const w = t.wait;
     t.wait = undefined;
-    // While its stack is put away, a thread whose task has already returned lets go of its
-    // instance's exclusive lock (another task may start, as the spec's tests expect of a
-    // callback that returned and then blocks) and takes it back to resume.
-    const inst = t.task.inst, held = inst.excl === t && t.task.state === 5;
-    if (held) inst.excl = null;
-    const wake = (cancelled) => {
-      if (held) inst.excl = t;
+    $putAway(t, w, (cancelled) => {
       t.resume = () => w.then(cancelled);
       $asyPlace(s, frames);
       s.x.asyncify_start_rewind(s.at);
       $p3.stackful.call(t, s, f, a, then);
-    };
-    // A suspended thread (thread.suspend) waits for nothing: only another thread resumes it.
-    if (w.cond) $park(t, held ? () => inst.excl === null && w.cond() : w.cond, wake, !!w.cancellable);
-    else { t.suspended = true; t.wake = wake; }
+    });
     if (w.switchTo) $threadRun(w.switchTo);
   },
 };
-function $threadRun(t) {
-  const wake = t.wake;
-  t.suspended = false; t.wake = undefined;
-  $within(t, false, () => wake(false));
-}
 function $p3Blocking(f, zero) {
   return function (...a) {
     const t = $p3.cur;
@@ -747,29 +754,15 @@ function $jspiTrapped(frame, e) {
   $schedule();
 }
 // The current thread parks until its wait (t.wait) ends, and gets the promise its stack
-// suspends on. As under asyncify, a thread whose task has returned lets go of the exclusive
-// lock while it waits.
+// suspends on.
 function $jspiPark(t) {
   const frame = t.stack, w = t.wait;
   t.wait = undefined; frame.parked = true;
-  const inst = t.task.inst, held = inst.excl === t && t.task.state === 5;
-  if (held) inst.excl = null;
   frame.promise ??= new Promise((resolve, reject) => { frame.resolve = resolve; frame.reject = reject; });
-  const run = (cancelled) => { if (held) inst.excl = t; return w.then(cancelled); };
-  run.flies = frame;
-  if (w.cond) $park(t, held ? () => inst.excl === null && w.cond() : w.cond, run, !!w.cancellable);
-  else { t.suspended = true; t.wake = run; }
+  $putAway(t, w, (cancelled) => w.then(cancelled), frame);
   if ($p3.flight === frame) $jspiLand(frame);
-  if (w.switchTo) $jspiSwitchTo(w.switchTo);
+  if (w.switchTo) $threadRun(w.switchTo);
   return frame.promise;
-}
-// Runs a suspended thread now: one that has not started runs on top of this stack, one
-// that waits on its own stack resumes from a promise job.
-function $jspiSwitchTo(t) {
-  const wake = t.wake;
-  t.suspended = false; t.wake = undefined;
-  if (wake.flies) $p3.stackful.fly(wake.flies, () => wake(false));
-  else $within(t, false, () => wake(false));
 }
 // A waiting import f of core signature sig, as core code imports it.
 function $p3Suspending(f, sig) {

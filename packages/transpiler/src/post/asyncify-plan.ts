@@ -45,17 +45,6 @@ function boundImports(plan: Plan): (step: Step) => (CoreModuleInfo['imports'][nu
   return (step) => bound.get(step.instance)!;
 }
 
-/** Does an import bound to def wait by itself (not through another instance)? */
-function callsOut(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean) {
-  return (def: CoreDef | undefined): boolean =>
-    def?.kind === 'lowered' ? suspends(plan.lowerings[def.index]!) : def?.kind === 'builtin' && blocks(def.builtin);
-}
-
-/** Does an import bound to def wait: by itself, or by calling into an instance in may? */
-function waitingImport(direct: (def: CoreDef | undefined) => boolean, may: Set<number>) {
-  return (def: CoreDef | undefined): boolean => direct(def) || (def?.kind === 'export' && may.has(def.instance));
-}
-
 /**
  * The core instances whose exports, once called, may reach a waiting import: they import
  * one, or an export of an instance that may, or write functions into a table another such
@@ -63,9 +52,18 @@ function waitingImport(direct: (def: CoreDef | undefined) => boolean, may: Set<n
  * their own.
  */
 export function mayWait(plan: Plan, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean = () => false): Set<number> {
-  const importsOf = boundImports(plan);
+  return reach(plan, boundImports(plan), suspends, blocks).may;
+}
+
+/** mayWait's fixpoint, and whether an import bound to def waits: by itself, or by calling into such an instance. */
+function reach(plan: Plan, importsOf: ReturnType<typeof boundImports>, suspends: (l: Lowering) => boolean, blocks: (b: Builtin) => boolean) {
   const may = new Set<number>();
-  const calls = waitingImport(callsOut(plan, suspends, blocks), may);
+  const calls = (def: CoreDef | undefined): boolean =>
+    def?.kind === 'lowered'
+      ? suspends(plan.lowerings[def.index]!)
+      : def?.kind === 'builtin'
+        ? blocks(def.builtin)
+        : def?.kind === 'export' && may.has(def.instance);
   for (let changed = true; changed; ) {
     changed = false;
     for (const step of plan.steps) {
@@ -83,7 +81,7 @@ export function mayWait(plan: Plan, suspends: (l: Lowering) => boolean, blocks: 
       }
     }
   }
-  return may;
+  return { may, calls };
 }
 
 /**
@@ -94,8 +92,7 @@ export function planAsyncify(plan: Plan, suspends: (l: Lowering) => boolean, blo
   const infos = plan.modules.map((m) => m.info);
   const steps = new Map<number, Step>(plan.steps.map((s) => [s.instance, s]));
   const importsOf = boundImports(plan);
-  const may = mayWait(plan, suspends, blocks);
-  const calls = waitingImport(callsOut(plan, suspends, blocks), may);
+  const { may, calls } = reach(plan, importsOf, suspends, blocks);
   const out: AsyncifyPlan = { modules: new Map(), instrumented: new Map(), forwarders: new Set() };
   for (const i of may) {
     const step = steps.get(i)!;

@@ -15,12 +15,14 @@ import { p3Builtin } from './p3.js';
  * WebAssembly.Suspending, which only core code can call).
  */
 export function core(g: GlueState, def: CoreDef, fromJs = false): string {
-  const waits = fromJs && g.opts.async?.mode === 'jspi' ? undefined : stackfulWaits(g);
+  // Preview 3 under an async mode: which synchronous waits suspend the calling thread's stack.
+  const stackful = g.opts.async?.stackful;
+  const waits = fromJs && g.opts.async?.mode === 'jspi' ? undefined : stackful;
   switch (def.kind) {
     case 'lowered': {
       const l = g.plan.lowerings[def.index]!;
       const name = lowering(g, l);
-      if (g.opts.async?.stackful) return waits?.lowering(l) ? blockingImport(g, def, name, loweredResult(l)) : name;
+      if (stackful) return waits?.lowering(l) ? blockingImport(g, def, name, loweredResult(l)) : name;
       if (!suspends(g, l)) return name;
       if (g.opts.async?.mode === 'asyncify') {
         // While unwinding, the core caller gets a dummy result of its own type.
@@ -50,11 +52,6 @@ export function core(g: GlueState, def: CoreDef, fromJs = false): string {
   }
 }
 
-/** Preview 3 under an async mode: which synchronous waits suspend the calling thread's stack. */
-function stackfulWaits(g: GlueState) {
-  return g.opts.async?.stackful;
-}
-
 /**
  * A Preview 3 import that may wait, as core code calls it. Under asyncify, while the
  * thread's stack unwinds the core caller gets a dummy result of its own type, and when the
@@ -63,8 +60,11 @@ function stackfulWaits(g: GlueState) {
  */
 function blockingImport(g: GlueState, def: CoreDef, name: string, result: Flat | undefined): string {
   if (g.opts.async?.mode === 'jspi') {
-    const sig = str(signatureKey(importType(g, def)));
-    return g.once(`blocking:${name}`, hintFrom(name, 'blocking'), (b) => `const ${b} = ${g.helpers.use('$p3Suspending')}(${name}, ${sig});`);
+    return g.once(
+      `blocking:${name}`,
+      hintFrom(name, 'blocking'),
+      (b) => `const ${b} = ${g.helpers.use('$p3Suspending')}(${name}, ${str(signatureKey(importType(g, def)))});`,
+    );
   }
   const zero = result === 'i64' ? '0n' : '0';
   return g.once(`blocking:${name}`, hintFrom(name, 'blocking'), (b) => `const ${b} = ${g.helpers.use('$p3Blocking')}(${name}, ${zero});`);
